@@ -1,0 +1,24 @@
+import type { AnyComponent } from "../render/component.js";
+import { argocd } from "./argocd/index.js";
+import { cloudflare } from "./cloudflare/index.js";
+import { externalSecrets } from "./external-secrets/index.js";
+import { gateway } from "./gateway/index.js";
+import { observability } from "./observability/index.js";
+import { postgres } from "./postgres/index.js";
+import { services } from "./services/index.js";
+import { vault } from "./vault/index.js";
+
+/**
+ * Every component, in one explicit list. Order here is only the tie-break for the dependency
+ * graph; dependencies decide the sync order. Adding a component: docs/guides/adding-a-component.md.
+ */
+export const components: readonly AnyComponent[] = [
+  argocd,
+  vault,
+  externalSecrets,
+  gateway,
+  cloudflare,
+  postgres,
+  observability,
+  services,
+];

@@ -1,0 +1,92 @@
+/**
+ * Errors are data: every problem Slipway reports is a {@link Diagnostic} with a stable code,
+ * a location in the user's file when there is one, and a hint. The CLI maps them to exit codes
+ * and the web service to HTTP statuses; nothing in core prints.
+ */
+
+/** A position in a user's file, 1-based like editors show it. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly endLine?: number;
+  readonly endCol?: number;
+}
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  /** Stable machine-readable code, e.g. `SW_SPEC_UNKNOWN_KEY`. Tests assert codes, never prose. */
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The path inside the YAML document, e.g. `["spec", "components", "gateway", "replicas"]`. */
+  readonly path: readonly (string | number)[];
+  readonly location?: SourceLocation;
+  readonly hint?: string;
+}
+
+/** Formats a YAML path the way users read it: `spec.services[2].port`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** Base of the few error classes core throws; `kind` decides the exit code / HTTP status at the edge. */
+export class SlipwayError extends Error {
+  readonly kind: "input" | "conflict" | "not-found";
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(kind: SlipwayError["kind"], diagnostics: readonly Diagnostic[], message?: string) {
+    super(message ?? diagnostics.map((d) => `${d.code}: ${d.message}`).join("\n"));
+    this.name = new.target.name;
+    this.kind = kind;
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** The user's input (config, arguments, request) is invalid. CLI exit 2, HTTP 400. */
+export class InputError extends SlipwayError {
+  constructor(diagnostics: readonly Diagnostic[], message?: string) {
+    super("input", diagnostics, message);
+  }
+}
+
+/** The operation would clobber something Slipway does not own, or state changed under it. CLI exit 1, HTTP 409. */
+export class ConflictError extends SlipwayError {
+  constructor(diagnostics: readonly Diagnostic[], message?: string) {
+    super("conflict", diagnostics, message);
+  }
+}
+
+/** A named thing (preset, file, service) does not exist. CLI exit 2, HTTP 404. */
+export class NotFoundError extends SlipwayError {
+  constructor(diagnostics: readonly Diagnostic[], message?: string) {
+    super("not-found", diagnostics, message);
+  }
+}
+
+/** Builds an error-severity diagnostic; the one constructor used everywhere so fields stay uniform. */
+export function diag(
+  code: string,
+  message: string,
+  opts: {
+    path?: readonly (string | number)[];
+    location?: SourceLocation;
+    hint?: string;
+    severity?: Severity;
+  } = {},
+): Diagnostic {
+  return {
+    code,
+    severity: opts.severity ?? "error",
+    message,
+    path: opts.path ?? [],
+    ...(opts.location ? { location: opts.location } : {}),
+    ...(opts.hint ? { hint: opts.hint } : {}),
+  };
+}

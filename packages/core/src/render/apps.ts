@@ -1,0 +1,98 @@
+import type { PlatformSpec } from "../spec/schema.js";
+import type { AppSpec } from "./component.js";
+import type { OutputFile } from "./files.js";
+import { CLUSTER_SCOPED_KINDS, type K8sObject } from "./k8s.js";
+import { toYaml } from "./yaml.js";
+
+/** Where Argo CD runs; Applications and AppProjects live here. */
+export const ARGOCD_NAMESPACE = "argocd";
+
+export const paths = {
+  application: (name: string) => `argocd/applications/${name}.yaml`,
+  project: (name: string) => `argocd/projects/${name}.yaml`,
+  values: (name: string) => `k8s/helm/values/${name}.yaml`,
+  manifestsDir: (name: string) => `k8s/helm/manifests/${name}`,
+  manifest: (app: string, file: string) => `k8s/helm/manifests/${app}/${file}`,
+} as const;
+
+/** `kind-name.yaml`, with the namespace when it differs from the app's, all lowercase. */
+export function manifestFileName(o: K8sObject, appNamespace: string): string {
+  const ns = o.metadata.namespace;
+  const parts = [o.kind.toLowerCase()];
+  if (ns && ns !== appNamespace && !CLUSTER_SCOPED_KINDS.has(o.kind)) parts.push(ns);
+  parts.push(o.metadata.name);
+  return `${parts.join("-")}.yaml`;
+}
+
+/**
+ * Renders one AppSpec to its files: the Application, the values file for a chart, one file per
+ * manifest object, and a kustomization when asked. `wave` is the final sync wave.
+ */
+export function renderApp(spec: AppSpec, platform: PlatformSpec, wave: number, owner: string): OutputFile[] {
+  const files: OutputFile[] = [];
+  const sources: Record<string, unknown>[] = [];
+  if (spec.helm) {
+    const h = spec.helm;
+    sources.push({
+      repoURL: h.repoURL,
+      chart: h.chart,
+      targetRevision: h.version,
+      helm: {
+        releaseName: h.releaseName ?? spec.name,
+        valueFiles: [`$values/${paths.values(spec.name)}`],
+      },
+    });
+    sources.push({ repoURL: platform.git.repoURL, targetRevision: platform.git.revision, ref: "values" });
+    files.push({ path: paths.values(spec.name), content: toYaml(h.values), owner });
+  }
+  if (spec.manifests && spec.manifests.length > 0) {
+    sources.push({
+      repoURL: platform.git.repoURL,
+      targetRevision: platform.git.revision,
+      path: paths.manifestsDir(spec.name),
+    });
+    const names: string[] = [];
+    for (const o of spec.manifests) {
+      const name = manifestFileName(o, spec.namespace);
+      names.push(name);
+      files.push({ path: paths.manifest(spec.name, name), content: toYaml(o), owner });
+    }
+    if (spec.kustomize) {
+      files.push({
+        path: paths.manifest(spec.name, "kustomization.yaml"),
+        content: toYaml({
+          apiVersion: "kustomize.config.k8s.io/v1beta1",
+          kind: "Kustomization",
+          resources: names.sort(),
+          images: spec.kustomize.images.map((i) => ({ ...i })),
+        }),
+        owner,
+      });
+    }
+  }
+  const application: K8sObject = {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: {
+      name: spec.name,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { "app.kubernetes.io/managed-by": "slipway", "slipway.dev/component": owner, ...spec.labels },
+      annotations: { "argocd.argoproj.io/sync-wave": String(wave), ...spec.annotations },
+      // Deleting the Application deletes what it deployed; without it, removed apps leave orphans.
+      finalizers: ["resources-finalizer.argocd.argoproj.io"],
+    },
+    spec: {
+      project: spec.project,
+      ...(sources.length === 1 ? { source: sources[0] } : { sources }),
+      destination: { server: "https://kubernetes.default.svc", namespace: spec.namespace },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: [...(spec.syncOptions ?? [])],
+        retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "3m" } },
+      },
+      ...(spec.ignoreDifferences ? { ignoreDifferences: spec.ignoreDifferences } : {}),
+    },
+  };
+  files.push({ path: paths.application(spec.name), content: toYaml(application), owner });
+  return files;
+}

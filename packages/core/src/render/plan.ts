@@ -1,0 +1,102 @@
+/**
+ * Cross-cutting concerns declared as data. In the plan phase each enabled component (in dependency
+ * order) declares what it needs from others: hostnames, namespaces, databases, Vault access, OIDC
+ * clients. In the contribute phase the single owner of each concern renders all declarations
+ * (gateway: routes; cloudflare: DNS; postgres: databases; vault: policies and roles). Components
+ * never edit each other's output.
+ */
+
+export interface HostnameDecl {
+  /** Fully qualified hostname, always under the platform domain. */
+  readonly host: string;
+  /** Kubernetes Service that serves it. */
+  readonly namespace: string;
+  readonly service: string;
+  readonly port: number;
+  /** Public hostnames get a DNS record and a tunnel ingress rule; internal ones only a route. */
+  readonly public: boolean;
+  /** `h2c` when the backend needs HTTP/2 cleartext (gRPC, gRPC-web). */
+  readonly protocol: "http" | "h2c";
+  readonly owner: string;
+}
+
+export interface NamespaceDecl {
+  readonly name: string;
+  /** AppProject whose Applications deploy into it. */
+  readonly project: "platform" | "workloads";
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly owner: string;
+}
+
+/** Adjusts a namespace before it is rendered (e.g. the mesh adds its enrolment label). */
+export type NamespaceCustomizer = (ns: NamespaceDecl & { labels: Record<string, string> }) => void;
+
+export interface DatabaseDecl {
+  /** Database name on the shared PostgreSQL. */
+  readonly name: string;
+  /** Owning role. */
+  readonly owner: string;
+  /** Who asked (component id or `service:<name>`). */
+  readonly consumer: string;
+  /** Credentials come from Vault's database engine instead of a static owner password. */
+  readonly dynamic: boolean;
+}
+
+export interface VaultPolicyDecl {
+  readonly name: string;
+  readonly rules: readonly { path: string; capabilities: readonly string[] }[];
+  readonly owner: string;
+}
+
+export interface VaultKubernetesRoleDecl {
+  readonly name: string;
+  readonly serviceAccounts: readonly string[];
+  readonly namespaces: readonly string[];
+  readonly policies: readonly string[];
+  readonly ttl: string;
+  readonly owner: string;
+}
+
+export interface OidcClientDecl {
+  readonly name: string;
+  readonly namespace: string;
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  /** Vault KV path (under the platform's KV mount) the client id and secret are written to. */
+  readonly vaultPath: string;
+  readonly owner: string;
+}
+
+export class Plan {
+  readonly hostnames: HostnameDecl[] = [];
+  readonly namespaces = new Map<string, NamespaceDecl>();
+  readonly namespaceCustomizers: NamespaceCustomizer[] = [];
+  readonly databases: DatabaseDecl[] = [];
+  readonly vaultPolicies: VaultPolicyDecl[] = [];
+  readonly vaultKubernetesRoles: VaultKubernetesRoleDecl[] = [];
+  readonly oidcClients: OidcClientDecl[] = [];
+
+  /** Declares a namespace; declaring the same one twice merges labels (first project wins). */
+  namespace(decl: Omit<NamespaceDecl, "labels" | "annotations"> & Partial<NamespaceDecl>): void {
+    const prev = this.namespaces.get(decl.name);
+    this.namespaces.set(decl.name, {
+      name: decl.name,
+      project: prev?.project ?? decl.project,
+      owner: prev?.owner ?? decl.owner,
+      labels: { ...prev?.labels, ...decl.labels },
+      annotations: { ...prev?.annotations, ...decl.annotations },
+    });
+  }
+
+  /** Namespaces after all customizers ran, sorted by name. */
+  resolvedNamespaces(): NamespaceDecl[] {
+    return [...this.namespaces.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((ns) => {
+        const copy = { ...ns, labels: { ...ns.labels }, annotations: { ...ns.annotations } };
+        for (const c of this.namespaceCustomizers) c(copy);
+        return copy;
+      });
+  }
+}

@@ -1,0 +1,86 @@
+import { diag, InputError } from "../diagnostics.js";
+import type { ResolvedGraph } from "../resolve/graph.js";
+import type { LoadedSpec } from "../spec/load.js";
+import { renderApp } from "./apps.js";
+import type { AnyComponent, AppSpec, PlanContext, RenderContext } from "./component.js";
+import { assertSafePath, type OutputFile } from "./files.js";
+import { Plan } from "./plan.js";
+
+/** What one rendered Application was, kept beside the files for budget and checks. */
+export interface RenderedApp {
+  readonly spec: AppSpec;
+  readonly owner: string;
+  readonly wave: number;
+}
+
+export interface RenderSession {
+  /** Files in contribution order; each path at most once. Iterate once. */
+  readonly files: Iterable<OutputFile>;
+  /** Filled while `files` is iterated. */
+  readonly apps: RenderedApp[];
+  readonly plan: Plan;
+}
+
+/**
+ * Runs the plan phase for every enabled component, then streams their contributions as files.
+ * Streaming keeps memory flat at thousands of services: a consumer may write and drop each file.
+ */
+export function render(
+  spec: LoadedSpec,
+  graph: ResolvedGraph,
+  components: readonly AnyComponent[],
+): RenderSession {
+  const byId = new Map(components.map((c) => [c.id, c]));
+  const plan = new Plan();
+  const isEnabled = (id: string) => spec.platform.components[id]?.enabled === true;
+  const baseCtx = (c: AnyComponent): PlanContext<unknown> => ({
+    id: c.id,
+    platform: spec.platform,
+    services: spec.services,
+    config: spec.platform.components[c.id],
+    plan,
+    isEnabled,
+  });
+  const enabledComponents = graph.order
+    .filter((n) => n.kind === "component")
+    .map((n) => byId.get(n.id) as AnyComponent);
+  for (const c of enabledComponents) c.plan?.(baseCtx(c));
+
+  const apps: RenderedApp[] = [];
+  function* files(): Generator<OutputFile> {
+    const owners = new Map<string, string>();
+    const claim = (f: OutputFile) => {
+      assertSafePath(f.path);
+      const prev = owners.get(f.path);
+      if (prev !== undefined) {
+        throw new InputError([
+          diag("SW_RENDER_PATH_CONFLICT", `${f.path} is rendered by both ${prev} and ${f.owner}`, {
+            hint: "Two components or services claim the same output path; rename one of them.",
+          }),
+        ]);
+      }
+      owners.set(f.path, f.owner);
+      return f;
+    };
+    for (const c of enabledComponents) {
+      const wave = graph.wave.get(c.id) ?? 0;
+      const ctx: RenderContext<unknown> = {
+        ...baseCtx(c),
+        wave,
+        waveOf: (node) => graph.wave.get(node) ?? 0,
+        configOf: <T>(id: string) => spec.platform.components[id] as T,
+      };
+      for (const contribution of c.contribute(ctx)) {
+        if (contribution.type === "file") {
+          yield claim({ path: contribution.path, content: contribution.content, owner: c.id });
+        } else {
+          const a = contribution.app;
+          const appWave = a.wave ?? wave + (a.order ?? 0);
+          apps.push({ spec: a, owner: c.id, wave: appWave });
+          for (const f of renderApp(a, spec.platform, appWave, c.id)) yield claim(f);
+        }
+      }
+    }
+  }
+  return { files: files(), apps, plan };
+}
