@@ -47,6 +47,11 @@ export interface AppSpec {
   };
   readonly syncOptions?: readonly string[];
   readonly ignoreDifferences?: readonly Record<string, unknown>[];
+  /**
+   * API groups whose CustomResourceDefinitions this Application installs (e.g. `cert-manager.io`).
+   * `slipway check` requires custom resources of these groups in other Applications to sync later.
+   */
+  readonly crds?: readonly string[];
   /** Requests and limits of chart workloads (objects in `manifests` are read directly). */
   readonly budget?: readonly BudgetEntry[];
   readonly labels?: Record<string, string>;

@@ -76,6 +76,8 @@ export class Plan {
   readonly vaultPolicies: VaultPolicyDecl[] = [];
   readonly vaultKubernetesRoles: VaultKubernetesRoleDecl[] = [];
   readonly oidcClients: OidcClientDecl[] = [];
+  /** Repositories Applications pull from (chart repos); AppProjects allow exactly these plus the platform repo. */
+  readonly sourceRepos = new Set<string>();
 
   /** Declares a namespace; declaring the same one twice merges labels (first project wins). */
   namespace(decl: Omit<NamespaceDecl, "labels" | "annotations"> & Partial<NamespaceDecl>): void {
