@@ -1,34 +1,202 @@
-import { defineCommand, runCommand, runMain, showUsage } from "citty";
+import { readFileSync } from "node:fs";
+import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
+import { bootstrapCommand } from "./commands/bootstrap.js";
+import { budgetCommand } from "./commands/budget.js";
+import { checkCommand } from "./commands/check.js";
+import { graphCommand } from "./commands/graph.js";
+import { initCommand } from "./commands/init.js";
 import { synthCommand } from "./commands/synth.js";
-import { EXIT, reportError } from "./format.js";
+import { didYouMean, EXIT, err, out, reportError, reportUsageError, stripAnsi, useColor } from "./format.js";
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 export const mainCommand = defineCommand({
   meta: {
     name: "slipway",
-    version: "0.1.0",
+    version: VERSION,
     description:
       "A personal internal developer platform: one platform.yaml renders the GitOps repository Argo CD deploys",
   },
+  // One line per command; the order here is the order in --help.
   subCommands: {
+    init: initCommand,
     synth: synthCommand,
+    graph: graphCommand,
+    bootstrap: bootstrapCommand,
+    check: checkCommand,
+    budget: budgetCommand,
   },
 });
 
-/** Runs the CLI and returns the exit code; commands return theirs, errors map to 1 or 2. */
+const ROOT_FOOTER = `
+EXIT CODES
+
+  0   ok
+  1   check failed, tree stale, or a write conflict
+  2   invalid input (config, arguments)
+  70  internal error (a bug in slipway)
+
+ENVIRONMENT
+
+  NO_COLOR=1               never colour the output
+  SLIPWAY_DEBUG=1          print the stack trace of an internal error
+  SLIPWAY_SCHEMA_DIR=DIR   upstream schemas for 'slipway check' (or --schemas)
+`;
+
+const HELP = new Set(["--help", "-h"]);
+const VERSION_FLAGS = new Set(["--version", "-v", "-V"]);
+
+/**
+ * Runs the CLI and returns the exit code. citty defines the commands and their help; this
+ * frame adds what it leaves out: unknown commands, unknown options, stray or missing arguments
+ * and bad enum values are usage errors (exit 2), and a command's returned number is the exit code.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
-  void runMain;
-  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h") {
-    await showUsage(mainCommand);
-    return argv.length === 0 ? EXIT.invalid : EXIT.ok;
+  ignoreClosedPipes();
+  const [first, ...rest] = argv;
+  const commands = mainCommand.subCommands as Record<string, CommandDef<ArgsDef>>;
+  if (first === undefined) {
+    err(await usage(mainCommand, undefined, process.stderr));
+    return EXIT.invalid;
   }
+  if (HELP.has(first)) {
+    out(await usage(mainCommand, undefined, process.stdout));
+    return EXIT.ok;
+  }
+  if (VERSION_FLAGS.has(first)) {
+    out(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (first.startsWith("-")) {
+    return reportUsageError(
+      "slipway",
+      `unknown option ${first}${didYouMean(first, ["--help", "--version"])}`,
+    );
+  }
+  const command = Object.hasOwn(commands, first) ? commands[first] : undefined;
+  if (command === undefined) {
+    return reportUsageError(
+      "slipway",
+      `unknown command '${first}'${didYouMean(first, Object.keys(commands))}`,
+    );
+  }
+  const name = `slipway ${first}`;
+  const beforeDashes = rest.indexOf("--") === -1 ? rest : rest.slice(0, rest.indexOf("--"));
+  if (beforeDashes.some((a) => HELP.has(a))) {
+    out(await usage(command, mainCommand, process.stdout));
+    return EXIT.ok;
+  }
+  const args = typeof command.args === "function" ? await command.args() : await command.args;
+  const problem = validateArgs(args ?? {}, rest);
+  if (problem !== undefined) return reportUsageError(name, problem);
   try {
-    const { result } = await runCommand(mainCommand, { rawArgs: [...argv] });
+    const { result } = await runCommand(command, { rawArgs: [...rest] });
     return typeof result === "number" ? result : EXIT.ok;
   } catch (e) {
-    if (e instanceof Error && e.name === "CLIError") {
-      process.stderr.write(`slipway: ${e.message}\nRun 'slipway --help' for usage.\n`);
-      return EXIT.invalid;
-    }
+    // citty's own argument errors, should one get past validateArgs, are usage errors too.
+    if (e instanceof Error && e.name === "CLIError") return reportUsageError(name, stripAnsi(e.message));
     return reportError(e);
   }
+}
+
+let pipesGuarded = false;
+/** `slipway graph | head`: a reader that stops early is not an error (no EPIPE stack trace). */
+function ignoreClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+    });
+  }
+}
+
+async function usage(
+  cmd: CommandDef<ArgsDef>,
+  parent: CommandDef<ArgsDef> | undefined,
+  stream: NodeJS.WriteStream,
+): Promise<string> {
+  const rendered = await renderUsage(cmd, parent);
+  const text = `${useColor(stream) ? rendered : stripAnsi(rendered)}\n${parent === undefined ? ROOT_FOOTER : ""}`;
+  return text.replace(/[ \t]+$/gm, "");
+}
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Checks raw arguments against a command's declared args, strictly (citty itself accepts any
+ * option): returns the first problem as a message, or undefined when the arguments are valid.
+ */
+export function validateArgs(def: ArgsDef, raw: readonly string[]): string | undefined {
+  const options = new Map<string, { name: string; type: "boolean" | "string" | "enum"; values?: string[] }>();
+  const positionals: { name: string; required: boolean }[] = [];
+  for (const [name, a] of Object.entries(def)) {
+    if (a.type === "positional") {
+      positionals.push({ name, required: a.required !== false && a.default === undefined });
+      continue;
+    }
+    const type = a.type === "enum" ? "enum" : a.type === "string" ? "string" : "boolean";
+    const spec = { name, type, ...(a.type === "enum" && a.options ? { values: a.options } : {}) } as const;
+    const aliases = a.type !== undefined && "alias" in a && a.alias !== undefined ? [a.alias].flat() : [];
+    for (const n of new Set([name, kebab(name), ...aliases])) {
+      options.set(n.length === 1 ? `-${n}` : `--${n}`, spec);
+    }
+  }
+  const required = Object.entries(def)
+    .filter(([, a]) => a.type !== "positional" && a.required === true && a.default === undefined)
+    .map(([name]) => name);
+  const seen = new Set<string>();
+  const given: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const arg = raw[i] as string;
+    if (arg === "--") {
+      given.push(...raw.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      given.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    let opt = options.get(flag);
+    if (opt === undefined && flag.startsWith("--no-")) {
+      const negated = options.get(`--${flag.slice(5)}`);
+      if (negated?.type === "boolean") opt = negated;
+    }
+    if (opt === undefined) {
+      const longNames = [...options.keys()].filter((k) => k.startsWith("--"));
+      return `unknown option ${flag}${didYouMean(flag, [...longNames, "--help"])}`;
+    }
+    seen.add(opt.name);
+    if (opt.type === "boolean") {
+      if (inline !== undefined) return `option ${flag} does not take a value`;
+      continue;
+    }
+    let value = inline;
+    if (value === undefined) {
+      const nextArg = raw[i + 1];
+      if (nextArg === undefined || (nextArg.startsWith("-") && nextArg !== "-")) {
+        return `option ${flag} needs a value`;
+      }
+      value = nextArg;
+      i++;
+    }
+    if (opt.type === "enum" && opt.values && !opt.values.includes(value)) {
+      return `invalid value '${value}' for ${flag}: expected one of ${opt.values.join(", ")}${didYouMean(value, opt.values)}`;
+    }
+  }
+  const missing = required.find((name) => !seen.has(name));
+  if (missing !== undefined) return `missing required option --${kebab(missing)}`;
+  if (given.length > positionals.length) {
+    return `unexpected argument '${given[positionals.length]}'`;
+  }
+  for (let i = given.length; i < positionals.length; i++) {
+    const p = positionals[i];
+    if (p?.required) return `missing argument <${p.name.toUpperCase()}>`;
+  }
+  return undefined;
 }

@@ -1,6 +1,11 @@
+export * from "./check/index.js";
+export { bootstrapScript } from "./components/argocd/bootstrap.js";
 export { components } from "./components/index.js";
+export { type ObservabilityEndpoints, observabilityEndpoints } from "./components/observability/endpoints.js";
 export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
 export { ConflictError, diag, formatPath, InputError, NotFoundError, SlipwayError } from "./diagnostics.js";
+export { componentReference } from "./docs/reference.js";
+export { type InitOptions, initPlatform, type StarterFile, starterFiles } from "./init/init.js";
 export { ARGOCD_NAMESPACE, manifestFileName, paths, renderApp } from "./render/apps.js";
 export type {
   AnyComponent,
@@ -20,14 +25,22 @@ export { Plan } from "./render/plan.js";
 export type { RenderedApp, RenderSession } from "./render/render.js";
 export { render } from "./render/render.js";
 export { toYaml, toYamlStream } from "./render/yaml.js";
+export type { GraphFormat, GraphJson, GraphJsonNode } from "./resolve/format.js";
+export { formatGraph, GRAPH_FORMATS, graphToDot, graphToJson, graphToMermaid } from "./resolve/format.js";
 export type { GraphNode, ResolvedGraph } from "./resolve/graph.js";
 export { buildGraph, resolveOrder, WAVE_STRIDE } from "./resolve/graph.js";
+export { jsonSchemas, SCHEMA_FILES } from "./spec/json-schema.js";
 export type { LoadedSpec } from "./spec/load.js";
 export { loadSpec } from "./spec/load.js";
 export type { PlatformSpec, ServiceSpec } from "./spec/schema.js";
 export { API_VERSION, platformSchema, serviceSchema } from "./spec/schema.js";
-export { parseSource, readSource, type SourceFile } from "./spec/source.js";
+export { type ParsedSource, parseSource, readSource, type SourceFile } from "./spec/source.js";
 export type { Prepared, SynthOptions } from "./synth.js";
 export { prepare, renderPlatform, synth } from "./synth.js";
+export { formatUnifiedDiff } from "./write/diff.js";
+export type { Ownership } from "./write/ownership.js";
+export { OWNERSHIP_FILE, readOwnership } from "./write/ownership.js";
+export type { AppRow } from "./write/summary.js";
+export { appOfPath, appRows, tallyAppFiles } from "./write/summary.js";
 export type { ChangeKind, FileChange, WriteOptions, WriteResult } from "./write/write.js";
 export { writeTree } from "./write/write.js";

@@ -1,54 +1,113 @@
-import { synth } from "@slipway/core";
+import {
+  appRows,
+  formatUnifiedDiff,
+  OWNERSHIP_FILE,
+  renderPlatform,
+  tallyAppFiles,
+  type WriteResult,
+  writeTree,
+} from "@slipway/core";
 import { defineCommand } from "citty";
-import { EXIT } from "../format.js";
+import { EXIT, err, formatDiagnostic, formatTable, out, reportUsageError, useColor } from "../format.js";
 
 export const synthCommand = defineCommand({
-  meta: { name: "synth", description: "Render platform.yaml and services/*.yaml into the GitOps repository" },
+  meta: {
+    name: "synth",
+    description:
+      "Render platform.yaml and services/*.yaml into the GitOps repository (exit 1 on a write conflict; nothing is changed)",
+  },
   args: {
-    config: { type: "string", description: "Path to platform.yaml", default: "platform.yaml" },
-    out: { type: "string", description: "Output directory (default: the directory of platform.yaml)" },
+    config: {
+      type: "string",
+      description: "Path to platform.yaml",
+      default: "platform.yaml",
+      valueHint: "file",
+    },
+    out: {
+      type: "string",
+      description: "Output directory (default: the directory of platform.yaml)",
+      valueHint: "dir",
+    },
     check: {
       type: "boolean",
-      description: "Write nothing; exit 1 if the rendered tree is stale",
-      default: false,
+      description: "Write nothing; list what differs and exit 1 if the tree is stale",
+    },
+    "dry-run": {
+      type: "boolean",
+      description:
+        "Write nothing; print unified diffs of what would change (summary on stderr); exit 0, or 1 on conflicts as synth would",
     },
     force: {
       type: "boolean",
-      description: "Overwrite files a person edited or slipway does not own",
-      default: false,
+      description:
+        "Overwrite or delete files a person edited or slipway does not own (never through symlinks)",
     },
-    quiet: { type: "boolean", description: "Print only the summary line", default: false },
+    quiet: { type: "boolean", description: "Print only the summary line" },
   },
   run({ args }) {
     const started = performance.now();
-    const result = synth({
-      config: args.config,
-      ...(args.out ? { out: args.out } : {}),
-      dryRun: args.check,
-      force: args.force,
+    const check = args.check === true;
+    const dryRun = args["dry-run"] === true;
+    if (check && dryRun) return reportUsageError("slipway synth", "--check and --dry-run cannot be combined");
+    const session = renderPlatform(args.config);
+    const counts = new Map<string, number>();
+    const result = writeTree(args.out ?? session.spec.root, tallyAppFiles(session.files, counts), {
+      dryRun: check || dryRun,
+      diff: dryRun,
+      conflicts: check ? "return" : "throw",
+      force: args.force === true,
     });
-    const changed = result.changes.filter((c) => c.kind !== "unchanged");
-    if (!args.quiet) {
-      const mark = { added: "+", changed: "~", deleted: "-", unchanged: " " } as const;
-      for (const c of changed) process.stdout.write(`${mark[c.kind]} ${c.path}\n`);
-    }
     const ms = Math.round(performance.now() - started);
-    const counts = (k: string) => changed.filter((c) => c.kind === k).length;
-    const total = result.unchanged + counts("added") + counts("changed");
-    const apps = result.session.apps.length;
-    if (args.check) {
-      if (changed.length > 0) {
-        process.stdout.write(
-          `stale: ${counts("added")} to add, ${counts("changed")} to change, ${counts("deleted")} to delete — run 'slipway synth'\n`,
-        );
-        return EXIT.failed;
-      }
-      process.stdout.write(`up to date: ${total} files, ${apps} Applications (${ms} ms)\n`);
+    const apps = appRows(session.apps, counts);
+
+    if (dryRun) {
+      for (const c of result.changes) out(formatUnifiedDiff(c));
+      err(
+        `dry run: ${apps.length} Applications, ${result.files} files: ${toDo(result)}, ${result.unchanged} unchanged (${ms} ms)\n`,
+      );
       return EXIT.ok;
     }
-    process.stdout.write(
-      `rendered ${total} files, ${apps} Applications: ${counts("added")} added, ${counts("changed")} changed, ${counts("deleted")} deleted, ${result.unchanged} unchanged (${ms} ms)\n`,
-    );
+    if (check) {
+      if (result.changes.length === 0 && result.conflicts.length === 0 && !result.recordChanged) {
+        out(`up to date: ${result.files} files, ${apps.length} Applications (${ms} ms)\n`);
+        return EXIT.ok;
+      }
+      if (!args.quiet) {
+        const mark = { added: "+", changed: "~", deleted: "-", unchanged: " " } as const;
+        for (const c of result.changes) out(`${mark[c.kind]} ${c.path}\n`);
+        if (result.recordChanged) out(`~ ${OWNERSHIP_FILE}\n`);
+      }
+      for (const d of result.conflicts) err(`${formatDiagnostic(d, useColor(process.stderr))}\n`);
+      const blocked = result.conflicts.length > 0 ? `, ${result.conflicts.length} in conflict` : "";
+      const fix =
+        result.conflicts.length > 0
+          ? "resolve the conflicts, then run 'slipway synth'"
+          : "run 'slipway synth'";
+      out(`stale: ${toDo(result)}${blocked} — ${fix}\n`);
+      return EXIT.failed;
+    }
+    if (!args.quiet && apps.length > 0) {
+      out(
+        formatTable(
+          ["WAVE", "APPLICATION", "PROJECT", "COMPONENT", "FILES"],
+          apps.map((a) => [a.wave, a.name, a.project, a.component, a.files]),
+        ),
+      );
+      out("\n");
+    }
+    out(`${summary(result, apps.length, ms)}\n`);
     return EXIT.ok;
   },
 });
+
+function count(r: WriteResult, kind: "added" | "changed" | "deleted"): number {
+  return r.changes.filter((c) => c.kind === kind).length;
+}
+
+function toDo(r: WriteResult): string {
+  return `${count(r, "added")} to add, ${count(r, "changed")} to change, ${count(r, "deleted")} to delete`;
+}
+
+function summary(r: WriteResult, apps: number, ms: number): string {
+  return `rendered ${apps} Applications, ${r.files} files: ${count(r, "added")} added, ${count(r, "changed")} changed, ${count(r, "deleted")} deleted, ${r.unchanged} unchanged (${ms} ms)`;
+}

@@ -45,6 +45,9 @@ export function renderApp(spec: AppSpec, platform: PlatformSpec, wave: number, o
     sources.push({ repoURL: platform.git.repoURL, targetRevision: platform.git.revision, ref: "values" });
     files.push({ path: paths.values(spec.name), content: toYaml(h.values), owner });
   }
+  if (spec.git) {
+    sources.push({ repoURL: spec.git.repoURL, targetRevision: spec.git.revision, path: spec.git.path });
+  }
   if (spec.manifests && spec.manifests.length > 0) {
     sources.push({
       repoURL: platform.git.repoURL,
@@ -79,14 +82,14 @@ export function renderApp(spec: AppSpec, platform: PlatformSpec, wave: number, o
       labels: { "app.kubernetes.io/managed-by": "slipway", "slipway.dev/component": owner, ...spec.labels },
       annotations: { "argocd.argoproj.io/sync-wave": String(wave), ...spec.annotations },
       // Deleting the Application deletes what it deployed; without it, removed apps leave orphans.
-      finalizers: ["resources-finalizer.argocd.argoproj.io"],
+      ...(spec.finalizer === false ? {} : { finalizers: ["resources-finalizer.argocd.argoproj.io"] }),
     },
     spec: {
       project: spec.project,
       ...(sources.length === 1 ? { source: sources[0] } : { sources }),
       destination: { server: "https://kubernetes.default.svc", namespace: spec.namespace },
       syncPolicy: {
-        automated: { prune: true, selfHeal: true },
+        automated: { prune: spec.prune !== false, selfHeal: true },
         syncOptions: [...(spec.syncOptions ?? [])],
         retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "3m" } },
       },

@@ -39,6 +39,8 @@ export interface AppSpec {
   /** Absolute sync wave, when the Application belongs to another graph node (a service). */
   readonly wave?: number;
   readonly helm?: HelmSource;
+  /** A directory of another Git repository at a tag (e.g. upstream CRDs that no chart ships). */
+  readonly git?: { readonly repoURL: string; readonly revision: string; readonly path: string };
   /** Plain objects, one file each under `k8s/helm/manifests/<name>/`. */
   readonly manifests?: readonly K8sObject[];
   /** Renders a kustomization.yaml over the manifests; image pins are where Image Updater writes back. */
@@ -46,6 +48,16 @@ export interface AppSpec {
     readonly images: readonly { name: string; newName?: string; newTag?: string; digest?: string }[];
   };
   readonly syncOptions?: readonly string[];
+  /**
+   * Automated pruning. Off for Applications whose objects must outlive a removal (CRDs: pruning
+   * one deletes every object of its kind). @default true
+   */
+  readonly prune?: boolean;
+  /**
+   * The resources finalizer (deleting the Application deletes what it deployed). Off where that
+   * would be destructive, as for CRDs. @default true
+   */
+  readonly finalizer?: boolean;
   readonly ignoreDifferences?: readonly Record<string, unknown>[];
   /**
    * API groups whose CustomResourceDefinitions this Application installs (e.g. `cert-manager.io`).

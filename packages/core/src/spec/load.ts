@@ -1,11 +1,12 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { z } from "zod";
-import { type Diagnostic, diag, InputError } from "../diagnostics.js";
+import { type Diagnostic, diag, formatPath, InputError, NotFoundError } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
-import { crossFieldRules } from "./rules.js";
-import { type PlatformSpec, platformSchema, type ServiceSpec, serviceSchema } from "./schema.js";
-import { readSource, type SourceFile } from "./source.js";
+import { allowedKeys, closest } from "./introspect.js";
+import { crossFieldRules, serviceFileStem } from "./rules.js";
+import { API_VERSION, type PlatformSpec, platformSchema, type ServiceSpec, serviceSchema } from "./schema.js";
+import { type ParsedSource, readSource, type SourceFile } from "./source.js";
 
 export interface LoadedSpec {
   readonly platform: PlatformSpec;
@@ -13,22 +14,38 @@ export interface LoadedSpec {
   readonly services: readonly ServiceSpec[];
   /** The root of the platform repository (the directory holding platform.yaml). */
   readonly root: string;
+  /** Every file read, by display name; each re-parses lazily when asked for a location. */
   readonly sources: ReadonlyMap<string, SourceFile>;
 }
 
+/** The file name `slipway` looks for when given a directory. */
+export const PLATFORM_FILE = "platform.yaml";
+
 /**
  * Reads `platform.yaml` and `services/*.yaml` beside it, validates both, and applies the
- * cross-field rules. Throws {@link InputError} carrying every problem found, each with its position.
+ * cross-field rules. Throws {@link InputError} carrying every problem found, each with its position,
+ * or {@link NotFoundError} (`SW_CONFIG_NOT_FOUND`) when there is no platform.yaml.
+ *
+ * `configPath` may also be the platform repository's directory.
  */
 export function loadSpec(configPath: string, components: readonly AnyComponent[]): LoadedSpec {
-  const root = dirname(configPath);
   const display = (p: string) => relative(process.cwd(), p) || p;
+  const configFile = isDirectory(configPath) ? join(configPath, PLATFORM_FILE) : configPath;
+  if (!isFile(configFile)) {
+    throw new NotFoundError([
+      diag("SW_CONFIG_NOT_FOUND", `${display(configFile)} does not exist`, {
+        hint: "Pass the platform file with --config, or create a starter repository with 'slipway init'.",
+      }),
+    ]);
+  }
+  const root = dirname(configFile);
   const sources = new Map<string, SourceFile>();
   const diagnostics: Diagnostic[] = [];
 
-  const platformSrc = readSource(configPath, display(configPath));
+  const platformParsed = readSource(configFile, display(configFile));
+  const platformSrc = platformParsed.source;
   sources.set(platformSrc.file, platformSrc);
-  const platformDoc = validate(platformSrc, platformSchema(components), diagnostics);
+  const platformDoc = validate(platformParsed, platformSchema(components), diagnostics, "Platform");
 
   const servicesDir = join(root, "services");
   let serviceFiles: string[] = [];
@@ -40,11 +57,13 @@ export function loadSpec(configPath: string, components: readonly AnyComponent[]
     // No services directory: a platform with no services yet.
   }
   const services: { doc: z.output<typeof serviceSchema>; src: SourceFile }[] = [];
+  const invalidServices = new Set<string>();
   for (const f of serviceFiles) {
-    const src = readSource(join(servicesDir, f), display(join(servicesDir, f)));
-    sources.set(src.file, src);
-    const doc = validate(src, serviceSchema, diagnostics);
-    if (doc) services.push({ doc, src });
+    const parsed = readSource(join(servicesDir, f), display(join(servicesDir, f)));
+    sources.set(parsed.source.file, parsed.source);
+    const doc = validate(parsed, serviceSchema, diagnostics, "Service");
+    if (doc) services.push({ doc, src: parsed.source });
+    else invalidServices.add(serviceFileStem(f));
   }
 
   if (!platformDoc) throw new InputError(diagnostics);
@@ -75,80 +94,342 @@ export function loadSpec(configPath: string, components: readonly AnyComponent[]
   specs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   diagnostics.push(
-    ...crossFieldRules({ platform, services: specs, sources, platformFile: platformSrc.file, components }),
+    ...crossFieldRules({
+      platform,
+      services: specs,
+      invalidServices,
+      sources,
+      platformFile: platformSrc.file,
+      components,
+    }),
   );
   if (diagnostics.some((d) => d.severity === "error")) throw new InputError(diagnostics);
   return { platform, services: specs, root, sources };
 }
 
-/** Validates a parsed file against a schema, turning every zod issue into a positioned diagnostic. */
+function isDirectory(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+function isFile(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/** What a document of each kind is and where it lives, for the header hints. */
+const KIND_HOME = {
+  Platform: "platform.yaml describes the platform",
+  Service: "each services/<name>.yaml describes one service",
+} as const;
+
+/**
+ * Validates a parsed file against a schema, turning every zod issue into a positioned diagnostic.
+ * The header (apiVersion, kind) is checked first: a document of another version or kind would
+ * only produce noise when validated field by field.
+ */
 export function validate<S extends z.ZodType>(
-  src: SourceFile,
+  parsed: ParsedSource,
   schema: S,
   out: Diagnostic[],
+  kind: keyof typeof KIND_HOME,
 ): z.output<S> | undefined {
-  if (src.diagnostics.length > 0) {
-    out.push(...src.diagnostics);
+  const src = parsed.source;
+  if (parsed.diagnostics.length > 0) {
+    out.push(...parsed.diagnostics);
     return undefined;
   }
-  const result = schema.safeParse(src.data ?? {});
+  const header = `apiVersion: ${API_VERSION} and kind: ${kind}`;
+  if (parsed.empty || parsed.data === null || parsed.data === undefined) {
+    out.push(
+      diag("SW_SPEC_EMPTY", `${src.file} is empty`, {
+        location: { file: src.file, line: 1, col: 1 },
+        hint: `Start the file with ${header}.`,
+      }),
+    );
+    return undefined;
+  }
+  if (!isMapping(parsed.data)) {
+    out.push(
+      diag("SW_SPEC_NOT_MAPPING", `the document is ${describeValue(parsed.data)}, not a mapping`, {
+        location: src.locate([]),
+        hint: `The top level must be a mapping with ${header}, metadata and spec.`,
+      }),
+    );
+    return undefined;
+  }
+  const headerProblem = checkHeader(parsed.data, src, kind);
+  if (headerProblem) {
+    out.push(headerProblem);
+    return undefined;
+  }
+  const result = schema.safeParse(parsed.data);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) out.push(issueToDiagnostic(issue, src));
+  for (const issue of result.error.issues) {
+    out.push(...issueToDiagnostics(issue, [], { src, data: parsed.data, schema }));
+  }
   return undefined;
 }
 
-function issueToDiagnostic(issue: z.core.$ZodIssue, src: SourceFile): Diagnostic {
-  const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+function checkHeader(
+  data: Record<string, unknown>,
+  src: SourceFile,
+  kind: keyof typeof KIND_HOME,
+): Diagnostic | undefined {
+  const { apiVersion, kind: actualKind } = data;
+  if (apiVersion !== undefined && apiVersion !== API_VERSION) {
+    return diag("SW_SPEC_API_VERSION", `unsupported apiVersion ${JSON.stringify(apiVersion)}`, {
+      path: ["apiVersion"],
+      location: src.locate(["apiVersion"]),
+      hint: `Use apiVersion: ${API_VERSION}, the version this slipway reads.`,
+    });
+  }
+  if (actualKind !== undefined && actualKind !== kind) {
+    const other = (Object.keys(KIND_HOME) as (keyof typeof KIND_HOME)[]).find((k) => k === actualKind);
+    return diag("SW_SPEC_KIND", `expected kind ${kind}, got ${JSON.stringify(actualKind)}`, {
+      path: ["kind"],
+      location: src.locate(["kind"]),
+      hint: other
+        ? `${KIND_HOME[kind]} (kind: ${kind}); ${KIND_HOME[other]} (kind: ${other}).`
+        : `Use kind: ${kind}; ${KIND_HOME[kind]}.`,
+    });
+  }
+  return undefined;
+}
+
+interface IssueContext {
+  readonly src: SourceFile;
+  readonly data: unknown;
+  readonly schema: z.ZodType;
+}
+
+type Issue = z.core.$ZodIssue;
+type Path = (string | number)[];
+
+/** Maps one zod issue (possibly nested in a union) to diagnostics; `prefix` is the union's path. */
+function issueToDiagnostics(issue: Issue, prefix: Path, ctx: IssueContext): Diagnostic[] {
+  const { src } = ctx;
+  const path: Path = [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
+  const actual = valueAt(ctx.data, path);
+  const field = path.length > 0 ? String(path.at(-1)) : "document";
+
+  // A missing value shows up as a type error (or a failed union or literal); report it at the parent
+  // mapping, where the key has to be added.
+  if (issue.code !== "unrecognized_keys" && issue.code !== "invalid_key" && actual === undefined) {
+    const parent = path.slice(0, -1);
+    return [
+      diag("SW_SPEC_REQUIRED", `'${field}' is required`, {
+        path,
+        // The parent's key (`spec:`) reads better than its first child when the whole mapping is meant.
+        location: src.locate(parent, { key: parent.length > 0 }),
+        hint: `Add '${field}' to ${parent.length > 0 ? formatPath(parent) : "the top level"}.`,
+      }),
+    ];
+  }
+
   switch (issue.code) {
     case "unrecognized_keys": {
-      const key = issue.keys[0] ?? "";
-      const keyPath = [...path, key];
-      return diag("SW_SPEC_UNKNOWN_KEY", `unknown key '${key}'`, {
-        path: keyPath,
-        location: src.locate(keyPath, { key: true }),
-        hint: "Unknown keys are errors, not ignored: check the spelling against the schema (schemas/*.schema.json).",
+      const allowed = allowedKeys(ctx.schema, path);
+      return issue.keys.map((key) => {
+        const keyPath = [...path, key];
+        const guess = closest(key, allowed);
+        const list = allowed.length > 0 ? `Allowed here: ${allowed.join(", ")}.` : "";
+        return diag("SW_SPEC_UNKNOWN_KEY", `unknown key '${key}' in ${formatPath(path) || "the document"}`, {
+          path: keyPath,
+          location: src.locate(keyPath, { key: true }),
+          hint: guess ? `did you mean '${guess}'? ${list}` : `Unknown keys are errors, not ignored. ${list}`,
+        });
       });
     }
-    case "invalid_type": {
-      const missing = issue.input === undefined;
-      return diag(
-        missing ? "SW_SPEC_REQUIRED" : "SW_SPEC_TYPE",
-        missing ? `${String(path.at(-1) ?? "value")} is required` : `expected ${issue.expected}`,
-        {
-          path,
-          location: src.locate(missing ? path.slice(0, -1) : path),
-          hint: missing ? `Add '${String(path.at(-1))}'.` : `Give a value of type ${issue.expected}.`,
-        },
+    case "invalid_type":
+      return [typeMismatch(path, [describeExpected(issue.expected)], actual, ctx)];
+    case "invalid_union": {
+      // A union fails as a whole when the value has the wrong type for every branch; otherwise the
+      // branch whose type matched explains the problem.
+      const rootMismatch = (branch: readonly Issue[]) =>
+        branch.length === 1 &&
+        branch[0]?.path.length === 0 &&
+        (branch[0].code === "invalid_type" || branch[0].code === "invalid_value");
+      const matched = issue.errors.find((branch) => !rootMismatch(branch));
+      if (matched) return matched.flatMap((i) => issueToDiagnostics(i, path, ctx));
+      const expected = issue.errors.flatMap((branch) =>
+        branch.flatMap((i) =>
+          i.code === "invalid_type"
+            ? [describeExpected(i.expected)]
+            : i.code === "invalid_value"
+              ? i.values.map((v) => JSON.stringify(v))
+              : [],
+        ),
       );
+      return [typeMismatch(path, expected, actual, ctx)];
     }
-    case "invalid_value":
-      return diag(
-        "SW_SPEC_VALUE",
-        `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
-        {
+    case "invalid_value": {
+      const values = issue.values.map((v) => JSON.stringify(v));
+      const guess = typeof actual === "string" ? closest(actual, issue.values.map(String)) : undefined;
+      return [
+        diag(
+          "SW_SPEC_VALUE",
+          `${field} is ${JSON.stringify(actual)}; it must be one of ${values.join(", ")}`,
+          {
+            path,
+            location: src.locate(path),
+            hint: guess ? `did you mean '${guess}'?` : `Use one of ${values.join(", ")}.`,
+          },
+        ),
+      ];
+    }
+    case "invalid_format":
+      return [
+        diag("SW_SPEC_FORMAT", `${field} ${JSON.stringify(actual)} is not valid`, {
           path,
           location: src.locate(path),
-          hint: "Use one of the listed values.",
-        },
-      );
-    case "invalid_format":
-      return diag("SW_SPEC_FORMAT", issue.message, {
-        path,
-        location: src.locate(path),
-        hint: "Fix the value's format.",
-      });
+          hint: formatHint(issue),
+        }),
+      ];
     case "too_small":
-    case "too_big":
-      return diag("SW_SPEC_RANGE", issue.message, {
-        path,
-        location: src.locate(path),
-        hint: "Use a value in range.",
-      });
+    case "too_big": {
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const noun = issue.origin === "array" ? "item" : issue.origin === "string" ? "character" : "";
+      // Schemas that explain their bound (cluster.nodes) say why; zod's defaults start with "Too".
+      const custom = /^(Too|Invalid)/.test(issue.message) ? undefined : issue.message;
+      const rel = issue.code === "too_small" ? "at least" : "at most";
+      return [
+        diag(
+          "SW_SPEC_RANGE",
+          custom ?? `${field} must be ${rel} ${plural(bound, noun)}, got ${describeSize(actual)}`,
+          {
+            path,
+            location: src.locate(path),
+            hint: `Use ${rel} ${plural(bound, noun)}.`,
+          },
+        ),
+      ];
+    }
+    case "invalid_key": {
+      const inner = issue.issues[0];
+      const rule = inner && inner.code === "invalid_format" ? formatHint(inner) : "Rename the key.";
+      return [
+        diag("SW_SPEC_FORMAT", `key '${field}' is not valid`, {
+          path,
+          location: src.locate(path, { key: true }),
+          hint: rule,
+        }),
+      ];
+    }
+    case "custom": {
+      // Refinements in the schema carry their own code and hint in `params` (see primitives.ts).
+      const params = (issue.params ?? {}) as { code?: string; hint?: string };
+      return [
+        diag(params.code ?? "SW_SPEC_VALUE", `${field} ${JSON.stringify(actual)} ${issue.message}`, {
+          path,
+          location: src.locate(path),
+          hint: params.hint ?? "Change the value.",
+        }),
+      ];
+    }
     default:
-      return diag("SW_SPEC_INVALID", issue.message, {
-        path,
-        location: src.locate(path),
-        hint: "Fix this value.",
-      });
+      return [
+        diag("SW_SPEC_INVALID", `${field}: ${issue.message}`, {
+          path,
+          location: src.locate(path),
+          hint: "Change the value; the JSON Schema in packages/core/schemas describes what is accepted.",
+        }),
+      ];
   }
+}
+
+function typeMismatch(
+  path: Path,
+  expected: readonly string[],
+  actual: unknown,
+  ctx: IssueContext,
+): Diagnostic {
+  const field = path.length > 0 ? String(path.at(-1)) : "document";
+  const unique = [...new Set(expected)];
+  const want = unique.map(withArticle).join(" or ");
+  let hint = `Give ${field} ${want}.`;
+  if (actual === null) hint = `The value is empty: give ${field} ${want}, or remove the key.`;
+  else if (
+    unique.length === 1 &&
+    unique[0] === "string" &&
+    (typeof actual === "number" || typeof actual === "boolean")
+  )
+    hint = `Quote the value to make it a string: ${field}: "${String(actual)}".`;
+  else if (unique.length === 1 && unique[0] === "boolean") hint = `Use true or false, unquoted.`;
+  else if (unique.includes("integer") && typeof actual === "number")
+    hint = `Use a whole number, such as ${Math.round(actual)}.`;
+  return diag("SW_SPEC_TYPE", `${field} must be ${want}, got ${describeValue(actual)}`, {
+    path,
+    location: ctx.src.locate(path),
+    hint,
+  });
+}
+
+function withArticle(type: string): string {
+  if (type.startsWith('"') || /^(true|false|null|\d)/.test(type)) return type;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function plural(n: number | bigint, noun: string): string {
+  return noun === "" ? String(n) : `${String(n)} ${noun}${Number(n) === 1 ? "" : "s"}`;
+}
+
+const FORMAT_HINTS: Record<string, string> = {
+  url: "Use an https:// or ssh:// URL, such as https://github.com/owner/platform.git.",
+  starts_with: "Use an absolute HTTP path starting with '/', such as /healthz.",
+};
+
+function formatHint(issue: Issue & { code: "invalid_format" }): string {
+  if (FORMAT_HINTS[issue.format]) return FORMAT_HINTS[issue.format] as string;
+  // Our primitives phrase their messages as the rule ("must be a DNS label: …, such as …").
+  return /^Invalid/.test(issue.message)
+    ? `The value must be a valid ${issue.format}.`
+    : `It ${issue.message}.`;
+}
+
+function describeExpected(expected: string): string {
+  switch (expected) {
+    case "object":
+    case "record":
+      return "mapping";
+    case "array":
+    case "tuple":
+      return "list";
+    case "int":
+      return "integer";
+    default:
+      return expected;
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return "an empty value (null)";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `a string ${JSON.stringify(v)}`;
+  if (typeof v === "number") return Number.isInteger(v) ? `the integer ${v}` : `the number ${v}`;
+  if (typeof v === "boolean") return `the boolean ${v}`;
+  return typeof v;
+}
+
+function describeSize(v: unknown): string {
+  if (Array.isArray(v)) return `${v.length}`;
+  if (typeof v === "string") return `${v.length}`;
+  return String(v);
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isScalar(v: unknown): boolean {
+  return typeof v === "number" || typeof v === "boolean";
+}
+
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let cur = data;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === "number") cur = cur[seg];
+    else if (isMapping(cur)) cur = Object.hasOwn(cur, seg) ? cur[seg] : undefined;
+    else return undefined;
+  }
+  return cur;
 }

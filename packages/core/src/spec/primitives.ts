@@ -13,10 +13,16 @@ export const hostname = z
     error: "must be a lowercase fully qualified domain name such as example.com",
   });
 
+/**
+ * A CPU quantity (`500m`, `1`, `1.5`), written as a string or a number; always a string after parsing.
+ * The transform sits after the union so the JSON Schema (input side) keeps the pattern.
+ */
 export const cpuQuantity = z
-  .union([z.string(), z.number().positive()])
-  .transform((v) => String(v))
-  .pipe(z.string().regex(/^(\d+(\.\d+)?|\d+m)$/, { error: "must be a CPU quantity such as 500m, 1 or 1.5" }));
+  .union([
+    z.string().regex(/^(\d+(\.\d+)?|\d+m)$/, { error: "must be a CPU quantity such as 500m, 1 or 1.5" }),
+    z.number().positive(),
+  ])
+  .transform((v) => String(v));
 
 export const memoryQuantity = z
   .string()
@@ -33,19 +39,31 @@ export const envName = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an environment variable name such as DATABASE_URL" });
 
-/** A container image reference pinned to a tag or digest; `latest` and untagged images are refused. */
+/**
+ * A container image reference pinned to a tag or digest; `latest` and untagged images are refused,
+ * because Image Updater and rollbacks need to know exactly what runs.
+ */
 export const imageRef = z
   .string()
   .regex(
     /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-    {
-      error: "must be an image reference such as ghcr.io/owner/app:1.2.3",
-    },
+    { error: "must be an image reference such as ghcr.io/owner/app:1.2.3", abort: true },
   )
   .refine((s) => /:[\w][\w.-]*$|@sha256:/.test(s.replace(/^[^/]+\//, "")), {
-    error: "must be pinned to a tag or digest",
+    error: "is not pinned to a tag or digest",
+    params: {
+      code: "SW_SPEC_IMAGE_UNPINNED",
+      hint: "Add a tag such as :1.2.3 or a digest (@sha256:…); CI pins the tag it pushed.",
+    },
+    abort: true,
   })
-  .refine((s) => !/:latest(@|$)/.test(s), { error: "must not use the tag 'latest'" });
+  .refine((s) => !/:latest(@|$)/.test(s), {
+    error: "uses the tag 'latest'",
+    params: {
+      code: "SW_SPEC_IMAGE_LATEST",
+      hint: "Pin a version tag or digest: 'latest' changes under Argo CD without a commit.",
+    },
+  });
 
 /** Milliseconds of CPU in a quantity, for budgets. */
 export function cpuMillis(q: string | number): number {

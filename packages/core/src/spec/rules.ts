@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { type Diagnostic, diag } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
 import type { PlatformSpec, ServiceSpec } from "./schema.js";
@@ -6,9 +7,37 @@ import type { SourceFile } from "./source.js";
 export interface RuleInput {
   readonly platform: PlatformSpec;
   readonly services: readonly ServiceSpec[];
+  /**
+   * Names (file stems) of service files that failed validation; references to them are not
+   * reported again as unknown, since their own error already explains the problem.
+   */
+  readonly invalidServices?: ReadonlySet<string>;
   readonly sources: ReadonlyMap<string, SourceFile>;
   readonly platformFile: string;
   readonly components: readonly AnyComponent[];
+}
+
+/**
+ * Namespaces the platform's own components deploy into (plus Kubernetes' own). A service placed in
+ * one of them would share its RBAC, quotas and AppProject destination with platform workloads,
+ * which breaks the platform/workload separation the AppProjects enforce.
+ */
+export const RESERVED_NAMESPACES: readonly string[] = [
+  "argocd",
+  "cloudflare",
+  "database",
+  "default",
+  "external-secrets",
+  "kube-public",
+  "kube-system",
+  "monitoring",
+  "traefik",
+  "vault",
+];
+
+/** The name a service file must declare: `services/blog.yaml` → `blog`. */
+export function serviceFileStem(file: string): string {
+  return basename(file).replace(/\.ya?ml$/, "");
 }
 
 /** Rules that span fields or files, which a per-file schema cannot express. */
@@ -17,6 +46,20 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
   const { platform, services, sources } = input;
   const at = (file: string, path: (string | number)[], key = false) =>
     sources.get(file)?.locate(path, { key });
+
+  // A file is named after its service, so `services/<name>.yaml` is where a reader looks for it.
+  for (const s of services) {
+    const stem = serviceFileStem(s.file);
+    if (stem === s.name) continue;
+    const location = at(s.file, ["metadata", "name"]);
+    out.push(
+      diag("SW_SPEC_FILENAME_MISMATCH", `${s.file} declares service '${s.name}'`, {
+        path: ["metadata", "name"],
+        ...(location ? { location } : {}),
+        hint: `Rename the file to services/${s.name}.yaml, or set metadata.name to '${stem}'.`,
+      }),
+    );
+  }
 
   // Service names are unique (two files could declare the same metadata.name).
   const byName = new Map<string, ServiceSpec>();
@@ -56,20 +99,46 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
     } else byHost.set(s.host, s);
   }
 
-  // dependsOn names services that exist.
+  // dependsOn and mesh callers name services that exist.
   for (const s of services) {
-    s.dependsOn.forEach((d, i) => {
-      if (!byName.has(d)) {
-        const location = at(s.file, ["spec", "dependsOn", i]);
-        out.push(
-          diag("SW_SPEC_UNKNOWN_SERVICE", `service '${s.name}' depends on '${d}', which is not declared`, {
-            path: ["spec", "dependsOn", i],
+    const refs = [
+      ...s.dependsOn.map((d, i) => ({ d, path: ["spec", "dependsOn", i], field: "dependsOn" })),
+      ...s.mesh.callers.map((d, i) => ({ d, path: ["spec", "mesh", "callers", i], field: "mesh.callers" })),
+    ];
+    for (const { d, path, field } of refs) {
+      if (byName.has(d) || input.invalidServices?.has(d)) continue;
+      const location = at(s.file, path);
+      out.push(
+        diag(
+          "SW_SPEC_UNKNOWN_SERVICE",
+          `service '${s.name}' names '${d}' in ${field}, which is not declared`,
+          {
+            path,
             ...(location ? { location } : {}),
-            hint: `Add services/${d}.yaml or remove it from dependsOn.`,
-          }),
-        );
-      }
-    });
+            hint: `Add services/${d}.yaml or remove '${d}' from ${field}.`,
+          },
+        ),
+      );
+    }
+  }
+
+  // Services stay out of the platform's namespaces.
+  for (const s of services) {
+    if (!RESERVED_NAMESPACES.includes(s.namespace)) continue;
+    // The namespace defaults to the name; point at whichever of the two the user wrote it in.
+    const path = s.namespace !== s.name ? ["spec", "namespace"] : ["metadata", "name"];
+    const location = at(s.file, path);
+    out.push(
+      diag(
+        "SW_SPEC_RESERVED_NAMESPACE",
+        `service '${s.name}' would deploy into the platform namespace '${s.namespace}'`,
+        {
+          path,
+          ...(location ? { location } : {}),
+          hint: `Set spec.namespace to a namespace of its own; reserved: ${RESERVED_NAMESPACES.join(", ")}.`,
+        },
+      ),
+    );
   }
 
   // Enabled components have their dependencies enabled.

@@ -26,21 +26,30 @@ const node = z.strictObject({
 
 const cluster = z.strictObject({
   /** Changes only storage, TLS and IAM defaults: manifests stay environment-agnostic. */
-  distribution: z.enum(["k3s", "kubeadm", "eks"]),
+  distribution: z
+    .enum(["k3s", "kubeadm", "eks"])
+    .describe("Kubernetes distribution; changes only storage, TLS and IAM defaults"),
   /** Kubernetes minor version the manifests are validated against. */
-  kubernetesVersion: z.enum(["1.32", "1.35"]).default("1.32"),
+  kubernetesVersion: z
+    .enum(["1.32", "1.35"])
+    .default("1.32")
+    .describe('Kubernetes minor version the manifests are validated against (quote it: "1.32")'),
   /** Node capacity; `slipway budget` fails when requests do not fit. */
-  nodes: z.array(node).min(1, { error: "at least one node is required so the budget can be checked" }),
+  nodes: z
+    .array(node)
+    .min(1, { error: "at least one node is required so the budget can be checked" })
+    .describe("Node capacity; `slipway budget` fails when requests do not fit"),
   /** Capacity kept back for the OS, kubelet and k3s system pods. */
   reserved: z
     .strictObject({ cpu: cpuQuantity, memory: memoryQuantity })
-    .default({ cpu: "250m", memory: "512Mi" }),
+    .default({ cpu: "250m", memory: "512Mi" })
+    .describe("Capacity kept back for the OS, kubelet and system pods"),
   storageClass: z.string().default("local-path"),
 });
 
 const git = z.strictObject({
   /** The platform repository Argo CD syncs from. */
-  repoURL: z.url({ protocol: /^(https|ssh)$/ }),
+  repoURL: z.url({ protocol: /^(https|ssh)$/ }).describe("The platform repository Argo CD syncs from"),
   revision: z.string().min(1).default("main"),
 });
 
@@ -51,7 +60,10 @@ export function platformSchema(components: readonly AnyComponent[]) {
     shape[c.id] = c.config
       .extend({ enabled: z.boolean().default(c.enabledByDefault) })
       .strict()
-      .default({ enabled: c.enabledByDefault } as never);
+      // prefault, not default: an omitted component must still get its config's own defaults.
+      .prefault({})
+      // Shown by editors on hover through the exported JSON Schema.
+      .meta({ description: c.description });
   }
   return z.strictObject({
     apiVersion: z.literal(API_VERSION),
@@ -66,7 +78,7 @@ export function platformSchema(components: readonly AnyComponent[]) {
           .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: "must be a GitHub user or org" }),
       }),
       cluster,
-      components: z.strictObject(shape).default({} as never),
+      components: z.strictObject(shape).prefault({}),
     }),
   });
 }
@@ -97,14 +109,17 @@ export const serviceSchema = z.strictObject({
     description: z.string().optional(),
     /** Backstage owner; defaults to the platform's GitHub owner. */
     owner: z.string().optional(),
-    image: imageRef,
-    port: z.int().min(1).max(65535),
+    image: imageRef.describe("Container image pinned to a tag or digest, such as ghcr.io/owner/app:1.2.3"),
+    port: z.int().min(1).max(65535).describe("Container port the service listens on"),
     /** `<subdomain>.<domain>` routes to the service; omit for no HTTP route. */
-    subdomain: dnsLabel.optional(),
+    subdomain: dnsLabel.optional().describe("<subdomain>.<domain> routes to the service; omit for no route"),
     /** `public` adds a DNS record and tunnel route; `internal` routes inside the cluster only. */
-    exposure: z.enum(["public", "internal"]).default("public"),
+    exposure: z
+      .enum(["public", "internal"])
+      .default("public")
+      .describe("public: DNS record and tunnel route; internal: routed inside the cluster only"),
     /** Namespace; defaults to the service name (one namespace per personal service). */
-    namespace: dnsLabel.optional(),
+    namespace: dnsLabel.optional().describe("Namespace; defaults to the service name"),
     replicas: z.int().min(0).max(20).default(1),
     resources: resources.default({ requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } }),
     env: z.record(envName, z.string()).default({}),
@@ -117,9 +132,9 @@ export const serviceSchema = z.strictObject({
       .default({ liveness: "/healthz", readiness: "/readyz" }),
     runtime: z.enum(["generic", "java", "node", "static"]).default("generic"),
     /** Other services this one must start after (same platform). */
-    dependsOn: z.array(dnsLabel).default([]),
+    dependsOn: z.array(dnsLabel).default([]).describe("Services this one syncs after"),
     // Hooks filled by capability issues: identity, databases, mesh, presets.
-    auth: z.enum(["none", "oidc"]).default("none"),
+    auth: z.enum(["none", "oidc"]).default("none").describe("oidc: an OIDC client is provisioned for it"),
     database: z.union([z.literal(false), database]).default(false),
     mesh: z
       .strictObject({
@@ -129,7 +144,7 @@ export const serviceSchema = z.strictObject({
         callers: z.array(dnsLabel).default([]),
       })
       .default({ l7: false, callers: [] }),
-    preset: z.string().optional(),
+    preset: z.string().optional().describe("The preset the service repository was generated from"),
   }),
 });
 

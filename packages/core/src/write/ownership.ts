@@ -1,28 +1,130 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { diag, InputError } from "../diagnostics.js";
 
-/** The record of what Slipway wrote: path → sha256 of the content it wrote. No timestamps. */
+/**
+ * The record of what Slipway wrote: output-relative path → sha256 of the content it wrote.
+ * Sorted by path, no timestamps, so it is deterministic and reviewable in Git.
+ */
 export interface Ownership {
   readonly version: 1;
   readonly files: Readonly<Record<string, string>>;
 }
 
+/** Slipway's own directory in the output root; rendered paths may never point into it. */
+export const SLIPWAY_DIR = ".slipway";
 export const OWNERSHIP_FILE = ".slipway/owned.json";
+/**
+ * The next record, written before any file of the output tree is replaced and renamed over
+ * {@link OWNERSHIP_FILE} once every file is in place. When a run dies in between, this file is
+ * left behind and the next run treats a file as Slipway's when it matches either record.
+ */
+export const PENDING_OWNERSHIP_FILE = ".slipway/owned.next.json";
 
+const HASH = /^[0-9a-f]{64}$/;
+
+/** What the output root records about ownership, as the write step needs it. */
+export interface OwnershipState {
+  /** The committed record. */
+  readonly owned: ReadonlyMap<string, string>;
+  /** The record of an interrupted run, if one was left behind. */
+  readonly pending: ReadonlyMap<string, string> | undefined;
+  /** sha256 of the committed record file as it is on disk (undefined when absent). */
+  readonly recordHash: string | undefined;
+}
+
+/**
+ * Reads the ownership record of `outDir`. A missing record is an empty one; a record that does
+ * not parse or has the wrong shape is an {@link InputError} (`SW_WRITE_OWNERSHIP_CORRUPT`).
+ */
 export function readOwnership(outDir: string): Ownership {
+  const files: Record<string, string> = {};
+  for (const [p, h] of readOwnershipState(outDir).owned) files[p] = h;
+  return { version: 1, files };
+}
+
+/** @internal Reads both records; used by the write step. */
+export function readOwnershipState(outDir: string): OwnershipState {
+  const file = join(outDir, OWNERSHIP_FILE);
+  const text = readText(file);
+  let owned = new Map<string, string>();
+  if (text !== undefined) {
+    const parsed = parseRecord(text);
+    if (typeof parsed === "string") {
+      throw new InputError([
+        diag("SW_WRITE_OWNERSHIP_CORRUPT", `${OWNERSHIP_FILE} is not a valid ownership record: ${parsed}`, {
+          location: { file: relative(process.cwd(), file) || file, line: 1, col: 1 },
+          hint:
+            "Slipway alone writes this file. Restore it from Git (git checkout -- .slipway/owned.json), " +
+            "or delete it and run 'slipway synth' again: files identical to what slipway renders are " +
+            "adopted, the rest are listed as conflicts (--force takes them over).",
+        }),
+      ]);
+    }
+    owned = parsed;
+  }
+  // A pending record that does not parse was cut short before any output file was touched.
+  const pendingText = readText(join(outDir, PENDING_OWNERSHIP_FILE));
+  const pendingParsed = pendingText === undefined ? undefined : parseRecord(pendingText);
+  const pending = typeof pendingParsed === "string" ? undefined : pendingParsed;
+  const recordHash = text === undefined ? undefined : createHash("sha256").update(text).digest("hex");
+  return { owned, pending, recordHash };
+}
+
+function readText(file: string): string | undefined {
   try {
-    const data = JSON.parse(readFileSync(join(outDir, OWNERSHIP_FILE), "utf8")) as Ownership;
-    if (data.version !== 1 || typeof data.files !== "object") throw new Error("bad ownership record");
-    return data;
+    return readFileSync(file, "utf8");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, files: {} };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw e;
   }
 }
 
+/** The record as a map, or a reason why it is not one. */
+function parseRecord(text: string): Map<string, string> | string {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return `not JSON (${(e as Error).message})`;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return "not a JSON object";
+  const { version, files } = data as { version?: unknown; files?: unknown };
+  if (version !== 1) return `unsupported version ${JSON.stringify(version)}`;
+  if (typeof files !== "object" || files === null || Array.isArray(files)) return "'files' is not an object";
+  const out = new Map<string, string>();
+  for (const [p, h] of Object.entries(files)) {
+    if (typeof h !== "string" || !HASH.test(h)) return `${JSON.stringify(p)} has no sha256 hash`;
+    if (unsafeOutputPath(p) !== undefined) return `${JSON.stringify(p)} is not a path inside the output root`;
+    out.set(p, h);
+  }
+  return out;
+}
+
+/** The record file's content: sorted by path, two-space JSON, trailing newline. */
 export function serializeOwnership(files: ReadonlyMap<string, string>): string {
-  const sorted = [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const sorted = [...files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const obj: Record<string, string> = {};
   for (const [p, h] of sorted) obj[p] = h;
   return `${JSON.stringify({ version: 1, files: obj }, null, 2)}\n`;
+}
+
+/** The usual rendered path, checked in one step: segments that cannot be `.`, `..` or `.slipway`. */
+const COMMON_SAFE_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
+
+/**
+ * Why an output path is not acceptable, or undefined when it is: relative, POSIX, no `.`/`..`
+ * segments, no NUL or backslash, and never inside Slipway's own `.slipway/` directory.
+ */
+export function unsafeOutputPath(path: string): string | undefined {
+  if (COMMON_SAFE_PATH.test(path)) return undefined;
+  if (path === "" || path.startsWith("/")) return "must be a relative path";
+  if (path.includes("\\") || path.includes("\0")) return "must be a POSIX path without NUL";
+  const segs = path.split("/");
+  if (segs.some((s) => s === "" || s === "." || s === ".."))
+    return "must not contain empty, '.' or '..' segments";
+  if (segs[0] === SLIPWAY_DIR) return `must not point into ${SLIPWAY_DIR}/`;
+  return undefined;
 }

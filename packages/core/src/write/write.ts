@@ -1,161 +1,546 @@
 import { createHash } from "node:crypto";
 import {
+  lstatSync,
   mkdirSync,
-  readdirSync,
+  mkdtempSync,
   readFileSync,
   renameSync,
   rmdirSync,
   rmSync,
+  type Stats,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
-import { ConflictError, type Diagnostic, diag } from "../diagnostics.js";
+import { dirname, join, posix, relative, resolve } from "node:path";
+import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
-import { OWNERSHIP_FILE, readOwnership, serializeOwnership } from "./ownership.js";
+import {
+  OWNERSHIP_FILE,
+  PENDING_OWNERSHIP_FILE,
+  readOwnershipState,
+  SLIPWAY_DIR,
+  serializeOwnership,
+  unsafeOutputPath,
+} from "./ownership.js";
 
 export type ChangeKind = "added" | "changed" | "deleted" | "unchanged";
 
 export interface FileChange {
   readonly path: string;
   readonly kind: ChangeKind;
+  /** Content on disk before; only with {@link WriteOptions.diff} (absent for `added`). */
+  readonly before?: string;
+  /** Content after; only with {@link WriteOptions.diff} (absent for `deleted`). */
+  readonly after?: string;
 }
 
 export interface WriteOptions {
-  /** Overwrite or delete files a person edited, and overwrite files Slipway does not own. */
+  /**
+   * Overwrite or delete files a person edited, and overwrite files Slipway does not own.
+   * Never overrides `SW_WRITE_SYMLINK`, `SW_WRITE_NOT_A_FILE` or `SW_WRITE_NOT_A_DIR`.
+   * @default false
+   */
   readonly force?: boolean;
-  /** Compute the changes without touching the disk (`synth --check`, `--dry-run`). */
+  /** Compute the changes without touching the disk (`synth --check`, `--dry-run`). @default false */
   readonly dryRun?: boolean;
+  /**
+   * Keep the old and new content of every changed file in the result (for unified diffs).
+   * Only meaningful with `dryRun`; memory then grows with the size of the change.
+   * @default false
+   */
+  readonly diff?: boolean;
+  /**
+   * With `dryRun`, `"return"` lists conflicts in {@link WriteResult.conflicts} instead of throwing
+   * them (`synth --check` reports every difference at once). Ignored when writing.
+   * @default "throw"
+   */
+  readonly conflicts?: "throw" | "return";
 }
 
 export interface WriteResult {
+  /** Added, changed and deleted files, sorted by path (unchanged files are only counted). */
   readonly changes: readonly FileChange[];
+  /** Files renamed into place (0 in a dry run). */
   readonly written: number;
+  /** Files deleted (0 in a dry run). */
   readonly deleted: number;
+  /** Rendered files already on disk with the same content. */
   readonly unchanged: number;
+  /** Rendered files in all. */
+  readonly files: number;
+  /** Conflicts, sorted by path: only in a dry run with `conflicts: "return"`, else always empty. */
+  readonly conflicts: readonly Diagnostic[];
+  /**
+   * The ownership record differs from what this run records (files adopted or forgotten, or an
+   * interrupted run's record pending), even when no output file changes.
+   */
+  readonly recordChanged: boolean;
 }
 
-function hash(content: string | Buffer): string {
+function sha256(content: string | Buffer): string {
   return createHash("sha256").update(content).digest("hex");
 }
 
-function readIfExists(path: string): Buffer | undefined {
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * Writes a rendered tree into `outDir`: the only code in Slipway that changes the output tree.
+ *
+ * The contract: Slipway never overwrites or deletes a file it did not write, nor one a person has
+ * edited since it wrote it, unless `force` is given.
+ *
+ * - **Streaming.** `files` is consumed once; only path → sha256 is retained (unless `diff`), so
+ *   memory stays flat at thousands of services. New content is staged under `.slipway/` (same
+ *   filesystem as the tree) as it arrives: files for existing directories one by one, brand-new
+ *   directories as whole subtrees that one rename moves into place.
+ * - **All or nothing.** Conflicts are collected over the whole tree and thrown together as one
+ *   {@link ConflictError}; an error thrown by the iterable (a render error) propagates. Either way
+ *   the staging area is removed and the tree is byte-for-byte as before. Only when every file is
+ *   known and conflict-free are staged files renamed into place (each rename is atomic).
+ * - **Ownership record.** `.slipway/owned.json` (path → sha256, sorted) is replaced last, by
+ *   renaming the next record over it. The next record is written before the first rename, so a
+ *   run killed half-way leaves files that still count as Slipway's on the following run.
+ * - **Adoption.** A file in the way whose content is identical to what Slipway renders is adopted
+ *   silently (recorded as owned, not rewritten): nothing a person wrote can be lost, and a fresh
+ *   clone or a lost record heals itself.
+ * - **Deletes.** Owned files no longer rendered are deleted, then directories this emptied are
+ *   removed up to the root; a directory still holding anything (an unowned file) is never removed.
+ * - **Symlinks.** A path through a symlink, or a symlink where a file goes, is refused
+ *   (`SW_WRITE_SYMLINK`): Slipway never writes or deletes through one, even with `force`.
+ *
+ * Conflict codes: `SW_WRITE_UNOWNED` (a file Slipway did not write is in the way),
+ * `SW_WRITE_EDITED` (an owned file, rendered or stale, was edited), `SW_WRITE_SYMLINK`,
+ * `SW_WRITE_NOT_A_FILE` (a directory or special file where a file goes), `SW_WRITE_NOT_A_DIR`
+ * (a file where a directory goes). Invalid paths are `SW_WRITE_UNSAFE_PATH` and
+ * `SW_WRITE_DUPLICATE_PATH` ({@link InputError}, thrown at once); a corrupt record is
+ * `SW_WRITE_OWNERSHIP_CORRUPT`.
+ *
+ * @example
+ * const result = writeTree("out", session.files, { force: false });
+ * console.log(result.changes.length, "files changed");
+ */
+export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: WriteOptions = {}): WriteResult {
+  const root = resolve(outDir);
+  const force = opts.force === true;
+  const keepContent = opts.diff === true;
+  const fs = new TreeInspector(root);
+  const conflicts = new ConflictList(root);
+
+  const slipwayDir = fs.inspect(SLIPWAY_DIR);
+  if (slipwayDir.kind === "symlink") conflicts.add("SW_WRITE_SYMLINK", SLIPWAY_DIR);
+  else if (slipwayDir.kind === "file" || slipwayDir.kind === "other")
+    conflicts.add("SW_WRITE_NOT_A_DIR", SLIPWAY_DIR);
+  else if (slipwayDir.kind === "blocked") conflicts.add(slipwayDir.block, slipwayDir.at);
+  conflicts.throwIfAny();
+
+  const { owned, pending, recordHash } = readOwnershipState(root);
+  /** Content on disk is what Slipway last wrote there (per either record). */
+  const isOwnedContent = (path: string, hash: string) =>
+    owned.get(path) === hash || pending?.get(path) === hash;
+  const isOwned = (path: string) => owned.has(path) || pending?.has(path) === true;
+
+  const next = new Map<string, string>();
+  /** Every directory a rendered file lives in, to catch a path rendered as both file and directory. */
+  const renderedDirs = new Set<string>();
+  const changes: FileChange[] = [];
+  /** Rendered files whose parent chain is blocked by a regular file (resolved after deletes are known). */
+  const blockedByFile: { path: string; at: string }[] = [];
+  const staging = new Staging(root, opts.dryRun === true);
+  let unchanged = 0;
+  let committed = false;
+
   try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw e;
+    for (const f of files) {
+      const bad = unsafeOutputPath(f.path);
+      if (bad !== undefined) {
+        throw new InputError([
+          diag("SW_WRITE_UNSAFE_PATH", `output path ${JSON.stringify(f.path)} ${bad}`, {
+            hint: `The component '${f.owner}' renders a path outside the output tree; this is a bug in it.`,
+          }),
+        ]);
+      }
+      const clash = next.has(f.path)
+        ? `${f.path} is rendered twice`
+        : renderedDirs.has(f.path)
+          ? `${f.path} is rendered both as a file and as a directory`
+          : undefined;
+      if (clash !== undefined) {
+        throw new InputError([
+          diag("SW_WRITE_DUPLICATE_PATH", clash, {
+            hint: `Every output path has one writer; '${f.owner}' renders a path already rendered.`,
+          }),
+        ]);
+      }
+      for (let d = posix.dirname(f.path); d !== "." && !renderedDirs.has(d); d = posix.dirname(d)) {
+        if (next.has(d)) {
+          throw new InputError([
+            diag("SW_WRITE_DUPLICATE_PATH", `${d} is rendered both as a file and as a directory`, {
+              hint: `Every output path has one writer; '${f.owner}' renders ${f.path} inside the file ${d}.`,
+            }),
+          ]);
+        }
+        renderedDirs.add(d);
+      }
+      const hash = sha256(f.content);
+      next.set(f.path, hash);
+      const at = fs.inspect(f.path);
+      let before: string | undefined;
+      switch (at.kind) {
+        case "blocked":
+          if (at.block === "SW_WRITE_SYMLINK") {
+            conflicts.add(at.block, at.at);
+            continue;
+          }
+          // Fine if the file in the way is a stale owned one, deleted before this is renamed.
+          blockedByFile.push({ path: f.path, at: at.at });
+          changes.push(change(f.path, "added", undefined, keepContent ? f.content : undefined));
+          break;
+        case "symlink":
+          conflicts.add("SW_WRITE_SYMLINK", f.path);
+          continue;
+        case "dir":
+        case "other":
+          conflicts.add("SW_WRITE_NOT_A_FILE", f.path);
+          continue;
+        case "file": {
+          const onDisk = readFileSync(join(root, f.path));
+          const diskHash = sha256(onDisk);
+          if (diskHash === hash) {
+            unchanged++;
+            continue;
+          }
+          if (!isOwned(f.path)) {
+            if (!force) {
+              conflicts.add("SW_WRITE_UNOWNED", f.path);
+              continue;
+            }
+          } else if (!isOwnedContent(f.path, diskHash) && !force) {
+            conflicts.add("SW_WRITE_EDITED", f.path);
+            continue;
+          }
+          if (keepContent) before = onDisk.toString("utf8");
+          changes.push(change(f.path, "changed", before, keepContent ? f.content : undefined));
+          break;
+        }
+        case "missing":
+          changes.push(change(f.path, "added", undefined, keepContent ? f.content : undefined));
+          if (!conflicts.any) staging.stage(f.path, f.content, at.top);
+          continue;
+      }
+      if (!conflicts.any) staging.stage(f.path, f.content);
+    }
+
+    // Owned files no longer rendered: delete them if they are still as Slipway wrote them.
+    const stale: string[] = [];
+    const previously = new Set([...owned.keys(), ...(pending?.keys() ?? [])]);
+    for (const path of [...previously].sort()) {
+      if (next.has(path)) continue;
+      const at = fs.inspect(path);
+      if (at.kind === "blocked" && at.block === "SW_WRITE_SYMLINK") {
+        conflicts.add("SW_WRITE_SYMLINK", at.at);
+        continue;
+      }
+      if (at.kind === "symlink") {
+        conflicts.add("SW_WRITE_SYMLINK", path);
+        continue;
+      }
+      // Gone, or replaced by a directory: nothing of Slipway's left to delete; forget it.
+      if (at.kind !== "file") continue;
+      const onDisk = readFileSync(join(root, path));
+      if (!isOwnedContent(path, sha256(onDisk)) && !force) {
+        conflicts.add("SW_WRITE_EDITED", path, true);
+        continue;
+      }
+      stale.push(path);
+      changes.push(change(path, "deleted", keepContent ? onDisk.toString("utf8") : undefined, undefined));
+    }
+
+    // A regular file where a directory must go is fine only when it is a stale file being deleted.
+    const deleting = new Set(stale);
+    for (const b of blockedByFile) if (!deleting.has(b.at)) conflicts.add("SW_WRITE_NOT_A_DIR", b.at);
+
+    const returnConflicts = opts.dryRun === true && opts.conflicts === "return";
+    if (!returnConflicts) conflicts.throwIfAny();
+    changes.sort(byPath);
+    const record = serializeOwnership(next);
+    const result = {
+      changes,
+      written: 0,
+      deleted: 0,
+      unchanged,
+      files: next.size,
+      conflicts: returnConflicts ? conflicts.sorted() : [],
+      recordChanged: pending !== undefined || recordHash !== sha256(record),
+    };
+    if (opts.dryRun) return result;
+    if (changes.length === 0 && !result.recordChanged) return result;
+
+    // Apply. From here on the ownership records keep every file attributable if the process dies.
+    mkdirSync(join(root, SLIPWAY_DIR), { recursive: true });
+    writeFileSync(join(root, PENDING_OWNERSHIP_FILE), record);
+    committed = true;
+    for (const path of stale) {
+      unlinkSync(join(root, path));
+      pruneEmptyDirs(root, posix.dirname(path));
+    }
+    const written = staging.commit();
+    renameSync(join(root, PENDING_OWNERSHIP_FILE), join(root, OWNERSHIP_FILE));
+    return { ...result, written, deleted: stale.length };
+  } finally {
+    staging.dispose(committed);
+  }
+}
+
+function change(
+  path: string,
+  kind: ChangeKind,
+  before: string | undefined,
+  after: string | undefined,
+): FileChange {
+  return {
+    path,
+    kind,
+    ...(before !== undefined ? { before } : {}),
+    ...(after !== undefined ? { after } : {}),
+  };
+}
+
+/** Conflicts collected over a whole run, each path once, reported together. */
+class ConflictList {
+  readonly #seen = new Set<string>();
+  readonly #list: { path: string; d: Diagnostic }[] = [];
+  constructor(private readonly root: string) {}
+
+  get any(): boolean {
+    return this.#list.length > 0;
+  }
+
+  add(code: ConflictCode, path: string, stale = false): void {
+    const key = `${code}\0${path}`;
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
+    const abs = join(this.root, path);
+    const location = { file: relative(process.cwd(), abs) || abs, line: 1, col: 1 };
+    const [message, hint] = describe(code, path, stale);
+    this.#list.push({ path, d: diag(code, message, { location, hint }) });
+  }
+
+  sorted(): Diagnostic[] {
+    return this.#list.sort(byPath).map((c) => c.d);
+  }
+
+  throwIfAny(): void {
+    if (this.#list.length > 0) throw new ConflictError(this.sorted());
+  }
+}
+
+type ConflictCode =
+  | "SW_WRITE_UNOWNED"
+  | "SW_WRITE_EDITED"
+  | "SW_WRITE_SYMLINK"
+  | "SW_WRITE_NOT_A_FILE"
+  | "SW_WRITE_NOT_A_DIR";
+
+function describe(code: ConflictCode, path: string, stale: boolean): [string, string] {
+  switch (code) {
+    case "SW_WRITE_UNOWNED":
+      return [
+        `${path} exists and was not written by slipway`,
+        "Move the file away, or pass --force to let slipway overwrite it and own it from now on.",
+      ];
+    case "SW_WRITE_EDITED":
+      return stale
+        ? [
+            `${path} is no longer rendered, but was edited since slipway wrote it`,
+            "Delete or move it yourself, or pass --force to let slipway delete it.",
+          ]
+        : [
+            `${path} was edited since slipway wrote it`,
+            "Move the change into platform.yaml or services/*.yaml, or pass --force to overwrite it.",
+          ];
+    case "SW_WRITE_SYMLINK":
+      return [
+        `${path} is a symbolic link; slipway never writes or deletes through one`,
+        "Replace the link with a real directory or file (or remove it); --force does not override this.",
+      ];
+    case "SW_WRITE_NOT_A_FILE":
+      return [
+        `${path} is a directory or special file where slipway writes a file`,
+        "Move it away; --force does not override this.",
+      ];
+    case "SW_WRITE_NOT_A_DIR":
+      return [
+        `${path} is a file where slipway needs a directory`,
+        "Move the file away; --force does not override this.",
+      ];
+  }
+}
+
+type Blocked = {
+  readonly kind: "blocked";
+  readonly block: "SW_WRITE_SYMLINK" | "SW_WRITE_NOT_A_DIR";
+  /** The ancestor that is in the way. */
+  readonly at: string;
+};
+/**
+ * Nothing there. `top` is the outermost missing directory on the way (when the parent is
+ * missing): a brand-new subtree, staged as a tree and moved into place with one rename.
+ */
+type Missing = { readonly kind: "missing"; readonly top?: string };
+type Inspection = { readonly kind: "file" | "dir" | "symlink" | "other" } | Missing | Blocked;
+type DirState = { readonly kind: "dir" } | Missing | Blocked;
+
+/**
+ * Answers "what is at this output path?" without following symlinks, caching what it learns
+ * about directories so that a tree of thousands of files costs one lstat per file and directory.
+ */
+class TreeInspector {
+  readonly #dirs = new Map<string, DirState>();
+  constructor(private readonly root: string) {
+    let state: DirState;
+    try {
+      // The root itself may be a symlink (e.g. /tmp on macOS): the user named it.
+      if (!statSync(root).isDirectory()) {
+        throw new InputError([
+          diag("SW_WRITE_NOT_A_DIR", `output root ${root} is not a directory`, {
+            hint: "Pass --out with a directory (it is created when missing).",
+          }),
+        ]);
+      }
+      state = { kind: "dir" };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      state = { kind: "missing" };
+    }
+    this.#dirs.set(".", state);
+  }
+
+  inspect(path: string): Inspection {
+    const parent = this.#dir(posix.dirname(path));
+    if (parent.kind !== "dir") return parent;
+    const st = this.#lstat(path);
+    if (st === undefined) return { kind: "missing" };
+    if (st.isSymbolicLink()) return { kind: "symlink" };
+    return st.isFile() ? { kind: "file" } : st.isDirectory() ? { kind: "dir" } : { kind: "other" };
+  }
+
+  #dir(dir: string): DirState {
+    const cached = this.#dirs.get(dir);
+    if (cached !== undefined) return cached;
+    const parent = this.#dir(posix.dirname(dir));
+    let state: DirState;
+    if (parent.kind === "missing") state = { kind: "missing", top: parent.top ?? dir };
+    else if (parent.kind !== "dir") state = parent;
+    else {
+      const st = this.#lstat(dir);
+      if (st === undefined) state = { kind: "missing", top: dir };
+      else if (st.isSymbolicLink()) state = { kind: "blocked", block: "SW_WRITE_SYMLINK", at: dir };
+      else if (st.isDirectory()) state = { kind: "dir" };
+      else state = { kind: "blocked", block: "SW_WRITE_NOT_A_DIR", at: dir };
+    }
+    this.#dirs.set(dir, state);
+    return state;
+  }
+
+  #lstat(path: string): Stats | undefined {
+    try {
+      return lstatSync(join(this.root, path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+      throw e;
+    }
   }
 }
 
 /**
- * The only code that touches the output tree. Files are staged in a temporary directory inside
- * `outDir` (same filesystem), then renamed into place; the ownership record is written last.
- * Nothing is changed when any conflict is found: unowned files in the way, or owned files a
- * person edited since Slipway wrote them.
+ * New content waiting to be renamed into place: flat numbered files in a fresh directory under
+ * `.slipway/`, so staging costs no directory creation per output directory.
  */
-export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: WriteOptions = {}): WriteResult {
-  const owned = readOwnership(outDir).files;
-  const next = new Map<string, string>();
-  const changes: FileChange[] = [];
-  const conflicts: Diagnostic[] = [];
-  const staging = join(outDir, `.slipway-tmp-${process.pid}`);
-  const staged: string[] = [];
-  let unchanged = 0;
+class Staging {
+  #dir: string | undefined;
+  /** Files replacing or joining files in existing directories, staged flat as `<index>`. */
+  readonly #paths: string[] = [];
+  /** New subtrees, staged as `tree/<path>` and renamed into place whole. */
+  readonly #tops = new Set<string>();
+  readonly #treeDirs = new Set<string>();
+  #treeFiles = 0;
+  /** The first directory this run created for staging (the root or `.slipway`), if any. */
+  #created: string | undefined;
+  constructor(
+    private readonly root: string,
+    private readonly dryRun: boolean,
+  ) {}
 
-  try {
-    for (const f of files) {
-      const h = hash(f.content);
-      next.set(f.path, h);
-      const target = join(outDir, f.path);
-      const onDisk = readIfExists(target);
-      if (onDisk !== undefined) {
-        const diskHash = hash(onDisk);
-        if (diskHash === h) {
-          unchanged++;
-          continue;
-        }
-        const ownedHash = owned[f.path];
-        if (ownedHash === undefined && !opts.force) {
-          conflicts.push(
-            diag("SW_WRITE_UNOWNED", `${f.path} exists and was not written by slipway`, {
-              hint: "Move the file away, or pass --force to let slipway take it over.",
-            }),
-          );
-          continue;
-        }
-        if (ownedHash !== undefined && ownedHash !== diskHash && !opts.force) {
-          conflicts.push(
-            diag("SW_WRITE_EDITED", `${f.path} was edited since slipway wrote it`, {
-              hint: "Move the change into platform.yaml or services/*.yaml, or pass --force to overwrite it.",
-            }),
-          );
-          continue;
-        }
-        changes.push({ path: f.path, kind: "changed" });
-      } else {
-        changes.push({ path: f.path, kind: "added" });
+  /** Writes `content` to the staging area; `top` is the new directory it lives under, if any. */
+  stage(path: string, content: string, top?: string): void {
+    if (this.dryRun) return;
+    if (this.#dir === undefined) {
+      this.#created = mkdirSync(join(this.root, SLIPWAY_DIR), { recursive: true });
+      this.#dir = mkdtempSync(join(this.root, SLIPWAY_DIR, "staging-"));
+    }
+    if (top === undefined) {
+      writeFileSync(join(this.#dir, String(this.#paths.length)), content);
+      this.#paths.push(path);
+      return;
+    }
+    const parent = posix.dirname(path);
+    if (!this.#treeDirs.has(parent)) {
+      mkdirSync(join(this.#dir, "tree", parent), { recursive: true });
+      this.#treeDirs.add(parent);
+    }
+    writeFileSync(join(this.#dir, "tree", path), content);
+    this.#tops.add(top);
+    this.#treeFiles++;
+  }
+
+  /** Renames every staged file into place; returns how many. */
+  commit(): number {
+    const dir = this.#dir;
+    if (dir === undefined) return 0;
+    const made = new Set<string>();
+    const place = (from: string, path: string) => {
+      const parent = posix.dirname(path);
+      // Usually there already; re-created when deleting stale files pruned it, or for a new root.
+      if (parent !== "." && !made.has(parent)) {
+        mkdirSync(join(this.root, parent), { recursive: true });
+        made.add(parent);
       }
-      if (!opts.dryRun) {
-        const tmp = join(staging, f.path);
-        mkdirSync(dirname(tmp), { recursive: true });
-        writeFileSync(tmp, f.content);
-        staged.push(f.path);
+      renameSync(from, join(this.root, path));
+    };
+    this.#paths.forEach((path, i) => place(join(dir, String(i)), path));
+    for (const top of this.#tops) place(join(dir, "tree", top), top);
+    return this.#paths.length + this.#treeFiles;
+  }
+
+  /** Removes the staging directory; without a commit, also the directories created for it. */
+  dispose(committed: boolean): void {
+    if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
+    if (committed || this.#created === undefined) return;
+    // Remove the directories created for staging, innermost first, each only if empty.
+    let dir = join(this.root, SLIPWAY_DIR);
+    for (;;) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        return;
       }
+      if (dir === this.#created) return;
+      dir = dirname(dir);
     }
-
-    const stale: string[] = [];
-    for (const [path, ownedHash] of Object.entries(owned)) {
-      if (next.has(path)) continue;
-      const onDisk = readIfExists(join(outDir, path));
-      if (onDisk === undefined) continue;
-      if (hash(onDisk) !== ownedHash && !opts.force) {
-        conflicts.push(
-          diag("SW_WRITE_EDITED", `${path} is no longer rendered but was edited since slipway wrote it`, {
-            hint: "Delete or move it yourself, or pass --force to let slipway delete it.",
-          }),
-        );
-        continue;
-      }
-      stale.push(path);
-      changes.push({ path, kind: "deleted" });
-    }
-
-    if (conflicts.length > 0) throw new ConflictError(conflicts);
-    changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    if (opts.dryRun) return { changes, written: 0, deleted: 0, unchanged };
-
-    for (const p of staged) {
-      const target = join(outDir, p);
-      mkdirSync(dirname(target), { recursive: true });
-      renameSync(join(staging, p), target);
-    }
-    for (const p of stale) {
-      unlinkSync(join(outDir, p));
-      pruneEmptyDirs(outDir, dirname(p));
-    }
-    const record = join(outDir, OWNERSHIP_FILE);
-    mkdirSync(dirname(record), { recursive: true });
-    writeFileSync(`${record}.tmp`, serializeOwnership(next));
-    renameSync(`${record}.tmp`, record);
-    return { changes, written: staged.length, deleted: stale.length, unchanged };
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
   }
 }
 
 /** Removes directories left empty by a deletion, up to (not including) the output root. */
 function pruneEmptyDirs(root: string, rel: string): void {
   let dir = rel;
-  while (dir !== "." && dir !== "") {
-    const abs = join(root, dir);
+  while (dir !== "." && dir !== "" && dir !== SLIPWAY_DIR) {
     try {
-      if (readdirSync(abs).length > 0) return;
-      rmdirSync(abs);
+      rmdirSync(join(root, dir)); // fails unless empty: never removes anything a person put there
     } catch {
       return;
     }
-    dir = dirname(dir);
+    dir = posix.dirname(dir);
   }
 }

@@ -1,7 +1,58 @@
 import { z } from "zod";
-import { defineComponent } from "../../render/component.js";
+import { app, defineComponent } from "../../render/component.js";
+import type { K8sObject } from "../../render/k8s.js";
+import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { kvPolicyPaths, VAULT } from "../vault/paths.js";
 
-// Placeholder: renders nothing yet (see the component's issue).
+export const ESO_CHART = {
+  repoURL: "https://charts.external-secrets.io",
+  chart: "external-secrets",
+  version: "2.9.0",
+  schemaRef: "helm-external-secrets/2.9.0",
+} as const;
+
+/** Where ESO runs and the service account it logs in to Vault with. */
+export const ESO = {
+  namespace: "external-secrets",
+  serviceAccount: "external-secrets",
+  /** Vault policy and Kubernetes auth role of the ClusterSecretStore. */
+  vaultRole: "external-secrets",
+} as const;
+
+const CONTROLLER: Resources = { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "192Mi" } };
+const WEBHOOK: Resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "96Mi" } };
+const CERT_CONTROLLER: Resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "96Mi" } };
+
+/** The one store every ExternalSecret reads from: Vault KV v2 through Kubernetes auth. */
+export function clusterSecretStore(): K8sObject {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ClusterSecretStore",
+    metadata: { name: VAULT.clusterSecretStore },
+    spec: {
+      provider: {
+        vault: {
+          server: VAULT.address,
+          path: VAULT.kvMount,
+          version: "v2",
+          auth: {
+            kubernetes: {
+              mountPath: VAULT.kubernetesAuthPath,
+              role: ESO.vaultRole,
+              // A token minted for Vault's audience only: ESO's own API-server token never leaves the pod.
+              serviceAccountRef: {
+                name: ESO.serviceAccount,
+                namespace: ESO.namespace,
+                audiences: [VAULT.kubernetesAuthAudience],
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
 export const externalSecrets = defineComponent({
   id: "external-secrets",
   description: "External Secrets Operator and the vault-backend ClusterSecretStore",
@@ -9,5 +60,67 @@ export const externalSecrets = defineComponent({
   after: [],
   enabledByDefault: true,
   config: z.strictObject({}),
-  *contribute() {},
+  plan(ctx) {
+    ctx.plan.namespace({ name: ESO.namespace, project: "platform", owner: ctx.id });
+    ctx.plan.sourceRepos.add(ESO_CHART.repoURL);
+    const all = kvPolicyPaths("*");
+    ctx.plan.vaultPolicies.push({
+      name: ESO.vaultRole,
+      rules: [
+        { path: all.data, capabilities: ["read"] },
+        { path: all.metadata, capabilities: ["read", "list"] },
+      ],
+      owner: ctx.id,
+    });
+    ctx.plan.vaultKubernetesRoles.push({
+      name: ESO.vaultRole,
+      serviceAccounts: [ESO.serviceAccount],
+      namespaces: [ESO.namespace],
+      policies: [ESO.vaultRole],
+      ttl: "1h",
+      owner: ctx.id,
+    });
+  },
+  *contribute() {
+    const values = {
+      installCRDs: true,
+      replicaCount: 1,
+      serviceAccount: { create: true, name: ESO.serviceAccount },
+      resources: resourcesValue(CONTROLLER),
+      webhook: { replicaCount: 1, resources: resourcesValue(WEBHOOK) },
+      certController: { replicaCount: 1, resources: resourcesValue(CERT_CONTROLLER) },
+      // Not used: every secret comes from Vault.
+      "bitwarden-sdk-server": { enabled: false },
+    };
+    yield app({
+      name: "external-secrets",
+      project: "platform",
+      namespace: ESO.namespace,
+      order: 0,
+      helm: {
+        repoURL: ESO_CHART.repoURL,
+        chart: ESO_CHART.chart,
+        version: ESO_CHART.version,
+        releaseName: "external-secrets",
+        values,
+        schemaRef: ESO_CHART.schemaRef,
+      },
+      // ESO's CRDs exceed the 256 KiB last-applied annotation of client-side apply.
+      syncOptions: ["ServerSideApply=true"],
+      crds: ["external-secrets.io", "generators.external-secrets.io"],
+      budget: [
+        budgetEntry("external-secrets", 1, CONTROLLER),
+        budgetEntry("external-secrets-webhook", 1, WEBHOOK),
+        budgetEntry("external-secrets-cert-controller", 1, CERT_CONTROLLER),
+      ],
+    });
+    // A custom resource of the chart's CRDs: a later wave than the chart, so the CRD exists first.
+    yield app({
+      name: "external-secrets-store",
+      project: "platform",
+      namespace: ESO.namespace,
+      order: 1,
+      manifests: [clusterSecretStore()],
+    });
+  },
 });

@@ -11,6 +11,13 @@ export const GATEWAY = {
   /** In-cluster address cloudflared forwards to. */
   serviceHost: "traefik.traefik.svc.cluster.local",
   servicePort: 80,
+  /** Traefik's `web` entry point (container port); Gateway listeners name entry-point ports, not Service ports. */
+  listenerPort: 8000,
+  /**
+   * Namespace label the `web` listener selects routes by. Only namespaces that host a declared
+   * hostname carry it, so a stray HTTPRoute elsewhere cannot claim a hostname on the gateway.
+   */
+  routesLabel: { key: "gateway.slipway.dev/routes", value: "platform" },
 } as const;
 
 /** An explicit parentRef (every field the API server would default is written out). */

@@ -1,13 +1,112 @@
 import { z } from "zod";
-import { defineComponent } from "../../render/component.js";
+import { app, defineComponent, file } from "../../render/component.js";
+import { memoryQuantity } from "../../spec/primitives.js";
+import { budgetEntry, type Resources, resourcesValue } from "./budget.js";
+import { VAULT } from "./paths.js";
+import { vaultTerraformFiles } from "./terraform.js";
 
-// Placeholder: renders nothing yet (see the component's issue).
+export const VAULT_CHART = {
+  repoURL: "https://helm.releases.hashicorp.com",
+  chart: "vault",
+  version: "0.34.1",
+  schemaRef: "helm-vault/0.34.1",
+  /** Vault 2.0.4, the chart's appVersion; pinned here so a chart bump is a visible diff. */
+  imageTag: "2.0.4",
+} as const;
+
+const SERVER_RESOURCES: Resources = {
+  requests: { cpu: "50m", memory: "128Mi" },
+  limits: { memory: "256Mi" },
+};
+
+/**
+ * Vault's server configuration as data; the chart accepts an object and writes it as JSON, which
+ * Vault reads like HCL. Integrated (raft) storage on one node: the storage HashiCorp supports
+ * and recommends today (file storage is not), snapshots with `vault operator raft snapshot`, and
+ * growing to three nodes later is a replica count, not a data migration.
+ */
+function serverConfig(): Record<string, unknown> {
+  return {
+    ui: true,
+    // Raft keeps its data in memory-mapped files; mlock would pin all of it in RAM.
+    disable_mlock: true,
+    listener: {
+      tcp: {
+        address: "[::]:8200",
+        cluster_address: "[::]:8201",
+        // Plain HTTP inside the cluster only: nothing exposes Vault outside it, and the mesh
+        // (Istio ambient, when enabled) encrypts pod-to-pod traffic.
+        tls_disable: 1,
+        telemetry: { unauthenticated_metrics_access: true },
+      },
+    },
+    storage: { raft: { path: "/vault/data" } },
+    service_registration: { kubernetes: {} },
+    telemetry: { prometheus_retention_time: "30s", disable_hostname: true },
+  };
+}
+
 export const vault = defineComponent({
   id: "vault",
-  description: "HashiCorp Vault and its configuration as code",
+  description: "HashiCorp Vault (one raft node) and its configuration as code (Terraform, ADR 0002)",
   dependsOn: ["argocd"],
   after: [],
   enabledByDefault: true,
-  config: z.strictObject({}),
-  *contribute() {},
+  config: z.strictObject({
+    /** Size of the raft data volume. @default "2Gi" */
+    storageSize: memoryQuantity.default("2Gi"),
+  }),
+  plan(ctx) {
+    ctx.plan.namespace({ name: VAULT.namespace, project: "platform", owner: ctx.id });
+    ctx.plan.sourceRepos.add(VAULT_CHART.repoURL);
+  },
+  *contribute(ctx) {
+    const values = {
+      // Applications never talk to Vault (External Secrets does), so no agent injector.
+      injector: { enabled: false },
+      server: {
+        image: { repository: "hashicorp/vault", tag: VAULT_CHART.imageTag },
+        resources: resourcesValue(SERVER_RESOURCES),
+        dev: { enabled: false },
+        standalone: { enabled: false },
+        ha: {
+          enabled: true,
+          replicas: 1,
+          // With one replica the chart's PDB (maxUnavailable 0) would block every node drain.
+          disruptionBudget: { enabled: false },
+          // The chart picks JSON-from-object or HCL-string rendering by the type of `ha.config`,
+          // then uses `ha.raft.config`; both must be objects for the raft config to be rendered.
+          config: serverConfig(),
+          raft: { enabled: true, setNodeId: true, config: serverConfig() },
+        },
+        dataStorage: {
+          enabled: true,
+          size: ctx.config.storageSize,
+          storageClass: ctx.platform.cluster.storageClass,
+          accessMode: "ReadWriteOnce",
+        },
+        auditStorage: { enabled: false },
+        // Vault reviews Kubernetes tokens with its own service account (auth config in Terraform).
+        authDelegator: { enabled: true },
+      },
+      ui: { enabled: true, serviceType: "ClusterIP" },
+    };
+    yield app({
+      name: "vault",
+      project: "platform",
+      namespace: VAULT.namespace,
+      helm: {
+        repoURL: VAULT_CHART.repoURL,
+        chart: VAULT_CHART.chart,
+        version: VAULT_CHART.version,
+        releaseName: "vault",
+        values,
+        schemaRef: VAULT_CHART.schemaRef,
+      },
+      budget: [budgetEntry("vault", 1, SERVER_RESOURCES)],
+    });
+    for (const f of vaultTerraformFiles(ctx.plan.vaultPolicies, ctx.plan.vaultKubernetesRoles)) {
+      yield file(f.path, f.content);
+    }
+  },
 });

@@ -1,0 +1,31 @@
+import { formatGraph, GRAPH_FORMATS, type GraphFormat, prepare } from "@slipway/core";
+import { defineCommand } from "citty";
+import { EXIT, out } from "../format.js";
+
+export const graphCommand = defineCommand({
+  meta: {
+    name: "graph",
+    description:
+      "Print the dependency graph of enabled components and services with their Argo CD sync waves",
+  },
+  args: {
+    config: {
+      type: "string",
+      description: "Path to platform.yaml",
+      default: "platform.yaml",
+      valueHint: "file",
+    },
+    format: {
+      type: "enum",
+      description:
+        "A Mermaid flowchart, a Graphviz digraph, or JSON {nodes:[{id,kind,wave,dependsOn}],edges:[{from,to}]}; edges run from a dependency to its dependent",
+      options: [...GRAPH_FORMATS],
+      default: "mermaid",
+    },
+  },
+  run({ args }) {
+    const { graph } = prepare(args.config);
+    out(formatGraph(graph, args.format as GraphFormat));
+    return EXIT.ok;
+  },
+});

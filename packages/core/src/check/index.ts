@@ -1,0 +1,21 @@
+export type {
+  Budget,
+  BudgetComponent,
+  BudgetSession,
+  BudgetWorkload,
+  Resources,
+  Unbounded,
+} from "./budget.js";
+export { budgetOf, computeBudget } from "./budget.js";
+export type { CheckOptions, CheckResult, CheckSession, CheckStats } from "./check.js";
+export { check, checkInput } from "./check.js";
+export type { CheckInput, ParsedFile, RenderedObject } from "./input.js";
+export { buildCheckInput, parseYamlDocuments } from "./input.js";
+export type { Finding } from "./locate.js";
+export { policies } from "./policies/index.js";
+export type { Policy } from "./policy.js";
+export { policyCode } from "./policy.js";
+export { mergeHelmValues } from "./schemas/helm-values.js";
+export { SchemaDir } from "./schemas/schema-dir.js";
+export type { JsonSchema, SchemaFinding } from "./schemas/structural.js";
+export { validateStructural } from "./schemas/structural.js";

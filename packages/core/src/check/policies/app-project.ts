@@ -1,0 +1,201 @@
+import { apiGroup, CLUSTER_SCOPED_KINDS } from "../../render/k8s.js";
+import { type CheckInput, isRecord, type RenderedObject } from "../input.js";
+import type { Finding } from "../locate.js";
+import { describe, objectFinding, type Policy } from "../policy.js";
+
+/**
+ * Every Application names an AppProject that is rendered (and so managed by Argo CD itself), and
+ * its destination and source repositories are ones that project allows, as are the kinds of the
+ * objects it deploys from this repository (cluster and namespace resource white- and blacklists):
+ * otherwise Argo CD refuses the sync. `default` is accepted only
+ * for the root app-of-apps (the Application that deploys `argocd/`), which must exist before any
+ * project does.
+ */
+export const appProject: Policy = {
+  id: "app-project",
+  description: "Applications name a rendered AppProject that allows their destination and sources",
+  *check(input) {
+    const projects = new Map<string, RenderedObject>();
+    for (const o of input.objects) {
+      if (o.object.kind === "AppProject" && o.object.apiVersion.startsWith("argoproj.io/")) {
+        projects.set(o.object.metadata.name, o);
+      }
+    }
+    for (const o of input.objects) {
+      if (o.object.kind !== "Application" || !o.object.apiVersion.startsWith("argoproj.io/")) continue;
+      const spec = isRecord(o.object.spec) ? o.object.spec : {};
+      const project = spec.project;
+      const who = describe(o);
+      const sources = [
+        ...(isRecord(spec.source) ? [spec.source] : []),
+        ...(Array.isArray(spec.sources) ? spec.sources.filter(isRecord) : []),
+      ];
+      if (typeof project !== "string" || project === "") {
+        yield objectFinding(
+          this.id,
+          o,
+          ["spec", "project"],
+          `${who} names no project`,
+          "Set spec.project to a rendered AppProject.",
+        );
+        continue;
+      }
+      if (project === "default") {
+        const isRoot = sources.some((s) => typeof s.path === "string" && /^argocd(\/|$)/.test(s.path));
+        if (!isRoot) {
+          yield objectFinding(
+            this.id,
+            o,
+            ["spec", "project"],
+            `${who} uses the default project`,
+            "Only the root app-of-apps may use `default`; put this Application in platform or workloads.",
+          );
+          continue;
+        }
+      }
+      const p = projects.get(project);
+      if (!p) {
+        // Argo CD's built-in `default` project allows everything; any other must be rendered.
+        if (project === "default") continue;
+        yield objectFinding(
+          this.id,
+          o,
+          ["spec", "project"],
+          `${who} names project ${project}, which is not rendered under argocd/projects/`,
+          "AppProjects are managed by Argo CD like everything else; render the project or use an existing one.",
+        );
+        continue;
+      }
+      const pspec = isRecord(p.object.spec) ? p.object.spec : {};
+      const dest = isRecord(spec.destination) ? spec.destination : {};
+      const dests = Array.isArray(pspec.destinations) ? pspec.destinations.filter(isRecord) : [];
+      if (!allowed(dests, (d) => destinationMatches(d, dest))) {
+        yield objectFinding(
+          this.id,
+          o,
+          ["spec", "destination"],
+          `${who} deploys to ${String(dest.server ?? dest.name ?? "?")} namespace ${String(dest.namespace ?? "")}, which project ${project} does not allow`,
+          `Add the destination to AppProject ${project} (spec.destinations) or move the Application to a project that allows it.`,
+        );
+      }
+      const repos = Array.isArray(pspec.sourceRepos)
+        ? pspec.sourceRepos.filter((r): r is string => typeof r === "string")
+        : [];
+      for (const [i, s] of sources.entries()) {
+        if (typeof s.repoURL !== "string") continue;
+        const url = s.repoURL;
+        if (!allowed(repos, (r) => glob(r, url))) {
+          yield objectFinding(
+            this.id,
+            o,
+            isRecord(spec.source) && i === 0
+              ? ["spec", "source", "repoURL"]
+              : ["spec", "sources", isRecord(spec.source) ? i - 1 : i, "repoURL"],
+            `${who} uses source ${url}, which project ${project} does not allow`,
+            `Add ${url} to AppProject ${project} spec.sourceRepos.`,
+          );
+        }
+      }
+      yield* resourceFindings(this.id, input, o, sources, project, pspec);
+    }
+  },
+};
+
+/** Argo CD's rule: allowed when a pattern matches and no `!`-negated pattern does. */
+function allowed<T>(
+  patterns: readonly T[],
+  matches: (p: T, negated: boolean) => boolean | undefined,
+): boolean {
+  let ok = false;
+  for (const p of patterns) {
+    const neg =
+      typeof p === "string"
+        ? p.startsWith("!")
+        : isRecord(p) && Object.values(p).some((v) => typeof v === "string" && v.startsWith("!"));
+    const m = matches(p, neg);
+    if (m && neg) return false;
+    if (m && !neg) ok = true;
+  }
+  return ok;
+}
+
+function destinationMatches(d: Record<string, unknown>, dest: Record<string, unknown>): boolean {
+  const ns = typeof dest.namespace === "string" ? dest.namespace : "";
+  const nsOk = typeof d.namespace !== "string" || glob(d.namespace, ns);
+  let clusterOk = true;
+  if (typeof d.server === "string" && typeof dest.server === "string")
+    clusterOk = glob(d.server, dest.server);
+  else if (typeof d.name === "string" && typeof dest.name === "string") clusterOk = glob(d.name, dest.name);
+  else if (typeof d.server === "string" && typeof dest.name === "string") clusterOk = d.server === "*";
+  else if (typeof d.name === "string" && typeof dest.server === "string") clusterOk = d.name === "*";
+  return nsOk && clusterOk;
+}
+
+const globCache = new Map<string, RegExp>();
+/** Argo CD glob: `*` matches anything (including `/`), a leading `!` negates (handled by the caller). */
+function glob(pattern: string, value: string): boolean {
+  const p = pattern.startsWith("!") ? pattern.slice(1) : pattern;
+  let r = globCache.get(p);
+  if (!r) {
+    r = new RegExp(
+      `^${p
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
+    globCache.set(p, r);
+  }
+  return r.test(value);
+}
+
+/**
+ * Objects the Application deploys from the rendered tree (a source `path` holding rendered files)
+ * whose kind the project's resource lists do not permit. Argo CD: cluster-scoped kinds need a
+ * `clusterResourceWhitelist` entry; a non-empty `namespaceResourceWhitelist` limits namespaced
+ * kinds; blacklists deny.
+ */
+function* resourceFindings(
+  id: string,
+  input: CheckInput,
+  app: RenderedObject,
+  sources: readonly Record<string, unknown>[],
+  project: string,
+  pspec: Record<string, unknown>,
+): Generator<Finding> {
+  const list = (k: string) =>
+    Array.isArray(pspec[k]) ? (pspec[k] as unknown[]).filter(isRecord) : undefined;
+  const matches = (entries: readonly Record<string, unknown>[] | undefined, group: string, kind: string) =>
+    (entries ?? []).some(
+      (e) =>
+        glob(typeof e.group === "string" ? e.group : "", group) &&
+        glob(typeof e.kind === "string" ? e.kind : "", kind),
+    );
+  const clusterWhite = list("clusterResourceWhitelist");
+  const clusterBlack = list("clusterResourceBlacklist");
+  const nsWhite = list("namespaceResourceWhitelist");
+  const nsBlack = list("namespaceResourceBlacklist");
+  for (const s of sources) {
+    if (typeof s.path !== "string" || s.path === "") continue;
+    const dir = `${s.path.replace(/\/+$/, "")}/`;
+    const recurse = isRecord(s.directory) && s.directory.recurse === true;
+    for (const o of input.objects) {
+      if (!o.file.startsWith(dir) || (!recurse && o.file.slice(dir.length).includes("/"))) continue;
+      const group = apiGroup(o.object.apiVersion);
+      const kind = o.object.kind;
+      const cluster = CLUSTER_SCOPED_KINDS.has(kind);
+      const allowedKind = cluster
+        ? matches(clusterWhite, group, kind) && !matches(clusterBlack, group, kind)
+        : (nsWhite === undefined || nsWhite.length === 0 || matches(nsWhite, group, kind)) &&
+          !matches(nsBlack, group, kind);
+      if (!allowedKind) {
+        yield objectFinding(
+          id,
+          o,
+          ["kind"],
+          `${describe(app)} (project ${project}) deploys ${cluster ? "cluster-scoped " : ""}${kind}${group ? `.${group}` : ""} ${o.object.metadata.name}, which the project does not permit`,
+          `Add {group: "${group}", kind: ${kind}} to AppProject ${project} ${cluster ? "clusterResourceWhitelist" : "namespaceResourceWhitelist"}, or deploy it from another project.`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import { ARGOCD_NAMESPACE } from "../../render/apps.js";
+import type { K8sObject } from "../../render/k8s.js";
+import type { NamespaceDecl } from "../../render/plan.js";
+import type { PlatformSpec } from "../../spec/schema.js";
+
+/** Where the root app-of-apps is written; applied once by `slipway bootstrap`, never by Argo CD. */
+export const ROOT_APP_PATH = "argocd/root.yaml";
+export const IN_CLUSTER = "https://kubernetes.default.svc";
+
+const managedBy = { "app.kubernetes.io/managed-by": "slipway", "slipway.dev/component": "argocd" };
+
+/** Projects sync before every Application (wave 0 and up) that names them. */
+const PROJECT_WAVE = "-1";
+
+function sorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+function project(name: string, spec: Record<string, unknown>): K8sObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: {
+      name,
+      namespace: ARGOCD_NAMESPACE,
+      labels: managedBy,
+      annotations: { "argocd.argoproj.io/sync-wave": PROJECT_WAVE },
+      // A project cannot be deleted while Applications still name it.
+      finalizers: ["resources-finalizer.argocd.argoproj.io"],
+    },
+    spec,
+  };
+}
+
+const destinations = (namespaces: Iterable<string>) =>
+  sorted(namespaces).map((namespace) => ({ server: IN_CLUSTER, namespace }));
+
+/**
+ * AppProjects `platform` and `workloads`, rendered from the plan so nothing is edited by hand:
+ * the platform project may pull from the platform repository and exactly the chart repositories
+ * components declared, deploy to platform namespaces and create cluster-scoped objects; the
+ * workloads project pulls only from the platform repository (services are plain manifests),
+ * deploys only to service namespaces and creates nothing cluster-scoped.
+ */
+export function appProjects(
+  platform: PlatformSpec,
+  namespaces: readonly NamespaceDecl[],
+  chartRepos: ReadonlySet<string>,
+): K8sObject[] {
+  const of = (p: NamespaceDecl["project"]) => namespaces.filter((n) => n.project === p).map((n) => n.name);
+  return [
+    project("platform", {
+      description: "Platform components: Argo CD, gateway, secrets, data, observability",
+      sourceRepos: sorted([platform.git.repoURL, ...chartRepos]),
+      destinations: destinations([ARGOCD_NAMESPACE, ...of("platform")]),
+      clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+    }),
+    project("workloads", {
+      description: "Onboarded services (services/*.yaml)",
+      sourceRepos: [platform.git.repoURL],
+      destinations: destinations(of("workloads")),
+      // Empty: services create no cluster-scoped objects (namespaces come from the platform).
+      clusterResourceWhitelist: [],
+    }),
+    // The root app lives in `default` (the one project that exists on a fresh Argo CD); narrowing
+    // it to exactly what the root needs stops anyone deploying anything else through it.
+    project("default", {
+      description: "Only the root app-of-apps: Applications and AppProjects from the platform repository",
+      sourceRepos: [platform.git.repoURL],
+      destinations: destinations([ARGOCD_NAMESPACE]),
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [
+        { group: "argoproj.io", kind: "Application" },
+        { group: "argoproj.io", kind: "AppProject" },
+      ],
+    }),
+  ];
+}
+
+/**
+ * The root app-of-apps. It is in project `default` because that is the only project a fresh
+ * Argo CD has (`platform` and `workloads` are among the things it creates), and it reads two
+ * directories recursively: `argocd/projects` and `argocd/applications` — not `argocd/` itself, so it
+ * does not manage itself. It has no resources finalizer: deleting the root must not cascade into
+ * deleting the whole platform.
+ */
+export function rootApplication(platform: PlatformSpec): K8sObject {
+  const dir = (path: string) => ({
+    repoURL: platform.git.repoURL,
+    targetRevision: platform.git.revision,
+    path,
+    directory: { recurse: true },
+  });
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: { name: "root", namespace: ARGOCD_NAMESPACE, labels: managedBy },
+    spec: {
+      project: "default",
+      sources: [dir("argocd/projects"), dir("argocd/applications")],
+      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "3m" } },
+      },
+    },
+  };
+}
+
+/**
+ * One Namespace per resolved declaration (customizers already applied). The Argo CD namespace is
+ * never pruned nor deleted with the Application: removing it would take Argo CD down mid-operation.
+ */
+export function namespaceObjects(namespaces: readonly NamespaceDecl[]): K8sObject[] {
+  return namespaces.map((ns) => {
+    const annotations: Record<string, string> = { ...ns.annotations };
+    if (ns.name === ARGOCD_NAMESPACE)
+      annotations["argocd.argoproj.io/sync-options"] = "Prune=false,Delete=false";
+    return {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: ns.name,
+        labels: {
+          "app.kubernetes.io/managed-by": "slipway",
+          "slipway.dev/project": ns.project,
+          ...ns.labels,
+        },
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      },
+    };
+  });
+}

@@ -1,0 +1,116 @@
+import { diag, InputError } from "../../diagnostics.js";
+import type { HostnameDecl } from "../../render/plan.js";
+import { GATEWAY } from "../gateway/ref.js";
+import { terraformJson, tfName, tfRef } from "./tf-json.js";
+
+export const CLOUDFLARE_TERRAFORM_DIR = "cloudflare/terraform";
+
+export interface TunnelIds {
+  readonly zoneId?: string | undefined;
+  readonly accountId?: string | undefined;
+  readonly tunnelId?: string | undefined;
+  readonly tunnelName: string;
+}
+
+/** Where the tunnel sends every public hostname: the platform gateway, plain HTTP inside the cluster. */
+export const gatewayOrigin = (): string => `http://${GATEWAY.serviceHost}:${GATEWAY.servicePort}`;
+
+/** Public hostnames, each once, sorted: the order of DNS records and tunnel rules. */
+export function publicHostnames(hostnames: readonly HostnameDecl[]): string[] {
+  const seen = new Map<string, string>();
+  for (const h of hostnames) {
+    if (!h.public) continue;
+    const prev = seen.get(h.host);
+    if (prev !== undefined && prev !== h.owner) {
+      throw new InputError([
+        diag("SW_CLOUDFLARE_DUPLICATE_HOSTNAME", `${h.host} is declared by both ${prev} and ${h.owner}`, {
+          hint: "A public hostname routes to one backend; change one subdomain.",
+        }),
+      ]);
+    }
+    seen.set(h.host, h.owner);
+  }
+  return [...seen.keys()].sort();
+}
+
+function variable(description: string, value: string | undefined): Record<string, unknown> {
+  // A configured id becomes the default; without one, `terraform apply` asks (or reads TF_VAR_*).
+  return { type: "string", description, ...(value !== undefined ? { default: value } : {}) };
+}
+
+/**
+ * DNS and tunnel ingress as Terraform JSON (Cloudflare provider v5): a proxied CNAME per public
+ * hostname onto the tunnel (TLS ends at Cloudflare's edge) and the remotely-managed tunnel's
+ * ingress rules, each public hostname to the gateway, then the catch-all 404 cloudflared requires.
+ * The API token is read by the provider from CLOUDFLARE_API_TOKEN; it is never written here.
+ */
+export function cloudflareTerraformFiles(
+  ids: TunnelIds,
+  hostnames: readonly HostnameDecl[],
+): { path: string; content: string }[] {
+  const hosts = publicHostnames(hostnames);
+  const owners = new Map(hostnames.filter((h) => h.public).map((h) => [h.host, h.owner]));
+  const providers = {
+    terraform: {
+      required_version: ">= 1.6.0",
+      required_providers: { cloudflare: { source: "cloudflare/cloudflare", version: "~> 5.0" } },
+    },
+    provider: { cloudflare: {} },
+  };
+  const variables = {
+    variable: {
+      zone_id: variable("Cloudflare zone id of the platform domain (not a secret)", ids.zoneId),
+      account_id: variable("Cloudflare account id that owns the tunnel (not a secret)", ids.accountId),
+      tunnel_id: variable(`Id of the remotely-managed tunnel ${ids.tunnelName} (not a secret)`, ids.tunnelId),
+    },
+  };
+  const records: Record<string, unknown> = {};
+  for (const host of hosts) {
+    const id = tfName(host);
+    if (id in records) {
+      throw new InputError([
+        diag("SW_CLOUDFLARE_RECORD_NAME_CLASH", `two hostnames map to the Terraform name ${id}`, {
+          hint: "Hostnames differing only in characters other than letters, digits and '-' collide; rename one.",
+        }),
+      ]);
+    }
+    records[id] = {
+      zone_id: tfRef("var.zone_id"),
+      name: host,
+      type: "CNAME",
+      content: `${tfRef("var.tunnel_id")}.cfargotunnel.com`,
+      proxied: true,
+      // 1 = automatic, the only TTL Cloudflare allows for proxied records.
+      ttl: 1,
+      comment: `Managed by Slipway (${owners.get(host) ?? "platform"})`,
+    };
+  }
+  const tunnel = {
+    resource: {
+      cloudflare_zero_trust_tunnel_cloudflared_config: {
+        [tfName(ids.tunnelName)]: {
+          account_id: tfRef("var.account_id"),
+          tunnel_id: tfRef("var.tunnel_id"),
+          config: {
+            ingress: [
+              ...hosts.map((hostname) => ({ hostname, service: gatewayOrigin() })),
+              { service: "http_status:404" },
+            ],
+          },
+        },
+      },
+    },
+  };
+  const files = [
+    { path: `${CLOUDFLARE_TERRAFORM_DIR}/providers.tf.json`, content: terraformJson(providers) },
+    { path: `${CLOUDFLARE_TERRAFORM_DIR}/variables.tf.json`, content: terraformJson(variables) },
+    { path: `${CLOUDFLARE_TERRAFORM_DIR}/tunnel.tf.json`, content: terraformJson(tunnel) },
+  ];
+  if (hosts.length > 0) {
+    files.push({
+      path: `${CLOUDFLARE_TERRAFORM_DIR}/dns.tf.json`,
+      content: terraformJson({ resource: { cloudflare_dns_record: records } }),
+    });
+  }
+  return files;
+}

@@ -1,0 +1,295 @@
+import type { K8sObject } from "../../render/k8s.js";
+import type { PlatformSpec, ServiceSpec } from "../../spec/schema.js";
+import { externalSecret } from "../external-secrets/external-secret.js";
+import { backendAppProtocol } from "../gateway/route.js";
+import { databaseSecretPath, postgresEndpoint } from "../postgres/endpoint.js";
+import { serviceSecretPath } from "../vault/paths.js";
+
+/** UID/GID every service runs as: non-root, and not one an image's own user list is likely to collide with. */
+export const SERVICE_UID = 10001;
+
+/** Port of every service's Kubernetes Service; routes and callers use it, whatever the container listens on. */
+export const SERVICE_PORT = 80;
+
+/** Name of the container port the Service targets; probes use it too. */
+export const HTTP_PORT_NAME = "http";
+
+/** An environment variable of the service container: a literal or a key of a Kubernetes Secret. */
+export type EnvSource =
+  | { readonly value: string }
+  | { readonly secret: { readonly name: string; readonly key: string } };
+
+/**
+ * The shared model of one service's workload (STYLE.md 4): customizers adjust it in order, then
+ * {@link renderWorkload} is the one contributor that turns it into objects. Later capabilities
+ * plug in here (OTel env, the Java agent annotation, mesh enrolment) without touching the renderer.
+ */
+export interface WorkloadModel {
+  readonly service: ServiceSpec;
+  readonly platform: PlatformSpec;
+  /** Container environment by name; rendered sorted. */
+  readonly env: Map<string, EnvSource>;
+  /** Secrets whose every key becomes an env var. */
+  readonly envFromSecrets: string[];
+  readonly podLabels: Record<string, string>;
+  readonly podAnnotations: Record<string, string>;
+  /** Extra objects rendered beside the Deployment (ExternalSecrets, config). */
+  readonly extraObjects: K8sObject[];
+  /** Only workloads that call the Kubernetes API get a token mounted. */
+  automountServiceAccountToken: boolean;
+}
+
+/** One ordered, conditional adjustment of a {@link WorkloadModel}. */
+export interface WorkloadCustomizer {
+  /** Stable id, for tests and ordering discussions. */
+  readonly id: string;
+  applies(service: ServiceSpec): boolean;
+  customize(model: WorkloadModel): void;
+}
+
+/** Labels that select a service's pods; never change them for a running service (the selector is immutable). */
+export function selectorLabels(service: ServiceSpec): Record<string, string> {
+  return { "app.kubernetes.io/name": service.name, "app.kubernetes.io/instance": service.name };
+}
+
+/** Labels on every object of a service. */
+export function serviceLabels(service: ServiceSpec): Record<string, string> {
+  return {
+    ...selectorLabels(service),
+    "app.kubernetes.io/managed-by": "slipway",
+    "app.kubernetes.io/part-of": "services",
+    "slipway.dev/service": service.name,
+  };
+}
+
+/** Name of the Secret (and its ExternalSecret) holding the service's own secrets. */
+export const secretsName = (service: string) => `${service}-secrets`;
+/** Name of the Secret (and its ExternalSecret) holding the service's database credentials. */
+export const databaseSecretName = (service: string) => `${service}-database`;
+
+/** `spec.secrets` → an ExternalSecret over the service's Vault paths, each key exposed as its env var. */
+const secretsCustomizer: WorkloadCustomizer = {
+  id: "secrets",
+  applies: (s) => s.secrets.length > 0,
+  customize(m) {
+    const s = m.service;
+    const name = secretsName(s.name);
+    m.extraObjects.push(
+      externalSecret({
+        name,
+        namespace: s.namespace,
+        labels: serviceLabels(s),
+        data: s.secrets.map((x) => ({
+          secretKey: x.env,
+          key: serviceSecretPath(s.name, x.key),
+          property: x.property,
+        })),
+      }),
+    );
+    for (const x of s.secrets) m.env.set(x.env, { secret: { name, key: x.env } });
+  },
+};
+
+/**
+ * `spec.database` → connection env from the postgres endpoint contract; static credentials from the
+ * owner's Vault KV entry. Dynamic credentials (a VaultDynamicSecret generator) are the dynamic-db
+ * capability's customizer, which replaces the static ExternalSecret.
+ */
+const databaseCustomizer: WorkloadCustomizer = {
+  id: "database",
+  applies: (s) => s.database !== false,
+  customize(m) {
+    const s = m.service;
+    if (s.database === false) return;
+    const ep = postgresEndpoint(m.platform);
+    m.env.set("DATABASE_HOST", { value: ep.host });
+    m.env.set("DATABASE_PORT", { value: String(ep.port) });
+    m.env.set("DATABASE_NAME", { value: s.database.name });
+    if (s.database.dynamic) return;
+    const name = databaseSecretName(s.name);
+    m.extraObjects.push(
+      externalSecret({
+        name,
+        namespace: s.namespace,
+        labels: serviceLabels(s),
+        data: [
+          { secretKey: "username", key: databaseSecretPath(s.database.name), property: "username" },
+          { secretKey: "password", key: databaseSecretPath(s.database.name), property: "password" },
+        ],
+      }),
+    );
+    m.env.set("DATABASE_USERNAME", { secret: { name, key: "username" } });
+    m.env.set("DATABASE_PASSWORD", { secret: { name, key: "password" } });
+  },
+};
+
+/**
+ * The default customizers, in order. Capabilities add theirs to this list (e.g. OTel's
+ * `OTEL_EXPORTER_OTLP_ENDPOINT`, the Java instrumentation annotation for `runtime: java`, the mesh's
+ * pod labels); a later customizer sees and may override what an earlier one set.
+ */
+export const workloadCustomizers: readonly WorkloadCustomizer[] = [secretsCustomizer, databaseCustomizer];
+
+/** Builds the model for a service and runs every applicable customizer in order. */
+export function workloadModel(
+  service: ServiceSpec,
+  platform: PlatformSpec,
+  customizers: readonly WorkloadCustomizer[] = workloadCustomizers,
+): WorkloadModel {
+  const model: WorkloadModel = {
+    service,
+    platform,
+    env: new Map(Object.entries(service.env).map(([k, v]) => [k, { value: v }])),
+    envFromSecrets: [],
+    podLabels: serviceLabels(service),
+    podAnnotations: {},
+    extraObjects: [],
+    automountServiceAccountToken: false,
+  };
+  for (const c of customizers) if (c.applies(service)) c.customize(model);
+  return model;
+}
+
+/** An image reference split for kustomize: the Deployment names the repository, kustomization.yaml pins it. */
+export interface ImagePin {
+  readonly name: string;
+  readonly newTag?: string;
+  readonly digest?: string;
+}
+
+/** `ghcr.io/o/app:1.2@sha256:…` → `{ name: "ghcr.io/o/app", newTag: "1.2", digest: "sha256:…" }`. */
+export function splitImage(image: string): ImagePin {
+  let rest = image;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  let newTag: string | undefined;
+  // A colon before the last slash is a registry port, not a tag.
+  if (colon > slash) {
+    newTag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { name: rest, ...(newTag ? { newTag } : {}), ...(digest ? { digest } : {}) };
+}
+
+function envList(env: ReadonlyMap<string, EnvSource>): Record<string, unknown>[] {
+  return [...env.keys()].sort().map((name) => {
+    const src = env.get(name) as EnvSource;
+    return "value" in src
+      ? { name, value: src.value }
+      : { name, valueFrom: { secretKeyRef: { name: src.secret.name, key: src.secret.key } } };
+  });
+}
+
+function probe(path: string, extra: Record<string, number>): Record<string, unknown> {
+  return {
+    httpGet: { path, port: HTTP_PORT_NAME, scheme: "HTTP" },
+    periodSeconds: 10,
+    timeoutSeconds: 2,
+    failureThreshold: 3,
+    successThreshold: 1,
+    ...extra,
+  };
+}
+
+/** The one contributor: model → ServiceAccount, Deployment, Service (plus the customizers' objects). */
+export function renderWorkload(m: WorkloadModel): K8sObject[] {
+  const s = m.service;
+  const labels = serviceLabels(s);
+  const meta = { name: s.name, namespace: s.namespace, labels };
+  const resources = {
+    requests: { cpu: s.resources.requests.cpu, memory: s.resources.requests.memory },
+    limits: {
+      ...(s.resources.limits.cpu ? { cpu: s.resources.limits.cpu } : {}),
+      memory: s.resources.limits.memory,
+    },
+  };
+  const serviceAccount: K8sObject = {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: meta,
+    automountServiceAccountToken: m.automountServiceAccountToken,
+  };
+  const deployment: K8sObject = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: meta,
+    spec: {
+      replicas: s.replicas,
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: selectorLabels(s) },
+      template: {
+        metadata: {
+          labels: { ...m.podLabels, ...selectorLabels(s) },
+          ...(Object.keys(m.podAnnotations).length > 0 ? { annotations: { ...m.podAnnotations } } : {}),
+        },
+        spec: {
+          serviceAccountName: s.name,
+          automountServiceAccountToken: m.automountServiceAccountToken,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: SERVICE_UID,
+            runAsGroup: SERVICE_UID,
+            fsGroup: SERVICE_UID,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          containers: [
+            {
+              name: s.name,
+              // Repository only: the tag is pinned once, in kustomization.yaml (Image Updater overrides it
+              // from `.argocd-source-<app>.yaml`, see components/argocd/image-updater.ts).
+              image: splitImage(s.image).name,
+              imagePullPolicy: "IfNotPresent",
+              ports: [{ name: HTTP_PORT_NAME, containerPort: s.port, protocol: "TCP" }],
+              env: envList(m.env),
+              ...(m.envFromSecrets.length > 0
+                ? { envFrom: [...m.envFromSecrets].sort().map((name) => ({ secretRef: { name } })) }
+                : {}),
+              // Startup gates liveness, so slow starters (JVMs) are not killed while booting.
+              startupProbe: probe(s.health.liveness, { periodSeconds: 5, failureThreshold: 30 }),
+              livenessProbe: probe(s.health.liveness, {}),
+              readinessProbe: probe(s.health.readiness, { periodSeconds: 5 }),
+              resources,
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                runAsUser: SERVICE_UID,
+                runAsGroup: SERVICE_UID,
+                capabilities: { drop: ["ALL"] },
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              // The root filesystem is read-only; most runtimes still need a writable /tmp.
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            },
+          ],
+          volumes: [{ name: "tmp", emptyDir: {} }],
+        },
+      },
+    },
+  };
+  const service: K8sObject = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta,
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(s),
+      ports: [
+        {
+          name: HTTP_PORT_NAME,
+          port: SERVICE_PORT,
+          targetPort: HTTP_PORT_NAME,
+          protocol: "TCP",
+          appProtocol: backendAppProtocol("http"),
+        },
+      ],
+    },
+  };
+  return [serviceAccount, deployment, service, ...m.extraObjects];
+}

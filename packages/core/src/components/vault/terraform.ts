@@ -1,0 +1,148 @@
+import { diag, InputError } from "../../diagnostics.js";
+import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
+import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
+import { VAULT } from "./paths.js";
+
+/** Where the Vault configuration lives in the platform repository (ADR 0002). */
+export const VAULT_TERRAFORM_DIR = "vault/terraform";
+
+/** The in-cluster API server address Vault's Kubernetes auth calls for TokenReview. */
+const KUBERNETES_HOST = "https://kubernetes.default.svc:443";
+
+/** `90`, `90s`, `15m`, `1h`, `7d` → seconds; the forms Vault accepts for role TTLs. */
+export function ttlSeconds(ttl: string, path: readonly (string | number)[] = []): number {
+  const m = /^(\d+)(s|m|h|d)?$/.exec(ttl);
+  if (!m) {
+    throw new InputError([
+      diag("SW_VAULT_BAD_TTL", `invalid Vault TTL ${JSON.stringify(ttl)}`, {
+        path,
+        hint: "Use a whole number of seconds, minutes, hours or days: 3600, 60m, 1h, 1d.",
+      }),
+    ]);
+  }
+  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? "s"] ?? 1;
+  return Number(m[1]) * factor;
+}
+
+function checkUnique(names: readonly string[], code: string, what: string): void {
+  const seen = new Set<string>();
+  const resource = new Map<string, string>();
+  for (const n of names) {
+    const r = tfName(n);
+    if (seen.has(n) || (resource.has(r) && resource.get(r) !== n)) {
+      throw new InputError([
+        diag(code, `the Vault ${what} ${JSON.stringify(n)} is declared twice`, {
+          hint: `Each ${what} has one owner; give the second one another name.`,
+        }),
+      ]);
+    }
+    seen.add(n);
+    resource.set(r, n);
+  }
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * The Vault side of the platform as Terraform JSON: the KV v2 mount, the Kubernetes auth mount and
+ * its config, one policy per declared policy, one role per declared Kubernetes role. Every role
+ * requires the platform audience, so only tokens minted for Vault can log in.
+ */
+export function vaultTerraformFiles(
+  policies: readonly VaultPolicyDecl[],
+  roles: readonly VaultKubernetesRoleDecl[],
+): { path: string; content: string }[] {
+  checkUnique(
+    policies.map((p) => p.name),
+    "SW_VAULT_DUPLICATE_POLICY",
+    "policy",
+  );
+  checkUnique(
+    roles.map((r) => r.name),
+    "SW_VAULT_DUPLICATE_ROLE",
+    "Kubernetes auth role",
+  );
+  const declared = new Set(policies.map((p) => p.name));
+  const authBackend = tfRef("vault_auth_backend.kubernetes.path");
+
+  const providers = {
+    terraform: {
+      required_version: ">= 1.6.0",
+      required_providers: { vault: { source: "hashicorp/vault", version: "~> 5.0" } },
+    },
+    // Address and token come from VAULT_ADDR and VAULT_TOKEN in the environment, never from a file.
+    provider: { vault: {} },
+  };
+
+  const mounts = {
+    resource: {
+      vault_mount: {
+        kv: {
+          path: VAULT.kvMount,
+          type: "kv",
+          options: { version: "2" },
+          description: "Static secrets delivered to pods by External Secrets (managed by Slipway)",
+        },
+      },
+      vault_auth_backend: {
+        kubernetes: {
+          type: "kubernetes",
+          path: VAULT.kubernetesAuthPath,
+          description: "Kubernetes service accounts of the platform cluster (managed by Slipway)",
+        },
+      },
+      vault_kubernetes_auth_backend_config: {
+        // No reviewer JWT or CA: Vault runs in the cluster and uses its own service account
+        // (the chart's auth-delegator binding) and the pod's CA, which rotate with the cluster.
+        kubernetes: { backend: authBackend, kubernetes_host: KUBERNETES_HOST },
+      },
+    },
+  };
+
+  const files = [
+    { path: `${VAULT_TERRAFORM_DIR}/providers.tf.json`, content: terraformJson(providers) },
+    { path: `${VAULT_TERRAFORM_DIR}/mounts.tf.json`, content: terraformJson(mounts) },
+  ];
+
+  if (policies.length > 0) {
+    const documents: Record<string, unknown> = {};
+    const resources: Record<string, unknown> = {};
+    for (const p of [...policies].sort(byName)) {
+      const id = tfName(p.name);
+      documents[id] = {
+        rule: p.rules.map((r) => ({ path: r.path, capabilities: [...r.capabilities] })),
+      };
+      resources[id] = { name: p.name, policy: tfRef(`data.vault_policy_document.${id}.hcl`) };
+    }
+    files.push({
+      path: `${VAULT_TERRAFORM_DIR}/policies.tf.json`,
+      content: terraformJson({
+        data: { vault_policy_document: documents },
+        resource: { vault_policy: resources },
+      }),
+    });
+  }
+
+  if (roles.length > 0) {
+    const resources: Record<string, unknown> = {};
+    for (const r of [...roles].sort(byName)) {
+      resources[tfName(r.name)] = {
+        backend: authBackend,
+        role_name: r.name,
+        bound_service_account_names: [...r.serviceAccounts].sort(),
+        bound_service_account_namespaces: [...r.namespaces].sort(),
+        // A reference to a policy declared here orders the role after it; others are literal names.
+        token_policies: [...r.policies]
+          .sort()
+          .map((p) => (declared.has(p) ? tfRef(`vault_policy.${tfName(p)}.name`) : p)),
+        token_ttl: ttlSeconds(r.ttl),
+        audience: VAULT.kubernetesAuthAudience,
+      };
+    }
+    files.push({
+      path: `${VAULT_TERRAFORM_DIR}/roles.tf.json`,
+      content: terraformJson({ resource: { vault_kubernetes_auth_backend_role: resources } }),
+    });
+  }
+  return files;
+}

@@ -1,0 +1,20 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { components } from "../components/index.js";
+import { componentReference } from "../docs/reference.js";
+import { jsonSchemas } from "./json-schema.js";
+
+// `npm run gen`: rewrites packages/core/schemas/*.schema.json from the zod schemas and the
+// registered components. CI regenerates and fails on a diff; the golden test does the same offline.
+const dir = join(import.meta.dirname, "../../schemas");
+mkdirSync(dir, { recursive: true });
+for (const f of jsonSchemas(components)) {
+  writeFileSync(join(dir, f.path), f.content);
+  process.stdout.write(`wrote packages/core/schemas/${f.path}\n`);
+}
+
+// The component reference lives with the docs; same source, same staleness test.
+const reference = join(import.meta.dirname, "../../../../docs/reference/components.md");
+mkdirSync(join(reference, ".."), { recursive: true });
+writeFileSync(reference, componentReference(components));
+process.stdout.write("wrote docs/reference/components.md\n");

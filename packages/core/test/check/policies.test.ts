@@ -1,0 +1,138 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildCheckInput } from "../../src/check/input.js";
+import { policies } from "../../src/check/policies/index.js";
+import { looksLikeSecretKey } from "../../src/check/policies/no-secrets.js";
+import { type Policy, policyCode } from "../../src/check/policy.js";
+import { FIXTURES, loadFixture } from "./helpers.js";
+
+/** Credential shapes, assembled here so that no secret scanner flags the repository. */
+const FAKE_CREDENTIALS = {
+  __GITHUB_TOKEN__: `gh${"p"}_${"a1B2c3D4e5".repeat(4)}`,
+  __AWS_KEY__: `AK${"IA"}${"Q".repeat(16)}`,
+  __JWT__: ["eyJhbGciOiJIUzI1NiJ9", "eyJzdWIiOiJ0ZXN0LXVzZXIifQ", "c2lnbmF0dXJlLW5vdC1yZWFs"].join("."),
+  __PRIVATE_KEY__: `-----BEGIN OPENSSH ${"PRIVATE"} KEY----- AAAA -----END OPENSSH PRIVATE KEY-----`,
+  __SLACK_TOKEN__: `xo${"xb"}-000000000000-${"x".repeat(24)}`,
+};
+
+const byId = new Map(policies.map((p) => [p.id, p]));
+const policy = (id: string) => byId.get(id) as Policy;
+
+/** Findings of one policy over a fixture tree, as `file path` strings (path joined with dots). */
+function run(id: string, variant: "pass" | "fail"): string[] {
+  const { files, apps } = loadFixture(join(FIXTURES, "policies", id, variant), FAKE_CREDENTIALS);
+  expect(files.length).toBeGreaterThan(0);
+  const findings = [...policy(id).check(buildCheckInput(files, apps))];
+  for (const f of findings) expect(f.diagnostic.code).toBe(policyCode(id));
+  return findings
+    .map(
+      (f) =>
+        `${f.file} ${f.diagnostic.location ? `line ${f.diagnostic.location.line}` : f.diagnostic.path.join(".")}`,
+    )
+    .sort();
+}
+
+describe("policies", () => {
+  it("is one explicit list of unique ids, each with a passing and a failing fixture", () => {
+    expect(new Set(policies.map((p) => p.id)).size).toBe(policies.length);
+    expect(policies.map((p) => p.id)).toEqual([
+      "no-secrets",
+      "namespace-alone",
+      "workload-resources",
+      "app-project",
+      "route-reference-grant",
+      "crd-order",
+    ]);
+    for (const p of policies) {
+      expect(existsSync(join(FIXTURES, "policies", p.id, "pass")), p.id).toBe(true);
+      expect(existsSync(join(FIXTURES, "policies", p.id, "fail")), p.id).toBe(true);
+    }
+  });
+
+  it.each(policies.map((p) => p.id))("%s passes its passing fixture", (id) => {
+    expect(run(id, "pass")).toEqual([]);
+  });
+
+  it("no-secrets: Secret objects and credential-looking literals, wherever they are", () => {
+    expect(run("no-secrets", "fail")).toEqual([
+      "cloudflare/terraform/provider.tf line 2",
+      "k8s/helm/manifests/blog/configmap-blog.yaml data.aws",
+      "k8s/helm/manifests/blog/configmap-blog.yaml data.github",
+      "k8s/helm/manifests/blog/configmap-blog.yaml data.session",
+      "k8s/helm/manifests/blog/configmap-blog.yaml data.tls.key",
+      "k8s/helm/manifests/blog/deployment-blog.yaml spec.template.spec.containers.0.env.0.value",
+      "k8s/helm/manifests/blog/secret-blog.yaml kind",
+      "k8s/helm/values/argocd.yaml configs.secret.argocdServerAdminPassword",
+      "k8s/helm/values/argocd.yaml notifications.slack.webhook",
+    ]);
+  });
+
+  it("no-secrets: keys that name where a secret lives are not secrets", () => {
+    for (const k of [
+      "password",
+      "adminPassword",
+      "client_secret",
+      "apiKey",
+      "api_token",
+      "DB_PASSWORD",
+      "clientSecret",
+    ]) {
+      expect(looksLikeSecretKey(k), k).toBe(true);
+    }
+    for (const k of [
+      "existingSecret",
+      "secretKeyRef",
+      "secretName",
+      "passwordSecretName",
+      "tokenSecretRef",
+      "secretKey",
+      "TOKEN_PATH",
+    ]) {
+      expect(looksLikeSecretKey(k), k).toBe(false);
+    }
+  });
+
+  it("namespace-alone: a Namespace or CRD sharing its file", () => {
+    expect(run("namespace-alone", "fail")).toEqual([
+      "k8s/helm/manifests/blog/crds.yaml kind",
+      "k8s/helm/manifests/blog/namespace-blog.yaml kind",
+    ]);
+  });
+
+  it("workload-resources: missing requests/limits, latest and untagged images", () => {
+    expect(run("workload-resources", "fail")).toEqual([
+      "k8s/helm/manifests/blog/cronjob-backup.yaml spec.jobTemplate.spec.template.spec.containers.0",
+      "k8s/helm/manifests/blog/cronjob-backup.yaml spec.jobTemplate.spec.template.spec.containers.0.image",
+      "k8s/helm/manifests/blog/deployment-blog.yaml spec.template.spec.containers.0.image",
+      "k8s/helm/manifests/blog/deployment-blog.yaml spec.template.spec.containers.0.resources",
+      "k8s/helm/manifests/blog/deployment-blog.yaml spec.template.spec.initContainers.0.resources",
+    ]);
+  });
+
+  it("app-project: unknown project, default outside the root, destination, source and kinds not allowed", () => {
+    expect(run("app-project", "fail")).toEqual([
+      "argocd/applications/blog.yaml spec.project",
+      "argocd/applications/coredns.yaml spec.destination",
+      "argocd/applications/gateway.yaml spec.sources.0.repoURL",
+      "argocd/applications/stray.yaml spec.project",
+      "k8s/helm/manifests/namespaces/namespace-blog.yaml kind",
+      "k8s/helm/manifests/namespaces/resourcequota-default.yaml kind",
+    ]);
+  });
+
+  it("route-reference-grant: cross-namespace backends without a matching grant", () => {
+    expect(run("route-reference-grant", "fail")).toEqual([
+      "k8s/helm/manifests/gateway-routes/httproute-blog.yaml spec.rules.1.backendRefs.0.namespace",
+      "k8s/helm/manifests/gateway-routes/httproute-blog.yaml spec.rules.1.backendRefs.1.namespace",
+    ]);
+  });
+
+  it("crd-order: custom resources not after the Application installing their CRD", () => {
+    expect(run("crd-order", "fail")).toEqual([
+      "k8s/helm/manifests/foos/foo-one.yaml apiVersion",
+      "k8s/helm/manifests/issuers/clusterissuer-vault.yaml apiVersion",
+      "k8s/helm/manifests/vault-config/certificate-vault.yaml apiVersion",
+    ]);
+  });
+});

@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { gatewayOrigin } from "../../src/components/cloudflare/terraform.js";
+import { GATEWAY } from "../../src/components/gateway/ref.js";
+import { InputError } from "../../src/diagnostics.js";
+import type { K8sObject } from "../../src/render/k8s.js";
+import type { HostnameDecl } from "../../src/render/plan.js";
+import { declaring, renderComponents } from "../helpers/component-fixture.js";
+import { coreValidator, crdValidator, validationErrors } from "../helpers/strict-schema.js";
+
+const host = (name: string, pub: boolean): HostnameDecl => ({
+  host: `${name}.example.dev`,
+  namespace: name,
+  service: name,
+  port: 8080,
+  public: pub,
+  protocol: "http",
+  owner: `service:${name}`,
+});
+
+const ids = {
+  zoneId: "0123456789abcdef0123456789abcdef",
+  accountId: "fedcba9876543210fedcba9876543210",
+  tunnelId: "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415",
+  tunnelName: "homelab",
+};
+
+interface DnsRecord {
+  zone_id: string;
+  name: string;
+  type: string;
+  content: string;
+  proxied: boolean;
+  ttl: number;
+}
+
+const render = (hosts: HostnameDecl[], config: Record<string, unknown> = ids) =>
+  renderComponents({ cloudflare: config }, [declaring({ hostnames: hosts })]);
+
+const records = (tree: ReturnType<typeof render>) =>
+  tree.files.has("cloudflare/terraform/dns.tf.json")
+    ? tree.read<{ resource: { cloudflare_dns_record: Record<string, DnsRecord> } }>(
+        "cloudflare/terraform/dns.tf.json",
+      ).resource.cloudflare_dns_record
+    : {};
+
+describe("cloudflare component: Terraform", () => {
+  const tree = render([host("blog", true), host("admin", false), host("auth", true)]);
+
+  it("renders one proxied CNAME onto the tunnel per public hostname, none for internal ones", () => {
+    const recs = Object.values(records(tree));
+    expect(recs.map((r) => r.name)).toEqual(["auth.example.dev", "blog.example.dev"]);
+    for (const r of recs) {
+      expect(r).toMatchObject({
+        zone_id: "${var.zone_id}",
+        type: "CNAME",
+        content: "${var.tunnel_id}.cfargotunnel.com",
+        proxied: true,
+        ttl: 1,
+      });
+    }
+  });
+
+  it("routes each public hostname to the gateway, then a catch-all 404", () => {
+    const tunnel = tree.read<{
+      resource: {
+        cloudflare_zero_trust_tunnel_cloudflared_config: Record<
+          string,
+          {
+            account_id: string;
+            tunnel_id: string;
+            config: { ingress: { hostname?: string; service: string }[] };
+          }
+        >;
+      };
+    }>("cloudflare/terraform/tunnel.tf.json").resource.cloudflare_zero_trust_tunnel_cloudflared_config;
+    expect(Object.keys(tunnel)).toEqual(["homelab"]);
+    const origin = `http://${GATEWAY.serviceHost}:${GATEWAY.servicePort}`;
+    expect(gatewayOrigin()).toBe(origin);
+    expect(tunnel.homelab?.config.ingress).toEqual([
+      { hostname: "auth.example.dev", service: origin },
+      { hostname: "blog.example.dev", service: origin },
+      { service: "http_status:404" },
+    ]);
+    expect(tunnel.homelab).toMatchObject({ account_id: "${var.account_id}", tunnel_id: "${var.tunnel_id}" });
+  });
+
+  it("puts ids in variables and no credential in any file", () => {
+    const vars = tree.read<{ variable: Record<string, { default?: string }> }>(
+      "cloudflare/terraform/variables.tf.json",
+    );
+    expect(vars.variable.zone_id?.default).toBe(ids.zoneId);
+    expect(vars.variable.account_id?.default).toBe(ids.accountId);
+    expect(vars.variable.tunnel_id?.default).toBe(ids.tunnelId);
+    const providers = tree.read<{ provider: { cloudflare: Record<string, unknown> }; terraform: any }>(
+      "cloudflare/terraform/providers.tf.json",
+    );
+    expect(providers.provider.cloudflare).toEqual({});
+    expect(providers.terraform.required_providers.cloudflare).toMatchObject({
+      source: "cloudflare/cloudflare",
+      version: "~> 5.0",
+    });
+    for (const [path, content] of tree.files) {
+      if (path.startsWith("cloudflare/"))
+        expect(content, path).not.toMatch(/api_token|TUNNEL_TOKEN"?\s*[:=]\s*"[^$]/i);
+    }
+  });
+
+  it("adding a service adds its record with no other change", () => {
+    const before = records(render([host("blog", true)]));
+    const after = records(render([host("blog", true), host("shop", true)]));
+    expect(Object.keys(after).filter((k) => !(k in before))).toEqual(["shop_example_dev"]);
+    expect(after.blog_example_dev).toEqual(before.blog_example_dev);
+  });
+
+  it("leaves ids to Terraform when not configured", () => {
+    const vars = render([], { tunnelName: "t" }).read<{ variable: Record<string, { default?: string }> }>(
+      "cloudflare/terraform/variables.tf.json",
+    );
+    expect(vars.variable.zone_id).not.toHaveProperty("default");
+  });
+
+  it("rejects malformed ids", () => {
+    expect(() => render([], { zoneId: "not-a-zone" })).toThrow(InputError);
+  });
+});
+
+describe("cloudflare component: cloudflared", () => {
+  const tree = render([host("blog", true)]);
+  const objs = tree.objects("k8s/helm/manifests/cloudflare/");
+  const dep = objs.find((o) => o.kind === "Deployment") as K8sObject & { spec: any };
+
+  it("runs a pinned, non-root, read-only cloudflared with the token from Vault", () => {
+    const pod = dep.spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toMatch(/^cloudflare\/cloudflared:\d{4}\.\d+\.\d+$/);
+    expect(c.args).toEqual(["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"]);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(c.readinessProbe.httpGet).toMatchObject({ path: "/ready", port: "metrics" });
+    expect(c.env).toEqual([
+      { name: "TUNNEL_TOKEN", valueFrom: { secretKeyRef: { name: "cloudflared-tunnel", key: "token" } } },
+    ]);
+    const es = objs.find((o) => o.kind === "ExternalSecret") as K8sObject & { spec: any };
+    expect(es.spec.data).toEqual([
+      { secretKey: "token", remoteRef: { key: "cloudflare/tunnel", property: "token" } },
+    ]);
+    expect(objs.filter((o) => o.kind === "Secret")).toEqual([]);
+  });
+
+  it("validates strictly", () => {
+    for (const o of objs) {
+      const fn =
+        o.kind === "ExternalSecret"
+          ? crdValidator(
+              "external-secrets/v2.9.0/external-secrets.io_externalsecrets.yaml",
+              o.apiVersion,
+              o.kind,
+            )
+          : coreValidator(o);
+      expect(validationErrors(fn, o), o.kind).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { ESO } from "../../src/components/external-secrets/index.js";
+import { VAULT } from "../../src/components/vault/paths.js";
+import type { K8sObject } from "../../src/render/k8s.js";
+import { renderComponents } from "../helpers/component-fixture.js";
+import { chartValidator, crdValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
+
+const CSS_CRD = "external-secrets/v2.9.0/external-secrets.io_clustersecretstores.yaml";
+
+describe("external-secrets component", () => {
+  const tree = renderComponents({});
+  const apps = tree.session.apps;
+  const chart = apps.find((a) => a.spec.name === "external-secrets");
+  const store = apps.find((a) => a.spec.manifests?.some((o) => o.kind === "ClusterSecretStore"));
+
+  it("installs the pinned chart with its CRDs, server-side applied", () => {
+    expect(chart?.spec.helm).toMatchObject({
+      chart: "external-secrets",
+      version: "2.9.0",
+      schemaRef: "helm-external-secrets/2.9.0",
+    });
+    expect(chart?.spec.helm?.values).toMatchObject({
+      installCRDs: true,
+      serviceAccount: { name: ESO.serviceAccount },
+    });
+    expect(chart?.spec.crds).toContain("external-secrets.io");
+    expect(chart?.spec.syncOptions).toContain("ServerSideApply=true");
+    expect(tree.session.plan.sourceRepos.has("https://charts.external-secrets.io")).toBe(true);
+    expect(chart?.spec.budget?.length).toBe(3);
+  });
+
+  it("chart values validate against the chart's schema merged over its defaults", () => {
+    const { validate, defaults } = chartValidator("helm-external-secrets/2.9.0");
+    expect(validationErrors(validate, helmMerge(defaults, chart?.spec.helm?.values))).toEqual([]);
+  });
+
+  it("renders the vault-backend ClusterSecretStore with Kubernetes auth as ESO's service account", () => {
+    const [css] = tree.objects(`k8s/helm/manifests/${store?.spec.name}/`) as [K8sObject & { spec: any }];
+    expect(css.apiVersion).toBe("external-secrets.io/v1");
+    expect(css.metadata.name).toBe(VAULT.clusterSecretStore);
+    expect(css.spec.provider.vault).toEqual({
+      server: VAULT.address,
+      path: VAULT.kvMount,
+      version: "v2",
+      auth: {
+        kubernetes: {
+          mountPath: VAULT.kubernetesAuthPath,
+          role: ESO.vaultRole,
+          serviceAccountRef: {
+            name: ESO.serviceAccount,
+            namespace: ESO.namespace,
+            audiences: [VAULT.kubernetesAuthAudience],
+          },
+        },
+      },
+    });
+    expect(validationErrors(crdValidator(CSS_CRD, css.apiVersion, css.kind), css)).toEqual([]);
+  });
+
+  it("syncs the store in a later wave than the chart that installs its CRD", () => {
+    expect(store && chart).toBeTruthy();
+    expect(store?.wave).toBeGreaterThan(chart?.wave ?? Number.POSITIVE_INFINITY);
+    const application = tree.read<K8sObject>(`argocd/applications/${store?.spec.name}.yaml`);
+    expect(Number(application.metadata.annotations?.["argocd.argoproj.io/sync-wave"])).toBe(store?.wave);
+  });
+
+  it("declares a read-only policy on the KV mount and a role bound to ESO's service account", () => {
+    const policy = tree.session.plan.vaultPolicies.find((p) => p.name === ESO.vaultRole);
+    expect(policy?.rules).toEqual([
+      { path: "kv/data/*", capabilities: ["read"] },
+      { path: "kv/metadata/*", capabilities: ["read", "list"] },
+    ]);
+    const role = tree.session.plan.vaultKubernetesRoles.find((r) => r.name === ESO.vaultRole);
+    expect(role).toMatchObject({
+      serviceAccounts: [ESO.serviceAccount],
+      namespaces: [ESO.namespace],
+      policies: [ESO.vaultRole],
+    });
+  });
+
+  it("renders no Secret objects", () => {
+    expect(tree.objects("k8s/").filter((o) => o.kind === "Secret")).toEqual([]);
+  });
+});

@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import { VAULT } from "../../src/components/vault/paths.js";
+import { ttlSeconds } from "../../src/components/vault/terraform.js";
+import { InputError } from "../../src/diagnostics.js";
+import type { K8sObject } from "../../src/render/k8s.js";
+import { declaring, renderComponents } from "../helpers/component-fixture.js";
+import { chartValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
+
+type Values = {
+  injector: { enabled: boolean };
+  server: {
+    dev: { enabled: boolean };
+    resources: { requests: Record<string, string>; limits: Record<string, string> };
+    dataStorage: { size: string; storageClass: string };
+    ha: {
+      enabled: boolean;
+      replicas: number;
+      config: Record<string, unknown>;
+      raft: { enabled: boolean; config: { storage: { raft: { path: string } }; ui: boolean } };
+    };
+  };
+  ui: { enabled: boolean };
+};
+
+interface TfRole {
+  backend: string;
+  role_name: string;
+  bound_service_account_names: string[];
+  bound_service_account_namespaces: string[];
+  token_policies: string[];
+  token_ttl: number;
+  audience: string;
+}
+
+const extra = declaring({
+  vaultPolicies: [
+    {
+      name: "blog",
+      rules: [{ path: "kv/data/services/blog/*", capabilities: ["read"] }],
+      owner: "service:blog",
+    },
+  ],
+  vaultKubernetesRoles: [
+    {
+      name: "blog",
+      serviceAccounts: ["blog"],
+      namespaces: ["blog"],
+      policies: ["blog", "default"],
+      ttl: "20m",
+      owner: "service:blog",
+    },
+  ],
+});
+
+describe("vault component", () => {
+  const tree = renderComponents({ vault: { storageSize: "5Gi" } }, [extra]);
+  const values = tree.read<Values>("k8s/helm/values/vault.yaml");
+
+  it("deploys one raft server, UI on, no injector, no dev mode, resources set", () => {
+    expect(values.injector.enabled).toBe(false);
+    expect(values.server.dev.enabled).toBe(false);
+    expect(values.server.ha).toMatchObject({ enabled: true, replicas: 1, raft: { enabled: true } });
+    expect(values.server.ha.raft.config.storage.raft.path).toBe("/vault/data");
+    // The chart renders JSON config only when both ha.config and ha.raft.config are objects.
+    expect(typeof values.server.ha.config).toBe("object");
+    expect(values.ui.enabled).toBe(true);
+    expect(values.server.dataStorage).toMatchObject({ size: "5Gi", storageClass: "local-path" });
+    expect(values.server.resources.requests.memory).toBeDefined();
+    expect(values.server.resources.limits.memory).toBeDefined();
+  });
+
+  it("pins the chart, registers its repo and declares a budget", () => {
+    const app = tree.session.apps.find((a) => a.spec.name === "vault");
+    expect(app?.spec.helm).toMatchObject({
+      chart: "vault",
+      version: "0.34.1",
+      schemaRef: "helm-vault/0.34.1",
+    });
+    expect(tree.session.plan.sourceRepos.has("https://helm.releases.hashicorp.com")).toBe(true);
+    expect(app?.spec.budget?.[0]?.requests.memoryBytes).toBeGreaterThan(0);
+    expect(tree.session.plan.namespaces.get(VAULT.namespace)?.project).toBe("platform");
+  });
+
+  it("values validate against the chart's schema merged over its defaults", () => {
+    const { validate, defaults } = chartValidator("helm-vault/0.34.1");
+    expect(validationErrors(validate, helmMerge(defaults, values))).toEqual([]);
+  });
+
+  it("declares the KV v2 mount and the Kubernetes auth mount and config in Terraform", () => {
+    const mounts = tree.read<{ resource: Record<string, Record<string, Record<string, unknown>>> }>(
+      "vault/terraform/mounts.tf.json",
+    );
+    expect(mounts.resource.vault_mount?.kv).toMatchObject({
+      path: VAULT.kvMount,
+      type: "kv",
+      options: { version: "2" },
+    });
+    expect(mounts.resource.vault_auth_backend?.kubernetes).toMatchObject({
+      type: "kubernetes",
+      path: VAULT.kubernetesAuthPath,
+    });
+    expect(mounts.resource.vault_kubernetes_auth_backend_config?.kubernetes).toMatchObject({
+      backend: "${vault_auth_backend.kubernetes.path}",
+      kubernetes_host: "https://kubernetes.default.svc:443",
+    });
+    const providers = tree.read<{ provider: { vault: Record<string, unknown> } }>(
+      "vault/terraform/providers.tf.json",
+    );
+    // Address and token come from the environment.
+    expect(providers.provider.vault).toEqual({});
+  });
+
+  it("renders one policy per declared policy and one role per declared role", () => {
+    const policies = tree.read<{
+      data: { vault_policy_document: Record<string, { rule: { path: string; capabilities: string[] }[] }> };
+      resource: { vault_policy: Record<string, { name: string; policy: string }> };
+    }>("vault/terraform/policies.tf.json");
+    expect(Object.keys(policies.resource.vault_policy).sort()).toEqual(["blog", "external-secrets"]);
+    expect(policies.data.vault_policy_document.blog?.rule).toEqual([
+      { path: "kv/data/services/blog/*", capabilities: ["read"] },
+    ]);
+    expect(policies.resource.vault_policy.blog?.policy).toBe("${data.vault_policy_document.blog.hcl}");
+
+    const roles = tree.read<{ resource: { vault_kubernetes_auth_backend_role: Record<string, TfRole> } }>(
+      "vault/terraform/roles.tf.json",
+    ).resource.vault_kubernetes_auth_backend_role;
+    expect(Object.keys(roles).sort()).toEqual(["blog", "external-secrets"]);
+    expect(roles.blog).toEqual({
+      backend: "${vault_auth_backend.kubernetes.path}",
+      role_name: "blog",
+      bound_service_account_names: ["blog"],
+      bound_service_account_namespaces: ["blog"],
+      token_policies: ["${vault_policy.blog.name}", "default"],
+      token_ttl: 1200,
+      audience: VAULT.kubernetesAuthAudience,
+    });
+  });
+
+  it("refuses a policy declared twice", () => {
+    const twice = declaring({
+      vaultPolicies: [
+        { name: "x", rules: [], owner: "a" },
+        { name: "x", rules: [], owner: "b" },
+      ],
+    });
+    try {
+      renderComponents({}, [twice]);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).diagnostics[0]?.code).toBe("SW_VAULT_DUPLICATE_POLICY");
+    }
+  });
+
+  it("parses role TTLs", () => {
+    expect([ttlSeconds("90"), ttlSeconds("15m"), ttlSeconds("1h"), ttlSeconds("1d")]).toEqual([
+      90, 900, 3600, 86400,
+    ]);
+    expect(() => ttlSeconds("1 hour")).toThrow(InputError);
+  });
+
+  it("renders byte-identically twice, whatever the declaration order", () => {
+    const reversed = declaring({
+      vaultPolicies: [
+        { name: "zeta", rules: [{ path: "kv/data/z", capabilities: ["read"] }], owner: "z" },
+        { name: "alpha", rules: [{ path: "kv/data/a", capabilities: ["read"] }], owner: "a" },
+      ],
+    });
+    const inOrder = declaring({
+      vaultPolicies: [
+        { name: "alpha", rules: [{ path: "kv/data/a", capabilities: ["read"] }], owner: "a" },
+        { name: "zeta", rules: [{ path: "kv/data/z", capabilities: ["read"] }], owner: "z" },
+      ],
+    });
+    const a = renderComponents({}, [reversed]).files;
+    const b = renderComponents({}, [inOrder]).files;
+    for (const path of [
+      "vault/terraform/policies.tf.json",
+      "vault/terraform/roles.tf.json",
+      "k8s/helm/values/vault.yaml",
+    ]) {
+      expect(a.get(path), path).toBe(b.get(path));
+    }
+  });
+
+  it("renders no Secret objects anywhere", () => {
+    const secrets = [...tree.files.entries()]
+      .filter(([p]) => p.endsWith(".yaml"))
+      .map(([, c]) => c)
+      .filter((c) => /^kind: Secret$/m.test(c));
+    expect(secrets).toEqual([]);
+    const objs: K8sObject[] = tree.objects("k8s/");
+    expect(objs.filter((o) => o.kind === "Secret")).toEqual([]);
+  });
+});
