@@ -1,9 +1,14 @@
 import type { AnyComponent } from "../render/component.js";
 import { argocd } from "./argocd/index.js";
+import { certManager } from "./cert-manager/index.js";
 import { cloudflare } from "./cloudflare/index.js";
+import { dynamicDb } from "./dynamic-db/index.js";
 import { externalSecrets } from "./external-secrets/index.js";
 import { gateway } from "./gateway/index.js";
+import { identity } from "./identity/index.js";
+import { istio } from "./istio/index.js";
 import { observability } from "./observability/index.js";
+import { otel } from "./otel/index.js";
 import { postgres } from "./postgres/index.js";
 import { services } from "./services/index.js";
 import { vault } from "./vault/index.js";
@@ -20,5 +25,10 @@ export const components: readonly AnyComponent[] = [
   cloudflare,
   postgres,
   observability,
+  identity,
+  certManager,
+  otel,
+  istio,
+  dynamicDb,
   services,
 ];

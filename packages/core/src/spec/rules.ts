@@ -141,6 +141,27 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
     );
   }
 
+  // A service feature needs the capability that provides it.
+  for (const s of services) {
+    for (const need of SERVICE_CAPABILITIES) {
+      const path = need.path(s);
+      if (!path || platform.components[need.component]?.enabled === true) continue;
+      if (!input.components.some((c) => c.id === need.component)) continue;
+      const location = at(s.file, path);
+      out.push(
+        diag(
+          "SW_SPEC_CAPABILITY_DISABLED",
+          `service '${s.name}' uses ${need.feature}, but component '${need.component}' is disabled`,
+          {
+            path,
+            ...(location ? { location } : {}),
+            hint: `Enable it in platform.yaml (spec.components.${need.component}.enabled: true) or remove ${need.feature} from the service.`,
+          },
+        ),
+      );
+    }
+  }
+
   // Enabled components have their dependencies enabled.
   for (const c of input.components) {
     if (!platform.components[c.id]?.enabled) continue;
@@ -160,3 +181,41 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
   }
   return out;
 }
+
+/** Service features and the component that must be enabled for each; `path` is where the feature is written. */
+const SERVICE_CAPABILITIES: readonly {
+  feature: string;
+  component: string;
+  path: (s: ServiceSpec) => (string | number)[] | undefined;
+}[] = [
+  {
+    feature: "secrets",
+    component: "external-secrets",
+    path: (s) => (s.secrets.length > 0 ? ["spec", "secrets"] : undefined),
+  },
+  {
+    feature: "a database",
+    component: "postgres",
+    path: (s) => (s.database !== false ? ["spec", "database"] : undefined),
+  },
+  {
+    feature: "dynamic database credentials",
+    component: "dynamic-db",
+    path: (s) => (s.database !== false && s.database.dynamic ? ["spec", "database", "dynamic"] : undefined),
+  },
+  {
+    feature: "auth: oidc",
+    component: "identity",
+    path: (s) => (s.auth === "oidc" ? ["spec", "auth"] : undefined),
+  },
+  {
+    feature: "mesh policy",
+    component: "istio",
+    path: (s) =>
+      s.mesh.l7
+        ? ["spec", "mesh", "l7"]
+        : s.mesh.callers.length > 0
+          ? ["spec", "mesh", "callers"]
+          : undefined,
+  },
+];

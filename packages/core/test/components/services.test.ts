@@ -227,7 +227,7 @@ describe("service workload model", () => {
       },
     };
     const [, deployment] = renderWorkload(
-      workloadModel(service, {} as never, [...workloadCustomizers, java, later]),
+      workloadModel(service, { components: {} } as never, [...workloadCustomizers, java, later]),
     );
     const tpl = (deployment as K8sObject & { spec: any }).spec.template;
     expect(tpl.metadata.annotations).toEqual({

@@ -95,6 +95,7 @@ const invalid: Record<string, readonly Expected[]> = {
     { code: "SW_DEP_DISABLED", file: P, path: "spec.components.cloudflare", at: "20:16" },
   ],
   "file-name-mismatch": [{ code: "SW_SPEC_FILENAME_MISMATCH", file: WEB, path: "metadata.name", at: "5:9" }],
+  "capability-disabled": [{ code: "SW_SPEC_CAPABILITY_DISABLED", file: WEB, path: "spec.auth", at: "9:9" }],
   "reserved-namespace": [
     { code: "SW_SPEC_RESERVED_NAMESPACE", file: WEB, path: "spec.namespace", at: "9:14" },
   ],

@@ -12,7 +12,17 @@ export const services = defineComponent({
   id: "services",
   description: "One Application per services/<name>.yaml",
   dependsOn: ["gateway"],
-  after: ["external-secrets", "postgres", "observability", "cloudflare"],
+  after: [
+    "external-secrets",
+    "postgres",
+    "observability",
+    "cloudflare",
+    "identity",
+    "cert-manager",
+    "otel",
+    "istio",
+    "dynamic-db",
+  ],
   enabledByDefault: true,
   config: z.strictObject({}),
   plan(ctx) {

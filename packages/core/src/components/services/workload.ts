@@ -1,7 +1,11 @@
 import type { K8sObject } from "../../render/k8s.js";
 import type { PlatformSpec, ServiceSpec } from "../../spec/schema.js";
+import { dynamicDbCustomizer } from "../dynamic-db/customizer.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { backendAppProtocol } from "../gateway/route.js";
+import { oidcCustomizer } from "../identity/customizer.js";
+import { meshCustomizer } from "../istio/customizer.js";
+import { otelCustomizer } from "../otel/customizer.js";
 import { databaseSecretPath, postgresEndpoint } from "../postgres/endpoint.js";
 import { serviceSecretPath } from "../vault/paths.js";
 
@@ -43,7 +47,8 @@ export interface WorkloadModel {
 export interface WorkloadCustomizer {
   /** Stable id, for tests and ordering discussions. */
   readonly id: string;
-  applies(service: ServiceSpec): boolean;
+  /** Whether it adjusts this service; capabilities also check that their component is enabled. */
+  applies(service: ServiceSpec, platform: PlatformSpec): boolean;
   customize(model: WorkloadModel): void;
 }
 
@@ -128,7 +133,14 @@ const databaseCustomizer: WorkloadCustomizer = {
  * `OTEL_EXPORTER_OTLP_ENDPOINT`, the Java instrumentation annotation for `runtime: java`, the mesh's
  * pod labels); a later customizer sees and may override what an earlier one set.
  */
-export const workloadCustomizers: readonly WorkloadCustomizer[] = [secretsCustomizer, databaseCustomizer];
+export const workloadCustomizers: readonly WorkloadCustomizer[] = [
+  secretsCustomizer,
+  databaseCustomizer,
+  dynamicDbCustomizer,
+  oidcCustomizer,
+  otelCustomizer,
+  meshCustomizer,
+];
 
 /** Builds the model for a service and runs every applicable customizer in order. */
 export function workloadModel(
@@ -146,7 +158,7 @@ export function workloadModel(
     extraObjects: [],
     automountServiceAccountToken: false,
   };
-  for (const c of customizers) if (c.applies(service)) c.customize(model);
+  for (const c of customizers) if (c.applies(service, platform)) c.customize(model);
   return model;
 }
 
