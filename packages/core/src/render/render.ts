@@ -8,7 +8,8 @@ import { Plan } from "./plan.js";
 
 /** What one rendered Application was, kept beside the files for budget and checks. */
 export interface RenderedApp {
-  readonly spec: AppSpec;
+  /** The AppSpec without its manifest objects (read those from the rendered files). */
+  readonly spec: Omit<AppSpec, "manifests">;
   readonly owner: string;
   readonly wave: number;
 }
@@ -76,7 +77,10 @@ export function render(
         } else {
           const a = contribution.app;
           const appWave = a.wave ?? wave + (a.order ?? 0);
-          apps.push({ spec: a, owner: c.id, wave: appWave });
+          // Keep the Application's description, not its objects: those are in the files, and
+          // holding every manifest of thousands of services is most of synth's live heap.
+          const { manifests: _objects, ...summary } = a;
+          apps.push({ spec: summary, owner: c.id, wave: appWave });
           for (const f of renderApp(a, spec.platform, appWave, c.id)) yield claim(f);
         }
       }
