@@ -11,7 +11,10 @@ describe("external-secrets component", () => {
   const tree = renderComponents({});
   const apps = tree.session.apps;
   const chart = apps.find((a) => a.spec.name === "external-secrets");
-  const store = apps.find((a) => a.spec.manifests?.some((o) => o.kind === "ClusterSecretStore"));
+  // The Application whose rendered manifests hold the ClusterSecretStore (apps keep no objects).
+  const store = apps.find((a) =>
+    tree.objects(`k8s/helm/manifests/${a.spec.name}/`).some((o) => o.kind === "ClusterSecretStore"),
+  );
 
   it("installs the pinned chart with its CRDs, server-side applied", () => {
     expect(chart?.spec.helm).toMatchObject({
