@@ -58,6 +58,11 @@ export const checkCommand = defineCommand({
       const why = schemaDir ? "the chart ships no values.schema.json" : "no schema directory";
       out(`note: Helm values not validated (${why}): ${s.valuesWithoutSchema.join(", ")}\n`);
     }
+    if (s.valuesPartiallyValidated.length > 0) {
+      out(
+        `note: Helm values partly validated (schemas on the web are not fetched): ${s.valuesPartiallyValidated.join(", ")}\n`,
+      );
+    }
     const ms = Math.round(performance.now() - started);
     out(
       `checked ${s.objects} objects in ${s.files} files (${s.validated.crd} against CRDs, ${s.validated.core} core schemas, ${s.validated.model} bundled models), ${s.valuesChecked} Helm values, ${s.policies.length} policies: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}${schemaDir ? "" : " (offline: no --schemas)"} (${ms} ms)\n`,

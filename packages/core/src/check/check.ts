@@ -38,6 +38,8 @@ export interface CheckStats {
   readonly valuesChecked: number;
   /** Charts (`schemaRef` or `repo chart`) whose values could not be validated: no schema. */
   readonly valuesWithoutSchema: readonly string[];
+  /** Charts whose schema `$ref`s schemas on the web: those subtrees were not validated. */
+  readonly valuesPartiallyValidated: readonly string[];
   readonly policies: readonly string[];
 }
 
@@ -133,6 +135,7 @@ export async function checkInput(input: CheckInput, opts: CheckOptions): Promise
       unvalidatedKinds: [...unvalidated.keys()].sort(),
       valuesChecked: values.checked,
       valuesWithoutSchema: values.withoutSchema,
+      valuesPartiallyValidated: values.partial,
       policies: policies.map((p) => p.id),
     },
   };
@@ -226,9 +229,10 @@ async function validateObject(o: RenderedObject, ctx: ValidationContext): Promis
 async function checkValues(
   input: CheckInput,
   dir: SchemaDir | undefined,
-): Promise<{ findings: Finding[]; checked: number; withoutSchema: string[] }> {
+): Promise<{ findings: Finding[]; checked: number; withoutSchema: string[]; partial: string[] }> {
   const findings: Finding[] = [];
   const withoutSchema = new Set<string>();
+  const partial = new Set<string>();
   let checked = 0;
   const helm = dir ? new HelmSchemas(dir.root) : undefined;
   for (const a of input.apps) {
@@ -257,6 +261,8 @@ async function checkValues(
       continue;
     }
     checked++;
+    const remote = h.schemaRef ? (await helm?.chart(h.schemaRef))?.remoteRefs : undefined;
+    if (remote && h.schemaRef) partial.add(`${h.schemaRef} (${remote} remote $refs)`);
     for (const f of result) {
       findings.push({
         file,
@@ -275,7 +281,7 @@ async function checkValues(
       });
     }
   }
-  return { findings, checked, withoutSchema: [...withoutSchema].sort() };
+  return { findings, checked, withoutSchema: [...withoutSchema].sort(), partial: [...partial].sort() };
 }
 
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {

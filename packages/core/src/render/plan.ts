@@ -78,6 +78,11 @@ export class Plan {
   readonly oidcClients: OidcClientDecl[] = [];
   /** Repositories Applications pull from (chart repos); AppProjects allow exactly these plus the platform repo. */
   readonly sourceRepos = new Set<string>();
+  /**
+   * Namespaces platform Applications deploy into without owning them (e.g. mesh policies inside
+   * service namespaces); the platform AppProject allows them as destinations.
+   */
+  readonly platformDestinations = new Set<string>();
 
   /** Declares a namespace; declaring the same one twice merges labels (first project wins). */
   namespace(decl: Omit<NamespaceDecl, "labels" | "annotations"> & Partial<NamespaceDecl>): void {

@@ -24,15 +24,20 @@ export interface RuleInput {
  */
 export const RESERVED_NAMESPACES: readonly string[] = [
   "argocd",
+  "cert-manager",
   "cloudflare",
   "database",
   "default",
   "external-secrets",
+  "istio-system",
+  "keycloak",
+  "kube-node-lease",
   "kube-public",
   "kube-system",
   "monitoring",
   "traefik",
   "vault",
+  "zitadel",
 ];
 
 /** The name a service file must declare: `services/blog.yaml` → `blog`. */

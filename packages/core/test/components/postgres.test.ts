@@ -208,8 +208,12 @@ describe.skipIf(process.env.SLIPWAY_SKIP_POSTGRES === "1")("provisioning SQL on 
       expect(r.status, db).not.toBe(0);
       expect(r.stderr).toMatch(/permission denied|CONNECT privilege/);
     }
-    // ...while the server itself still accepts it where PUBLIC may connect.
-    expect(connects("intruder", "intruder-pw", "postgres").status).toBe(0);
+    // The maintenance databases are closed too: from `postgres` an owner could DROP its database.
+    for (const db of ["postgres", "template1"]) {
+      const r = connects("intruder", "intruder-pw", db);
+      expect(r.status, db).not.toBe(0);
+      expect(r.stderr).toMatch(/permission denied|CONNECT privilege/);
+    }
   });
 
   it("an owner can create objects in its own database", () => {

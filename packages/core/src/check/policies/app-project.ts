@@ -187,6 +187,25 @@ function* resourceFindings(
         ? matches(clusterWhite, group, kind) && !matches(clusterBlack, group, kind)
         : (nsWhite === undefined || nsWhite.length === 0 || matches(nsWhite, group, kind)) &&
           !matches(nsBlack, group, kind);
+      // The object's own namespace (a manifest may name one other than the Application's
+      // destination) must be a destination the project allows too, or Argo CD refuses the sync.
+      const ns = o.object.metadata.namespace;
+      if (!cluster && typeof ns === "string" && ns !== "") {
+        const dests = Array.isArray(pspec.destinations) ? pspec.destinations.filter(isRecord) : [];
+        const server =
+          isRecord(app.object.spec) && isRecord(app.object.spec.destination)
+            ? app.object.spec.destination
+            : {};
+        if (!allowed(dests, (d) => destinationMatches(d, { ...server, namespace: ns }))) {
+          yield objectFinding(
+            id,
+            o,
+            ["metadata", "namespace"],
+            `${describe(app)} (project ${project}) deploys ${kind} ${o.object.metadata.name} into namespace ${ns}, which the project does not allow`,
+            `Add namespace ${ns} to AppProject ${project} spec.destinations, or deploy the object from an Application whose project allows it.`,
+          );
+        }
+      }
       if (!allowedKind) {
         yield objectFinding(
           id,

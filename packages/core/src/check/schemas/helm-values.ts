@@ -32,6 +32,8 @@ export interface ChartSchema {
   readonly defaults: unknown;
   /** The chart's values.schema.json, when it ships one. */
   readonly schema?: Record<string, unknown>;
+  /** How many `$ref`s to schemas on the web were dropped (their subtrees accept anything). */
+  readonly remoteRefs?: number;
 }
 
 type Draft = "07" | "2019" | "2020";
@@ -81,8 +83,12 @@ export class HelmSchemas {
     // Without a schema there is nothing to validate, and the defaults need not be read.
     if (!hasSchema) return { defaults: {} };
     const defaults = hasValues ? (parseBlockYaml(readFileSync(valuesFile, "utf8")) ?? {}) : {};
-    const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as Record<string, unknown>;
-    return { defaults, schema };
+    const dropped = { count: 0 };
+    const schema = dropRemoteRefs(JSON.parse(readFileSync(schemaFile, "utf8")), dropped) as Record<
+      string,
+      unknown
+    >;
+    return { defaults, schema, ...(dropped.count > 0 ? { remoteRefs: dropped.count } : {}) };
   }
 
   /** Validates `values` merged over the chart's defaults; undefined when the chart has no schema. */
@@ -192,4 +198,23 @@ function hasPath(v: unknown, path: readonly (string | number)[]): boolean {
     else return false;
   }
   return true;
+}
+
+/**
+ * Some charts (ZITADEL's) point `$ref`s at Kubernetes schemas on the web. Nothing is fetched at
+ * check time, so such a ref is dropped — its siblings still validate, and the subtree it named
+ * accepts anything. The count is reported, so the gap is visible rather than silent.
+ */
+function dropRemoteRefs(v: unknown, dropped: { count: number }): unknown {
+  if (Array.isArray(v)) return v.map((x) => dropRemoteRefs(x, dropped));
+  if (!isRecord(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "$ref" && typeof x === "string" && /^https?:\/\//.test(x)) {
+      dropped.count++;
+      continue;
+    }
+    out[k] = dropRemoteRefs(x, dropped);
+  }
+  return out;
 }

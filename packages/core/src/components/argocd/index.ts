@@ -73,7 +73,12 @@ export const argocd = defineComponent({
     // Every plan ran before any contribute, so namespaces and chart repositories are complete here.
     const namespaces = ctx.plan.resolvedNamespaces();
     yield file(ROOT_APP_PATH, toYaml(rootApplication(ctx.platform)));
-    for (const p of appProjects(ctx.platform, namespaces, ctx.plan.sourceRepos)) {
+    for (const p of appProjects(
+      ctx.platform,
+      namespaces,
+      ctx.plan.sourceRepos,
+      ctx.plan.platformDestinations,
+    )) {
       yield file(paths.project(p.metadata.name), toYaml(p));
     }
     // First in the band: every other Application deploys into a namespace this one creates.

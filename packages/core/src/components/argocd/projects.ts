@@ -46,13 +46,14 @@ export function appProjects(
   platform: PlatformSpec,
   namespaces: readonly NamespaceDecl[],
   chartRepos: ReadonlySet<string>,
+  platformDestinations: ReadonlySet<string> = new Set(),
 ): K8sObject[] {
   const of = (p: NamespaceDecl["project"]) => namespaces.filter((n) => n.project === p).map((n) => n.name);
   return [
     project("platform", {
       description: "Platform components: Argo CD, gateway, secrets, data, observability",
       sourceRepos: sorted([platform.git.repoURL, ...chartRepos]),
-      destinations: destinations([ARGOCD_NAMESPACE, ...of("platform")]),
+      destinations: destinations([ARGOCD_NAMESPACE, ...of("platform"), ...platformDestinations]),
       clusterResourceWhitelist: [{ group: "*", kind: "*" }],
     }),
     project("workloads", {

@@ -1,13 +1,84 @@
-import { z } from "zod";
-import { defineComponent } from "../../render/component.js";
+import { diag, InputError } from "../../diagnostics.js";
+import { defineComponent, file } from "../../render/component.js";
+import { postgresEndpoint } from "../postgres/endpoint.js";
+import {
+  type DynamicDbConfig,
+  databaseRoleName,
+  durationSeconds,
+  dynamicDbConfig,
+  generatorVaultRole,
+} from "./config.js";
+import { DATABASE_TF_PATH, databaseTerraform } from "./terraform.js";
 
-// Placeholder: renders nothing yet (issue 3).
+const CONFIG_PATH = ["spec", "components", "dynamic-db"] as const;
+
+function checkConfig(c: DynamicDbConfig): void {
+  if (durationSeconds(c.defaultTtl) > durationSeconds(c.maxTtl)) {
+    throw new InputError([
+      diag("SW_DYNAMIC_DB_TTL", `defaultTtl ${c.defaultTtl} is longer than maxTtl ${c.maxTtl}`, {
+        path: [...CONFIG_PATH, "defaultTtl"],
+        hint: "Vault caps every lease at maxTtl; make defaultTtl at most maxTtl.",
+      }),
+    ]);
+  }
+  if (2 * durationSeconds(c.refreshInterval) > durationSeconds(c.defaultTtl)) {
+    throw new InputError([
+      diag(
+        "SW_DYNAMIC_DB_REFRESH_TOO_LONG",
+        `refreshInterval ${c.refreshInterval} is more than half of defaultTtl ${c.defaultTtl}`,
+        {
+          path: [...CONFIG_PATH, "refreshInterval"],
+          hint: "Refresh well inside the lease (e.g. a third of defaultTtl), so pods roll onto new credentials before the old ones are revoked.",
+        },
+      ),
+    ]);
+  }
+}
+
+/**
+ * Vault's database secrets engine for the shared PostgreSQL, one role per service with
+ * `database: {dynamic: true}`. This component renders the Vault side (Terraform, beside the vault
+ * component's files) and declares each service's Vault policy and Kubernetes auth role; the
+ * service's own Application carries its generator and ExternalSecret (./customizer.ts).
+ */
 export const dynamicDb = defineComponent({
   id: "dynamic-db",
   description: "Vault dynamic PostgreSQL credentials per service, delivered by ESO VaultDynamicSecret",
   dependsOn: ["postgres", "vault", "external-secrets"],
   after: ["cert-manager"],
   enabledByDefault: false,
-  config: z.strictObject({}),
-  *contribute() {},
+  config: dynamicDbConfig,
+  plan(ctx) {
+    checkConfig(ctx.config);
+    for (const s of ctx.services) {
+      if (s.database === false || !s.database.dynamic) continue;
+      const role = generatorVaultRole(s.name);
+      ctx.plan.vaultPolicies.push({
+        name: role,
+        // The service's own credentials and nothing else: no list, no lease or config paths.
+        rules: [
+          {
+            path: `${ctx.config.mount}/creds/${databaseRoleName(`service:${s.name}`)}`,
+            capabilities: ["read"],
+          },
+        ],
+        owner: ctx.id,
+      });
+      ctx.plan.vaultKubernetesRoles.push({
+        name: role,
+        serviceAccounts: [s.name],
+        namespaces: [s.namespace],
+        policies: [role],
+        // Only long enough for ESO to read one credential.
+        ttl: "10m",
+        owner: ctx.id,
+      });
+    }
+  },
+  *contribute(ctx) {
+    yield file(
+      DATABASE_TF_PATH,
+      databaseTerraform(ctx.config, ctx.plan.databases, postgresEndpoint(ctx.platform)),
+    );
+  },
 });

@@ -1,13 +1,118 @@
-import { z } from "zod";
-import { defineComponent } from "../../render/component.js";
+import { app, defineComponent, file } from "../../render/component.js";
+import { postgresEndpoint } from "../postgres/endpoint.js";
+import { kvPolicyPaths } from "../vault/paths.js";
+import { serviceOidcClients, testOidcClient } from "./clients.js";
+import {
+  IDENTITY_NAMESPACE,
+  IDENTITY_TERRAFORM_POLICY,
+  identityConfig,
+  identityHost,
+  identitySettings,
+  oidcClientSecretPath,
+} from "./config.js";
+import {
+  KEYCLOAK_ADMIN_PATH,
+  KEYCLOAK_CHART,
+  KEYCLOAK_DATABASE,
+  KEYCLOAK_SERVICE,
+  keycloakBudget,
+  keycloakSecrets,
+  keycloakValues,
+} from "./keycloak.js";
+import { identityTerraformFiles } from "./terraform.js";
+import {
+  ZITADEL_ADMIN_KEY_PATH,
+  ZITADEL_CHART,
+  ZITADEL_DATABASE,
+  ZITADEL_RELEASE,
+  ZITADEL_SERVICE,
+  zitadelBudget,
+  zitadelSecrets,
+  zitadelValues,
+} from "./zitadel.js";
 
-// Placeholder: renders nothing yet (issue 3).
+/**
+ * SSO at `auth.<domain>`: ZITADEL (default) or Keycloak from their charts on the shared
+ * PostgreSQL, secrets from Vault through ESO, and every declared OIDC client as Terraform under
+ * `identity/terraform/` (ADR 0005). Services with `auth: oidc` declare a client here and get the
+ * stable OIDC_* env from the workload customizer (customizer.ts). docs/components/identity.md.
+ */
 export const identity = defineComponent({
   id: "identity",
   description: "SSO/OIDC: ZITADEL at auth.<domain>, or Keycloak; OIDC clients for services with auth: oidc",
   dependsOn: ["postgres", "external-secrets", "gateway"],
   after: [],
   enabledByDefault: false,
-  config: z.strictObject({}),
-  *contribute() {},
+  config: identityConfig,
+  plan(ctx) {
+    const c = identitySettings(ctx.config);
+    const namespace = IDENTITY_NAMESPACE[c.provider];
+    const zitadel = c.provider === "zitadel";
+    ctx.plan.namespace({ name: namespace, project: "platform", owner: ctx.id });
+    ctx.plan.sourceRepos.add(zitadel ? ZITADEL_CHART.repoURL : KEYCLOAK_CHART.repoURL);
+    ctx.plan.hostnames.push({
+      host: identityHost(c, ctx.platform.domain),
+      namespace,
+      service: zitadel ? ZITADEL_SERVICE.name : KEYCLOAK_SERVICE.name,
+      port: zitadel ? ZITADEL_SERVICE.port : KEYCLOAK_SERVICE.port,
+      public: true,
+      // ZITADEL's console speaks gRPC-web: the route must carry HTTP/2 cleartext end to end.
+      protocol: zitadel ? "h2c" : "http",
+      owner: ctx.id,
+    });
+    const database = zitadel ? ZITADEL_DATABASE : KEYCLOAK_DATABASE;
+    ctx.plan.databases.push({ name: database, owner: database, consumer: ctx.id, dynamic: false });
+    ctx.plan.oidcClients.push(...serviceOidcClients(ctx.services, ctx.id));
+    if (c.testClient) ctx.plan.oidcClients.push(testOidcClient(c, ctx.id));
+    // What `terraform apply` in identity/terraform needs, and nothing more: read the provider's
+    // admin credential, manage the clients' entries. A person mints a token with this policy.
+    const admin = kvPolicyPaths(zitadel ? ZITADEL_ADMIN_KEY_PATH : KEYCLOAK_ADMIN_PATH);
+    const clients = kvPolicyPaths(oidcClientSecretPath("*"));
+    ctx.plan.vaultPolicies.push({
+      name: IDENTITY_TERRAFORM_POLICY,
+      rules: [
+        { path: admin.data, capabilities: ["read"] },
+        { path: clients.data, capabilities: ["create", "read", "update", "delete"] },
+        { path: clients.metadata, capabilities: ["read", "delete", "list"] },
+        // The Vault provider runs with a short-lived child of the given token.
+        { path: "auth/token/create", capabilities: ["create", "update"] },
+      ],
+      owner: ctx.id,
+    });
+  },
+  *contribute(ctx) {
+    const c = identitySettings(ctx.config);
+    const namespace = IDENTITY_NAMESPACE[c.provider];
+    const host = identityHost(c, ctx.platform.domain);
+    const db = postgresEndpoint(ctx.platform);
+    const zitadel = c.provider === "zitadel";
+    const chart = zitadel ? ZITADEL_CHART : KEYCLOAK_CHART;
+    const name = zitadel ? "zitadel" : "keycloak";
+    // The chart's pre-install hooks (Argo CD PreSync) read these Secrets: they sync one step earlier.
+    yield app({
+      name: `${name}-secrets`,
+      project: "platform",
+      namespace,
+      order: 0,
+      manifests: zitadel ? zitadelSecrets(namespace) : keycloakSecrets(namespace),
+    });
+    yield app({
+      name,
+      project: "platform",
+      namespace,
+      order: 1,
+      helm: {
+        repoURL: chart.repoURL,
+        chart: chart.chart,
+        version: chart.version,
+        releaseName: zitadel ? ZITADEL_RELEASE : name,
+        values: zitadel ? zitadelValues(host, db) : keycloakValues(host, db),
+        schemaRef: chart.schemaRef,
+      },
+      budget: zitadel ? zitadelBudget() : keycloakBudget(),
+    });
+    for (const f of identityTerraformFiles(c, ctx.platform.domain, ctx.platform.name, ctx.plan.oidcClients)) {
+      yield file(f.path, f.content);
+    }
+  },
 });

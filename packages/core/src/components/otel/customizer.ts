@@ -1,12 +1,52 @@
 import type { WorkloadCustomizer } from "../services/workload.js";
+import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR, otelSettings } from "./contract.js";
 
 /**
- * Every service gets OTEL_* env; `runtime: java` gets the Java agent injection annotation.
- * Placeholder until the capability lands. Import only types from services/workload.ts at the top
- * level (workload.ts imports this file: a value used at module evaluation would be a cycle).
+ * The version part of an image reference (`ghcr.io/o/app:1.4.2@sha256:…` → `1.4.2`), undefined
+ * for digest-only references. Kept here rather than reusing services' `splitImage`: workload.ts
+ * imports this file, so a value import from it would be a cycle.
+ */
+export function imageTag(image: string): string | undefined {
+  const noDigest = image.split("@")[0] as string;
+  const slash = noDigest.lastIndexOf("/");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > slash ? noDigest.slice(colon + 1) : undefined;
+}
+
+/** OTEL_RESOURCE_ATTRIBUTES is a W3C-baggage-style list: values percent-encode `,` `=` `;` `%` and spaces. */
+export function resourceAttributes(attrs: readonly (readonly [string, string])[]): string {
+  const enc = (s: string) =>
+    s.replace(/[%,;=\s"\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return attrs.map(([k, v]) => `${k}=${enc(v)}`).join(",");
+}
+
+/**
+ * With otel enabled, every service exports OTLP to the platform collector with no per-app code:
+ * the endpoint (OTLP/HTTP on 4318, the protocol the Java agent and most SDKs default to, set
+ * explicitly), its service name and resource attributes. A service's own `env` wins. `runtime: java`
+ * services also get the operator's Java agent through the injection annotation.
  */
 export const otelCustomizer: WorkloadCustomizer = {
   id: "otel",
-  applies: (_service, platform) => platform.components["otel"]?.enabled === true && false,
-  customize() {},
+  applies: (_service, platform) => platform.components.otel?.enabled === true,
+  customize(m) {
+    const s = m.service;
+    const c = otelSettings(m.platform);
+    const version = imageTag(s.image);
+    const attrs: [string, string][] = [
+      ["service.namespace", s.namespace],
+      ["deployment.environment", c.environment],
+      // The stable semantic-conventions name (1.27+) beside the older one dashboards still use.
+      ["deployment.environment.name", c.environment],
+      ...(version ? ([["service.version", version]] as [string, string][]) : []),
+    ];
+    const set = (name: string, value: string) => {
+      if (!m.env.has(name)) m.env.set(name, { value });
+    };
+    set("OTEL_EXPORTER_OTLP_ENDPOINT", OTEL_COLLECTOR.http);
+    set("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+    set("OTEL_SERVICE_NAME", s.name);
+    set("OTEL_RESOURCE_ATTRIBUTES", resourceAttributes(attrs));
+    if (s.runtime === "java") m.podAnnotations[JAVA_INSTRUMENTATION.annotation] = JAVA_INSTRUMENTATION.value;
+  },
 };

@@ -1,13 +1,80 @@
-import { z } from "zod";
-import { defineComponent } from "../../render/component.js";
+import { InputError } from "../../diagnostics.js";
+import { app, defineComponent } from "../../render/component.js";
+import { observabilityEndpoints } from "../observability/endpoints.js";
+import { budgetEntry } from "../vault/budget.js";
+import { ALLOY_CHART, alloyBudget, alloyValues } from "./alloy.js";
+import {
+  COLLECTOR_RESOURCES,
+  collectorConfig,
+  collectorObject,
+  collectorRbac,
+  validateCollectorConfig,
+} from "./collector.js";
+import { OTEL_NAMESPACE, otelConfig, otelSettings } from "./contract.js";
+import { javaInstrumentation } from "./instrumentation.js";
+import { OPERATOR_CHART, operatorApp } from "./operator.js";
 
-// Placeholder: renders nothing yet (issue 3).
+export { validateCollectorConfig } from "./collector.js";
+export { JAVA_INSTRUMENTATION, OTEL_COLLECTOR, OTEL_NAMESPACE } from "./contract.js";
+
+/** Label that keeps a namespace out of the mesh (seed P4: kube-system and monitoring are not enrolled). */
+export const MESH_OPT_OUT_LABEL = { key: "slipway.dev/mesh", value: "false" } as const;
+
 export const otel = defineComponent({
   id: "otel",
   description: "OpenTelemetry Operator, Collector, Java instrumentation and Grafana Alloy",
   dependsOn: ["argocd"],
-  after: ["observability"],
+  // Backends first when deployed; cert-manager first when it issues the webhook certificate.
+  after: ["observability", "cert-manager"],
   enabledByDefault: false,
-  config: z.strictObject({}),
-  *contribute() {},
+  config: otelConfig,
+  plan(ctx) {
+    const c = otelSettings(ctx.platform);
+    ctx.plan.namespace({
+      name: OTEL_NAMESPACE,
+      project: "platform",
+      owner: ctx.id,
+      labels: { [MESH_OPT_OUT_LABEL.key]: MESH_OPT_OUT_LABEL.value },
+    });
+    ctx.plan.sourceRepos.add(OPERATOR_CHART.repoURL);
+    if (c.alloy) ctx.plan.sourceRepos.add(ALLOY_CHART.repoURL);
+  },
+  *contribute(ctx) {
+    const c = otelSettings(ctx.platform);
+    const certManager = ctx.isEnabled("cert-manager");
+    yield app(operatorApp(certManager));
+
+    const config = collectorConfig(observabilityEndpoints(ctx.platform), c);
+    // A miswired pipeline is a crash loop on the cluster: refuse to render it.
+    const problems = validateCollectorConfig(config);
+    if (problems.length > 0) throw new InputError(problems);
+    yield app({
+      name: "otel",
+      project: "platform",
+      namespace: OTEL_NAMESPACE,
+      // After the operator: its CRDs and webhooks must serve before these objects are applied.
+      order: 1,
+      manifests: [...collectorRbac(), collectorObject(config, c), javaInstrumentation(c)],
+      budget: [budgetEntry("otel-collector", 1, COLLECTOR_RESOURCES)],
+    });
+
+    if (c.alloy) {
+      yield app({
+        name: "grafana-alloy",
+        project: "platform",
+        namespace: OTEL_NAMESPACE,
+        // After the collector it forwards to.
+        order: 2,
+        helm: {
+          repoURL: ALLOY_CHART.repoURL,
+          chart: ALLOY_CHART.chart,
+          version: ALLOY_CHART.version,
+          schemaRef: ALLOY_CHART.schemaRef,
+          releaseName: "alloy",
+          values: alloyValues(),
+        },
+        budget: alloyBudget(ctx.platform.cluster.nodes.length),
+      });
+    }
+  },
 });

@@ -32,6 +32,10 @@ export function provisioningSql(databases: readonly DatabaseDecl[]): string {
     "-- Safe to run any number of times.",
     "\\set ON_ERROR_STOP on",
     "",
+    "-- No role but the superuser may connect to the maintenance databases: otherwise any owner",
+    "-- (or a short-lived dynamic login) could connect to postgres and DROP DATABASE its own.",
+    "REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC;",
+    "",
   ];
   const roles = new Set<string>();
   dbs.forEach((db, i) => {

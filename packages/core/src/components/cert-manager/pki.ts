@@ -1,0 +1,198 @@
+import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
+import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
+import { VAULT } from "../vault/paths.js";
+import { ttlSeconds, VAULT_TERRAFORM_DIR } from "../vault/terraform.js";
+
+/** Where cert-manager runs and who it is to Vault. */
+export const CERT_MANAGER = {
+  namespace: "cert-manager",
+  /** The controller's service account (chart release `cert-manager`); it requests the issuer's tokens. */
+  controllerServiceAccount: "cert-manager",
+  /** The service account whose bound tokens the ClusterIssuer logs in to Vault with; no pod runs as it. */
+  issuerServiceAccount: "vault-issuer",
+  /** The ClusterIssuer every platform certificate (and the mesh, through istio-csr) names. */
+  clusterIssuer: "vault-issuer",
+  /** Vault policy and Kubernetes auth role of the ClusterIssuer. */
+  vaultRole: "cert-manager",
+} as const;
+
+/**
+ * Vault's PKI as two mounts: a root CA that signs only the intermediate (its key never signs a
+ * leaf), and the intermediate that cert-manager's role signs with. Paths are Vault's conventional
+ * ones so the Vault documentation's commands apply unchanged.
+ */
+export const PKI = {
+  rootMount: "pki",
+  intermediateMount: "pki_int",
+  /** PKI role on the intermediate mount; cert-manager calls `<intermediateMount>/sign/<role>`. */
+  role: "cert-manager",
+  /** KV path (under the platform KV mount) Terraform writes the root certificate to, for the mesh's trust anchor. */
+  rootCaKvPath: "cert-manager/root-ca",
+  rootCaKvProperty: "certificate",
+  /** Istio's default trust domain: workload identities are `spiffe://cluster.local/ns/<ns>/sa/<sa>`. */
+  trustDomain: "cluster.local",
+} as const;
+
+/** The path the ClusterIssuer signs through (cert-manager requires the `sign` endpoint). */
+export const PKI_SIGN_PATH = `${PKI.intermediateMount}/sign/${PKI.role}`;
+
+const YEAR = 365 * 86400;
+/** Root 10 years, intermediate 5: the intermediate must expire before the root that signed it. */
+const ROOT_TTL = 10 * YEAR;
+const INTERMEDIATE_TTL = 5 * YEAR;
+/** Default lifetime of a leaf when the request names none. */
+const LEAF_DEFAULT_TTL = 86400;
+
+/** Names Vault's role allows: the platform domain, in-cluster Service names and mesh identities. */
+export function allowedDomains(domain: string): string[] {
+  return [domain, "svc", PKI.trustDomain];
+}
+
+/** The cert-manager policy: sign through the one role, nothing else (no `issue`, no other role, no CA paths). */
+export function certManagerVaultPolicy(owner: string): VaultPolicyDecl {
+  return {
+    name: CERT_MANAGER.vaultRole,
+    rules: [{ path: PKI_SIGN_PATH, capabilities: ["create", "update"] }],
+    owner,
+  };
+}
+
+/** Kubernetes auth role: only the issuer's service account in cert-manager's namespace. */
+export function certManagerVaultRole(owner: string): VaultKubernetesRoleDecl {
+  return {
+    name: CERT_MANAGER.vaultRole,
+    serviceAccounts: [CERT_MANAGER.issuerServiceAccount],
+    namespaces: [CERT_MANAGER.namespace],
+    policies: [CERT_MANAGER.vaultRole],
+    // cert-manager logs in for each signing; a short token is all it ever needs.
+    ttl: "15m",
+    owner,
+  };
+}
+
+export interface PkiSettings {
+  /** Platform domain (root and intermediate common names, allowed domains). */
+  readonly domain: string;
+  /** Longest leaf lifetime the role signs, in Vault's TTL form (`720h`). */
+  readonly maxTtl: string;
+  /** Write the root certificate to KV so an ExternalSecret can pin the mesh trust anchor. */
+  readonly publishRootCa: boolean;
+}
+
+const urls = (mount: string) => ({
+  issuing_certificates: [`${VAULT.address}/v1/${mount}/ca`],
+  crl_distribution_points: [`${VAULT.address}/v1/${mount}/crl`],
+});
+
+/**
+ * Vault PKI as Terraform JSON (`vault/terraform/pki.tf.json`, beside the files the vault component
+ * renders). References carry the order: root certificate → intermediate CSR signed by the root →
+ * signed certificate set on the intermediate mount → the role, whose backend is read from the
+ * signed intermediate so it exists only once the intermediate can sign.
+ */
+export function pkiTerraform(s: PkiSettings): { path: string; content: string } {
+  const root = "vault_pki_secret_backend_root_cert.root";
+  const request = "vault_pki_secret_backend_intermediate_cert_request.intermediate";
+  const signed = "vault_pki_secret_backend_root_sign_intermediate.intermediate";
+  const setSigned = "vault_pki_secret_backend_intermediate_set_signed.intermediate";
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {
+    vault_mount: {
+      pki_root: {
+        path: PKI.rootMount,
+        type: "pki",
+        description: "Root CA of the platform; signs only the intermediate (managed by Slipway)",
+        max_lease_ttl_seconds: ROOT_TTL,
+      },
+      pki_int: {
+        path: PKI.intermediateMount,
+        type: "pki",
+        description: "Intermediate CA; cert-manager signs through its role (managed by Slipway)",
+        max_lease_ttl_seconds: INTERMEDIATE_TTL,
+      },
+    },
+    vault_pki_secret_backend_root_cert: {
+      root: {
+        backend: tfRef("vault_mount.pki_root.path"),
+        type: "internal",
+        common_name: `${s.domain} Root CA`,
+        issuer_name: "root",
+        ttl: String(ROOT_TTL),
+        key_type: "ec",
+        key_bits: 384,
+        exclude_cn_from_sans: true,
+        organization: "Slipway",
+      },
+    },
+    vault_pki_secret_backend_intermediate_cert_request: {
+      intermediate: {
+        backend: tfRef("vault_mount.pki_int.path"),
+        type: "internal",
+        common_name: `${s.domain} Intermediate CA`,
+        key_type: "ec",
+        key_bits: 256,
+      },
+    },
+    vault_pki_secret_backend_root_sign_intermediate: {
+      intermediate: {
+        // The root certificate's backend, not the mount's: signing waits for the root to exist.
+        backend: tfRef(`${root}.backend`),
+        csr: tfRef(`${request}.csr`),
+        common_name: `${s.domain} Intermediate CA`,
+        exclude_cn_from_sans: true,
+        organization: "Slipway",
+        format: "pem",
+        ttl: String(INTERMEDIATE_TTL),
+        // The intermediate signs leaves only (istio-csr asks for workload certificates, not CAs).
+        max_path_length: 0,
+      },
+    },
+    vault_pki_secret_backend_intermediate_set_signed: {
+      intermediate: {
+        backend: tfRef("vault_mount.pki_int.path"),
+        // Intermediate + root: Vault returns the whole chain, so cert-manager's ca.crt is the root.
+        certificate: tfRef(`${signed}.certificate_bundle`),
+      },
+    },
+    vault_pki_secret_backend_config_urls: {
+      pki_root: { backend: tfRef("vault_mount.pki_root.path"), ...urls(PKI.rootMount) },
+      pki_int: { backend: tfRef("vault_mount.pki_int.path"), ...urls(PKI.intermediateMount) },
+    },
+    vault_pki_secret_backend_role: {
+      [tfName(PKI.role)]: {
+        backend: tfRef(`${setSigned}.backend`),
+        name: PKI.role,
+        ttl: LEAF_DEFAULT_TTL,
+        max_ttl: ttlSeconds(s.maxTtl, ["spec", "components", "cert-manager", "maxTtl"]),
+        allowed_domains: allowedDomains(s.domain),
+        allow_subdomains: true,
+        allow_bare_domains: false,
+        allow_glob_domains: false,
+        allow_wildcard_certificates: false,
+        allow_localhost: false,
+        allow_ip_sans: false,
+        enforce_hostnames: true,
+        // Mesh workload certificates carry only a SPIFFE URI and no common name.
+        allowed_uri_sans: [`spiffe://${PKI.trustDomain}/*`],
+        require_cn: false,
+        // Workloads bring their own keys (RSA from istio-agent, ECDSA from ztunnel).
+        key_type: "any",
+        server_flag: true,
+        client_flag: true,
+        // Hour-long mesh certificates would fill Vault's storage; expiry, not revocation, ends them.
+        no_store: true,
+        generate_lease: false,
+      },
+    },
+  };
+  if (s.publishRootCa) {
+    resource.vault_kv_secret_v2 = {
+      pki_root_ca: {
+        mount: tfRef("vault_mount.kv.path"),
+        name: PKI.rootCaKvPath,
+        // A public certificate, not a secret: KV is only the road ESO already drives to the cluster.
+        data_json: tfRef(`jsonencode({ ${PKI.rootCaKvProperty} = ${root}.certificate })`),
+      },
+    };
+  }
+  return { path: `${VAULT_TERRAFORM_DIR}/pki.tf.json`, content: terraformJson({ resource }) };
+}
