@@ -5,7 +5,9 @@ import { budgetCommand } from "./commands/budget.js";
 import { checkCommand } from "./commands/check.js";
 import { graphCommand } from "./commands/graph.js";
 import { initCommand } from "./commands/init.js";
+import { newCommand } from "./commands/new.js";
 import { synthCommand } from "./commands/synth.js";
+import { templateCommand } from "./commands/template.js";
 import { didYouMean, EXIT, err, out, reportError, reportUsageError, stripAnsi, useColor } from "./format.js";
 
 const VERSION = (
@@ -27,6 +29,8 @@ export const mainCommand = defineCommand({
     bootstrap: bootstrapCommand,
     check: checkCommand,
     budget: budgetCommand,
+    new: newCommand,
+    template: templateCommand,
   },
 });
 

@@ -1,0 +1,134 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { snapshot, tempDir } from "../../core/test/write/helpers.js";
+import { repo, slipway } from "./_slipway.js";
+
+const EXAMPLE = join(repo, "examples/homelab");
+const SCHEMAS = process.env.SLIPWAY_SCHEMA_DIR ?? join(repo, "../shared/upstream");
+const env = { ...process.env, NO_COLOR: "1", SLIPWAY_SCHEMA_DIR: SCHEMAS };
+
+function example(): string {
+  const root = join(tempDir("slipway-new-cli-"), "platform");
+  cpSync(EXAMPLE, root, { recursive: true });
+  return root;
+}
+
+function bare(): string {
+  const dir = join(tempDir("slipway-new-remote-"), "r.git");
+  execFileSync("git", ["init", "-q", "--bare", "-b", "main", dir]);
+  return dir;
+}
+
+const run = (args: readonly string[], cwd: string) => slipway(args, { cwd, env });
+
+describe("slipway new", () => {
+  it("--dry-run prints the diffs and the steps, and writes nothing anywhere", () => {
+    const root = example();
+    const before = snapshot(root);
+    const r = run(["new", "demo", "--preset", "node-service", "--dry-run"], root);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("+++ b/services/demo.yaml");
+    expect(r.stdout).toContain("+++ b/k8s/helm/manifests/argocd-image-updater/imageupdater-demo.yaml");
+    expect(r.stdout).toMatch(/terraform -chdir=\S*cloudflare\/terraform apply/);
+    expect(snapshot(root)).toEqual(before);
+    expect(existsSync(join(root, "demo"))).toBe(false);
+  });
+
+  it("pushes, registers, passes slipway check, and a second run is a no-op", () => {
+    const root = example();
+    const remote = bare();
+    const r = run(
+      [
+        "new",
+        "demo",
+        "--preset",
+        "node-service",
+        "--push",
+        remote,
+        "--set",
+        "port=3000",
+        "--set",
+        "description=Demo",
+      ],
+      root,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const spec = readFileSync(join(root, "services/demo.yaml"), "utf8");
+    expect(spec).toContain("port: 3000");
+    const head = execFileSync("git", ["rev-parse", "main"], { cwd: remote, encoding: "utf8" }).trim();
+    expect(spec).toContain(`image: ghcr.io/meirongdev/demo:sha-${head}`);
+    for (const f of [
+      "argocd/applications/demo.yaml",
+      "k8s/helm/manifests/demo/deployment-demo.yaml",
+      "k8s/helm/manifests/demo/service-demo.yaml",
+      "k8s/helm/manifests/demo/httproute-demo.yaml",
+      "k8s/helm/manifests/argocd-image-updater/imageupdater-demo.yaml",
+    ])
+      expect(existsSync(join(root, f)), f).toBe(true);
+
+    const check = run(["check"], root);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(run(["synth", "--check"], root).code).toBe(0);
+
+    const before = [snapshot(root), snapshot(remote)];
+    const again = run(
+      [
+        "new",
+        "demo",
+        "--preset",
+        "node-service",
+        "--push",
+        remote,
+        "--set",
+        "port=3000",
+        "--set",
+        "description=Demo",
+      ],
+      root,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect([snapshot(root), snapshot(remote)]).toEqual(before);
+  });
+
+  it("exit codes: 2 for invalid input, 1 for conflicts, nothing written", () => {
+    const root = example();
+    const remote = bare();
+    const busy = join(root, "..", "busy");
+    mkdirSync(busy);
+    writeFileSync(join(busy, "x"), "x\n");
+    const before = [snapshot(root), snapshot(remote)];
+    const cases: [string[], number][] = [
+      [["new", "Bad_Name", "--preset", "node-service"], 2],
+      [["new", "demo", "--preset", "nope"], 2],
+      [["new", "demo", "--preset", "node-service", "--set", "colour=red"], 2],
+      [["new", "demo", "--preset", "node-service", "--set", "novalue"], 2],
+      [["new", "demo", "--preset", "node-service", "--repo-out", "x", "--push", remote], 2],
+      [["new", "demo", "--preset", "node-service", "--push", join(root, "..", "missing.git")], 2],
+      [["new", "vault", "--preset", "node-service"], 2],
+      [["new", "blog", "--preset", "static-frontend"], 1],
+      [["new", "demo", "--preset", "node-service", "--repo-out", busy], 1],
+      [["new", "demo"], 2],
+    ];
+    for (const [args, code] of cases) {
+      const r = run(args, root);
+      expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(code);
+    }
+    expect([snapshot(root), snapshot(remote)]).toEqual(before);
+  });
+});
+
+describe("slipway template export", () => {
+  it("writes the template, refuses a non-empty directory unless --force", () => {
+    const dir = tempDir("slipway-template-cli-");
+    const out = join(dir, "service-template");
+    const r = run(["template", "export", "--out", out], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(out, ".github/workflows/ci.yaml"))).toBe(true);
+    expect(existsSync(join(out, "deploy/argocd/imageupdater.yaml"))).toBe(true);
+    expect(run(["template", "export", "--out", out], dir).code).toBe(1);
+    expect(run(["template", "export", "--out", out, "--force"], dir).code).toBe(0);
+    expect(run(["template", "import", "--out", out], dir).code).toBe(2);
+  });
+});

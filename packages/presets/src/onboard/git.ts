@@ -1,0 +1,229 @@
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ConflictError, diag, InputError } from "@slipway/core";
+import type { GeneratedFile } from "../files.js";
+
+/** Who the first commit of a generated repository is by, and when; fixed so its hash is reproducible. */
+export interface CommitIdentity {
+  readonly name: string;
+  readonly email: string;
+  /** Seconds since the epoch, UTC (`SOURCE_DATE_EPOCH`). */
+  readonly date: number;
+}
+
+/** Characters git trims from the ends of a name or email ("crud", ident.c). */
+const CRUD = /^[\x00-\x20.,:;<>"\\']+|[\x00-\x20.,:;<>"\\']+$/g;
+
+/** A problem with an identity git would rewrite (and so change the commit hash), or undefined. */
+export function identityProblem(id: CommitIdentity): string | undefined {
+  for (const [field, value] of [
+    ["name", id.name],
+    ["email", id.email],
+  ] as const) {
+    if (value === "" || /[<>\n\r\0]/.test(value) || value.replace(CRUD, "") !== value)
+      return `the commit ${field} ${JSON.stringify(value)} is empty, or has <, >, a line break or punctuation at an end`;
+  }
+  if (!Number.isSafeInteger(id.date) || id.date < 0)
+    return `the commit date ${id.date} is not seconds since the epoch`;
+  return undefined;
+}
+
+function gitObject(type: "blob" | "tree" | "commit", body: Buffer): Buffer {
+  return createHash("sha1")
+    .update(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]))
+    .digest();
+}
+
+interface TreeNode {
+  readonly files: Map<string, { hash: Buffer; mode: string }>;
+  readonly dirs: Map<string, TreeNode>;
+}
+
+function treeHash(node: TreeNode): Buffer {
+  // git orders entries by name, a directory as if its name ended in "/".
+  const entries = [
+    ...[...node.files].map(([name, f]) => ({ key: name, name, mode: f.mode, hash: f.hash })),
+    ...[...node.dirs].map(([name, d]) => ({ key: `${name}/`, name, mode: "40000", hash: treeHash(d) })),
+  ].sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  return gitObject(
+    "tree",
+    Buffer.concat(entries.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`), e.hash])),
+  );
+}
+
+/**
+ * The hash `git commit` gives `files` as the root commit with this identity and message — computed
+ * without git (git's object format: blobs, trees, commit), so a dry run knows the first image tag.
+ * {@link commitTree} checks that git agrees before anything is pushed or written.
+ */
+export function commitHash(files: readonly GeneratedFile[], id: CommitIdentity, message: string): string {
+  const root: TreeNode = { files: new Map(), dirs: new Map() };
+  for (const f of files) {
+    const parts = f.path.split("/");
+    const base = parts.pop() as string;
+    let node = root;
+    for (const seg of parts) {
+      let next = node.dirs.get(seg);
+      if (next === undefined) {
+        next = { files: new Map(), dirs: new Map() };
+        node.dirs.set(seg, next);
+      }
+      node = next;
+    }
+    const mode = f.mode !== undefined && (f.mode & 0o111) !== 0 ? "100755" : "100644";
+    node.files.set(base, { hash: gitObject("blob", Buffer.from(f.content)), mode });
+  }
+  const who = `${id.name} <${id.email}> ${id.date} +0000`;
+  const body = `tree ${treeHash(root).toString("hex")}\nauthor ${who}\ncommitter ${who}\n\n${message}\n`;
+  return gitObject("commit", Buffer.from(body)).toString("hex");
+}
+
+/**
+ * Settings that make a commit independent of the user's git configuration: no hooks, no signing,
+ * no line-ending or ignore rewriting. The same files and identity always give the same hash.
+ */
+const ISOLATED = [
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "commit.gpgsign=false",
+  "-c",
+  "core.autocrlf=false",
+  "-c",
+  "core.fileMode=true",
+  "-c",
+  "core.excludesFile=/dev/null",
+];
+
+const TIMEOUT_MS = 30_000;
+
+function git(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return spawnSync("git", args, {
+    cwd: opts.cwd,
+    encoding: "utf8",
+    timeout: TIMEOUT_MS,
+    // Never prompt for credentials: an onboarding run is not interactive and must not hang.
+    env: {
+      ...process.env,
+      GIT_TERMINAL_PROMPT: "0",
+      GCM_INTERACTIVE: "never",
+      // ssh must not ask either (unknown host key, passphrase): fail instead, as unreachable.
+      GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
+      ...opts.env,
+    },
+  });
+}
+
+function mustSucceed(r: SpawnSyncReturns<string>, what: string): string {
+  if (r.error) throw new Error(`${what}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${String(r.status)}): ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/**
+ * Writes `files` into the empty directory `dir`, makes it a repository on `main` with one commit,
+ * and returns the commit's hash. The hash depends only on the files, the identity and the message.
+ */
+export function commitTree(
+  dir: string,
+  files: readonly GeneratedFile[],
+  identity: CommitIdentity,
+  message: string,
+): string {
+  for (const f of files) {
+    const abs = join(dir, f.path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, f.content);
+    if (f.mode !== undefined) chmodSync(abs, f.mode);
+  }
+  mustSucceed(git(["init", "-q", "-b", "main", dir]), "git init");
+  // -f: the generated .gitignore must not drop a generated file.
+  mustSucceed(git([...ISOLATED, "add", "-A", "-f"], { cwd: dir }), "git add");
+  const env = {
+    GIT_AUTHOR_NAME: identity.name,
+    GIT_AUTHOR_EMAIL: identity.email,
+    GIT_AUTHOR_DATE: `@${identity.date} +0000`,
+    GIT_COMMITTER_NAME: identity.name,
+    GIT_COMMITTER_EMAIL: identity.email,
+    GIT_COMMITTER_DATE: `@${identity.date} +0000`,
+  };
+  mustSucceed(
+    git([...ISOLATED, "commit", "-q", "--no-verify", "-m", message], { cwd: dir, env }),
+    "git commit",
+  );
+  return mustSucceed(git(["rev-parse", "HEAD"], { cwd: dir }), "git rev-parse").trim();
+}
+
+/** Refs of a remote (`git ls-remote`), or a diagnostic error when it cannot be reached. */
+export function remoteRefs(url: string): Map<string, string> {
+  const r = git(["ls-remote", "--", url]);
+  if (r.error || r.status !== 0) {
+    throw new InputError([
+      diag("SW_NEW_REMOTE_UNREACHABLE", `cannot read the Git remote ${redact(url)}`, {
+        path: ["push"],
+        hint: `git ls-remote said: ${firstLine(r.error?.message ?? r.stderr)}. Create the empty repository first (e.g. 'gh repo create <owner>/<name> --private'), and check the URL and your credentials.`,
+      }),
+    ]);
+  }
+  const refs = new Map<string, string>();
+  for (const line of r.stdout.split("\n")) {
+    const [sha, ref] = line.split("\t");
+    if (sha && ref) refs.set(ref, sha);
+  }
+  return refs;
+}
+
+/**
+ * Whether the remote already holds exactly this first commit on `main` (a rerun after a push), is
+ * empty, or holds something else (refused: the first commit must be ours).
+ */
+export function remoteState(url: string, commit: string): "empty" | "pushed" {
+  const refs = remoteRefs(url);
+  const branches = [...refs.keys()].filter((r) => r !== "HEAD");
+  if (branches.length === 0) return "empty";
+  if (branches.length === 1 && refs.get("refs/heads/main") === commit) return "pushed";
+  throw new ConflictError([
+    diag("SW_NEW_REMOTE_NOT_EMPTY", `the Git remote ${redact(url)} is not empty (${branches.length} refs)`, {
+      path: ["push"],
+      hint: "slipway pushes the first commit of a new repository; create an empty one (no README, licence or .gitignore), or use --repo-out DIR.",
+    }),
+  ]);
+}
+
+/** Pushes `main` of the repository in `dir` to `url` (which must not have a `main` yet). */
+export function pushMain(dir: string, url: string): void {
+  const r = git(["push", "-q", "--", url, "refs/heads/main:refs/heads/main"], { cwd: dir });
+  if (r.error || r.status !== 0) {
+    throw new ConflictError([
+      diag("SW_NEW_PUSH_FAILED", `pushing to ${redact(url)} failed`, {
+        path: ["push"],
+        hint: `git push said: ${firstLine(r.error?.message ?? r.stderr)}. Nothing was written to the platform repository; run again once the remote accepts the push.`,
+      }),
+    ]);
+  }
+}
+
+/** HEAD of the repository at `dir`, or undefined when it is not one. */
+export function headOf(dir: string): string | undefined {
+  const r = git(["rev-parse", "--verify", "-q", "HEAD"], {
+    cwd: dir,
+    env: { GIT_CEILING_DIRECTORIES: dirname(dir) },
+  });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Drops credentials from a URL before it is printed. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1***@");
+}
+
+function firstLine(s: string): string {
+  return (
+    s
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "") ?? "no output"
+  );
+}

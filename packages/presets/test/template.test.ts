@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SlipwayError } from "@slipway/core";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { exportTemplate } from "../src/index.js";
+import { templateFiles } from "../src/template/template.js";
+import { SCHEMA_DIR } from "./helpers/project.js";
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
+const work = mkdtempSync(join(tmpdir(), "slipway-template-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const file = (path: string) => {
+  const f = templateFiles().find((x) => x.path === path);
+  if (f === undefined) throw new Error(`no ${path}`);
+  return f.content;
+};
+
+describe("service template", () => {
+  it("has the seed's files, deterministically", () => {
+    const paths = templateFiles().map((f) => f.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        ".github/workflows/ci.yaml",
+        "README.md",
+        "deploy/argocd/application.yaml",
+        "deploy/argocd/imageupdater.yaml",
+        "deploy/services/my-service.yaml",
+        "deploy/k8s/kustomization.yaml",
+      ]),
+    );
+    expect(templateFiles()).toEqual(templateFiles());
+  });
+
+  it("has a workflow valid against the GitHub schema that names the image after the repository", () => {
+    const workflow = parse(file(".github/workflows/ci.yaml"));
+    const schema = JSON.parse(
+      readFileSync(join(SCHEMA_DIR, "github-workflow/3b6446ad/github-workflow.json"), "utf8"),
+    );
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(workflow), JSON.stringify(validate.errors)).toBe(true);
+    const build = workflow.jobs.image.steps.find((s: { uses?: string }) =>
+      s.uses?.startsWith("docker/build-push"),
+    );
+    expect(build.with.tags).toBe("ghcr.io/${{ github.repository }}:sha-${{ github.sha }}");
+    expect(workflow.jobs.image.permissions).toEqual({ contents: "read", packages: "write" });
+  });
+
+  it("shows what core renders for a service: Application and ImageUpdater", () => {
+    const application = parse(file("deploy/argocd/application.yaml"));
+    expect(application.kind).toBe("Application");
+    expect(application.metadata.name).toBe("my-service");
+    const updater = parse(file("deploy/argocd/imageupdater.yaml"));
+    expect(updater.kind).toBe("ImageUpdater");
+    expect(updater.spec.applicationRefs[0].images[0].commonUpdateSettings.allowTags).toBe(
+      "regexp:^sha-[0-9a-f]{7,40}$",
+    );
+  });
+
+  it("refuses a non-empty directory unless forced", () => {
+    const out = join(work, "busy");
+    mkdirSync(out);
+    writeFileSync(join(out, "keep.txt"), "mine\n");
+    let code = "";
+    try {
+      exportTemplate(out);
+    } catch (e) {
+      code = (e as SlipwayError).diagnostics[0]?.code ?? "";
+    }
+    expect(code).toBe("SW_TEMPLATE_OUT_NOT_EMPTY");
+    expect(readdirSync(out)).toEqual(["keep.txt"]);
+    const result = exportTemplate(out, { force: true });
+    expect(readFileSync(join(out, "keep.txt"), "utf8")).toBe("mine\n");
+    expect(result.files.length).toBe(templateFiles().length);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toBe(file("README.md"));
+  });
+});
