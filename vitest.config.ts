@@ -3,11 +3,14 @@ import { defineConfig } from "vitest/config";
 
 // Tests import workspace packages from source, so a test run never sees a stale build;
 // CLI tests spawn the built binary, which is why `npm test` builds first.
+const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
+
 export default defineConfig({
   resolve: {
-    alias: {
-      "@slipway/core": fileURLToPath(new URL("./packages/core/src/index.ts", import.meta.url)),
-    },
+    alias: [
+      { find: /^@slipway\/core$/, replacement: src("core/src/index.ts") },
+      { find: /^@slipway\/core\/lite$/, replacement: src("core/src/lite.ts") },
+    ],
   },
   test: {
     include: ["packages/*/test/**/*.test.ts"],

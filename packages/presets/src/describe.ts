@@ -1,4 +1,4 @@
-import { type Diagnostic, diag, InputError } from "@slipway/core";
+import { type Diagnostic, diag, InputError } from "@slipway/core/lite";
 import { z } from "zod";
 import type { CommonParameters, ProjectDescription } from "./description.js";
 import { PARAMETER_ERRORS } from "./parameters.js";

@@ -4,14 +4,5 @@ export type { CommonParameters, ProjectDescription } from "./description.js";
 export type { GeneratedFile } from "./files.js";
 export { unsafePathReason } from "./files.js";
 export { generate } from "./generate.js";
-export {
-  type CommitIdentity,
-  type OnboardOptions,
-  type OnboardPlan,
-  type OneTimeStep,
-  onboard,
-  type PlannedChange,
-} from "./onboard/onboard.js";
 export type { Contributor, Preset, ProjectModels } from "./preset.js";
 export { getPreset, presets } from "./registry.js";
-export { exportTemplate, type TemplateExportResult } from "./template/export.js";

@@ -1,4 +1,4 @@
-import { diag, NotFoundError } from "@slipway/core";
+import { diag, NotFoundError } from "@slipway/core/lite";
 import type { Preset } from "./preset.js";
 import { nodeService } from "./presets/node-service/index.js";
 import { springBootMicroservice } from "./presets/spring/microservice.js";

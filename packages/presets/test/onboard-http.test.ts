@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SlipwayError } from "@slipway/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onboard } from "../src/index.js";
+import { onboard } from "../src/onboard/index.js";
 
 /**
  * The push path against a real smart-HTTP Git server: Debian's `git http-backend` behind a tiny CGI

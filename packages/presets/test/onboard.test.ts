@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { SlipwayError } from "@slipway/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
-import { type OnboardOptions, onboard } from "../src/index.js";
+import { type OnboardOptions, onboard } from "../src/onboard/index.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
 const work = mkdtempSync(join(tmpdir(), "slipway-onboard-test-"));

@@ -6,7 +6,7 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { exportTemplate } from "../src/index.js";
+import { exportTemplate } from "../src/onboard/index.js";
 import { templateFiles } from "../src/template/template.js";
 import { SCHEMA_DIR } from "./helpers/project.js";
 

@@ -1,4 +1,4 @@
-import { type OnboardPlan, onboard } from "@slipway/presets";
+import { type OnboardPlan, onboard } from "@slipway/presets/onboard";
 import { defineCommand } from "citty";
 import { EXIT, err, out, reportUsageError } from "../format.js";
 

@@ -1,4 +1,4 @@
-import { exportTemplate } from "@slipway/presets";
+import { exportTemplate } from "@slipway/presets/onboard";
 import { defineCommand } from "citty";
 import { EXIT, out, reportUsageError } from "../format.js";
 

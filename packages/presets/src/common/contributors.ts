@@ -1,4 +1,4 @@
-import { toYaml } from "@slipway/core";
+import { toYaml } from "@slipway/core/lite";
 import type { ProjectDescription } from "../description.js";
 import { textFile } from "../files.js";
 import { ACTIONS, ON_MAIN } from "../models/workflow.js";

@@ -1,4 +1,4 @@
-import { toYaml } from "@slipway/core";
+import { toYaml } from "@slipway/core/lite";
 import type { ProjectDescription } from "../../description.js";
 import { type GeneratedFile, textFile } from "../../files.js";
 import type { EnvVar } from "../../models/env.js";

@@ -1,0 +1,12 @@
+// The onboarding engine and the template export need all of core (render, write, check); they
+// live behind `@slipway/presets/onboard` so that generating a project loads only the light core.
+
+export { exportTemplate, type TemplateExportResult } from "../template/export.js";
+export {
+  type CommitIdentity,
+  type OnboardOptions,
+  type OnboardPlan,
+  type OneTimeStep,
+  onboard,
+  type PlannedChange,
+} from "./onboard.js";
