@@ -1,0 +1,30 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+/** Who made a request, once authenticated. */
+export interface Principal {
+  readonly subject: string;
+  readonly name?: string;
+  readonly email?: string;
+  /** How they got in: a browser session, a bearer token, or anonymous from an allowed network. */
+  readonly via: "session" | "bearer" | "anonymous-network";
+}
+
+/**
+ * The contract between the server (routes, UI, API) and authentication. The server registers
+ * the plugin, then guards pages with `requirePage` (unauthenticated → redirect to login) and the
+ * API with `requireApi` (unauthenticated → 401 JSON). `principal(request)` is set by either guard.
+ */
+export interface AuthPlugin {
+  register(app: FastifyInstance): Promise<void>;
+  requirePage(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  requireApi(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  principal(request: FastifyRequest): Principal | undefined;
+}
+
+/** No authentication at all: only for tests of the routes themselves, never for `serve`. */
+export const noAuth: AuthPlugin = {
+  async register() {},
+  async requirePage() {},
+  async requireApi() {},
+  principal: () => ({ subject: "anonymous", via: "anonymous-network" }),
+};
