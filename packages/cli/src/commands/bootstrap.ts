@@ -1,5 +1,6 @@
 import { bootstrapScript, prepare } from "@slipway/core";
 import { defineCommand } from "citty";
+import { configArg } from "../args.js";
 import { EXIT, out, reportUsageError } from "../format.js";
 
 export const bootstrapCommand = defineCommand({
@@ -9,12 +10,7 @@ export const bootstrapCommand = defineCommand({
       "Print the one imperative step as a shell script: install Argo CD from its rendered values, then apply the root app-of-apps",
   },
   args: {
-    config: {
-      type: "string",
-      description: "Path to platform.yaml",
-      default: "platform.yaml",
-      valueHint: "file",
-    },
+    config: configArg,
     print: {
       type: "boolean",
       description: "Print the script (slipway never runs helm or kubectl itself)",

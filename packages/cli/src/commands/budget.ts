@@ -1,5 +1,6 @@
 import { type Budget, computeBudget, type Resources, renderPlatform, type Unbounded } from "@slipway/core";
 import { defineCommand } from "citty";
+import { configArg } from "../args.js";
 import { EXIT, out } from "../format.js";
 
 export const budgetCommand = defineCommand({
@@ -9,12 +10,7 @@ export const budgetCommand = defineCommand({
       "Sum CPU/memory requests and limits per component against the nodes' allocatable capacity; exit 1 when it does not fit",
   },
   args: {
-    config: {
-      type: "string",
-      description: "Path to platform.yaml",
-      default: "platform.yaml",
-      valueHint: "file",
-    },
+    config: configArg,
     format: { type: "enum", description: "Output format", options: ["text", "json"], default: "text" },
   },
   run({ args }) {

@@ -1,5 +1,6 @@
 import { check, type Diagnostic, formatPath, renderPlatform } from "@slipway/core";
 import { defineCommand } from "citty";
+import { configArg } from "../args.js";
 import { EXIT, formatDiagnostic, out, useColor } from "../format.js";
 
 export const checkCommand = defineCommand({
@@ -9,12 +10,7 @@ export const checkCommand = defineCommand({
       "Render in memory and validate every object (schemas, strict CRDs, Helm values) and the policy rules; exit 1 on any error",
   },
   args: {
-    config: {
-      type: "string",
-      description: "Path to platform.yaml",
-      default: "platform.yaml",
-      valueHint: "file",
-    },
+    config: configArg,
     schemas: {
       type: "string",
       description:

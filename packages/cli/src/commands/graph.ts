@@ -1,5 +1,6 @@
 import { formatGraph, GRAPH_FORMATS, type GraphFormat, prepare } from "@slipway/core";
 import { defineCommand } from "citty";
+import { configArg } from "../args.js";
 import { EXIT, out } from "../format.js";
 
 export const graphCommand = defineCommand({
@@ -9,12 +10,7 @@ export const graphCommand = defineCommand({
       "Print the dependency graph of enabled components and services with their Argo CD sync waves",
   },
   args: {
-    config: {
-      type: "string",
-      description: "Path to platform.yaml",
-      default: "platform.yaml",
-      valueHint: "file",
-    },
+    config: configArg,
     format: {
       type: "enum",
       description:

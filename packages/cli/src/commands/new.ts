@@ -1,5 +1,6 @@
 import { type OnboardPlan, onboard } from "@slipway/presets/onboard";
 import { defineCommand } from "citty";
+import { configArg } from "../args.js";
 import { EXIT, err, out, reportUsageError } from "../format.js";
 
 export const newCommand = defineCommand({
@@ -11,12 +12,7 @@ export const newCommand = defineCommand({
   args: {
     name: { type: "positional", description: "Service name (DNS label): repository, image, subdomain" },
     preset: { type: "string", description: "Preset id", required: true, valueHint: "id" },
-    config: {
-      type: "string",
-      description: "Path to platform.yaml",
-      default: "platform.yaml",
-      valueHint: "file",
-    },
+    config: configArg,
     "repo-out": {
       type: "string",
       description: "Write the service repository (first commit included) here (default: ./<name>)",

@@ -8,6 +8,7 @@ import {
   writeTree,
 } from "@slipway/core";
 import { defineCommand } from "citty";
+import { configArg } from "../args.js";
 import { EXIT, err, formatDiagnostic, formatTable, out, reportUsageError, useColor } from "../format.js";
 
 export const synthCommand = defineCommand({
@@ -17,12 +18,7 @@ export const synthCommand = defineCommand({
       "Render platform.yaml and services/*.yaml into the GitOps repository (exit 1 on a write conflict; nothing is changed)",
   },
   args: {
-    config: {
-      type: "string",
-      description: "Path to platform.yaml",
-      default: "platform.yaml",
-      valueHint: "file",
-    },
+    config: configArg,
     out: {
       type: "string",
       description: "Output directory (default: the directory of platform.yaml)",

@@ -56,18 +56,4 @@ export function quantity(
   return typeof q === "string" || typeof q === "number" ? q : undefined;
 }
 
-/** Splits an image reference into repository, tag and digest. */
-export function parseImage(image: string): { repository: string; tag?: string; digest?: string } {
-  let rest = image;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  const tag = colon > slash ? rest.slice(colon + 1) : undefined;
-  const repository = colon > slash ? rest.slice(0, colon) : rest;
-  return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
-}
+export { parseImage } from "../render/image.js";

@@ -1,16 +1,10 @@
+import { parseImage } from "../../render/image.js";
 import type { WorkloadCustomizer } from "../services/workload.js";
 import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR, otelSettings } from "./contract.js";
 
-/**
- * The version part of an image reference (`ghcr.io/o/app:1.4.2@sha256:…` → `1.4.2`), undefined
- * for digest-only references. Kept here rather than reusing services' `splitImage`: workload.ts
- * imports this file, so a value import from it would be a cycle.
- */
+/** The version part of an image reference (`ghcr.io/o/app:1.4.2@sha256:…` → `1.4.2`), undefined for digest-only references. */
 export function imageTag(image: string): string | undefined {
-  const noDigest = image.split("@")[0] as string;
-  const slash = noDigest.lastIndexOf("/");
-  const colon = noDigest.lastIndexOf(":");
-  return colon > slash ? noDigest.slice(colon + 1) : undefined;
+  return parseImage(image).tag;
 }
 
 /** OTEL_RESOURCE_ATTRIBUTES is a W3C-baggage-style list: values percent-encode `,` `=` `;` `%` and spaces. */

@@ -1,3 +1,4 @@
+import { parseImage } from "../../render/image.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { PlatformSpec, ServiceSpec } from "../../spec/schema.js";
 import { dynamicDbCustomizer } from "../dynamic-db/customizer.js";
@@ -171,22 +172,8 @@ export interface ImagePin {
 
 /** `ghcr.io/o/app:1.2@sha256:…` → `{ name: "ghcr.io/o/app", newTag: "1.2", digest: "sha256:…" }`. */
 export function splitImage(image: string): ImagePin {
-  let rest = image;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  let newTag: string | undefined;
-  // A colon before the last slash is a registry port, not a tag.
-  if (colon > slash) {
-    newTag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  return { name: rest, ...(newTag ? { newTag } : {}), ...(digest ? { digest } : {}) };
+  const { repository, tag, digest } = parseImage(image);
+  return { name: repository, ...(tag ? { newTag: tag } : {}), ...(digest ? { digest } : {}) };
 }
 
 function envList(env: ReadonlyMap<string, EnvSource>): Record<string, unknown>[] {

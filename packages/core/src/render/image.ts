@@ -1,0 +1,28 @@
+/** A container image reference split into its parts. */
+export interface ImageRef {
+  /** Registry and path, e.g. `ghcr.io/owner/app` or `localhost:5000/app`. */
+  readonly repository: string;
+  readonly tag?: string;
+  /** `sha256:…`, without the `@`. */
+  readonly digest?: string;
+}
+
+/**
+ * Splits `ghcr.io/o/app:1.2@sha256:…` into repository, tag and digest. A colon before the last
+ * slash is a registry port, not a tag. The one parser every component and check uses; a leaf
+ * module, so customizers can import it without an import cycle.
+ */
+export function parseImage(image: string): ImageRef {
+  let rest = image;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  const tag = colon > slash ? rest.slice(colon + 1) : undefined;
+  const repository = colon > slash ? rest.slice(0, colon) : rest;
+  return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
