@@ -10,6 +10,8 @@ import { istio } from "./istio/index.js";
 import { observability } from "./observability/index.js";
 import { otel } from "./otel/index.js";
 import { postgres } from "./postgres/index.js";
+import { reloader } from "./reloader/index.js";
+import { scaffold } from "./scaffold/index.js";
 import { services } from "./services/index.js";
 import { vault } from "./vault/index.js";
 
@@ -30,5 +32,7 @@ export const components: readonly AnyComponent[] = [
   otel,
   istio,
   dynamicDb,
+  reloader,
+  scaffold,
   services,
 ];

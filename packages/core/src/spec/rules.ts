@@ -35,6 +35,8 @@ export const RESERVED_NAMESPACES: readonly string[] = [
   "kube-public",
   "kube-system",
   "monitoring",
+  "reloader",
+  "scaffold",
   "traefik",
   "vault",
   "zitadel",
@@ -165,6 +167,30 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
         ),
       );
     }
+  }
+
+  // Rotated dynamic credentials reach running pods only through Reloader's rolling restart.
+  const dynamicDb = platform.components["dynamic-db"];
+  if (
+    dynamicDb?.enabled === true &&
+    dynamicDb.restartOnRotation === "reloader" &&
+    platform.components.reloader?.enabled !== true &&
+    input.components.some((c) => c.id === "reloader")
+  ) {
+    const path = ["spec", "components", "dynamic-db", "restartOnRotation"];
+    const location =
+      at(input.platformFile, path) ?? at(input.platformFile, ["spec", "components", "dynamic-db"]);
+    out.push(
+      diag(
+        "SW_SPEC_RELOADER_DISABLED",
+        "dynamic-db restarts pods on credential rotation through Reloader, but component 'reloader' is disabled",
+        {
+          path,
+          ...(location ? { location } : {}),
+          hint: "Enable it (spec.components.reloader.enabled: true), or set spec.components.dynamic-db.restartOnRotation: none and restart pods yourself.",
+        },
+      ),
+    );
   }
 
   // Enabled components have their dependencies enabled.

@@ -19,6 +19,7 @@ import { coreValidator, crdValidator, SCHEMA_DIR, validationErrors } from "../he
 const ENABLED = {
   "dynamic-db": { enabled: true },
   "cert-manager": { enabled: false },
+  reloader: { enabled: true },
 };
 
 const SERVICES = {

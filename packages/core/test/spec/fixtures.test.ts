@@ -94,6 +94,14 @@ const invalid: Record<string, readonly Expected[]> = {
   "component-dependency-disabled": [
     { code: "SW_DEP_DISABLED", file: P, path: "spec.components.cloudflare", at: "20:16" },
   ],
+  "reloader-disabled": [
+    {
+      code: "SW_SPEC_RELOADER_DISABLED",
+      file: P,
+      path: "spec.components.dynamic-db.restartOnRotation",
+      at: "21:26",
+    },
+  ],
   "file-name-mismatch": [{ code: "SW_SPEC_FILENAME_MISMATCH", file: WEB, path: "metadata.name", at: "5:9" }],
   "capability-disabled": [{ code: "SW_SPEC_CAPABILITY_DISABLED", file: WEB, path: "spec.auth", at: "9:9" }],
   "reserved-namespace": [

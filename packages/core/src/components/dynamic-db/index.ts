@@ -45,7 +45,7 @@ export const dynamicDb = defineComponent({
   id: "dynamic-db",
   description: "Vault dynamic PostgreSQL credentials per service, delivered by ESO VaultDynamicSecret",
   dependsOn: ["postgres", "vault", "external-secrets"],
-  after: ["cert-manager"],
+  after: ["cert-manager", "reloader"],
   enabledByDefault: false,
   config: dynamicDbConfig,
   plan(ctx) {

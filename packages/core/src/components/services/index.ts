@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { app, defineComponent } from "../../render/component.js";
 import { httpRoute } from "../gateway/route.js";
+import { reloadedDeploymentIgnore } from "../reloader/objects.js";
 import { renderWorkload, SERVICE_PORT, serviceLabels, splitImage, workloadModel } from "./workload.js";
 
 /**
@@ -22,6 +23,7 @@ export const services = defineComponent({
     "otel",
     "istio",
     "dynamic-db",
+    "reloader",
   ],
   enabledByDefault: true,
   config: z.strictObject({}),
@@ -56,6 +58,8 @@ export const services = defineComponent({
     }
   },
   *contribute(ctx) {
+    // Reloader (annotations strategy) writes a pod-template annotation on every reload: not drift.
+    const reloads = ctx.isEnabled("reloader");
     for (const s of ctx.services) {
       const objects = renderWorkload(workloadModel(s, ctx.platform));
       if (s.host) {
@@ -78,6 +82,12 @@ export const services = defineComponent({
         manifests: objects,
         kustomize: { images: [splitImage(s.image)] },
         labels: { "slipway.dev/service": s.name },
+        ...(reloads
+          ? {
+              ignoreDifferences: [reloadedDeploymentIgnore(s.name, s.namespace)],
+              syncOptions: ["RespectIgnoreDifferences=true"],
+            }
+          : {}),
       });
     }
   },

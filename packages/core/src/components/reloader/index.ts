@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { app, defineComponent } from "../../render/component.js";
+import {
+  RELOADER_NAMESPACE,
+  reloaderClusterRole,
+  reloaderClusterRoleBinding,
+  reloaderDeployment,
+  reloaderServiceAccount,
+} from "./objects.js";
+
+export {
+  LAST_RELOADED_FROM_ANNOTATION,
+  RELOADER_IMAGE,
+  RELOADER_NAMESPACE,
+  reloadedDeploymentIgnore,
+  reloaderArgs,
+} from "./objects.js";
+
+const config = z.strictObject({
+  /** Reloader's log format; `json` for Loki/Alloy, `text` for reading by hand. @default "json" */
+  logFormat: z.enum(["json", "text"]).default("json").describe("Reloader's log format"),
+});
+
+/** Config with defaults applied even when `spec.components.reloader` holds only `{ enabled }`. */
+const settings = (c: unknown): z.output<typeof config> => z.object(config.shape).parse(c ?? {});
+
+/**
+ * Stakater Reloader, as plain manifests: rolls a Deployment, StatefulSet or DaemonSet when a Secret
+ * or ConfigMap it names in `secret.reloader.stakater.com/reload` changes (dynamic-db puts that
+ * annotation on services with dynamic credentials). Annotation reload strategy, so a restart is a
+ * pod-template annotation Argo CD does not fight. docs/components/reloader.md.
+ */
+export const reloader = defineComponent({
+  id: "reloader",
+  description: "Stakater Reloader: rolling restarts when a workload's Secrets or ConfigMaps change",
+  dependsOn: ["argocd"],
+  after: [],
+  enabledByDefault: false,
+  config,
+  plan(ctx) {
+    ctx.plan.namespace({ name: RELOADER_NAMESPACE, project: "platform", owner: ctx.id });
+  },
+  *contribute(ctx) {
+    const { logFormat } = settings(ctx.config);
+    yield app({
+      name: "reloader",
+      project: "platform",
+      namespace: RELOADER_NAMESPACE,
+      manifests: [
+        reloaderServiceAccount(),
+        reloaderClusterRole(),
+        reloaderClusterRoleBinding(),
+        reloaderDeployment(logFormat),
+      ],
+    });
+  },
+});

@@ -1,0 +1,112 @@
+import { diag, InputError } from "../../diagnostics.js";
+import { app, defineComponent } from "../../render/component.js";
+import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
+import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
+import { otelSettings } from "../otel/contract.js";
+import { reloadedDeploymentIgnore } from "../reloader/objects.js";
+import {
+  SCAFFOLD_NAME,
+  SCAFFOLD_NAMESPACE,
+  SCAFFOLD_OIDC_CLIENT,
+  SCAFFOLD_PATHS,
+  scaffoldConfig,
+  scaffoldHost,
+  scaffoldImageRepository,
+  scaffoldSettings,
+} from "./config.js";
+import {
+  SCAFFOLD_SERVICE_PORT,
+  scaffoldDeployment,
+  scaffoldExternalSecret,
+  scaffoldService,
+  scaffoldServiceAccount,
+} from "./objects.js";
+
+export { SCAFFOLD_NAMESPACE, SCAFFOLD_OIDC_CLIENT } from "./config.js";
+export { SCAFFOLD_RESOURCES, SCAFFOLD_SECRET_KEYS } from "./objects.js";
+
+/**
+ * The scaffold web service (`slipway serve`, packages/scaffold) deployed by the platform itself
+ * at `<subdomain>.<domain>`: public, OIDC-protected by its own client at the platform's identity
+ * provider, secrets through one ExternalSecret. Platform tooling, so project `platform`
+ * (docs/components/scaffold.md explains why it is not a `services/` workload).
+ */
+export const scaffold = defineComponent({
+  id: "scaffold",
+  description: "The scaffold web service (slipway serve) at scaffold.<domain>, behind the platform's OIDC",
+  dependsOn: ["gateway", "identity", "external-secrets"],
+  // Telemetry and restarts on rotated secrets are picked up when those components are on.
+  after: ["otel", "reloader", "cloudflare"],
+  enabledByDefault: false,
+  config: scaffoldConfig,
+  plan(ctx) {
+    const c = scaffoldSettings(ctx.config);
+    const clash = ctx.services.find((s) => s.namespace === SCAFFOLD_NAMESPACE);
+    if (clash) {
+      throw new InputError([
+        diag(
+          "SW_SCAFFOLD_NAMESPACE_TAKEN",
+          `service '${clash.name}' deploys into namespace '${SCAFFOLD_NAMESPACE}', which the scaffold component owns`,
+          {
+            path: ["spec", "namespace"],
+            hint: `Give the service another namespace (spec.namespace), or disable the scaffold component.`,
+          },
+        ),
+      ]);
+    }
+    const host = scaffoldHost(c, ctx.platform.domain);
+    ctx.plan.namespace({ name: SCAFFOLD_NAMESPACE, project: "platform", owner: ctx.id });
+    // The gateway routes it from its own namespace, with a ReferenceGrant here; cloudflare adds DNS.
+    ctx.plan.hostnames.push({
+      host,
+      namespace: SCAFFOLD_NAMESPACE,
+      service: SCAFFOLD_NAME,
+      port: SCAFFOLD_SERVICE_PORT,
+      public: true,
+      protocol: "http",
+      owner: ctx.id,
+    });
+    ctx.plan.oidcClients.push({
+      name: SCAFFOLD_OIDC_CLIENT,
+      namespace: SCAFFOLD_NAMESPACE,
+      redirectUris: [`https://${host}${SCAFFOLD_PATHS.callback}`],
+      postLogoutRedirectUris: [`https://${host}${SCAFFOLD_PATHS.postLogout}`],
+      vaultPath: oidcClientSecretPath(SCAFFOLD_OIDC_CLIENT),
+      owner: ctx.id,
+    });
+  },
+  *contribute(ctx) {
+    const c = scaffoldSettings(ctx.config);
+    const repository = scaffoldImageRepository(ctx.platform.github.owner);
+    const reloads = ctx.isEnabled("reloader");
+    const model = {
+      repository,
+      tag: c.tag,
+      replicas: c.replicas,
+      publicUrl: `https://${scaffoldHost(c, ctx.platform.domain)}`,
+      defaultOwner: ctx.platform.github.owner,
+      issuerUrl: issuerUrl(platformIdentity(ctx.platform), ctx.platform.domain),
+      ...(ctx.isEnabled("otel") ? { otel: otelSettings(ctx.platform) } : {}),
+      // A rotated client secret or cookie key rolls the pods (Reloader's annotation strategy).
+      podAnnotations: reloads ? { [RELOADER_ANNOTATION]: SCAFFOLD_NAME } : {},
+    };
+    yield app({
+      name: SCAFFOLD_NAME,
+      project: "platform",
+      namespace: SCAFFOLD_NAMESPACE,
+      manifests: [
+        scaffoldServiceAccount(),
+        scaffoldExternalSecret(model),
+        scaffoldDeployment(model),
+        scaffoldService(),
+      ],
+      kustomize: { images: [{ name: repository, newTag: c.tag }] },
+      ...(reloads
+        ? {
+            ignoreDifferences: [reloadedDeploymentIgnore(SCAFFOLD_NAME, SCAFFOLD_NAMESPACE)],
+            syncOptions: ["RespectIgnoreDifferences=true"],
+          }
+        : {}),
+    });
+  },
+});
