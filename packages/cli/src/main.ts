@@ -6,6 +6,7 @@ import { checkCommand } from "./commands/check.js";
 import { graphCommand } from "./commands/graph.js";
 import { initCommand } from "./commands/init.js";
 import { newCommand } from "./commands/new.js";
+import { serveCommand } from "./commands/serve.js";
 import { synthCommand } from "./commands/synth.js";
 import { templateCommand } from "./commands/template.js";
 import { didYouMean, EXIT, err, out, reportError, reportUsageError, stripAnsi, useColor } from "./format.js";
@@ -31,6 +32,7 @@ export const mainCommand = defineCommand({
     budget: budgetCommand,
     new: newCommand,
     template: templateCommand,
+    serve: serveCommand,
   },
 });
 

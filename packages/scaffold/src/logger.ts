@@ -1,0 +1,32 @@
+import type { FastifyRequest, FastifyServerOptions } from "fastify";
+
+/**
+ * pino options: JSON lines, request URLs without their query (OIDC callbacks carry codes), and
+ * credentials redacted wherever a header object is logged.
+ */
+export function loggerOptions(): NonNullable<FastifyServerOptions["logger"]> {
+  return {
+    level: process.env.LOG_LEVEL ?? "info",
+    redact: {
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        "res.headers['set-cookie']",
+        "headers.authorization",
+        "headers.cookie",
+        "*.access_token",
+        "*.id_token",
+        "*.refresh_token",
+        "*.client_secret",
+      ],
+      censor: "[redacted]",
+    },
+    serializers: {
+      req: (req: FastifyRequest) => ({
+        method: req.method,
+        url: req.url.split("?")[0] ?? "",
+        remoteAddress: req.ip,
+      }),
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { generate } from "@slipway/presets";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { archiveEntries } from "../archive/entries.js";
+import { tgzArchive } from "../archive/tar.js";
+import { zipArchive } from "../archive/zip.js";
+import { type StarterQuery, starterRequest, starterSchema } from "../initializr/request.js";
+import { guarded, type RouteContext, rateLimited } from "./context.js";
+
+type Format = "zip" | "tgz";
+
+const CONTENT_TYPE: Record<Format, string> = { zip: "application/zip", tgz: "application/gzip" };
+
+/** `GET|POST /starter.zip` and `/starter.tgz`: the Initializr download endpoints. */
+export function starterRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  for (const format of ["zip", "tgz"] as const) {
+    const url = `/starter.${format}`;
+    const handler = (source: "query" | "body") => async (request: FastifyRequest, reply: FastifyReply) => {
+      if (await guarded(ctx.auth.requireApi, request, reply)) return reply;
+      if (rateLimited(ctx, request, reply)) return reply;
+      const query = ((source === "query" ? request.query : request.body) ?? {}) as StarterQuery;
+      return sendArchive(ctx, reply, query, format);
+    };
+    app.get(url, { schema: { querystring: starterSchema } }, handler("query"));
+    app.post(url, { schema: { body: starterSchema } }, handler("body"));
+  }
+}
+
+/** Describes, generates and archives; InputErrors become 400s in the server's error handler. */
+export function sendArchive(
+  ctx: RouteContext,
+  reply: FastifyReply,
+  query: StarterQuery,
+  format: Format,
+): FastifyReply {
+  const { description, baseDir } = starterRequest(query, { owner: ctx.defaultOwner });
+  const entries = archiveEntries(generate(description), baseDir);
+  const bytes = format === "zip" ? zipArchive(entries) : tgzArchive(entries);
+  ctx.metrics.generations.inc({ preset: description.preset.id, output: format });
+  const file = `${baseDir.replace(/\/$/, "").split("/").pop() || description.parameters.name}.${format === "zip" ? "zip" : "tar.gz"}`;
+  return reply
+    .type(CONTENT_TYPE[format])
+    .header("content-disposition", `attachment; filename="${file}"`)
+    .header("cache-control", "no-store")
+    .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}

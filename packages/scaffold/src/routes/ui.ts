@@ -1,0 +1,228 @@
+import {
+  describe,
+  type GeneratedFile,
+  generate,
+  type Preset,
+  type ProjectDescription,
+  presets,
+} from "@slipway/presets";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { archiveEntries } from "../archive/entries.js";
+import { zipArchive } from "../archive/zip.js";
+import { isSlipwayError, statusOf } from "../errors.js";
+import { presetById, presetParameters } from "../initializr/catalog.js";
+import { CSRF_FIELD } from "../security/csrf.js";
+import { html } from "../ui/html.js";
+import { EMPTY_FORM, explorePage, type FormState, homePage, messagePage } from "../ui/pages.js";
+import { STYLESHEET } from "../ui/style.js";
+import { guarded, type RouteContext, rateLimited } from "./context.js";
+
+type Form = Record<string, string>;
+
+/** One schema for every form endpoint: flat string fields (the preset's schema validates them). */
+const formSchema = {
+  type: "object",
+  properties: {
+    preset: { type: "string", maxLength: 100 },
+    [CSRF_FIELD]: { type: "string", maxLength: 200 },
+  },
+  additionalProperties: { type: "string", maxLength: 1024 },
+  maxProperties: 40,
+} as const;
+
+/** Form fields that are not preset parameters. */
+const CONTROL_FIELDS = new Set(["preset", CSRF_FIELD, "file"]);
+
+/** The UI: home form (via `GET /`), Explore, Generate, Create repository, the stylesheet. */
+export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get("/static/app.css", async (_request, reply) =>
+    reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLESHEET),
+  );
+
+  // Explore is a POST from the form (the CSRF token stays out of URLs and history) and a GET
+  // from the file links on the page itself; neither changes anything.
+  const explore = async (request: FastifyRequest, reply: FastifyReply, form: Form) => {
+    const preset = choose(form.preset);
+    if (preset === undefined) return renderHome(ctx, request, reply, form.preset, 404);
+    const described = describeForm(preset, form);
+    if ("state" in described) return sendPage(ctx, request, reply, preset, described.state, 422);
+    const files = generate(described.description);
+    ctx.metrics.generations.inc({ preset: preset.id, output: "explore" });
+    const selected: GeneratedFile | undefined =
+      files.find((f) => f.path === form.file) ?? files.find((f) => f.path === "README.md") ?? files[0];
+    const query = Object.fromEntries(Object.entries(form).filter(([k]) => k !== CSRF_FIELD));
+    return reply.type("text/html; charset=utf-8").send(explorePage(preset, query, files, selected));
+  };
+  app.get<{ Querystring: Form }>(
+    "/explore",
+    { schema: { querystring: formSchema } },
+    async (request, reply) => {
+      if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
+      return explore(request, reply, request.query);
+    },
+  );
+  app.post<{ Body: Form }>("/explore", { schema: { body: formSchema } }, async (request, reply) => {
+    if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
+    if (!ctx.csrf.verify(request, request.body[CSRF_FIELD])) return forbidden(reply);
+    return explore(request, reply, request.body);
+  });
+
+  app.post<{ Body: Form }>("/generate", { schema: { body: formSchema } }, async (request, reply) => {
+    if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
+    if (!ctx.csrf.verify(request, request.body[CSRF_FIELD])) return forbidden(reply);
+    if (rateLimited(ctx, request, reply)) return reply;
+    const preset = choose(request.body.preset);
+    if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
+    const described = describeForm(preset, request.body);
+    if ("state" in described) return sendPage(ctx, request, reply, preset, described.state, 422);
+    const bytes = zipArchive(archiveEntries(generate(described.description), ""));
+    ctx.metrics.generations.inc({ preset: preset.id, output: "zip" });
+    return reply
+      .type("application/zip")
+      .header("content-disposition", `attachment; filename="${described.description.parameters.name}.zip"`)
+      .header("cache-control", "no-store")
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+
+  app.post<{ Body: Form }>("/create", { schema: { body: formSchema } }, async (request, reply) => {
+    if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
+    if (!ctx.csrf.verify(request, request.body[CSRF_FIELD])) return forbidden(reply);
+    const preset = choose(request.body.preset);
+    if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
+    if (ctx.platformConfig === undefined || ctx.pushTarget === undefined) {
+      return reply
+        .code(503)
+        .type("text/html; charset=utf-8")
+        .send(
+          messagePage("Create repository is not configured", ["This server has no platform or push target."]),
+        );
+    }
+    const described = describeForm(preset, request.body);
+    if ("state" in described) return sendPage(ctx, request, reply, preset, described.state, 422);
+    const { name, ...parameters } = described.parameters;
+    // The onboarding engine loads all of core: only pay for it when someone creates a repository.
+    const { onboard } = await import("@slipway/presets/onboard");
+    const pushUrl = ctx.pushTarget.replaceAll("{name}", name);
+    try {
+      ctx.preparePushTarget?.(pushUrl);
+      const plan = onboard({
+        platformConfig: ctx.platformConfig,
+        name,
+        presetId: preset.id,
+        parameters,
+        pushUrl,
+      });
+      ctx.metrics.generations.inc({ preset: preset.id, output: "repository" });
+      return reply
+        .code(plan.written ? 201 : 200)
+        .type("text/html; charset=utf-8")
+        .send(
+          messagePage(
+            plan.noop ? "Repository already created" : "Repository created",
+            [`Image ${plan.image}`, `First commit ${plan.repository.commit}`],
+            html`<h3>Platform changes</h3><ul>${plan.platform.changes.map((c) => html`<li>${c.kind} ${c.path}</li>`)}</ul>
+<h3>Next steps</h3><ol>${plan.steps.map((s) => html`<li>${s.title}${s.commands.length > 0 ? html`<pre><code>${s.commands.join("\n")}</code></pre>` : ""}</li>`)}</ol>`,
+          ),
+        );
+    } catch (e) {
+      if (!isSlipwayError(e)) throw e;
+      request.log.warn({ codes: e.diagnostics.map((d) => d.code) }, "create repository refused");
+      return sendPage(
+        ctx,
+        request,
+        reply,
+        preset,
+        stateOf(preset, request.body, e.diagnostics),
+        statusOf(e) === 400 ? 422 : statusOf(e),
+      );
+    }
+  });
+}
+
+/** `GET /` for browsers (called from the metadata route after negotiation). */
+export function renderHome(
+  ctx: RouteContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  presetId: string | undefined,
+  requested = 200,
+): FastifyReply {
+  const chosen = choose(presetId);
+  const preset = chosen ?? (presets[0] as Preset);
+  const status = chosen === undefined ? 404 : requested;
+  const state: FormState =
+    status === 404
+      ? { ...EMPTY_FORM, general: [`There is no preset ${JSON.stringify(presetId)}.`] }
+      : EMPTY_FORM;
+  return sendPage(ctx, request, reply, preset, state, status);
+}
+
+function sendPage(
+  ctx: RouteContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  preset: Preset,
+  state: FormState,
+  status: number,
+): FastifyReply {
+  const csrf = ctx.csrf.token(request, reply);
+  const canCreate = ctx.platformConfig !== undefined && ctx.pushTarget !== undefined;
+  return reply
+    .code(status)
+    .type("text/html; charset=utf-8")
+    .send(homePage(preset, state, { csrf, canCreate }));
+}
+
+function choose(id: string | undefined): Preset | undefined {
+  return id === undefined || id === "" ? presets[0] : presetById(id);
+}
+
+type Described =
+  | {
+      readonly description: ProjectDescription;
+      readonly parameters: Record<string, string> & { name: string };
+    }
+  | { readonly state: FormState };
+
+/** The form's fields go to describe() untouched but for the control fields (STYLE 10). */
+function describeForm(preset: Preset, form: Form): Described {
+  const parameters: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) if (!CONTROL_FIELDS.has(k)) parameters[k] = v;
+  try {
+    const description = describe(preset.id, parameters);
+    return { description, parameters: { ...parameters, name: description.parameters.name } };
+  } catch (e) {
+    if (!isSlipwayError(e)) throw e;
+    return { state: stateOf(preset, form, e.diagnostics) };
+  }
+}
+
+function stateOf(
+  preset: Preset,
+  form: Form,
+  diagnostics: readonly { path: readonly (string | number)[]; message: string; hint?: string }[],
+): FormState {
+  const fields = presetParameters(preset);
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) if (!CONTROL_FIELDS.has(k)) values[k] = v;
+  const errors: Record<string, string> = {};
+  const general: string[] = [];
+  for (const d of diagnostics) {
+    const text = d.hint !== undefined ? `${d.message} (${d.hint})` : d.message;
+    const key = d.path[0];
+    if (typeof key === "string" && fields.has(key)) errors[key] ??= text;
+    else general.push(text);
+  }
+  return { values, errors, general };
+}
+
+function forbidden(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(403)
+    .type("text/html; charset=utf-8")
+    .send(
+      messagePage("Form expired", [
+        "The form's security token is missing or invalid. Reload the page and try again.",
+      ]),
+    );
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from "fastify";
+import { unzipSync } from "fflate";
+import { afterEach } from "vitest";
+import { noAuth } from "../src/auth/contract.js";
+import type { ServerOptions } from "../src/options.js";
+import { buildServer } from "../src/server.js";
+
+const open: FastifyInstance[] = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((a) => a.close()));
+});
+
+/** A server without authentication, closed after each test. */
+export async function server(options: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
+  const app = await buildServer({ auth: noAuth, ...options });
+  open.push(app);
+  return app;
+}
+
+/** ZIP entries with their Unix modes (from the external attributes). */
+export function unzipWithModes(bytes: Uint8Array): Map<string, { text: string; mode: number | undefined }> {
+  const out = new Map<string, { text: string; mode: number | undefined }>();
+  const files = unzipSync(bytes);
+  const modes = centralDirectoryModes(bytes);
+  for (const [path, data] of Object.entries(files)) {
+    out.set(path, { text: new TextDecoder().decode(data), mode: modes.get(path) });
+  }
+  return out;
+}
+
+/** Reads the central directory: fflate's unzip does not expose external attributes. */
+function centralDirectoryModes(bytes: Uint8Array): Map<string, number> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = bytes.length - 22;
+  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
+  const count = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  const modes = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const nameLen = view.getUint16(p + 28, true);
+    const extraLen = view.getUint16(p + 30, true);
+    const commentLen = view.getUint16(p + 32, true);
+    const external = view.getUint32(p + 38, true);
+    const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLen));
+    modes.set(name, (external >>> 16) & 0o7777);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return modes;
+}
+
+/** A form POST body with the CSRF cookie and token of a page just fetched from `app`. */
+export async function csrfSession(app: FastifyInstance): Promise<{ cookie: string; token: string }> {
+  const page = await app.inject({ url: "/", headers: { accept: "text/html" } });
+  const setCookie = String(page.headers["set-cookie"]);
+  const cookie = setCookie.split(";")[0] as string;
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  if (token === undefined) throw new Error("no CSRF token in the page");
+  return { cookie, token };
+}
