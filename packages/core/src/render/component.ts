@@ -43,7 +43,10 @@ export interface AppSpec {
   readonly git?: { readonly repoURL: string; readonly revision: string; readonly path: string };
   /** Plain objects, one file each under `k8s/helm/manifests/<name>/`. */
   readonly manifests?: readonly K8sObject[];
-  /** Renders a kustomization.yaml over the manifests; image pins are where Image Updater writes back. */
+  /**
+   * Renders a kustomization.yaml over the manifests, pinning images. Image Updater does not edit it
+   * (Slipway owns it): it writes `.argocd-source-<app>.yaml` beside it, which Argo CD applies on top (ADR 0004).
+   */
   readonly kustomize?: {
     readonly images: readonly { name: string; newName?: string; newTag?: string; digest?: string }[];
   };

@@ -9,6 +9,11 @@
  * return `undefined`, and the caller parses with `yaml`, which also produces every diagnostic.
  * For what it accepts, the result equals `yaml.parse` (YAML 1.2 core schema); a property test
  * holds it to that.
+ *
+ * A second subset reader lives in `check/schemas/fast-yaml.ts`: that one reads generated CRDs and
+ * block scalars and may accept what `yaml` rejects; this one must decline anything `yaml` would
+ * report, since user files need its diagnostics. Their contracts differ, so they are kept
+ * apart (a property-test probe of one against the other's contract fails).
  */
 
 interface Line {

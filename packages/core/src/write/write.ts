@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   lstatSync,
   mkdirSync,
@@ -14,7 +13,7 @@ import {
 } from "node:fs";
 import { dirname, join, posix, relative, resolve } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
-import type { OutputFile } from "../render/files.js";
+import { type OutputFile, sha256 } from "../render/files.js";
 import {
   OWNERSHIP_FILE,
   PENDING_OWNERSHIP_FILE,
@@ -76,10 +75,6 @@ export interface WriteResult {
    * interrupted run's record pending), even when no output file changes.
    */
   readonly recordChanged: boolean;
-}
-
-function sha256(content: string | Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
 }
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
