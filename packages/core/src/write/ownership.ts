@@ -103,12 +103,29 @@ function parseRecord(text: string): Map<string, string> | string {
   return out;
 }
 
-/** The record file's content: sorted by path, two-space JSON, trailing newline. */
-export function serializeOwnership(files: ReadonlyMap<string, string>): string {
-  const sorted = [...files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const obj: Record<string, string> = {};
-  for (const [p, h] of sorted) obj[p] = h;
-  return `${JSON.stringify({ version: 1, files: obj }, null, 2)}\n`;
+/**
+ * The record file's content, in pieces of about 64 KiB: `{ version: 1, files: { path: sha256 } }`
+ * as two-space JSON with a trailing newline, `sortedPaths` (sorted, unique) in order. Hashing or
+ * writing the record of 40,000 files this way never holds its whole ~5 MiB text.
+ */
+export function* ownershipChunks(
+  sortedPaths: readonly string[],
+  hashOf: (path: string) => string,
+): Generator<string> {
+  if (sortedPaths.length === 0) {
+    yield '{\n  "version": 1,\n  "files": {}\n}\n';
+    return;
+  }
+  let chunk = '{\n  "version": 1,\n  "files": {';
+  for (let i = 0; i < sortedPaths.length; i++) {
+    const path = sortedPaths[i] as string;
+    chunk += `${i === 0 ? "" : ","}\n    ${JSON.stringify(path)}: "${hashOf(path)}"`;
+    if (chunk.length >= 65_536) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  yield `${chunk}\n  }\n}\n`;
 }
 
 /** The usual rendered path, checked in one step: segments that cannot be `.`, `..` or `.slipway`. */

@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import {
+  closeSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   renameSync,
   rmdirSync,
@@ -10,16 +13,18 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { dirname, join, posix, relative, resolve } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
 import { type OutputFile, sha256 } from "../render/files.js";
+import { DigestPool } from "./digests.js";
 import {
   OWNERSHIP_FILE,
+  ownershipChunks,
   PENDING_OWNERSHIP_FILE,
   readOwnershipState,
   SLIPWAY_DIR,
-  serializeOwnership,
   unsafeOutputPath,
 } from "./ownership.js";
 
@@ -85,8 +90,9 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
  * The contract: Slipway never overwrites or deletes a file it did not write, nor one a person has
  * edited since it wrote it, unless `force` is given.
  *
- * - **Streaming.** `files` is consumed once; only path → sha256 is retained (unless `diff`), so
- *   memory stays flat at thousands of services. New content is staged under `.slipway/` (same
+ * - **Streaming.** `files` is consumed once; only path → sha256 is retained (unless `diff`), the
+ *   digests packed in one byte array and the record hashed and written in pieces, so memory grows
+ *   by ~100 bytes a file. New content is staged under `.slipway/` (same
  *   filesystem as the tree) as it arrives: files for existing directories one by one, brand-new
  *   directories as whole subtrees that one rename moves into place.
  * - **All or nothing.** Conflicts are collected over the whole tree and thrown together as one
@@ -135,7 +141,9 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
     owned.get(path) === hash || pending?.get(path) === hash;
   const isOwned = (path: string) => owned.has(path) || pending?.has(path) === true;
 
-  const next = new Map<string, string>();
+  /** Rendered path → index of its content's digest in `digests`. */
+  const next = new Map<string, number>();
+  const digests = new DigestPool();
   /** Every directory a rendered file lives in, to catch a path rendered as both file and directory. */
   const renderedDirs = new Set<string>();
   const changes: FileChange[] = [];
@@ -177,8 +185,8 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
         }
         renderedDirs.add(d);
       }
-      const hash = sha256(f.content);
-      next.set(f.path, hash);
+      const digest = digests.add(f.content);
+      next.set(f.path, digest);
       const at = fs.inspect(f.path);
       let before: string | undefined;
       switch (at.kind) {
@@ -201,7 +209,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
         case "file": {
           const onDisk = readFileSync(join(root, f.path));
           const diskHash = sha256(onDisk);
-          if (diskHash === hash) {
+          if (diskHash === digests.hex(digest)) {
             unchanged++;
             continue;
           }
@@ -258,7 +266,10 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
     const returnConflicts = opts.dryRun === true && opts.conflicts === "return";
     if (!returnConflicts) conflicts.throwIfAny();
     changes.sort(byPath);
-    const record = serializeOwnership(next);
+    const paths = [...next.keys()].sort();
+    const record = () => ownershipChunks(paths, (p) => digests.hex(next.get(p) as number));
+    const recordHasher = createHash("sha256");
+    for (const chunk of record()) recordHasher.update(chunk);
     const result = {
       changes,
       written: 0,
@@ -266,14 +277,14 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
       unchanged,
       files: next.size,
       conflicts: returnConflicts ? conflicts.sorted() : [],
-      recordChanged: pending !== undefined || recordHash !== sha256(record),
+      recordChanged: pending !== undefined || recordHash !== recordHasher.digest("hex"),
     };
     if (opts.dryRun) return result;
     if (changes.length === 0 && !result.recordChanged) return result;
 
     // Apply. From here on the ownership records keep every file attributable if the process dies.
     mkdirSync(join(root, SLIPWAY_DIR), { recursive: true });
-    writeFileSync(join(root, PENDING_OWNERSHIP_FILE), record);
+    writeChunks(join(root, PENDING_OWNERSHIP_FILE), record());
     committed = true;
     for (const path of stale) {
       unlinkSync(join(root, path));
@@ -284,6 +295,18 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
     return { ...result, written, deleted: stale.length };
   } finally {
     staging.dispose(committed);
+  }
+}
+
+function writeChunks(file: string, chunks: Iterable<string>): void {
+  const fd = openSync(file, "w");
+  try {
+    for (const chunk of chunks) {
+      const bytes = Buffer.from(chunk, "utf8");
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
