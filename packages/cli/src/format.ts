@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Diagnostic, formatPath, SlipwayError } from "@slipway/core";
+import { type Diagnostic, formatPath, SlipwayError } from "@slipway/core/lite";
 
 /**
  * Exit codes of the command-line contract (DESIGN.md): 0 ok, 1 check failed / stale / conflict,

@@ -1,14 +1,5 @@
 import { readFileSync } from "node:fs";
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
-import { bootstrapCommand } from "./commands/bootstrap.js";
-import { budgetCommand } from "./commands/budget.js";
-import { checkCommand } from "./commands/check.js";
-import { graphCommand } from "./commands/graph.js";
-import { initCommand } from "./commands/init.js";
-import { newCommand } from "./commands/new.js";
-import { serveCommand } from "./commands/serve.js";
-import { synthCommand } from "./commands/synth.js";
-import { templateCommand } from "./commands/template.js";
 import { didYouMean, EXIT, err, out, reportError, reportUsageError, stripAnsi, useColor } from "./format.js";
 
 const VERSION = (
@@ -22,17 +13,19 @@ export const mainCommand = defineCommand({
     description:
       "A personal internal developer platform: one platform.yaml renders the GitOps repository Argo CD deploys",
   },
-  // One line per command; the order here is the order in --help.
+  // One line per command; the order here is the order in --help. Each command's module is loaded
+  // only when it runs: `serve` never pays for core's components, nor `synth` for the presets
+  // (start-up time and resident memory, measured in bench/synth and bench/scaffold).
   subCommands: {
-    init: initCommand,
-    synth: synthCommand,
-    graph: graphCommand,
-    bootstrap: bootstrapCommand,
-    check: checkCommand,
-    budget: budgetCommand,
-    new: newCommand,
-    template: templateCommand,
-    serve: serveCommand,
+    init: () => import("./commands/init.js").then((m) => m.initCommand),
+    synth: () => import("./commands/synth.js").then((m) => m.synthCommand),
+    graph: () => import("./commands/graph.js").then((m) => m.graphCommand),
+    bootstrap: () => import("./commands/bootstrap.js").then((m) => m.bootstrapCommand),
+    check: () => import("./commands/check.js").then((m) => m.checkCommand),
+    budget: () => import("./commands/budget.js").then((m) => m.budgetCommand),
+    new: () => import("./commands/new.js").then((m) => m.newCommand),
+    template: () => import("./commands/template.js").then((m) => m.templateCommand),
+    serve: () => import("./commands/serve.js").then((m) => m.serveCommand),
   },
 });
 
@@ -62,7 +55,7 @@ const VERSION_FLAGS = new Set(["--version", "-v", "-V"]);
 export async function main(argv: readonly string[]): Promise<number> {
   ignoreClosedPipes();
   const [first, ...rest] = argv;
-  const commands = mainCommand.subCommands as Record<string, CommandDef<ArgsDef>>;
+  const commands = mainCommand.subCommands as Record<string, () => Promise<CommandDef<ArgsDef>>>;
   if (first === undefined) {
     err(await usage(mainCommand, undefined, process.stderr));
     return EXIT.invalid;
@@ -81,13 +74,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       `unknown option ${first}${didYouMean(first, ["--help", "--version"])}`,
     );
   }
-  const command = Object.hasOwn(commands, first) ? commands[first] : undefined;
-  if (command === undefined) {
+  const load = Object.hasOwn(commands, first) ? commands[first] : undefined;
+  if (load === undefined) {
     return reportUsageError(
       "slipway",
       `unknown command '${first}'${didYouMean(first, Object.keys(commands))}`,
     );
   }
+  const command = await load();
   const name = `slipway ${first}`;
   const beforeDashes = rest.indexOf("--") === -1 ? rest : rest.slice(0, rest.indexOf("--"));
   if (beforeDashes.some((a) => HELP.has(a))) {

@@ -9,7 +9,13 @@ import { repo, slipway } from "./_slipway.js";
 const version = (
   JSON.parse(readFileSync(join(repo, "packages/cli/package.json"), "utf8")) as { version: string }
 ).version;
-const commands = mainCommand.subCommands as Record<string, CommandDef<ArgsDef>>;
+const commands = Object.fromEntries(
+  await Promise.all(
+    Object.entries(mainCommand.subCommands as Record<string, () => Promise<CommandDef<ArgsDef>>>).map(
+      async ([name, load]) => [name, await load()] as const,
+    ),
+  ),
+) as Record<string, CommandDef<ArgsDef>>;
 const ESC = "\x1b";
 
 describe("slipway: the frame", () => {
