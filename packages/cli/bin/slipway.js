@@ -4,7 +4,11 @@ import { setFlagsFromString } from "node:v8";
 // Synth streams thousands of short-lived file contents; without this V8 promotes them to the old
 // generation and collects it only at the end (peak RSS 303 MiB at 5000 services, 146 MiB with it;
 // ~10% more CPU). Measured in bench/synth; set before any module allocates.
-setFlagsFromString("--optimize-for-size");
+// Not for `serve`: under load it cost the scaffold service ~40% of its /starter.zip throughput for
+// less memory than a small young generation gives (bench/scaffold); the service's own V8 flags are
+// node command-line flags (they cannot be set at run time), in packages/scaffold/Dockerfile's CMD.
+const command = process.argv.slice(2).find((a) => !a.startsWith("-"));
+if (command !== "serve") setFlagsFromString("--optimize-for-size");
 
 const { main } = await import("../dist/main.js");
 process.exitCode = await main(process.argv.slice(2));

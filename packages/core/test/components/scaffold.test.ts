@@ -107,6 +107,7 @@ describe("scaffold component", () => {
         secretKey: "SCAFFOLD_COOKIE_SECRET",
         remoteRef: { key: "scaffold/session", property: "cookieSecret" },
       },
+      { secretKey: "SCAFFOLD_GIT_TOKEN", remoteRef: { key: "scaffold/git", property: "token" } },
     ]);
     expect(es.spec.target).toMatchObject({
       name: "scaffold",
@@ -116,12 +117,22 @@ describe("scaffold component", () => {
         data: { OIDC_ISSUER_URL: "https://auth.example.dev" },
       },
     });
-    for (const key of ["OIDC_ISSUER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "SCAFFOLD_COOKIE_SECRET"]) {
+    for (const key of [
+      "OIDC_ISSUER_URL",
+      "OIDC_CLIENT_ID",
+      "OIDC_CLIENT_SECRET",
+      "SCAFFOLD_COOKIE_SECRET",
+      "SCAFFOLD_GIT_TOKEN",
+    ]) {
       expect(env(key), key).toEqual({ name: key, valueFrom: { secretKeyRef: { name: "scaffold", key } } });
     }
     // What `slipway serve` reads: its public URL (callback = <base>/auth/callback) and the default owner.
     expect(env("SCAFFOLD_BASE_URL")?.value).toBe("https://scaffold.example.dev");
     expect(env("SCAFFOLD_DEFAULT_OWNER")?.value).toBe("example");
+    // Create repository: pushes to the owner's GitHub, registers on a branch of the platform repository.
+    expect(env("SCAFFOLD_PUSH_TARGET")?.value).toBe("https://github.com/example/{name}.git");
+    expect(env("SCAFFOLD_PLATFORM_REPO")?.value).toBe("https://github.com/example/platform.git");
+    expect(env("SCAFFOLD_TRUST_PROXY")?.value).toBe("loopback,uniquelocal");
     const keycloak = renderComponents({ ...ON, identity: { enabled: true, provider: "keycloak" } });
     const kes = keycloak
       .objects("k8s/helm/manifests/scaffold/")
@@ -335,7 +346,8 @@ describe("packages/scaffold/Dockerfile", () => {
       .filter((x) => x !== undefined);
     expect(fromStages.length).toBeGreaterThan(0);
     for (const s of fromStages) expect(stageNames).toContain(s);
-    // The builder compiles with tsc -b and prunes dev dependencies; the runtime stage installs nothing.
+    // The builder compiles with tsc -b and prunes dev dependencies; the runtime stage installs no
+    // npm package (only git, from Debian: see the next test).
     const builderRuns = ins
       .slice(0, lastFrom)
       .filter((i) => i.op === "RUN")
@@ -344,7 +356,9 @@ describe("packages/scaffold/Dockerfile", () => {
     expect(builderRuns).toMatch(/npm (ci|install)\b/);
     expect(builderRuns).toMatch(/tsc -b/);
     expect(builderRuns).toMatch(/npm prune --omit=dev/);
-    expect(final.some((i) => i.op === "RUN")).toBe(false);
+    expect(final.filter((i) => i.op === "RUN").some((i) => /\b(npm|npx|yarn|pnpm)\b/.test(i.args))).toBe(
+      false,
+    );
   });
 
   it("pins every base image to a full Node 24 version (or a digest)", () => {
@@ -361,8 +375,13 @@ describe("packages/scaffold/Dockerfile", () => {
       final.map((i) => i.op).lastIndexOf("CMD"),
     );
     expect(final.find((i) => i.op === "EXPOSE")?.args).toBe(String(SCAFFOLD_CONTAINER_PORT));
-    expect(JSON.parse(final.filter((i) => i.op === "CMD").at(-1)?.args ?? "null")).toEqual([
-      "node",
+    const cmd = JSON.parse(final.filter((i) => i.op === "CMD").at(-1)?.args ?? "null") as string[];
+    // Node's own flags may come between `node` and the script (bench/scaffold tuned the heap).
+    expect(cmd[0]).toBe("node");
+    expect(cmd.slice(1, cmd.indexOf("packages/cli/bin/slipway.js")).every((a) => a.startsWith("--"))).toBe(
+      true,
+    );
+    expect(cmd.slice(cmd.indexOf("packages/cli/bin/slipway.js"))).toEqual([
       "packages/cli/bin/slipway.js",
       "serve",
       "--host",
@@ -370,6 +389,11 @@ describe("packages/scaffold/Dockerfile", () => {
       "--port",
       String(SCAFFOLD_CONTAINER_PORT),
     ]);
+  });
+
+  it("has git in the runtime stage: Create repository clones and pushes with it", () => {
+    const runs = final.filter((i) => i.op === "RUN").map((i) => i.args);
+    expect(runs.some((r) => /apt-get install\b.*\bgit\b/.test(r))).toBe(true);
   });
 
   it("takes no build arguments and carries no secrets", () => {

@@ -28,12 +28,12 @@ export function archiveEntries(files: readonly GeneratedFile[], baseDir: string)
       ]);
     }
   }
-  const encoder = new TextEncoder();
   return files.map((f) => {
     const path = base === "" ? f.path : `${base}/${f.path}`;
     const reason = unsafePathReason(path);
     if (reason !== undefined)
       throw new Error(`refusing unsafe archive path ${JSON.stringify(path)}: ${reason}`);
-    return { path, data: encoder.encode(f.content), mode: f.mode ?? 0o644 };
+    // Buffer.from: small files share Node's pool instead of one ArrayBuffer each (resident memory under load).
+    return { path, data: Buffer.from(f.content, "utf8"), mode: f.mode ?? 0o644 };
   });
 }
