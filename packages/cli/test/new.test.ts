@@ -1,8 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshot, tempDir } from "../../core/test/write/helpers.js";
+import {
+  type GitHttpServer,
+  gitHttpAvailable,
+  startGitHttpServer,
+} from "../../presets/test/helpers/git-http-server.js";
 import { repo, slipway } from "./_slipway.js";
 
 const EXAMPLE = join(repo, "examples/homelab");
@@ -116,6 +121,51 @@ describe("slipway new", () => {
       expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(code);
     }
     expect([snapshot(root), snapshot(remote)]).toEqual(before);
+  });
+});
+
+describe.skipIf(!gitHttpAvailable)("slipway new --platform-repo (a branch over smart HTTP)", () => {
+  const token = "cli-test-token-4242";
+  let server: GitHttpServer;
+  beforeAll(async () => {
+    server = await startGitHttpServer(token);
+  });
+  afterAll(() => server?.close());
+
+  it("pushes the repository and the branch with the token from SLIPWAY_GIT_TOKEN; a rerun is a no-op", () => {
+    const platform = server.seeded("homelab.git", EXAMPLE);
+    const project = server.bare("demo.git");
+    const cwd = tempDir("slipway-new-branch-cli-");
+    const args = [
+      "new",
+      "demo",
+      "--preset",
+      "node-service",
+      "--platform-repo",
+      `${server.base}/homelab.git`,
+      "--push",
+      `${server.base}/demo.git`,
+    ];
+    const withToken = { ...env, SLIPWAY_GIT_TOKEN: token };
+    const r = slipway(args, { cwd, env: withToken });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`platform branch slipway/new-demo of ${server.base}/homelab.git (new)`);
+    expect(r.stdout).toContain("+ services/demo.yaml");
+    const git = (a: string[], dir: string) => execFileSync("git", a, { cwd: dir, encoding: "utf8" }).trim();
+    expect(git(["show", "slipway/new-demo:services/demo.yaml"], platform)).toContain(
+      "ghcr.io/meirongdev/demo",
+    );
+    expect(git(["rev-parse", "main"], project)).toMatch(/^[0-9a-f]{40}$/);
+    expect(r.stdout + r.stderr).not.toContain(token);
+
+    const again = slipway(args, { cwd, env: withToken });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("(already there)");
+    expect(again.stdout).toContain("demo is already onboarded");
+
+    const denied = slipway([...args.slice(0, 5), `${server.base}/homelab.git`], { cwd, env });
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toContain("SW_NEW_PLATFORM_UNREACHABLE");
   });
 });
 

@@ -1,113 +1,28 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SlipwayError } from "@slipway/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onboard } from "../src/onboard/index.js";
+import { type GitHttpServer, git, gitHttpAvailable, startGitHttpServer } from "./helpers/git-http-server.js";
 
-/**
- * The push path against a real smart-HTTP Git server: Debian's `git http-backend` behind a tiny CGI
- * bridge on 127.0.0.1. The bridge runs in its own process because onboarding calls git
- * synchronously: an in-process server could not answer while the test waits on git.
- */
-const BACKEND = "/usr/lib/git-core/git-http-backend";
+/** The push path against a real smart-HTTP Git server (helpers/git-http-server.ts), no authentication. */
 const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
-
-const BRIDGE = `
-const http = require("node:http");
-const { spawn } = require("node:child_process");
-const [backend, root] = process.argv.slice(2);
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, "http://127.0.0.1");
-  const cgi = spawn(backend, [], {
-    env: {
-      PATH: process.env.PATH,
-      GIT_PROJECT_ROOT: root,
-      GIT_HTTP_EXPORT_ALL: "1",
-      REQUEST_METHOD: req.method,
-      PATH_INFO: decodeURIComponent(url.pathname),
-      QUERY_STRING: url.search.slice(1),
-      CONTENT_TYPE: req.headers["content-type"] ?? "",
-      HTTP_CONTENT_ENCODING: req.headers["content-encoding"] ?? "",
-      GIT_PROTOCOL: req.headers["git-protocol"] ?? "",
-      REMOTE_ADDR: "127.0.0.1",
-      REMOTE_USER: "test",
-    },
-  });
-  req.pipe(cgi.stdin);
-  let head = Buffer.alloc(0);
-  let headersDone = false;
-  cgi.stdout.on("data", (chunk) => {
-    if (headersDone) return void res.write(chunk);
-    head = Buffer.concat([head, chunk]);
-    const end = head.indexOf("\\r\\n\\r\\n");
-    if (end === -1) return;
-    headersDone = true;
-    let status = 200;
-    for (const line of head.subarray(0, end).toString("latin1").split("\\r\\n")) {
-      const i = line.indexOf(":");
-      const k = line.slice(0, i).trim();
-      const v = line.slice(i + 1).trim();
-      if (k.toLowerCase() === "status") status = Number.parseInt(v, 10);
-      else res.setHeader(k, v);
-    }
-    res.writeHead(status);
-    res.write(head.subarray(end + 4));
-  });
-  cgi.stdout.on("end", () => res.end());
-  cgi.on("error", () => { res.statusCode = 500; res.end(); });
-});
-server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
-`;
-
-// Debian's git ships git-http-backend; in CI a missing one must fail, not skip.
-const available = existsSync(BACKEND) || process.env.CI !== undefined;
+const available = gitHttpAvailable;
 const work = mkdtempSync(join(tmpdir(), "slipway-onboard-http-"));
-let server: ChildProcess | undefined;
+let server: GitHttpServer | undefined;
 let base = "";
-
-function git(args: readonly string[], cwd?: string): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
-  });
-}
-
-function bare(name: string): string {
-  const dir = join(work, "git", name);
-  git(["init", "-q", "--bare", "-b", "main", dir]);
-  git(["config", "http.receivepack", "true"], dir);
-  return dir;
-}
+const bare = (name: string): string => (server as GitHttpServer).bare(name);
 
 beforeAll(async () => {
   if (!available) return;
-  const script = join(work, "bridge.cjs");
-  writeFileSync(script, BRIDGE);
-  server = spawn(process.execPath, [script, BACKEND, join(work, "git")], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    server?.stdout?.once("data", (d: Buffer) => resolve(d.toString().trim()));
-    server?.once("exit", (code) => reject(new Error(`bridge exited with ${String(code)}`)));
-  });
-  base = `http://127.0.0.1:${port}`;
+  server = await startGitHttpServer();
+  base = server.base;
 });
 
 afterAll(() => {
-  if (server?.pid !== undefined) server.kill();
+  server?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

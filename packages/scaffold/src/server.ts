@@ -12,6 +12,7 @@ import { uiRoutes } from "./routes/ui.js";
 import { Csrf } from "./security/csrf.js";
 import { securityHeaders } from "./security/headers.js";
 import { RateLimiter } from "./security/rate-limit.js";
+import { telemetryActive, traceRequests, tracingChildLoggerFactory } from "./telemetry.js";
 
 /**
  * Builds the scaffold service: the UI, the Initializr-compatible API, probes and metrics, behind
@@ -28,6 +29,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     ...(typeof logger === "object" && "info" in logger ? { loggerInstance: logger } : { logger }),
     bodyLimit: limits.bodyBytes ?? 65_536,
+    trustProxy:
+      typeof options.trustProxy === "object" ? [...options.trustProxy] : (options.trustProxy ?? false),
+    // Starts each request's server span where fastify makes its logger (see telemetry.ts).
+    ...(telemetryActive() ? { childLoggerFactory: tracingChildLoggerFactory } : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }) as unknown as FastifyInstance;
 
@@ -42,9 +47,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     platformConfig: options.platformConfig,
     pushTarget: options.pushTarget,
     preparePushTarget: options.preparePushTarget,
+    platformRepo: options.platformRepo,
+    platformConfigPath: options.platformConfigPath,
+    gitToken: options.gitToken,
   };
 
   await app.register(formbody, { bodyLimit: limits.bodyBytes ?? 65_536 });
+  // First of the hooks: the request's span covers authentication and everything after it.
+  traceRequests(app);
   securityHeaders(app);
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";

@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { loadAuth } from "./auth-loader.js";
 import type { ServerOptions } from "./options.js";
 import { buildServer } from "./server.js";
+import { startTelemetry } from "./telemetry.js";
 
 export interface StartOptions {
   readonly port: number;
@@ -14,8 +15,17 @@ export interface StartOptions {
   readonly dev: boolean;
   /** With `dev` and none given, `./platform.yaml` when it exists. */
   readonly platformConfig?: string;
-  /** URL template with `{name}`; with `dev` and none given, bare repositories under `~/.slipway/dev-git`. */
+  /**
+   * URL template with `{name}`; else `SCAFFOLD_PUSH_TARGET`; with `dev` and neither, bare
+   * repositories under `~/.slipway/dev-git`.
+   */
   readonly pushTarget?: string;
+  /**
+   * The platform repository's Git URL (else `SCAFFOLD_PLATFORM_REPO`): Create repository pushes a
+   * branch there for review. `SCAFFOLD_PLATFORM_CONFIG_PATH` names the platform file in it, and
+   * `SCAFFOLD_GIT_TOKEN` authenticates HTTPS pushes.
+   */
+  readonly platformRepo?: string;
   /** Public URL; defaults to `http://<host>:<port>`. */
   readonly baseUrl?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -44,12 +54,25 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     logger: true,
     baseUrl,
     ...(opts.platformConfig !== undefined ? { platformConfig: opts.platformConfig } : {}),
-    ...pushOptions(opts),
+    ...pushOptions(opts, env),
     ...(env.SCAFFOLD_COOKIE_SECRET !== undefined ? { cookieSecret: env.SCAFFOLD_COOKIE_SECRET } : {}),
     ...(env.SCAFFOLD_DEFAULT_OWNER !== undefined ? { defaultOwner: env.SCAFFOLD_DEFAULT_OWNER } : {}),
+    ...trustProxyOption(env.SCAFFOLD_TRUST_PROXY),
   };
-  const app = await buildServer(options);
+  // Before buildServer: the server wires request tracing only when telemetry is active.
+  const telemetry = await startTelemetry(env);
+  let app: FastifyInstance;
+  try {
+    app = await buildServer(options);
+  } catch (e) {
+    await telemetry.shutdown();
+    throw e;
+  }
   app.addHook("onClose", loaded.close);
+  // Registered after the auth's close: the last spans are flushed once nothing else can make any.
+  app.addHook("onClose", telemetry.shutdown);
+  if (telemetry.warning !== undefined) app.log.warn(telemetry.warning);
+  if (telemetry.exporting !== undefined) app.log.info(telemetry.exporting, "exporting traces over OTLP");
   try {
     await app.listen({ port: opts.port, host: opts.host });
   } catch (e) {
@@ -64,15 +87,50 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   };
 }
 
-/** Create repository's configuration; `--dev` works out of the box against local bare repositories. */
-function pushOptions(opts: StartOptions): Partial<ServerOptions> {
-  const platformConfig =
-    opts.platformConfig ?? (opts.dev && existsSync("platform.yaml") ? "platform.yaml" : undefined);
-  if (opts.pushTarget !== undefined) {
-    return { pushTarget: opts.pushTarget, ...(platformConfig !== undefined ? { platformConfig } : {}) };
-  }
-  if (!opts.dev) return platformConfig !== undefined ? { platformConfig } : {};
+/**
+ * `SCAFFOLD_TRUST_PROXY`: `true`, or a comma-separated list of addresses, CIDRs and the names
+ * `loopback`, `linklocal`, `uniquelocal`; unset or `false` trusts no proxy.
+ */
+export function trustProxyOption(raw: string | undefined): Pick<ServerOptions, "trustProxy"> {
+  const value = raw?.trim() ?? "";
+  if (value === "" || value === "false") return {};
+  if (value === "true") return { trustProxy: true };
   return {
+    trustProxy: value
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  };
+}
+
+/**
+ * Create repository's configuration. Deployed, it pushes to `SCAFFOLD_PUSH_TARGET` and registers on
+ * a branch of `SCAFFOLD_PLATFORM_REPO`; `--dev` works out of the box against local bare repositories
+ * and the platform working tree it runs in.
+ */
+export function pushOptions(
+  opts: StartOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): Partial<ServerOptions> {
+  const platformRepo = opts.platformRepo ?? (env.SCAFFOLD_PLATFORM_REPO || undefined);
+  const configPath = env.SCAFFOLD_PLATFORM_CONFIG_PATH || undefined;
+  const token = env.SCAFFOLD_GIT_TOKEN || undefined;
+  const remote: Partial<ServerOptions> = {
+    ...(platformRepo !== undefined ? { platformRepo } : {}),
+    ...(configPath !== undefined ? { platformConfigPath: configPath } : {}),
+    ...(token !== undefined ? { gitToken: token } : {}),
+  };
+  // A working tree only where a person runs the service: --config, or --dev inside a checkout.
+  const platformConfig =
+    opts.platformConfig ??
+    (opts.dev && platformRepo === undefined && existsSync("platform.yaml") ? "platform.yaml" : undefined);
+  const pushTarget = opts.pushTarget ?? (env.SCAFFOLD_PUSH_TARGET || undefined);
+  if (pushTarget !== undefined) {
+    return { ...remote, pushTarget, ...(platformConfig !== undefined ? { platformConfig } : {}) };
+  }
+  if (!opts.dev) return { ...remote, ...(platformConfig !== undefined ? { platformConfig } : {}) };
+  return {
+    ...remote,
     ...(platformConfig !== undefined ? { platformConfig } : {}),
     pushTarget: join(homedir(), ".slipway", "dev-git", "{name}.git"),
     preparePushTarget: (dir) => {

@@ -1,4 +1,4 @@
-import { type OnboardPlan, onboard } from "@slipway/presets/onboard";
+import { type BranchOnboardPlan, type OnboardPlan, onboard, onboardOnBranch } from "@slipway/presets/onboard";
 import { defineCommand } from "citty";
 import { configArg } from "../args.js";
 import { EXIT, err, out, reportUsageError } from "../format.js";
@@ -7,12 +7,21 @@ export const newCommand = defineCommand({
   meta: {
     name: "new",
     description:
-      "Onboard a service: generate its repository from a preset and register it on the platform (services/<name>.yaml + render); nothing is written on any error",
+      "Onboard a service: generate its repository from a preset and register it on the platform (services/<name>.yaml + render), in the working tree or, with --platform-repo, as a branch to review; nothing is written on any error. HTTPS pushes use the token in SLIPWAY_GIT_TOKEN",
   },
   args: {
     name: { type: "positional", description: "Service name (DNS label): repository, image, subdomain" },
     preset: { type: "string", description: "Preset id", required: true, valueHint: "id" },
-    config: configArg,
+    config: {
+      ...configArg,
+      description: "Path to platform.yaml (with --platform-repo: inside that repository)",
+    },
+    "platform-repo": {
+      type: "string",
+      description:
+        "Register on a new branch slipway/new-<name> of this platform Git remote (cloned, committed, pushed for review) instead of the working tree",
+      valueHint: "url",
+    },
     "repo-out": {
       type: "string",
       description: "Write the service repository (first commit included) here (default: ./<name>)",
@@ -47,8 +56,11 @@ export const newCommand = defineCommand({
     }
     const repoOut = args["repo-out"];
     const push = args.push;
-    const plan = onboard({
-      platformConfig: args.config,
+    const platformRepo = args["platform-repo"];
+    const commit = commitIdentityFromEnv();
+    // A token in argv would be in `ps` and the shell's history: the environment only.
+    const token = process.env.SLIPWAY_GIT_TOKEN;
+    const common = {
       name: String(args.name),
       presetId: args.preset,
       parameters,
@@ -57,8 +69,20 @@ export const newCommand = defineCommand({
       ...(push !== undefined ? { pushUrl: push } : {}),
       dryRun: args["dry-run"] === true,
       force: args.force === true,
-      commit: commitIdentityFromEnv(),
-    });
+      commit,
+      ...(token ? { gitToken: token } : {}),
+    };
+    const plan =
+      platformRepo !== undefined
+        ? onboardOnBranch({
+            ...common,
+            platformRepo,
+            platformConfigPath: args.config,
+            ...(commit.name !== undefined && commit.email !== undefined
+              ? { platformAuthor: { name: commit.name, email: commit.email } }
+              : {}),
+          })
+        : onboard({ ...common, platformConfig: args.config });
     printPlan(plan, args["dry-run"] === true);
     return EXIT.ok;
   },
@@ -95,7 +119,7 @@ function commitIdentityFromEnv(): { name?: string; email?: string; date?: number
   };
 }
 
-function printPlan(plan: OnboardPlan, dryRun: boolean): void {
+function printPlan(plan: OnboardPlan | BranchOnboardPlan, dryRun: boolean): void {
   const { repository: repo, platform } = plan;
   const where =
     repo.target.kind === "dir"
@@ -112,6 +136,12 @@ function printPlan(plan: OnboardPlan, dryRun: boolean): void {
     for (const f of repo.files) out(`  + ${f.path} (${f.bytes} bytes)\n`);
   if (!dryRun) for (const c of platform.changes) out(`${mark[c.kind]} ${c.path}\n`);
   out(`\nimage ${plan.image}\n`);
+  if ("branch" in plan) {
+    const b = plan.branch;
+    const state = { create: "new", exists: "already there", merged: `not needed: ${b.base} has it` }[b.state];
+    out(`platform branch ${b.name} of ${b.repository} (${state})\n`);
+    if (b.compareUrl !== undefined && b.state !== "merged") out(`  ready to merge: ${b.compareUrl}\n`);
+  }
   if (platform.staleBefore.length > 0) {
     err(
       `note: the rendered tree was not up to date before onboarding: ${platform.staleBefore.length} of these files would change with 'slipway synth' alone (run it first to keep the change about ${plan.name} only)\n`,

@@ -23,6 +23,12 @@ export const serveCommand = defineCommand({
       description: "Where 'Create repository' pushes; {name} is the service name",
       valueHint: "url",
     },
+    "platform-repo": {
+      type: "string",
+      description:
+        "Platform Git remote: 'Create repository' pushes a branch slipway/new-<name> there for review (env SCAFFOLD_PLATFORM_REPO; HTTPS token in SCAFFOLD_GIT_TOKEN)",
+      valueHint: "url",
+    },
     "base-url": { type: "string", description: "Public URL of the service", valueHint: "url" },
   },
   async run({ args }) {
@@ -40,6 +46,7 @@ export const serveCommand = defineCommand({
         dev: args.dev === true,
         ...(args.config !== undefined ? { platformConfig: args.config } : {}),
         ...(args.push !== undefined ? { pushTarget: args.push } : {}),
+        ...(args["platform-repo"] !== undefined ? { platformRepo: args["platform-repo"] } : {}),
         ...(args["base-url"] !== undefined ? { baseUrl: args["base-url"] } : {}),
       });
     } catch (e) {

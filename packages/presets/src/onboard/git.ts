@@ -84,7 +84,7 @@ export function commitHash(files: readonly GeneratedFile[], id: CommitIdentity, 
  * Settings that make a commit independent of the user's git configuration: no hooks, no signing,
  * no line-ending or ignore rewriting. The same files and identity always give the same hash.
  */
-const ISOLATED = [
+export const ISOLATED = [
   "-c",
   "core.hooksPath=/dev/null",
   "-c",
@@ -99,7 +99,20 @@ const ISOLATED = [
 
 const TIMEOUT_MS = 30_000;
 
-function git(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+/** Options of one git run: where, extra environment, and the HTTPS token for `url`'s host. */
+export interface GitRun {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Sent to `url`'s origin only, through the environment (see {@link tokenEnv}). */
+  readonly token?: string | undefined;
+  readonly url?: string;
+}
+
+/**
+ * Runs git without a terminal, isolated from prompts. Exported for the branch mode; not part of
+ * the package's API.
+ */
+export function runGit(args: readonly string[], opts: GitRun = {}): SpawnSyncReturns<string> {
   return spawnSync("git", args, {
     cwd: opts.cwd,
     encoding: "utf8",
@@ -112,8 +125,34 @@ function git(args: readonly string[], opts: { cwd?: string; env?: NodeJS.Process
       // ssh must not ask either (unknown host key, passphrase): fail instead, as unreachable.
       GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
       ...opts.env,
+      ...tokenEnv(opts.url, opts.token),
     },
   });
+}
+
+const git = runGit;
+
+/**
+ * The token as git configuration in the environment (`GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`): an
+ * `Authorization: Basic` header (user `x-access-token`, as GitHub expects for app and personal
+ * access tokens) scoped to the remote's origin. Never in argv, where `ps` and logs would show it,
+ * and never in a URL, where git would store and print it. Empty for non-HTTP remotes.
+ */
+export function tokenEnv(url: string | undefined, token: string | undefined): NodeJS.ProcessEnv {
+  if (token === undefined || token === "" || url === undefined) return {};
+  const m = /^(https?:\/\/)(?:[^@/]*@)?([^/]+)/i.exec(url);
+  if (m === null) return {};
+  // Appended after any GIT_CONFIG_* the caller's environment already sets.
+  const n = Number.parseInt(process.env.GIT_CONFIG_COUNT ?? "0", 10) || 0;
+  return {
+    GIT_CONFIG_COUNT: String(n + 1),
+    [`GIT_CONFIG_KEY_${n}`]: `http.${(m[1] as string).toLowerCase()}${m[2]}/.extraHeader`,
+    [`GIT_CONFIG_VALUE_${n}`]: `Authorization: Basic ${basicCredentials(token)}`,
+  };
+}
+
+function basicCredentials(token: string): string {
+  return Buffer.from(`x-access-token:${token}`).toString("base64");
 }
 
 function mustSucceed(r: SpawnSyncReturns<string>, what: string): string {
@@ -157,13 +196,13 @@ export function commitTree(
 }
 
 /** Refs of a remote (`git ls-remote`), or a diagnostic error when it cannot be reached. */
-export function remoteRefs(url: string): Map<string, string> {
-  const r = git(["ls-remote", "--", url]);
+export function remoteRefs(url: string, token?: string): Map<string, string> {
+  const r = git(["ls-remote", "--", url], { url, token });
   if (r.error || r.status !== 0) {
     throw new InputError([
       diag("SW_NEW_REMOTE_UNREACHABLE", `cannot read the Git remote ${redact(url)}`, {
         path: ["push"],
-        hint: `git ls-remote said: ${firstLine(r.error?.message ?? r.stderr)}. Create the empty repository first (e.g. 'gh repo create <owner>/<name> --private'), and check the URL and your credentials.`,
+        hint: `git ls-remote said: ${redact(firstLine(r.error?.message ?? r.stderr), token)}. Create the empty repository first (e.g. 'gh repo create <owner>/<name> --private'), and check the URL and your credentials.`,
       }),
     ]);
   }
@@ -179,8 +218,8 @@ export function remoteRefs(url: string): Map<string, string> {
  * Whether the remote already holds exactly this first commit on `main` (a rerun after a push), is
  * empty, or holds something else (refused: the first commit must be ours).
  */
-export function remoteState(url: string, commit: string): "empty" | "pushed" {
-  const refs = remoteRefs(url);
+export function remoteState(url: string, commit: string, token?: string): "empty" | "pushed" {
+  const refs = remoteRefs(url, token);
   const branches = [...refs.keys()].filter((r) => r !== "HEAD");
   if (branches.length === 0) return "empty";
   if (branches.length === 1 && refs.get("refs/heads/main") === commit) return "pushed";
@@ -193,13 +232,13 @@ export function remoteState(url: string, commit: string): "empty" | "pushed" {
 }
 
 /** Pushes `main` of the repository in `dir` to `url` (which must not have a `main` yet). */
-export function pushMain(dir: string, url: string): void {
-  const r = git(["push", "-q", "--", url, "refs/heads/main:refs/heads/main"], { cwd: dir });
+export function pushMain(dir: string, url: string, token?: string): void {
+  const r = git(["push", "-q", "--", url, "refs/heads/main:refs/heads/main"], { cwd: dir, url, token });
   if (r.error || r.status !== 0) {
     throw new ConflictError([
       diag("SW_NEW_PUSH_FAILED", `pushing to ${redact(url)} failed`, {
         path: ["push"],
-        hint: `git push said: ${firstLine(r.error?.message ?? r.stderr)}. Nothing was written to the platform repository; run again once the remote accepts the push.`,
+        hint: `git push said: ${redact(firstLine(r.error?.message ?? r.stderr), token)}. Nothing was written to the platform repository; run again once the remote accepts the push.`,
       }),
     ]);
   }
@@ -214,12 +253,19 @@ export function headOf(dir: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-/** Drops credentials from a URL before it is printed. */
-export function redact(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1***@");
+/**
+ * Drops credentials before text is printed: the user info of URLs in it and, given the token, the
+ * token itself and the header value made from it.
+ */
+export function redact(text: string, token?: string): string {
+  let out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/gi, "$1***@");
+  if (token !== undefined && token !== "") {
+    for (const secret of [basicCredentials(token), token]) out = out.split(secret).join("***");
+  }
+  return out;
 }
 
-function firstLine(s: string): string {
+export function firstLine(s: string): string {
   return (
     s
       .split("\n")

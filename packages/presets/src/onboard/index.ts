@@ -3,6 +3,14 @@
 
 export { exportTemplate, type TemplateExportResult } from "../template/export.js";
 export {
+  type BranchOnboardOptions,
+  type BranchOnboardPlan,
+  branchName,
+  githubRepo,
+  onboardOnBranch,
+  type PlatformBranch,
+} from "./branch.js";
+export {
   type CommitIdentity,
   type OnboardOptions,
   type OnboardPlan,

@@ -43,7 +43,7 @@ import {
   remoteState,
 } from "./git.js";
 import { serviceDocument, serviceModeline } from "./service-spec.js";
-import { type OneTimeStep, oneTimeSteps } from "./steps.js";
+import { type OneTimeStep, oneTimeSteps, type StepInput } from "./steps.js";
 
 export type { CommitIdentity } from "./git.js";
 export type { OneTimeStep } from "./steps.js";
@@ -73,6 +73,12 @@ export interface OnboardOptions {
    * @default { name: "Slipway", email: "slipway@<domain>", date: 946684800 } (2000-01-01T00:00:00Z)
    */
   readonly commit?: Partial<CommitIdentity>;
+  /**
+   * Token for HTTPS remotes (GitHub: a fine-grained personal access token or an app installation
+   * token with Contents read/write). Handed to git through the environment as an
+   * `Authorization` header for the remote's host only: never in argv, a URL or a message.
+   */
+  readonly gitToken?: string;
 }
 
 /** One file of the platform repository the onboarding adds or changes. */
@@ -149,6 +155,23 @@ const DEFAULT_DATE = 946_684_800;
  * for (const c of plan.platform.changes) process.stdout.write(c.diff);
  */
 export function onboard(opts: OnboardOptions): OnboardPlan {
+  return onboardWith(opts, {});
+}
+
+/** How the branch mode (branch.ts) adapts one onboarding; not part of the package's API. */
+export interface OnboardHooks {
+  /** How the steps name the platform checkout, and the review step that replaces "commit and merge". */
+  readonly steps?: Pick<StepInput, "platformDir" | "review">;
+  /**
+   * Called once the platform files are written, before the repository is pushed or placed: the
+   * platform is a throwaway clone then, so it is written first, and a throw here (a conflicting
+   * branch) still leaves everything outside untouched.
+   */
+  readonly afterPlatformWrite?: (plan: OnboardPlan) => void;
+}
+
+/** {@link onboard}, adapted by `hooks`. */
+export function onboardWith(opts: OnboardOptions, hooks: OnboardHooks): OnboardPlan {
   if (opts.repoOut !== undefined && opts.pushUrl !== undefined) {
     throw new InputError([
       diag("SW_NEW_TARGET_CONFLICT", "give either a directory or a remote for the repository, not both", {
@@ -246,7 +269,7 @@ export function onboard(opts: OnboardOptions): OnboardPlan {
     let repoState: "create" | "exists" = "create";
     if (target.kind === "dir") repoState = checkRepoOut(target.path, commit);
     else if (target.kind === "push")
-      repoState = remoteState(target.url, commit) === "pushed" ? "exists" : "create";
+      repoState = remoteState(target.url, commit, opts.gitToken) === "pushed" ? "exists" : "create";
 
     const changes: PlannedChange[] = [];
     if (!registered) {
@@ -287,6 +310,7 @@ export function onboard(opts: OnboardOptions): OnboardPlan {
         changedPaths: changes.map((c) => c.path),
         skipped: service.skipped,
         database: service.database ? name.replace(/-/g, "_") : undefined,
+        ...hooks.steps,
       }),
       noop,
       written: false,
@@ -294,28 +318,40 @@ export function onboard(opts: OnboardOptions): OnboardPlan {
     if (opts.dryRun === true || noop) return plan;
 
     // Write: the commit (git must agree with the hash the plan pinned), the remote (the step most
-    // likely to fail), then local files.
+    // likely to fail), then local files. A platform that is a throwaway clone goes first instead.
     const repoDir = join(work, "repo");
-    if (target.kind !== "none" && repoState === "create") {
-      mkdirSync(repoDir);
-      const made = commitTree(repoDir, files, identity, message);
-      if (made !== commit) throw new Error(`git made commit ${made}, expected ${commit}`);
-    }
-    if (target.kind === "push" && repoState === "create") pushMain(repoDir, target.url);
-    if (target.kind === "dir" && repoState === "create") placeDirectory(repoDir, target.path);
-    let wroteService = false;
-    if (!registered) {
-      mkdirSync(dirname(serviceAbs), { recursive: true });
-      const tmp = join(dirname(serviceAbs), `.${name}.yaml.slipway-new`);
-      writeFileSync(tmp, service.content);
-      renameSync(tmp, serviceAbs);
-      wroteService = true;
-    }
-    try {
-      writeTree(root, rendered, { force: opts.force === true });
-    } catch (e) {
-      if (wroteService) unlinkSync(serviceAbs);
-      throw e;
+    const writeRepository = () => {
+      if (target.kind !== "none" && repoState === "create") {
+        mkdirSync(repoDir);
+        const made = commitTree(repoDir, files, identity, message);
+        if (made !== commit) throw new Error(`git made commit ${made}, expected ${commit}`);
+      }
+      if (target.kind === "push" && repoState === "create") pushMain(repoDir, target.url, opts.gitToken);
+      if (target.kind === "dir" && repoState === "create") placeDirectory(repoDir, target.path);
+    };
+    const writePlatform = () => {
+      let wroteService = false;
+      if (!registered) {
+        mkdirSync(dirname(serviceAbs), { recursive: true });
+        const tmp = join(dirname(serviceAbs), `.${name}.yaml.slipway-new`);
+        writeFileSync(tmp, service.content);
+        renameSync(tmp, serviceAbs);
+        wroteService = true;
+      }
+      try {
+        writeTree(root, rendered, { force: opts.force === true });
+      } catch (e) {
+        if (wroteService) unlinkSync(serviceAbs);
+        throw e;
+      }
+    };
+    if (hooks.afterPlatformWrite !== undefined) {
+      writePlatform();
+      hooks.afterPlatformWrite(plan);
+      writeRepository();
+    } else {
+      writeRepository();
+      writePlatform();
     }
     return { ...plan, written: true };
   } finally {

@@ -22,6 +22,16 @@ export interface StepInput {
   readonly skipped: readonly ("oidc" | "database")[];
   /** The database name when the service has a static-credential database. */
   readonly database: string | undefined;
+  /** How commands name the platform repository's directory. @default `root`, relative to the cwd */
+  readonly platformDir?: string;
+  /** Set when the changes were pushed as a branch: a review replaces "commit and merge". */
+  readonly review?: {
+    readonly branch: string;
+    readonly base: string;
+    /** `owner/repository` on GitHub, for `gh pr create`. */
+    readonly githubRepo?: string;
+    readonly compareUrl?: string;
+  };
 }
 
 // The platform's KV v2 mount (core: components/vault/paths.ts, VAULT.kvMount) and the static
@@ -58,19 +68,31 @@ export function oneTimeSteps(i: StepInput): OneTimeStep[] {
     title: `After the first CI run pushed ${i.image}, make sure the cluster can pull it: set the GHCR package's visibility to public (GitHub → Packages → ${name} → Package settings)`,
     commands: [`gh run watch --repo ${slug}`, `docker manifest inspect ${i.image}`],
   });
-  const platformRepo = rel(i.root);
+  const platformRepo = i.platformDir ?? rel(i.root);
   // Top-level directories: short, and they also pick up .argocd-source files nobody renders.
   const paths = [...new Set(i.changedPaths.map((p) => p.split("/")[0] ?? p))].sort().join(" ");
-  steps.push({
-    id: "merge",
-    title: `Commit the platform changes and merge them to ${i.platform.git.revision}; Argo CD syncs ${i.platform.git.repoURL}`,
-    commands: [
-      `git -C ${platformRepo} switch -c onboard-${name}`,
-      `git -C ${platformRepo} add .slipway ${paths}`,
-      `git -C ${platformRepo} commit -m "Onboard ${name} (${i.description.preset.id})"`,
-      `git -C ${platformRepo} push -u origin onboard-${name}   # open and merge the pull request`,
-    ],
-  });
+  if (i.review !== undefined) {
+    const r = i.review;
+    steps.push({
+      id: "merge",
+      title: `Review the platform branch ${r.branch} and merge it into ${r.base}${r.compareUrl !== undefined ? ` (${r.compareUrl})` : ""}; Argo CD syncs ${i.platform.git.repoURL}`,
+      commands:
+        r.githubRepo !== undefined
+          ? [`gh pr create --repo ${r.githubRepo} --base ${r.base} --head ${r.branch} --fill`]
+          : [],
+    });
+  } else {
+    steps.push({
+      id: "merge",
+      title: `Commit the platform changes and merge them to ${i.platform.git.revision}; Argo CD syncs ${i.platform.git.repoURL}`,
+      commands: [
+        `git -C ${platformRepo} switch -c onboard-${name}`,
+        `git -C ${platformRepo} add .slipway ${paths}`,
+        `git -C ${platformRepo} commit -m "Onboard ${name} (${i.description.preset.id})"`,
+        `git -C ${platformRepo} push -u origin onboard-${name}   # open and merge the pull request`,
+      ],
+    });
+  }
   const terraformDirs = [
     ...new Set(
       i.changedPaths.flatMap((p) => {

@@ -15,6 +15,14 @@ export interface RouteContext {
   readonly platformConfig: string | undefined;
   readonly pushTarget: string | undefined;
   readonly preparePushTarget: ((url: string) => void) | undefined;
+  readonly platformRepo: string | undefined;
+  readonly platformConfigPath: string | undefined;
+  readonly gitToken: string | undefined;
+}
+
+/** Whether **Create repository** has a push target and a platform (a branch or a working tree). */
+export function canCreate(ctx: RouteContext): boolean {
+  return ctx.pushTarget !== undefined && (ctx.platformRepo !== undefined || ctx.platformConfig !== undefined);
 }
 
 export function baseUrlOf(ctx: RouteContext, request: FastifyRequest): string {

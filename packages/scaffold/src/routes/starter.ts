@@ -4,6 +4,7 @@ import { archiveEntries } from "../archive/entries.js";
 import { tgzArchive } from "../archive/tar.js";
 import { zipArchive } from "../archive/zip.js";
 import { type StarterQuery, starterRequest, starterSchema } from "../initializr/request.js";
+import { withSpan } from "../telemetry.js";
 import { guarded, type RouteContext, rateLimited } from "./context.js";
 
 type Format = "zip" | "tgz";
@@ -25,16 +26,29 @@ export function starterRoutes(app: FastifyInstance, ctx: RouteContext): void {
   }
 }
 
-/** Describes, generates and archives; InputErrors become 400s in the server's error handler. */
+/**
+ * Describes, generates and archives in a `scaffold.generate` span; InputErrors become 400s in the
+ * server's error handler (and are recorded on the span).
+ */
 export function sendArchive(
   ctx: RouteContext,
   reply: FastifyReply,
   query: StarterQuery,
   format: Format,
 ): FastifyReply {
-  const { description, baseDir } = starterRequest(query, { owner: ctx.defaultOwner });
-  const entries = archiveEntries(generate(description), baseDir);
-  const bytes = format === "zip" ? zipArchive(entries) : tgzArchive(entries);
+  const { description, baseDir, bytes } = withSpan(
+    "scaffold.generate",
+    { "scaffold.output": format },
+    (span) => {
+      const described = starterRequest(query, { owner: ctx.defaultOwner });
+      span.setAttribute("scaffold.preset", described.description.preset.id);
+      const files = generate(described.description);
+      const entries = archiveEntries(files, described.baseDir);
+      const archive = format === "zip" ? zipArchive(entries) : tgzArchive(entries);
+      span.setAttributes({ "scaffold.files": files.length, "scaffold.bytes": archive.byteLength });
+      return { ...described, bytes: archive };
+    },
+  );
   ctx.metrics.generations.inc({ preset: description.preset.id, output: format });
   const file = `${baseDir.replace(/\/$/, "").split("/").pop() || description.parameters.name}.${format === "zip" ? "zip" : "tar.gz"}`;
   return reply

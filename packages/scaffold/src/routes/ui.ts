@@ -1,3 +1,4 @@
+import { type Span, SpanStatusCode } from "@opentelemetry/api";
 import {
   describe,
   type GeneratedFile,
@@ -6,16 +7,18 @@ import {
   type ProjectDescription,
   presets,
 } from "@slipway/presets";
+import type { OnboardPlan, PlatformBranch } from "@slipway/presets/onboard";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { archiveEntries } from "../archive/entries.js";
 import { zipArchive } from "../archive/zip.js";
 import { isSlipwayError, statusOf } from "../errors.js";
 import { presetById, presetParameters } from "../initializr/catalog.js";
 import { CSRF_FIELD } from "../security/csrf.js";
-import { html } from "../ui/html.js";
+import { withSpan } from "../telemetry.js";
+import { type Html, html } from "../ui/html.js";
 import { EMPTY_FORM, explorePage, type FormState, homePage, messagePage } from "../ui/pages.js";
 import { STYLESHEET } from "../ui/style.js";
-import { guarded, type RouteContext, rateLimited } from "./context.js";
+import { canCreate, guarded, type RouteContext, rateLimited } from "./context.js";
 
 type Form = Record<string, string>;
 
@@ -44,9 +47,18 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const explore = async (request: FastifyRequest, reply: FastifyReply, form: Form) => {
     const preset = choose(form.preset);
     if (preset === undefined) return renderHome(ctx, request, reply, form.preset, 404);
-    const described = describeForm(preset, form);
-    if ("state" in described) return sendPage(ctx, request, reply, preset, described.state, 422);
-    const files = generate(described.description);
+    const generated = generateSpan(preset, "explore", (span) => {
+      const described = describeForm(preset, form);
+      if ("state" in described) return invalid(span, described.state);
+      const files = generate(described.description);
+      span.setAttributes({
+        "scaffold.files": files.length,
+        "scaffold.bytes": files.reduce((n, f) => n + Buffer.byteLength(f.content), 0),
+      });
+      return { files };
+    });
+    if ("state" in generated) return sendPage(ctx, request, reply, preset, generated.state, 422);
+    const { files } = generated;
     ctx.metrics.generations.inc({ preset: preset.id, output: "explore" });
     const selected: GeneratedFile | undefined =
       files.find((f) => f.path === form.file) ?? files.find((f) => f.path === "README.md") ?? files[0];
@@ -73,13 +85,20 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     if (rateLimited(ctx, request, reply)) return reply;
     const preset = choose(request.body.preset);
     if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
-    const described = describeForm(preset, request.body);
-    if ("state" in described) return sendPage(ctx, request, reply, preset, described.state, 422);
-    const bytes = zipArchive(archiveEntries(generate(described.description), ""));
+    const generated = generateSpan(preset, "zip", (span) => {
+      const described = describeForm(preset, request.body);
+      if ("state" in described) return invalid(span, described.state);
+      const files = generate(described.description);
+      const bytes = zipArchive(archiveEntries(files, ""));
+      span.setAttributes({ "scaffold.files": files.length, "scaffold.bytes": bytes.byteLength });
+      return { bytes, name: described.description.parameters.name };
+    });
+    if ("state" in generated) return sendPage(ctx, request, reply, preset, generated.state, 422);
+    const { bytes, name } = generated;
     ctx.metrics.generations.inc({ preset: preset.id, output: "zip" });
     return reply
       .type("application/zip")
-      .header("content-disposition", `attachment; filename="${described.description.parameters.name}.zip"`)
+      .header("content-disposition", `attachment; filename="${name}.zip"`)
       .header("cache-control", "no-store")
       .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
@@ -89,7 +108,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     if (!ctx.csrf.verify(request, request.body[CSRF_FIELD])) return forbidden(reply);
     const preset = choose(request.body.preset);
     if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
-    if (ctx.platformConfig === undefined || ctx.pushTarget === undefined) {
+    if (!canCreate(ctx) || ctx.pushTarget === undefined) {
       return reply
         .code(503)
         .type("text/html; charset=utf-8")
@@ -101,18 +120,35 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     if ("state" in described) return sendPage(ctx, request, reply, preset, described.state, 422);
     const { name, ...parameters } = described.parameters;
     // The onboarding engine loads all of core: only pay for it when someone creates a repository.
-    const { onboard } = await import("@slipway/presets/onboard");
+    const { githubRepo, onboard, onboardOnBranch } = await import("@slipway/presets/onboard");
     const pushUrl = ctx.pushTarget.replaceAll("{name}", name);
     try {
       ctx.preparePushTarget?.(pushUrl);
-      const plan = onboard({
-        platformConfig: ctx.platformConfig,
+      const common = {
         name,
         presetId: preset.id,
         parameters,
         pushUrl,
-      });
+        ...(ctx.gitToken !== undefined ? { gitToken: ctx.gitToken } : {}),
+      };
+      // A platform remote gets a branch to review; a local working tree (serve --dev) is written.
+      let plan: OnboardPlan;
+      let branch: PlatformBranch | undefined;
+      if (ctx.platformRepo !== undefined) {
+        const onBranch = onboardOnBranch({
+          ...common,
+          platformRepo: ctx.platformRepo,
+          ...(ctx.platformConfigPath !== undefined ? { platformConfigPath: ctx.platformConfigPath } : {}),
+        });
+        plan = onBranch;
+        branch = onBranch.branch;
+      } else {
+        plan = onboard({ ...common, platformConfig: ctx.platformConfig as string });
+      }
       ctx.metrics.generations.inc({ preset: preset.id, output: "repository" });
+      const target = plan.repository.target;
+      const repoUrl = target.kind === "push" ? target.url : pushUrl;
+      const onGithub = githubRepo(repoUrl);
       return reply
         .code(plan.written ? 201 : 200)
         .type("text/html; charset=utf-8")
@@ -120,7 +156,8 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
           messagePage(
             plan.noop ? "Repository already created" : "Repository created",
             [`Image ${plan.image}`, `First commit ${plan.repository.commit}`],
-            html`<h3>Platform changes</h3><ul>${plan.platform.changes.map((c) => html`<li>${c.kind} ${c.path}</li>`)}</ul>
+            html`<h3>Project repository</h3><p>${onGithub !== undefined ? html`<a href="${`https://github.com/${onGithub}`}">${repoUrl}</a>` : repoUrl}</p>
+${branchHtml(name, branch)}<h3>Platform changes</h3><ul>${plan.platform.changes.map((c) => html`<li>${c.kind} ${c.path}</li>`)}</ul>
 <h3>Next steps</h3><ol>${plan.steps.map((s) => html`<li>${s.title}${s.commands.length > 0 ? html`<pre><code>${s.commands.join("\n")}</code></pre>` : ""}</li>`)}</ol>`,
           ),
         );
@@ -137,6 +174,22 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
       );
     }
   });
+}
+
+/** Explore's and Generate's `scaffold.generate` span (the API's is in `sendArchive`). */
+function generateSpan<T>(preset: Preset, output: "zip" | "explore", fn: (span: Span) => T): T {
+  return withSpan("scaffold.generate", { "scaffold.preset": preset.id, "scaffold.output": output }, fn);
+}
+
+/** A form the preset refused is answered with the form again (422), and fails the span. */
+function invalid(span: Span, state: FormState): { readonly state: FormState } {
+  const fields = Object.keys(state.errors);
+  span.setAttributes({ "error.type": "invalid_parameters", "scaffold.invalid_fields": fields });
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: `invalid parameters: ${fields.join(", ") || "form"}`,
+  });
+  return { state };
 }
 
 /** `GET /` for browsers (called from the metadata route after negotiation). */
@@ -166,11 +219,10 @@ function sendPage(
   status: number,
 ): FastifyReply {
   const csrf = ctx.csrf.token(request, reply);
-  const canCreate = ctx.platformConfig !== undefined && ctx.pushTarget !== undefined;
   return reply
     .code(status)
     .type("text/html; charset=utf-8")
-    .send(homePage(preset, state, { csrf, canCreate }));
+    .send(homePage(preset, state, { csrf, canCreate: canCreate(ctx) }));
 }
 
 function choose(id: string | undefined): Preset | undefined {
@@ -214,6 +266,17 @@ function stateOf(
     else general.push(text);
   }
   return { values, errors, general };
+}
+
+/** Where the registration went when it is a branch of the platform repository: for review, then merge. */
+function branchHtml(name: string, branch: PlatformBranch | undefined): Html | string {
+  if (branch === undefined) return "";
+  const where = html`Branch <code>${branch.name}</code> of ${branch.repository}`;
+  if (branch.state === "merged")
+    return html`<h3>Platform registration</h3><p>${where} is not needed: ${branch.base} already registers ${name}.</p>`;
+  const link =
+    branch.compareUrl !== undefined ? html`: <a href="${branch.compareUrl}">open the pull request</a>` : ".";
+  return html`<h3>Platform registration</h3><p>${where}, ready to merge into <code>${branch.base}</code>${link}</p>`;
 }
 
 function forbidden(reply: FastifyReply): FastifyReply {

@@ -18,6 +18,11 @@ export const SCAFFOLD_CONTAINER_PORT = 8080;
 export const SCAFFOLD_UID = 10001;
 /** Vault KV path and property of the session cookie's signing key, written by a person. */
 export const SCAFFOLD_SESSION_SECRET = { key: "scaffold/session", property: "cookieSecret" } as const;
+/**
+ * Vault KV path and property of the token **Create repository** pushes with (new repositories and
+ * the platform branch), written by a person: a GitHub fine-grained token or app token.
+ */
+export const SCAFFOLD_GIT_SECRET = { key: "scaffold/git", property: "token" } as const;
 /** Paths of the service's login callback and post-logout landing page. */
 export const SCAFFOLD_PATHS = { callback: "/auth/callback", postLogout: "/" } as const;
 

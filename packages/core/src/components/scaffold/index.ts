@@ -85,6 +85,9 @@ export const scaffold = defineComponent({
       replicas: c.replicas,
       publicUrl: `https://${scaffoldHost(c, ctx.platform.domain)}`,
       defaultOwner: ctx.platform.github.owner,
+      // The repository Argo CD syncs (as the root app): registrations go there, as branches to review.
+      platformRepo: ctx.platform.git.repoURL,
+      pushTarget: `https://github.com/${ctx.platform.github.owner}/{name}.git`,
       issuerUrl: issuerUrl(platformIdentity(ctx.platform), ctx.platform.domain),
       ...(ctx.isEnabled("otel") ? { otel: otelSettings(ctx.platform) } : {}),
       // A rotated client secret or cookie key rolls the pods (Reloader's annotation strategy).

@@ -6,6 +6,7 @@ import { OTEL_COLLECTOR, type OtelConfig } from "../otel/contract.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";
 import {
   SCAFFOLD_CONTAINER_PORT,
+  SCAFFOLD_GIT_SECRET,
   SCAFFOLD_NAME,
   SCAFFOLD_NAMESPACE,
   SCAFFOLD_OIDC_CLIENT,
@@ -18,6 +19,9 @@ export const SCAFFOLD_SERVICE_PORT = 80;
 
 /** Env name of the session cookie's signing key. */
 export const SCAFFOLD_COOKIE_ENV = "SCAFFOLD_COOKIE_SECRET";
+
+/** Env name of the Git token Create repository pushes with. */
+export const SCAFFOLD_GIT_TOKEN_ENV = "SCAFFOLD_GIT_TOKEN";
 
 /**
  * Requests as measured for a Node process serving the UI and generating projects in memory; the
@@ -50,6 +54,10 @@ export interface ScaffoldModel {
   readonly publicUrl: string;
   /** GitHub owner new repositories default to (the platform's). */
   readonly defaultOwner: string;
+  /** The platform repository Argo CD syncs: Create repository pushes its review branches there. */
+  readonly platformRepo: string;
+  /** Where Create repository pushes a new repository; `{name}` is the service name. */
+  readonly pushTarget: string;
   readonly issuerUrl: string;
   /** Telemetry settings when the otel component is enabled. */
   readonly otel?: OtelConfig;
@@ -60,7 +68,8 @@ export interface ScaffoldModel {
 /**
  * One Secret with everything secret the app reads: the OIDC client's id and secret (Vault
  * `identity/clients/slipway-scaffold`, written by identity's Terraform), the cookie key (Vault
- * `scaffold/session`), and the issuer URL merged in by ESO's template (not secret, but one
+ * `scaffold/session`), the Git token Create repository pushes with (Vault `scaffold/git`), and the
+ * issuer URL merged in by ESO's template (not secret, but one
  * Secret keeps the OIDC_* contract in one place, as services get it). Synced a wave before the
  * Deployment so the first pod finds it.
  */
@@ -78,6 +87,11 @@ export function scaffoldExternalSecret(m: ScaffoldModel): K8sObject {
         secretKey: SCAFFOLD_COOKIE_ENV,
         key: SCAFFOLD_SESSION_SECRET.key,
         property: SCAFFOLD_SESSION_SECRET.property,
+      },
+      {
+        secretKey: SCAFFOLD_GIT_TOKEN_ENV,
+        key: SCAFFOLD_GIT_SECRET.key,
+        property: SCAFFOLD_GIT_SECRET.property,
       },
     ],
   });
@@ -97,6 +111,7 @@ export const SCAFFOLD_SECRET_KEYS = [
   OIDC_ENV.clientId,
   OIDC_ENV.clientSecret,
   SCAFFOLD_COOKIE_ENV,
+  SCAFFOLD_GIT_TOKEN_ENV,
 ] as const;
 
 function otelEnv(m: ScaffoldModel): Record<string, string> {
@@ -124,6 +139,12 @@ export function scaffoldEnv(m: ScaffoldModel): Record<string, unknown>[] {
     // Read by `slipway serve` (packages/scaffold/src/start.ts).
     SCAFFOLD_BASE_URL: m.publicUrl,
     SCAFFOLD_DEFAULT_OWNER: m.defaultOwner,
+    SCAFFOLD_PLATFORM_REPO: m.platformRepo,
+    SCAFFOLD_PUSH_TARGET: m.pushTarget,
+    // Traefik (and cloudflared before it) run on pod addresses: believe their X-Forwarded-For, or
+    // every user shares the rate limit of the ingress's address. `uniquelocal` is 10/8, 172.16/12,
+    // 192.168/16 and fc00::/7 (proxy-addr's names, as `serve` reads them).
+    SCAFFOLD_TRUST_PROXY: "loopback,uniquelocal",
     ...otelEnv(m),
   };
   for (const [name, value] of Object.entries(literals)) env.set(name, { name, value });

@@ -1,0 +1,138 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type GitHttpServer,
+  gitHttpAvailable,
+  startGitHttpServer,
+} from "../../presets/test/helpers/git-http-server.js";
+import { loggerOptions } from "../src/logger.js";
+import { pushOptions } from "../src/start.js";
+import { csrfSession, server } from "./helpers.js";
+
+const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
+const TOKEN = "scaffold-test-token-9f3c";
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+const git = (args: readonly string[], dir: string) =>
+  execFileSync("git", args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+  }).trim();
+
+let http: GitHttpServer;
+beforeAll(async () => {
+  if (gitHttpAvailable) http = await startGitHttpServer(TOKEN);
+});
+afterAll(() => http?.close());
+
+function logSink(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: pino(loggerOptions() as pino.LoggerOptions, sink), lines };
+}
+
+describe("serve's Create repository configuration", () => {
+  it("reads the platform remote, push target and token from the environment", () => {
+    const env = {
+      SCAFFOLD_PLATFORM_REPO: "https://github.com/o/homelab.git",
+      SCAFFOLD_PUSH_TARGET: "https://github.com/o/{name}.git",
+      SCAFFOLD_GIT_TOKEN: "t0k",
+    };
+    expect(pushOptions({ port: 1, host: "h", dev: false }, env)).toEqual({
+      platformRepo: "https://github.com/o/homelab.git",
+      pushTarget: "https://github.com/o/{name}.git",
+      gitToken: "t0k",
+    });
+    expect(
+      pushOptions(
+        { port: 1, host: "h", dev: false, platformRepo: "https://x/p.git", pushTarget: "u/{name}" },
+        {},
+      ),
+    ).toEqual({ platformRepo: "https://x/p.git", pushTarget: "u/{name}" });
+    expect(pushOptions({ port: 1, host: "h", dev: false }, {})).toEqual({});
+  });
+});
+
+describe.skipIf(!gitHttpAvailable)("Create repository on a platform branch (smart HTTP, token)", () => {
+  it("pushes the repository and a branch with the registration; the page links both", async () => {
+    const platform = http.seeded("homelab.git", EXAMPLE);
+    const main = git(["rev-parse", "main"], platform);
+    const { logger, lines } = logSink();
+    const app = await server({
+      logger,
+      platformRepo: `${http.base}/homelab.git`,
+      pushTarget: `${http.base}/{name}.git`,
+      preparePushTarget: (url) => {
+        if (!existsSync(join(http.root, basename(url)))) http.bare(basename(url));
+      },
+      gitToken: TOKEN,
+    });
+    const { cookie, token } = await csrfSession(app);
+    const payload = new URLSearchParams({
+      _csrf: token,
+      preset: "node-service",
+      name: "orders",
+      owner: "octocat",
+    }).toString();
+    const res = await app.inject({ method: "POST", url: "/create", headers: { ...FORM, cookie }, payload });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.body).toContain("Repository created");
+    expect(res.body).toContain(`${http.base}/orders.git`);
+    expect(res.body).toContain("<code>slipway/new-orders</code>");
+    expect(res.body).toContain("ready to merge into <code>main</code>");
+    expect(res.body).toContain("services/orders.yaml");
+
+    const project = join(http.root, "orders.git");
+    expect(git(["ls-tree", "--name-only", "main"], project).split("\n")).toContain("package.json");
+    expect(git(["rev-parse", "main"], platform)).toBe(main);
+    expect(git(["show", "slipway/new-orders:services/orders.yaml"], platform)).toContain(
+      "ghcr.io/octocat/orders:sha-",
+    );
+
+    const again = await app.inject({ method: "POST", url: "/create", headers: { ...FORM, cookie }, payload });
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain("Repository already created");
+    expect(lines.join("")).not.toContain(TOKEN);
+  });
+
+  it("without the token the remote answers 401: the form shows the refusal, the log has no secret", async () => {
+    http.seeded("locked.git", EXAMPLE);
+    const { logger, lines } = logSink();
+    const app = await server({
+      logger,
+      platformRepo: `${http.base}/locked.git`,
+      pushTarget: `${http.base}/{name}.git`,
+      preparePushTarget: (url) => http.bare(basename(url)),
+      gitToken: "not-the-token",
+    });
+    const { cookie, token } = await csrfSession(app);
+    const res = await app.inject({
+      method: "POST",
+      url: "/create",
+      headers: { ...FORM, cookie },
+      payload: new URLSearchParams({
+        _csrf: token,
+        preset: "static-frontend",
+        name: "site",
+        owner: "o",
+      }).toString(),
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('role="alert"');
+    expect(res.body).toContain("cannot clone the platform repository");
+    expect(res.body).not.toContain("not-the-token");
+    expect(lines.join("")).toContain("SW_NEW_PLATFORM_UNREACHABLE");
+    expect(lines.join("")).not.toContain("not-the-token");
+    expect(git(["for-each-ref"], join(http.root, "site.git"))).toBe("");
+  });
+});

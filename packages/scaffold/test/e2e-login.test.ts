@@ -1,0 +1,272 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe as describePreset, generate } from "@slipway/presets";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevProvider, startDevProvider } from "../src/auth/index.js";
+import { type Started, startServer } from "../src/start.js";
+import { freePort } from "./auth/harness.js";
+import { unzipWithModes } from "./helpers.js";
+
+/** Debian's chromium; skipped where it is not installed, except in CI (.ci/run installs it). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const available = existsSync(CHROMIUM) || process.env.CI !== undefined;
+
+const NAME = "e2e-demo";
+const OWNER = "octocat";
+
+/**
+ * `slipway serve --dev` end to end: the real `startServer` with its built-in oidc-provider, driven
+ * by a real browser through the provider's own login and consent pages.
+ */
+describe.skipIf(!available)(
+  "slipway serve --dev in a real browser, signed in through the dev provider",
+  () => {
+    let browser: Browser;
+    let dev: Started;
+    let issuer: string;
+    let gitDir: string;
+    const logLevel = process.env.LOG_LEVEL;
+
+    beforeAll(async () => {
+      // startServer logs pino JSON on stdout at info; the test output only needs warnings.
+      process.env.LOG_LEVEL = "warn";
+      gitDir = await mkdtemp(join(tmpdir(), "slipway-e2e-git-"));
+      dev = await startServer({
+        dev: true,
+        // The redirect URI is built from the port, so it has to be known before listening.
+        port: await freePort(),
+        host: "127.0.0.1",
+        // Keeps Create repository away from ~/.slipway/dev-git; no SCAFFOLD_* from the caller's shell.
+        pushTarget: `file://${gitDir}/{name}.git`,
+        env: {},
+      });
+      issuer = dev.issuer as string;
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await dev?.app.close(); // its onClose hook stops the dev provider
+      if (gitDir) await rm(gitDir, { recursive: true, force: true });
+      if (logLevel === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = logLevel;
+    });
+
+    /** From the provider's login page: the dev user, any password, then consent when it is asked for. */
+    async function signIn(page: Page): Promise<void> {
+      const login = page.url();
+      expect(new URL(login).origin).toBe(issuer);
+      await page.locator('input[name="login"]').fill("dev");
+      await page.locator('input[name="password"]').fill("any password");
+      await page.locator('button[type="submit"]').click();
+      // Consent is a new interaction (another URL), or the app itself when nothing is left to ask.
+      await page.waitForURL((url) => url.href !== login);
+      if (new URL(page.url()).origin === issuer) await page.locator('button[type="submit"]').click();
+      await page.waitForURL((url) => url.origin === dev.url);
+    }
+
+    it("signs in, explores the node-service preset and downloads its ZIP", async () => {
+      const context = await browser.newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+
+      await page.goto(`${dev.url}/`);
+      await signIn(page);
+      expect(page.url()).toBe(`${dev.url}/`);
+      await expect(page.getByRole("heading", { name: "Slipway scaffold" }).isVisible()).resolves.toBe(true);
+      const session = (await context.cookies(dev.url)).find((c) => c.name === "slipway-session");
+      expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
+
+      await page.getByLabel("Node.js service (TypeScript)").check();
+      await page.getByRole("button", { name: "Choose preset" }).click();
+      await page.waitForURL(`${dev.url}/?preset=node-service`);
+      await page.getByLabel("Name").fill(NAME);
+      await page.getByLabel("Owner").fill(OWNER);
+      await page.getByRole("button", { name: "Explore" }).click();
+      await page.waitForURL(`${dev.url}/explore`);
+      await page.getByRole("link", { name: "package.json", exact: true }).click();
+      await expect(page.locator("#file-title").textContent()).resolves.toBe("package.json");
+      await expect(page.locator("pre code").textContent()).resolves.toContain(`"name": "${NAME}"`);
+
+      // Not the page's "Back to the form" link: GET / refuses its name/owner query with a 400.
+      await page.goto(`${dev.url}/?preset=node-service`);
+      await page.getByLabel("Name").fill(NAME);
+      await page.getByLabel("Owner").fill(OWNER);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Generate" }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`${NAME}.zip`);
+      const files = unzipWithModes(readFileSync((await download.path()) as string));
+
+      // Exactly what the preset generates, with its modes (node-service has no executables: all 0644).
+      const expected = generate(describePreset("node-service", { name: NAME, owner: OWNER }));
+      expect([...files.keys()].sort()).toEqual(expected.map((f) => f.path).sort());
+      for (const f of expected) expect(files.get(f.path)?.mode, f.path).toBe(f.mode ?? 0o644);
+      expect(JSON.parse(files.get("package.json")?.text ?? "{}")).toMatchObject({ name: NAME });
+      expect(files.get("Dockerfile")?.text).toMatch(/^FROM /m);
+      expect(files.get(".github/workflows/ci.yaml")?.text).toContain("jobs:");
+      await context.close();
+    });
+
+    it("refuses pages and forms without a session; the API is anonymous from loopback only without a bad token", async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${dev.url}/?preset=node-service`);
+      expect(new URL(page.url()).origin).toBe(issuer);
+      await expect(page.locator('input[name="login"]').count()).resolves.toBe(1);
+      await expect(page.getByLabel("Name").count()).resolves.toBe(0);
+      await context.close();
+
+      const form = new URLSearchParams({ preset: "node-service", name: NAME, owner: OWNER });
+      for (const action of ["/generate", "/explore"]) {
+        const response = await fetch(`${dev.url}${action}`, {
+          method: "POST",
+          body: form,
+          redirect: "manual",
+        });
+        expect(response.status, action).toBe(302);
+        expect(response.headers.get("location"), action).toBe(
+          `/auth/login?returnTo=${encodeURIComponent(action)}`,
+        );
+        expect(response.headers.get("content-type") ?? "", action).not.toContain("zip");
+      }
+
+      // --dev allows the API anonymously from loopback (IDE clients cannot log in)…
+      const anonymous = await fetch(`${dev.url}/starter.zip`, { method: "POST", body: form });
+      expect(anonymous.status).toBe(200);
+      expect(anonymous.headers.get("content-type")).toBe("application/zip");
+      // …but a presented, invalid token is refused even from there (RFC 6750).
+      const badToken = await fetch(`${dev.url}/starter.zip`, {
+        method: "POST",
+        body: form,
+        headers: { authorization: "Bearer not-a-token-the-provider-issued" },
+      });
+      expect(badToken.status).toBe(401);
+      expect(badToken.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    });
+
+    it("answers 401 to the API for a non-loopback client (as seen through a trusted proxy)", async () => {
+      const form = new URLSearchParams({ preset: "node-service", name: NAME, owner: OWNER });
+      const remote = { "x-forwarded-for": "203.0.113.7" };
+      // Without SCAFFOLD_TRUST_PROXY the header is not believed: the peer is still loopback.
+      const ignored = await fetch(`${dev.url}/starter.zip`, { method: "POST", body: form, headers: remote });
+      expect(ignored.status).toBe(200);
+
+      const proxied = await startServer({
+        dev: true,
+        port: await freePort(),
+        host: "127.0.0.1",
+        pushTarget: `file://${gitDir}/{name}.git`,
+        env: { SCAFFOLD_TRUST_PROXY: "loopback" },
+      });
+      try {
+        const outside = await fetch(`${proxied.url}/starter.zip`, {
+          method: "POST",
+          body: form,
+          headers: remote,
+        });
+        expect(outside.status).toBe(401);
+        expect(outside.headers.get("www-authenticate")).toBe('Bearer realm="slipway-scaffold"');
+        const local = await fetch(`${proxied.url}/starter.zip`, { method: "POST", body: form });
+        expect(local.status).toBe(200);
+      } finally {
+        await proxied.app.close();
+      }
+    });
+
+    it("logs out: the session cookie is cleared and, after the provider's end-session, / asks for login again", async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${dev.url}/`);
+      await signIn(page);
+      expect(page.url()).toBe(`${dev.url}/`);
+
+      // The UI has no logout button; POST /auth/logout is the route (POST only, against CSRF logouts).
+      const logout = await context.request.post(`${dev.url}/auth/logout`, { maxRedirects: 0 });
+      expect(logout.status()).toBe(303);
+      const endSession = new URL(logout.headers().location as string);
+      expect(endSession.origin).toBe(issuer);
+      expect(endSession.searchParams.get("post_logout_redirect_uri")).toBe(`${dev.url}/`);
+      expect(endSession.searchParams.get("id_token_hint")).not.toBeNull();
+      expect((await context.cookies(dev.url)).map((c) => c.name)).not.toContain("slipway-session");
+
+      await page.goto(endSession.href);
+      await page.getByRole("button", { name: /sign me out/i }).click();
+      // The provider returns to the post-logout URI, /, which has no session and goes back to login.
+      await page.waitForURL((url) => url.origin === issuer && url.pathname.startsWith("/interaction/"));
+      await expect(page.locator('input[name="login"]').count()).resolves.toBe(1);
+      await context.close();
+    });
+  },
+);
+
+/** The same startServer as `slipway serve` in production: OIDC from the environment, no --dev. */
+describe("slipway serve with OIDC from the environment and no SCAFFOLD_ANONYMOUS_NETWORKS", () => {
+  let provider: DevProvider;
+  let prod: Started;
+  const logLevel = process.env.LOG_LEVEL;
+
+  beforeAll(async () => {
+    process.env.LOG_LEVEL = "warn";
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    provider = await startDevProvider({ redirectUris: [`${origin}/auth/callback`] });
+    prod = await startServer({
+      dev: false,
+      port,
+      host: "127.0.0.1",
+      env: {
+        OIDC_ISSUER_URL: provider.issuer,
+        OIDC_CLIENT_ID: provider.clientId,
+        OIDC_CLIENT_SECRET: provider.clientSecret,
+        SCAFFOLD_COOKIE_SECRET: "e2e-cookie-secret-0123456789abcdef0123",
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await prod?.app.close();
+    await provider?.close();
+    if (logLevel === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = logLevel;
+  });
+
+  it("answers 401 to an API call without a token, even from loopback, and accepts the issuer's token", async () => {
+    const form = new URLSearchParams({ preset: "node-service", name: NAME, owner: OWNER });
+    const anonymous = await fetch(`${prod.url}/starter.zip`, { method: "POST", body: form });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toBe('Bearer realm="slipway-scaffold"');
+
+    // A token the issuer gave this client (client credentials; introspected, it names the client).
+    const discovery = (await (await fetch(`${provider.issuer}/.well-known/openid-configuration`)).json()) as {
+      token_endpoint: string;
+    };
+    const basic = Buffer.from(`${provider.clientId}:${provider.clientSecret}`).toString("base64");
+    const token = (await (
+      await fetch(discovery.token_endpoint, {
+        method: "POST",
+        headers: { authorization: `Basic ${basic}` },
+        body: new URLSearchParams({ grant_type: "client_credentials" }),
+      })
+    ).json()) as { access_token?: string };
+    expect(token.access_token).toBeTypeOf("string");
+    const withToken = await fetch(`${prod.url}/starter.zip`, {
+      method: "POST",
+      body: form,
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
+    expect(withToken.status).toBe(200);
+    expect(withToken.headers.get("content-type")).toBe("application/zip");
+  });
+
+  it("sends a page request without a session to login", async () => {
+    const page = await fetch(`${prod.url}/`, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe("/auth/login");
+  });
+});
