@@ -55,7 +55,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(formbody, { bodyLimit: limits.bodyBytes ?? 65_536 });
   // First of the hooks: the request's span covers authentication and everything after it.
   traceRequests(app);
-  securityHeaders(app);
+  securityHeaders(app, options.auth.formActions);
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -1,5 +1,6 @@
 import { parametersJsonSchema, presets } from "@slipway/presets";
 import { describe, expect, it } from "vitest";
+import { noAuth } from "../src/auth/contract.js";
 import { csrfSession, server, unzipWithModes } from "./helpers.js";
 
 const HTML = { accept: "text/html" };
@@ -31,6 +32,26 @@ describe("UI", () => {
     expect(res.body).toContain("<fieldset>");
     expect(res.body).toContain("<legend>");
     expect(res.body).not.toContain("<script");
+  });
+
+  it("lets form posts reach only this origin and the issuer the auth names (login, logout)", async () => {
+    const plain = await (await server()).inject({ url: "/", headers: HTML });
+    expect(plain.headers["content-security-policy"]).toContain("form-action 'self';");
+    const withIssuer = await server({ auth: { ...noAuth, formActions: ["https://id.example.dev"] } });
+    const res = await withIssuer.inject({ url: "/", headers: HTML });
+    expect(res.headers["content-security-policy"]).toContain("form-action 'self' https://id.example.dev;");
+  });
+
+  it("prefills the form from the query (Explore's way back), escaped, and ignores unknown names", async () => {
+    const app = await server();
+    const res = await app.inject({
+      url: `/?${new URLSearchParams({ preset: "node-service", name: "orders", owner: '"><b>x', nope: "1" })}`,
+      headers: HTML,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('value="orders"');
+    expect(res.body).toContain('value="&quot;&gt;&lt;b&gt;x"');
+    expect(res.body).not.toContain("<b>x");
   });
 
   it("sets the security headers and a signed, HttpOnly CSRF cookie", async () => {

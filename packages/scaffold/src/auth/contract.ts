@@ -19,6 +19,12 @@ export interface AuthPlugin {
   requirePage(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   requireApi(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   principal(request: FastifyRequest): Principal | undefined;
+  /**
+   * Origins a form post may end up at through redirects (the issuer's login and end-session
+   * pages): the Content-Security-Policy's `form-action` allows them besides `'self'`, or the
+   * browser stops a login started by a form post, or a logout, half-way.
+   */
+  readonly formActions?: readonly string[];
 }
 
 /** No authentication at all: only for tests of the routes themselves, never for `serve`. */

@@ -206,6 +206,8 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
   }
 
   return {
+    formActions: [new URL(options.issuerUrl).origin],
+
     async register(app: FastifyInstance) {
       app.get("/auth/login", async (request, reply) => {
         let config: client.Configuration;
@@ -320,7 +322,9 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
         principals.set(request, principalFrom(session.sub, "session", session.name, session.email));
         return;
       }
-      const returnTo = safeReturnPath(request.url);
+      // After login the browser comes back with a GET: a form post's URL (/generate) is no page.
+      const returnTo =
+        request.method === "GET" || request.method === "HEAD" ? safeReturnPath(request.url) : "/";
       const login = returnTo === "/" ? "/auth/login" : `/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
       await reply.header("cache-control", "no-store").redirect(login, 302);
     },

@@ -8,15 +8,17 @@ import { renderHome } from "./ui.js";
 const HOME_TYPES = [...METADATA_TYPES, "text/html"] as const;
 const CLI_AGENT = /^(curl|httpie)\//i;
 
+/** `preset`, and the form's values to prefill (Explore links back with them); IDE clients send none. */
 const homeQuery = {
   type: "object",
   properties: { preset: { type: "string", maxLength: 100 } },
-  additionalProperties: false,
+  additionalProperties: { type: "string", maxLength: 1000 },
+  maxProperties: 40,
 } as const;
 
 /** `GET /` (UI, metadata or help by negotiation), `/metadata/client`, `/dependencies`. */
 export function metadataRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Querystring: { preset?: string } }>(
+  app.get<{ Querystring: { preset?: string } & Record<string, string> }>(
     "/",
     { schema: { querystring: homeQuery } },
     async (request, reply) => {
@@ -29,7 +31,8 @@ export function metadataRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const chosen = negotiate(accept, HOME_TYPES);
       if (chosen === "text/html") {
         if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
-        return renderHome(ctx, request, reply, request.query.preset);
+        const { preset, ...values } = request.query;
+        return renderHome(ctx, request, reply, preset, 200, values);
       }
       return sendMetadata(ctx, request, reply, chosen);
     },

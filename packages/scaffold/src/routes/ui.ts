@@ -16,7 +16,7 @@ import { presetById, presetParameters } from "../initializr/catalog.js";
 import { CSRF_FIELD } from "../security/csrf.js";
 import { withSpan } from "../telemetry.js";
 import { type Html, html } from "../ui/html.js";
-import { EMPTY_FORM, explorePage, type FormState, homePage, messagePage } from "../ui/pages.js";
+import { EMPTY_FORM, explorePage, type FormState, homePage, messagePage, type Viewer } from "../ui/pages.js";
 import { STYLESHEET } from "../ui/style.js";
 import { canCreate, guarded, type RouteContext, rateLimited } from "./context.js";
 
@@ -63,7 +63,9 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const selected: GeneratedFile | undefined =
       files.find((f) => f.path === form.file) ?? files.find((f) => f.path === "README.md") ?? files[0];
     const query = Object.fromEntries(Object.entries(form).filter(([k]) => k !== CSRF_FIELD));
-    return reply.type("text/html; charset=utf-8").send(explorePage(preset, query, files, selected));
+    return reply
+      .type("text/html; charset=utf-8")
+      .send(explorePage(preset, query, files, selected, viewerOf(ctx, request)));
   };
   app.get<{ Querystring: Form }>(
     "/explore",
@@ -113,7 +115,12 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
         .code(503)
         .type("text/html; charset=utf-8")
         .send(
-          messagePage("Create repository is not configured", ["This server has no platform or push target."]),
+          messagePage(
+            "Create repository is not configured",
+            ["This server has no platform or push target."],
+            undefined,
+            viewerOf(ctx, request),
+          ),
         );
     }
     const described = describeForm(preset, request.body);
@@ -159,6 +166,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
             html`<h3>Project repository</h3><p>${onGithub !== undefined ? html`<a href="${`https://github.com/${onGithub}`}">${repoUrl}</a>` : repoUrl}</p>
 ${branchHtml(name, branch)}<h3>Platform changes</h3><ul>${plan.platform.changes.map((c) => html`<li>${c.kind} ${c.path}</li>`)}</ul>
 <h3>Next steps</h3><ol>${plan.steps.map((s) => html`<li>${s.title}${s.commands.length > 0 ? html`<pre><code>${s.commands.join("\n")}</code></pre>` : ""}</li>`)}</ol>`,
+            viewerOf(ctx, request),
           ),
         );
     } catch (e) {
@@ -192,13 +200,17 @@ function invalid(span: Span, state: FormState): { readonly state: FormState } {
   return { state };
 }
 
-/** `GET /` for browsers (called from the metadata route after negotiation). */
+/**
+ * `GET /` for browsers (called from the metadata route after negotiation). `values` prefill the
+ * form (Explore's "Back to the form" link carries them); nothing is validated until submitted.
+ */
 export function renderHome(
   ctx: RouteContext,
   request: FastifyRequest,
   reply: FastifyReply,
   presetId: string | undefined,
   requested = 200,
+  values: Readonly<Record<string, string>> = {},
 ): FastifyReply {
   const chosen = choose(presetId);
   const preset = chosen ?? (presets[0] as Preset);
@@ -206,7 +218,7 @@ export function renderHome(
   const state: FormState =
     status === 404
       ? { ...EMPTY_FORM, general: [`There is no preset ${JSON.stringify(presetId)}.`] }
-      : EMPTY_FORM;
+      : { values, errors: {} };
   return sendPage(ctx, request, reply, preset, state, status);
 }
 
@@ -222,7 +234,13 @@ function sendPage(
   return reply
     .code(status)
     .type("text/html; charset=utf-8")
-    .send(homePage(preset, state, { csrf, canCreate: canCreate(ctx) }));
+    .send(homePage(preset, state, { csrf, canCreate: canCreate(ctx), viewer: viewerOf(ctx, request) }));
+}
+
+/** The browser user, when signed in through a session (not a bearer token or an open network). */
+function viewerOf(ctx: RouteContext, request: FastifyRequest): Viewer | undefined {
+  const p = ctx.auth.principal(request);
+  return p?.via === "session" ? { name: p.name ?? p.email ?? p.subject } : undefined;
 }
 
 function choose(id: string | undefined): Preset | undefined {

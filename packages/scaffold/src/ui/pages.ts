@@ -26,9 +26,15 @@ export const EMPTY_FORM: FormState = { values: {}, errors: {} };
 export interface PageContext {
   readonly csrf: string;
   readonly canCreate: boolean;
+  readonly viewer?: Viewer | undefined;
 }
 
-export function layout(title: string, body: Html): string {
+/** Who is signed in through the browser: the header shows them and a Sign out button. */
+export interface Viewer {
+  readonly name: string;
+}
+
+export function layout(title: string, body: Html, viewer?: Viewer): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -38,7 +44,7 @@ export function layout(title: string, body: Html): string {
 <link rel="stylesheet" href="/static/app.css">
 </head>
 <body>
-<header><h1><a href="/">Slipway scaffold</a></h1></header>
+<header><h1><a href="/">Slipway scaffold</a></h1>${viewer ? html`<form method="post" action="/auth/logout" class="signout"><span>Signed in as ${viewer.name}</span> <button type="submit">Sign out</button></form>` : ""}</header>
 <main id="main">
 ${body}
 </main>
@@ -127,6 +133,7 @@ export function homePage(preset: Preset, state: FormState, ctx: PageContext): st
     preset.name,
     html`${presetChooser(preset)}
 ${parameterForm(preset, state, ctx)}`,
+    ctx.viewer,
   );
 }
 
@@ -136,6 +143,7 @@ export function explorePage(
   query: Readonly<Record<string, string>>,
   files: readonly GeneratedFile[],
   selected: GeneratedFile | undefined,
+  viewer?: Viewer,
 ): string {
   const params = new URLSearchParams(Object.entries(query).filter(([k]) => k !== "file"));
   const back = `/?${params.toString()}`;
@@ -149,12 +157,19 @@ export function explorePage(
       return html`<li><a href="/explore?${p.toString()}"${f.path === selected?.path ? html` aria-current="true"` : ""}>${f.path}</a>${f.mode === 0o755 ? " (executable)" : ""}</li>`;
     })}</ul></nav>
 ${selected ? html`<section aria-labelledby="file-title"><h3 id="file-title">${selected.path}</h3><pre><code>${selected.content}</code></pre></section>` : ""}`,
+    viewer,
   );
 }
 
-export function messagePage(title: string, lines: readonly string[], extra: Html = html``): string {
+export function messagePage(
+  title: string,
+  lines: readonly string[],
+  extra: Html = html``,
+  viewer?: Viewer,
+): string {
   return layout(
     title,
     html`<h2>${title}</h2>${lines.map((l) => html`<p>${l}</p>`)}${extra}<p><a href="/">Back</a></p>`,
+    viewer,
   );
 }

@@ -7,7 +7,8 @@ export const STYLESHEET = `
 *{box-sizing:border-box}
 body{font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;background:#fff;margin:0}
 header,main,footer{max-width:60rem;margin:0 auto;padding:1rem}
-header{border-bottom:1px solid #8a8a8a}
+header{border-bottom:1px solid #8a8a8a;display:flex;flex-wrap:wrap;gap:1rem;justify-content:space-between;align-items:center}
+.signout{display:flex;gap:.5rem;align-items:center;margin:0}
 h1{font-size:1.5rem;margin:0}
 a{color:#0a4a8f}
 fieldset{border:1px solid #8a8a8a;margin:0 0 1rem;padding:1rem}
