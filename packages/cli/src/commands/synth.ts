@@ -52,6 +52,8 @@ export const synthCommand = defineCommand({
       diff: dryRun,
       conflicts: check ? "return" : "throw",
       force: args.force === true,
+      // A plain synth prints counts; only --check and --dry-run list the files.
+      listChanges: check || dryRun,
     });
     const ms = Math.round(performance.now() - started);
     const apps = appRows(session.apps, counts);
@@ -97,7 +99,7 @@ export const synthCommand = defineCommand({
 });
 
 function count(r: WriteResult, kind: "added" | "changed" | "deleted"): number {
-  return r.changes.filter((c) => c.kind === kind).length;
+  return r.counts[kind];
 }
 
 function toDo(r: WriteResult): string {

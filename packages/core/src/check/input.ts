@@ -1,5 +1,5 @@
 import { parse, parseAllDocuments } from "yaml";
-import { type Diagnostic, diag } from "../diagnostics.js";
+import { type Diagnostic, diag, InputError } from "../diagnostics.js";
 import { paths } from "../render/apps.js";
 import type { OutputFile } from "../render/files.js";
 import type { K8sObject } from "../render/k8s.js";
@@ -75,6 +75,18 @@ function isObject(v: unknown): v is K8sObject {
 /** Collects the rendered files (iterating `files` once) and parses every YAML and JSON file. */
 export function buildCheckInput(files: Iterable<OutputFile>, apps: readonly RenderedApp[]): CheckInput {
   const list = [...files];
+  const seen = new Map<string, string>();
+  for (const f of list) {
+    const earlier = seen.get(f.path);
+    if (earlier !== undefined) {
+      throw new InputError([
+        diag("SW_RENDER_PATH_CONFLICT", `${f.path} is rendered by both ${earlier} and ${f.owner}`, {
+          hint: "Two components or services claim the same output path; rename one of them.",
+        }),
+      ]);
+    }
+    seen.set(f.path, f.owner);
+  }
   const byDir = new Map<string, RenderedApp>();
   for (const a of apps) byDir.set(`${paths.manifestsDir(a.spec.name)}/`, a);
   const appOf = (path: string): RenderedApp | undefined => {

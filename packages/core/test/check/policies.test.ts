@@ -33,6 +33,21 @@ function run(id: string, variant: "pass" | "fail"): string[] {
     .sort();
 }
 
+describe("buildCheckInput", () => {
+  it("refuses a path rendered twice, naming both writers (SW_RENDER_PATH_CONFLICT)", () => {
+    const files = [
+      { path: "k8s/helm/values/a.yaml", content: "a: 1\n", owner: "first" },
+      { path: "k8s/helm/values/a.yaml", content: "a: 2\n", owner: "second" },
+    ];
+    expect(() => buildCheckInput(files, [])).toThrow(/rendered by both first and second/);
+    try {
+      buildCheckInput(files, []);
+    } catch (e) {
+      expect((e as { diagnostics: { code: string }[] }).diagnostics[0]?.code).toBe("SW_RENDER_PATH_CONFLICT");
+    }
+  });
+});
+
 describe("policies", () => {
   it("is one explicit list of unique ids, each with a passing and a failing fixture", () => {
     expect(new Set(policies.map((p) => p.id)).size).toBe(policies.length);

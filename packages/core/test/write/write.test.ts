@@ -86,6 +86,22 @@ describe("writeTree: first write and the ownership record", () => {
     expect(statSync(join(root, "k8s/helm/values/a.yaml")).mtime.getTime()).toBe(old.getTime());
   });
 
+  it("listChanges: false counts what a listed run lists, and writes the same tree", () => {
+    const listed = tempDir();
+    const counted = tempDir();
+    writeTree(listed, out(base));
+    writeTree(counted, out(base));
+    const next = { ...base, "k8s/helm/values/b.yaml": "b: 1\n", "k8s/helm/values/a.yaml": "a: 2\n" };
+    delete (next as Record<string, string>)["argocd/applications/a.yaml"];
+    const a = writeTree(listed, out(next));
+    const b = writeTree(counted, out(next), { listChanges: false });
+    const tally = (kind: string) => a.changes.filter((c) => c.kind === kind).length;
+    expect(a.counts).toEqual({ added: tally("added"), changed: tally("changed"), deleted: tally("deleted") });
+    expect(a.counts).toEqual({ added: 1, changed: 1, deleted: 1 });
+    expect(b).toMatchObject({ changes: [], counts: a.counts, written: a.written, deleted: a.deleted });
+    expect(snapshot(counted)).toEqual(snapshot(listed));
+  });
+
   it("recordChanged: a dry run tells when only the ownership record would change", () => {
     const root = written();
     expect(writeTree(root, out(base), { dryRun: true }).recordChanged).toBe(false);
@@ -350,8 +366,10 @@ describe("writeTree: paths and symlinks", () => {
 
   it("SW_WRITE_DUPLICATE_PATH when the same path comes twice", () => {
     const root = tempDir();
-    const next = [...out(base), { path: "k8s/helm/values/a.yaml", content: "again", owner: "test" }];
+    const next = [...out(base), { path: "k8s/helm/values/a.yaml", content: "again", owner: "second" }];
     expect(codesOf(() => writeTree(root, next))).toEqual(["SW_WRITE_DUPLICATE_PATH"]);
+    // Both writers are named: the bug is in one of two components.
+    expect(() => writeTree(root, next)).toThrow(/rendered by both \S+ and second/);
     expect(snapshot(root)).toEqual({});
   });
 
