@@ -11,11 +11,10 @@ import {
 } from "../../presets/test/helpers/git-http-server.js";
 import { loggerOptions } from "../src/logger.js";
 import { pushOptions } from "../src/start.js";
-import { csrfSession, server } from "./helpers.js";
+import { formPoster, server } from "./helpers.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
 const TOKEN = "scaffold-test-token-9f3c";
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 const git = (args: readonly string[], dir: string) =>
   execFileSync("git", args, {
@@ -77,14 +76,9 @@ describe.skipIf(!gitHttpAvailable)("Create repository on a platform branch (smar
       },
       gitToken: TOKEN,
     });
-    const { cookie, token } = await csrfSession(app);
-    const payload = new URLSearchParams({
-      _csrf: token,
-      preset: "node-service",
-      name: "orders",
-      owner: "octocat",
-    }).toString();
-    const res = await app.inject({ method: "POST", url: "/create", headers: { ...FORM, cookie }, payload });
+    const post = await formPoster(app);
+    const fields = { preset: "node-service", name: "orders", owner: "octocat" };
+    const res = await post("/create", fields);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.body).toContain("Repository created");
     expect(res.body).toContain(`${http.base}/orders.git`);
@@ -99,7 +93,7 @@ describe.skipIf(!gitHttpAvailable)("Create repository on a platform branch (smar
       "ghcr.io/octocat/orders:sha-",
     );
 
-    const again = await app.inject({ method: "POST", url: "/create", headers: { ...FORM, cookie }, payload });
+    const again = await post("/create", fields);
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain("Repository already created");
     expect(lines.join("")).not.toContain(TOKEN);
@@ -115,18 +109,8 @@ describe.skipIf(!gitHttpAvailable)("Create repository on a platform branch (smar
       preparePushTarget: (url) => http.bare(basename(url)),
       gitToken: "not-the-token",
     });
-    const { cookie, token } = await csrfSession(app);
-    const res = await app.inject({
-      method: "POST",
-      url: "/create",
-      headers: { ...FORM, cookie },
-      payload: new URLSearchParams({
-        _csrf: token,
-        preset: "static-frontend",
-        name: "site",
-        owner: "o",
-      }).toString(),
-    });
+    const post = await formPoster(app);
+    const res = await post("/create", { preset: "static-frontend", name: "site", owner: "o" });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('role="alert"');
     expect(res.body).toContain("cannot clone the platform repository");

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { csrfSession, server } from "./helpers.js";
+import { formPoster, server } from "./helpers.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
 const work = mkdtempSync(join(tmpdir(), "scaffold-create-test-"));
@@ -22,38 +22,21 @@ function setup(): { platform: string; remotes: string } {
   return { platform, remotes };
 }
 
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
-
 describe("Create repository (onboard over HTTP)", () => {
   it("pushes the first commit to a local bare repository and registers the service", async () => {
     const { platform, remotes } = setup();
     git(["init", "-q", "--bare", "-b", "main", join(remotes, "orders.git")]);
     const app = await server({ platformConfig: platform, pushTarget: join(remotes, "{name}.git") });
-    const { cookie, token } = await csrfSession(app);
-    const body = new URLSearchParams({
-      _csrf: token,
-      preset: "node-service",
-      name: "orders",
-      owner: "octocat",
-    }).toString();
-    const res = await app.inject({
-      method: "POST",
-      url: "/create",
-      headers: { ...FORM, cookie },
-      payload: body,
-    });
+    const post = await formPoster(app);
+    const fields = { preset: "node-service", name: "orders", owner: "octocat" };
+    const res = await post("/create", fields);
     expect(res.statusCode).toBe(201);
     expect(
       git(["--git-dir", join(remotes, "orders.git"), "ls-tree", "--name-only", "main"]).split("\n"),
     ).toContain("package.json");
     expect(existsSync(join(platform, "services/orders.yaml"))).toBe(true);
 
-    const again = await app.inject({
-      method: "POST",
-      url: "/create",
-      headers: { ...FORM, cookie },
-      payload: body,
-    });
+    const again = await post("/create", fields);
     expect(again.statusCode).toBe(200);
   });
 
@@ -68,18 +51,8 @@ describe("Create repository (onboard over HTTP)", () => {
         git(["init", "-q", "--bare", "-b", "main", url]);
       },
     });
-    const { cookie, token } = await csrfSession(app);
-    const res = await app.inject({
-      method: "POST",
-      url: "/create",
-      headers: { ...FORM, cookie },
-      payload: new URLSearchParams({
-        _csrf: token,
-        preset: "static-frontend",
-        name: "site",
-        owner: "octocat",
-      }).toString(),
-    });
+    const post = await formPoster(app);
+    const res = await post("/create", { preset: "static-frontend", name: "site", owner: "octocat" });
     expect(res.statusCode).toBe(201);
     expect(prepared).toEqual([join(remotes, "site.git")]);
     expect(git(["--git-dir", join(remotes, "site.git"), "rev-parse", "--verify", "main"])).toMatch(
@@ -91,18 +64,8 @@ describe("Create repository (onboard over HTTP)", () => {
     const { platform, remotes } = setup();
     // No bare repository at the target: the push is refused before anything is written.
     const app = await server({ platformConfig: platform, pushTarget: join(remotes, "{name}.git") });
-    const { cookie, token } = await csrfSession(app);
-    const res = await app.inject({
-      method: "POST",
-      url: "/create",
-      headers: { ...FORM, cookie },
-      payload: new URLSearchParams({
-        _csrf: token,
-        preset: "node-service",
-        name: "ghost",
-        owner: "octocat",
-      }).toString(),
-    });
+    const post = await formPoster(app);
+    const res = await post("/create", { preset: "node-service", name: "ghost", owner: "octocat" });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(res.statusCode).toBeLessThan(500);
     expect(res.body).toContain('role="alert"');

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { unzipSync } from "fflate";
 import { afterEach } from "vitest";
 import { noAuth } from "../src/auth/contract.js";
@@ -50,6 +50,23 @@ function centralDirectoryModes(bytes: Uint8Array): Map<string, number> {
 }
 
 /** A form POST body with the CSRF cookie and token of a page just fetched from `app`. */
+/**
+ * A browser's form posts: one CSRF session, then `post(url, fields)` as often as needed, with the
+ * session cookie and the form's token.
+ */
+export async function formPoster(
+  app: FastifyInstance,
+): Promise<(url: string, fields: Record<string, string>) => Promise<LightMyRequestResponse>> {
+  const { cookie, token } = await csrfSession(app);
+  return (url, fields) =>
+    app.inject({
+      method: "POST",
+      url,
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      payload: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+    });
+}
+
 export async function csrfSession(app: FastifyInstance): Promise<{ cookie: string; token: string }> {
   const page = await app.inject({ url: "/", headers: { accept: "text/html" } });
   const setCookie = String(page.headers["set-cookie"]);
