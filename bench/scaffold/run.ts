@@ -49,7 +49,7 @@ interface V8Config {
 }
 
 const CONFIGS: readonly V8Config[] = [
-  { name: "shipped", node: ["--max-semi-space-size=2"], runtime: "" },
+  { name: "shipped", node: ["--max-semi-space-size=2", "--max-old-space-size=64"], runtime: "" },
   { name: "default", node: [], runtime: "" },
   { name: "optimize-for-size", node: [], runtime: "--optimize-for-size" },
   { name: "semi-1", node: ["--max-semi-space-size=1"], runtime: "" },

@@ -1,10 +1,14 @@
 import { diag, InputError } from "@slipway/core/lite";
 import { type GeneratedFile, unsafePathReason } from "@slipway/presets";
 
-/** One archive entry: a safe relative path, its bytes and Unix mode. */
+/**
+ * One archive entry: a safe relative path, its text and Unix mode. The text stays a string: the
+ * archivers encode it themselves (zip.ts into one reused buffer, and not at all for a file it has
+ * seen before), so that a request does not leave a fresh buffer per file behind.
+ */
 export interface ArchiveEntry {
   readonly path: string;
-  readonly data: Uint8Array;
+  readonly content: string;
   readonly mode: number;
 }
 
@@ -33,7 +37,6 @@ export function archiveEntries(files: readonly GeneratedFile[], baseDir: string)
     const reason = unsafePathReason(path);
     if (reason !== undefined)
       throw new Error(`refusing unsafe archive path ${JSON.stringify(path)}: ${reason}`);
-    // Buffer.from: small files share Node's pool instead of one ArrayBuffer each (resident memory under load).
-    return { path, data: Buffer.from(f.content, "utf8"), mode: f.mode ?? 0o644 };
+    return { path, content: f.content, mode: f.mode ?? 0o644 };
   });
 }

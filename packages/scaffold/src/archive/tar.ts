@@ -7,9 +7,10 @@ const BLOCK = 512;
 export function tgzArchive(entries: readonly ArchiveEntry[]): Uint8Array {
   const chunks: Uint8Array[] = [];
   for (const e of entries) {
-    chunks.push(header(e.path, e.data.length, e.mode));
-    chunks.push(e.data);
-    const pad = (BLOCK - (e.data.length % BLOCK)) % BLOCK;
+    const data = Buffer.from(e.content, "utf8");
+    chunks.push(header(e.path, data.length, e.mode));
+    chunks.push(data);
+    const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
     if (pad > 0) chunks.push(new Uint8Array(pad));
   }
   chunks.push(new Uint8Array(BLOCK * 2));

@@ -20,46 +20,54 @@ const END_OF_CENTRAL_DIRECTORY = 22;
  * A deterministic ZIP: fixed timestamps, entries in the given order, Unix modes kept, deflated by
  * node:zlib (about twice as fast as fflate's JavaScript deflate on a generated project: 1.1 ms vs
  * 2.5 ms for node-service), only what changed since earlier requests deflated again (below). The
- * container is written here into one buffer of the exact size: under load, the many small buffers
- * of a streaming writer were a large part of the service's resident memory (bench/scaffold).
+ * container is written here into one buffer of the exact size, every part copied straight into it.
+ * Under load, what a request leaves behind in buffers is what the service's resident memory is made
+ * of (bench/scaffold): V8 collects ArrayBuffers only when their total reaches its external-memory
+ * limit, so each request should allocate as few as it can.
+ *
+ * @param allocate where the archive is written, `size` bytes exactly; `Buffer.allocUnsafe` unless
+ *   given (routes/starter.ts gives a pool's)
  */
-export function zipArchive(entries: readonly ArchiveEntry[]): Uint8Array {
+export function zipArchive(
+  entries: readonly ArchiveEntry[],
+  allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+): Buffer {
   if (entries.length > 0xffff) throw new Error(`too many archive entries for ZIP: ${entries.length}`);
-  const names = entries.map((e) => Buffer.from(e.path, "utf8"));
-  const bodies = entries.map((e) => deflated(e.data));
+  const packs = entries.map((e) => packed(e.content));
+  const nameLengths = entries.map((e) => Buffer.byteLength(e.path, "utf8"));
   let size = END_OF_CENTRAL_DIRECTORY;
   for (let i = 0; i < entries.length; i++) {
-    const n = (names[i] as Buffer).length;
-    size += LOCAL_HEADER + CENTRAL_HEADER + 2 * n + (bodies[i] as Buffer).length;
+    size += LOCAL_HEADER + CENTRAL_HEADER + 2 * (nameLengths[i] as number) + (packs[i] as Packed).length;
   }
   if (size > 0xffffffff) throw new Error("archive too large for ZIP without ZIP64");
-  const out = Buffer.allocUnsafe(size);
-  const central: number[] = [];
+  const out = allocate(size);
+  const offsets: number[] = [];
   let at = 0;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i] as ArchiveEntry;
-    const name = names[i] as Buffer;
-    const body = bodies[i] as Buffer;
-    const crc = crc32(e.data);
-    central.push(at, crc);
+    const p = packs[i] as Packed;
+    offsets.push(at);
     at = out.writeUInt32LE(0x04034b50, at);
     at = out.writeUInt16LE(NEEDED, at);
     at = out.writeUInt16LE(UTF8_NAMES, at);
     at = out.writeUInt16LE(DEFLATE, at);
     at = out.writeUInt16LE(DOS_TIME, at);
     at = out.writeUInt16LE(DOS_DATE, at);
-    at = out.writeUInt32LE(crc, at);
-    at = out.writeUInt32LE(body.length, at);
-    at = out.writeUInt32LE(e.data.length, at);
-    at = out.writeUInt16LE(name.length, at);
+    at = out.writeUInt32LE(p.crc, at);
+    at = out.writeUInt32LE(p.length, at);
+    at = out.writeUInt32LE(p.size, at);
+    at = out.writeUInt16LE(nameLengths[i] as number, at);
     at = out.writeUInt16LE(0, at);
-    at += name.copy(out, at);
-    at += body.copy(out, at);
+    at += out.write(e.path, at, "utf8");
+    for (const part of p.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
   }
   const centralStart = at;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i] as ArchiveEntry;
-    const name = names[i] as Buffer;
+    const p = packs[i] as Packed;
     at = out.writeUInt32LE(0x02014b50, at);
     at = out.writeUInt16LE(MADE_BY, at);
     at = out.writeUInt16LE(NEEDED, at);
@@ -67,17 +75,17 @@ export function zipArchive(entries: readonly ArchiveEntry[]): Uint8Array {
     at = out.writeUInt16LE(DEFLATE, at);
     at = out.writeUInt16LE(DOS_TIME, at);
     at = out.writeUInt16LE(DOS_DATE, at);
-    at = out.writeUInt32LE(central[2 * i + 1] as number, at);
-    at = out.writeUInt32LE((bodies[i] as Buffer).length, at);
-    at = out.writeUInt32LE(e.data.length, at);
-    at = out.writeUInt16LE(name.length, at);
+    at = out.writeUInt32LE(p.crc, at);
+    at = out.writeUInt32LE(p.length, at);
+    at = out.writeUInt32LE(p.size, at);
+    at = out.writeUInt16LE(nameLengths[i] as number, at);
     at = out.writeUInt16LE(0, at); // extra field
     at = out.writeUInt16LE(0, at); // comment
     at = out.writeUInt16LE(0, at); // disk
     at = out.writeUInt16LE(0, at); // internal attributes
     at = out.writeUInt32LE(((S_IFREG | e.mode) << 16) >>> 0, at);
-    at = out.writeUInt32LE(central[2 * i] as number, at);
-    at += name.copy(out, at);
+    at = out.writeUInt32LE(offsets[i] as number, at);
+    at += out.write(e.path, at, "utf8");
   }
   const centralSize = at - centralStart;
   at = out.writeUInt32LE(0x06054b50, at);
@@ -91,33 +99,105 @@ export function zipArchive(entries: readonly ArchiveEntry[]): Uint8Array {
   return out;
 }
 
+/** One file's part of the archive: CRC and size of its bytes, and its deflate stream in pieces. */
+interface Packed {
+  readonly crc: number;
+  readonly size: number;
+  readonly parts: readonly Uint8Array[];
+  /** Bytes in `parts`. */
+  readonly length: number;
+}
+
 /*
- * Most of a generated project is the same from one request to the next (sources, configuration, the
- * bulk of a lockfile); only the lines that carry the name or the options differ. Deflate was the
- * largest cost of /starter.zip under load (bench/scaffold, `--cpu-prof`: ~27% of busy time, most
- * of it the ~40 KB node-service lockfile). So entries are deflated in segments that end at
- * content-defined line boundaries, each segment's deflate is cached by its bytes, and the entry is
- * the segments' raw deflate streams concatenated: every segment but the last ends with a sync flush
- * (byte-aligned, not final) and an empty final block closes the entry — one valid deflate stream
- * (what pigz does). The output depends on the bytes only, never on what the cache holds.
+ * Two caches, both for what repeats across requests, both bounded and started again from empty when
+ * full, and both only filled with what was seen twice (by length and CRC): a file or segment that
+ * carries the project's name is new on every request and would only push out what does repeat.
+ * - Whole files, keyed by their text: most of a generated project is the same from one request to
+ *   the next, and such a file then needs neither encoding, nor CRC, nor deflate.
+ * - Segments of a file that changed. Deflate was the largest cost of /starter.zip under load
+ *   (bench/scaffold, `--cpu-prof`: ~27% of busy time, most of it the ~40 KB node-service lockfile),
+ *   and in a changed file only the lines that carry the name or the options differ. So files are
+ *   deflated in segments that end at content-defined line boundaries, each segment's deflate is
+ *   cached by its bytes, and the file is the segments' raw deflate streams concatenated: every
+ *   segment but the last ends with a sync flush (byte-aligned, not final) and an empty final block
+ *   closes the file — one valid deflate stream (what pigz does).
+ * The output depends on the bytes only, never on what the caches hold.
  */
 /** A segment ends at the first qualifying line break after this many bytes. */
 const SEGMENT_MIN = 8192;
-/** Inputs and deflated bytes the cache may hold before it starts again from empty. */
+/** Bytes (text counted at two per character) each cache may hold before it starts again from empty. */
 const CACHE_BYTES = 4 * 2 ** 20;
+/** Fingerprints remembered for the seen-twice rule before they are forgotten all at once. */
+const SEEN_MAX = 4096;
 /** BFINAL=1, fixed Huffman, end of block: an empty last block. */
 const FINAL_EMPTY_BLOCK = Uint8Array.of(0x03, 0x00);
 
-interface Cached {
+const files = new Map<string, Packed>();
+let fileBytes = 0;
+interface Segment {
   readonly raw: Buffer;
   readonly deflated: Buffer;
 }
-const cache = new Map<string, Cached>();
-let cachedBytes = 0;
+const segments = new Map<string, Segment>();
+let segmentBytes = 0;
+const seen = new Set<string>();
 
-function deflated(data: Uint8Array): Buffer {
+/** True the second time a fingerprint is offered (and after, until forgotten). */
+function seenBefore(fingerprint: string): boolean {
+  if (seen.has(fingerprint)) return true;
+  if (seen.size >= SEEN_MAX) seen.clear();
+  seen.add(fingerprint);
+  return false;
+}
+
+function packed(content: string): Packed {
+  const hit = files.get(content);
+  if (hit !== undefined) return hit;
+  const data = encoded(content);
+  const crc = crc32(data);
+  const parts = deflatedParts(data);
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const p: Packed = { crc, size: data.length, parts, length };
+  if (!seenBefore(`e${data.length}:${crc}`)) return p;
+  if (fileBytes + 2 * content.length + length > CACHE_BYTES) {
+    files.clear();
+    fileBytes = 0;
+  }
+  // One allocation of its own (allocUnsafeSlow): a slice of Node's shared 8 KiB pool would pin the
+  // whole slab, full of a request's transient buffers.
+  const copy = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  for (const part of parts) {
+    copy.set(part, at);
+    at += part.length;
+  }
+  const kept: Packed = { crc, size: data.length, parts: [copy], length };
+  files.set(content, kept);
+  fileBytes += 2 * content.length + length;
+  return kept;
+}
+
+/*
+ * The UTF-8 bytes of the file being packed. Generation and archiving are synchronous, so one buffer
+ * per process serves every file of every request; what is kept from it is copied (the caches) and
+ * what is returned is deflated, never the bytes themselves. Past SCRATCH_MAX a file gets its own.
+ */
+const SCRATCH_MAX = 2 ** 20;
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+function encoded(content: string): Buffer {
+  const most = 3 * content.length; // UTF-8 bytes per UTF-16 code unit
+  if (most > scratch.length) {
+    if (most > SCRATCH_MAX) return Buffer.from(content, "utf8");
+    scratch = Buffer.allocUnsafeSlow(Math.max(most, 2 * scratch.length));
+  }
+  return scratch.subarray(0, scratch.write(content, 0, "utf8"));
+}
+
+function deflatedParts(data: Uint8Array): Uint8Array[] {
   const cuts = segmentEnds(data);
-  if (cuts.length === 1) return deflateCached(data, true);
+  if (cuts.length === 1) return [deflateCached(data, true)];
   const parts: Uint8Array[] = [];
   let start = 0;
   for (const end of cuts) {
@@ -125,7 +205,7 @@ function deflated(data: Uint8Array): Buffer {
     start = end;
   }
   parts.push(FINAL_EMPTY_BLOCK);
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /** Ends of segments: after a line, at least SEGMENT_MIN bytes in, whose last bytes hash to 0 mod 8. */
@@ -153,7 +233,7 @@ function segmentEnds(data: Uint8Array): number[] {
 
 function deflateCached(raw: Uint8Array, last: boolean): Buffer {
   const key = `${last ? "f" : "s"}${raw.length}:${crc32(raw)}`;
-  const hit = cache.get(key);
+  const hit = segments.get(key);
   if (hit !== undefined && hit.raw.equals(raw)) {
     return hit.deflated;
   }
@@ -163,12 +243,17 @@ function deflateCached(raw: Uint8Array, last: boolean): Buffer {
     chunkSize: 2048,
     ...(last ? {} : { finishFlush: constants.Z_SYNC_FLUSH }),
   });
-  if (cachedBytes + raw.length + out.length > CACHE_BYTES) {
-    cache.clear();
-    cachedBytes = 0;
+  if (!seenBefore(key)) return out;
+  if (segmentBytes + raw.length + out.length > CACHE_BYTES) {
+    segments.clear();
+    segmentBytes = 0;
   }
-  // Copies: the input is a view of the request's file, the output may be a view of zlib's chunk.
-  cache.set(key, { raw: Buffer.from(raw), deflated: Buffer.from(out) });
-  cachedBytes += raw.length + out.length;
+  // Copied, into one allocation of its own: the input is a view of the scratch buffer and the output
+  // may be a view of zlib's chunk in Node's pool (see packed()).
+  const both = Buffer.allocUnsafeSlow(raw.length + out.length);
+  both.set(raw, 0);
+  both.set(out, raw.length);
+  segments.set(key, { raw: both.subarray(0, raw.length), deflated: both.subarray(raw.length) });
+  segmentBytes += raw.length + out.length;
   return out;
 }

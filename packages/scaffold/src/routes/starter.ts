@@ -1,6 +1,7 @@
 import { generate } from "@slipway/presets";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { archiveEntries } from "../archive/entries.js";
+import { bufferPool } from "../archive/pool.js";
 import { tgzArchive } from "../archive/tar.js";
 import { zipArchive } from "../archive/zip.js";
 import { type StarterQuery, starterRequest, starterSchema } from "../initializr/request.js";
@@ -10,6 +11,9 @@ import { guarded, type RouteContext, rateLimited } from "./context.js";
 type Format = "zip" | "tgz";
 
 const CONTENT_TYPE: Record<Format, string> = { zip: "application/zip", tgz: "application/gzip" };
+
+/** ZIP archives are written into reused buffers, each returned when its response has finished. */
+const zipBuffers = bufferPool();
 
 /** `GET|POST /starter.zip` and `/starter.tgz`: the Initializr download endpoints. */
 export function starterRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -44,12 +48,17 @@ export function sendArchive(
       span.setAttribute("scaffold.preset", described.description.preset.id);
       const files = generate(described.description);
       const entries = archiveEntries(files, described.baseDir);
-      const archive = format === "zip" ? zipArchive(entries) : tgzArchive(entries);
+      const archive = format === "zip" ? zipArchive(entries, zipBuffers.take) : tgzArchive(entries);
       span.setAttributes({ "scaffold.files": files.length, "scaffold.bytes": archive.byteLength });
       return { ...described, bytes: archive };
     },
   );
   ctx.metrics.generations.inc({ preset: description.preset.id, output: format });
+  if (format === "zip") {
+    const pooled = bytes as Buffer;
+    // 'finish': the socket has written the last byte; a response that ends otherwise keeps its buffer.
+    reply.raw.once("finish", () => zipBuffers.give(pooled));
+  }
   const file = `${baseDir.replace(/\/$/, "").split("/").pop() || description.parameters.name}.${format === "zip" ? "zip" : "tar.gz"}`;
   return reply
     .type(CONTENT_TYPE[format])
