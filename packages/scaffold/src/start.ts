@@ -55,6 +55,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     baseUrl,
     ...(opts.platformConfig !== undefined ? { platformConfig: opts.platformConfig } : {}),
     ...pushOptions(opts, env),
+    ...(await devPlatform(opts, env)),
     ...(env.SCAFFOLD_COOKIE_SECRET !== undefined ? { cookieSecret: env.SCAFFOLD_COOKIE_SECRET } : {}),
     ...(env.SCAFFOLD_DEFAULT_OWNER !== undefined ? { defaultOwner: env.SCAFFOLD_DEFAULT_OWNER } : {}),
     ...trustProxyOption(env.SCAFFOLD_TRUST_PROXY),
@@ -108,6 +109,30 @@ export function trustProxyOption(raw: string | undefined): Pick<ServerOptions, "
  * a branch of `SCAFFOLD_PLATFORM_REPO`; `--dev` works out of the box against local bare repositories
  * and the platform working tree it runs in.
  */
+/**
+ * `--dev` with nothing configured (no `--config`, `--push`, `--platform-repo`, no ./platform.yaml):
+ * a local platform repository, so Create repository works on a fresh machine (branch mode).
+ */
+async function devPlatform(
+  opts: StartOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Partial<ServerOptions>> {
+  const configured =
+    opts.platformConfig !== undefined ||
+    opts.pushTarget !== undefined ||
+    opts.platformRepo !== undefined ||
+    Boolean(env.SCAFFOLD_PLATFORM_REPO || env.SCAFFOLD_PUSH_TARGET) ||
+    existsSync("platform.yaml");
+  if (!opts.dev || configured) return {};
+  const { devPlatformRepo } = await import("./dev-platform.js");
+  return { platformRepo: await devPlatformRepo(devGitDir(env)) };
+}
+
+/** Where `--dev` keeps its bare repositories: `SLIPWAY_DEV_GIT_DIR`, or `~/.slipway/dev-git`. */
+function devGitDir(env: Readonly<Record<string, string | undefined>>): string {
+  return env.SLIPWAY_DEV_GIT_DIR || join(homedir(), ".slipway", "dev-git");
+}
+
 export function pushOptions(
   opts: StartOptions,
   env: Readonly<Record<string, string | undefined>>,
@@ -132,7 +157,7 @@ export function pushOptions(
   return {
     ...remote,
     ...(platformConfig !== undefined ? { platformConfig } : {}),
-    pushTarget: join(homedir(), ".slipway", "dev-git", "{name}.git"),
+    pushTarget: join(devGitDir(env), "{name}.git"),
     preparePushTarget: (dir) => {
       if (existsSync(dir)) return;
       mkdirSync(dirname(dir), { recursive: true });

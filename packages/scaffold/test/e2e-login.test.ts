@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -39,9 +40,9 @@ describe.skipIf(!available)(
         // The redirect URI is built from the port, so it has to be known before listening.
         port: await freePort(),
         host: "127.0.0.1",
-        // Keeps Create repository away from ~/.slipway/dev-git; no SCAFFOLD_* from the caller's shell.
-        pushTarget: `file://${gitDir}/{name}.git`,
-        env: {},
+        // --dev's own Git directory (not ~/.slipway/dev-git), and no SCAFFOLD_* from the caller's
+        // shell: the defaults of a fresh machine, a local platform repository seeded on start.
+        env: { SLIPWAY_DEV_GIT_DIR: gitDir },
       });
       issuer = dev.issuer as string;
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
@@ -110,6 +111,40 @@ describe.skipIf(!available)(
       expect(JSON.parse(files.get("package.json")?.text ?? "{}")).toMatchObject({ name: NAME });
       expect(files.get("Dockerfile")?.text).toMatch(/^FROM /m);
       expect(files.get(".github/workflows/ci.yaml")?.text).toContain("jobs:");
+      await context.close();
+    });
+
+    it("Create repository: pushes the project and a platform branch ready to merge, nothing else configured", async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto(`${dev.url}/?preset=node-service`);
+      await signIn(page);
+      await page.goto(`${dev.url}/?preset=node-service`);
+      await page.getByLabel("Name").fill("e2e-created");
+      await page.getByLabel("Owner").fill(OWNER);
+      await page.getByRole("button", { name: "Create repository" }).click();
+      await expect(page.locator("h2").textContent()).resolves.toBe("Repository created");
+      const body = (await page.locator("main").textContent()) ?? "";
+      expect(body).toContain("slipway/new-e2e-created");
+      expect(body).toContain("ready to merge");
+
+      const git = (args: readonly string[], dir: string) =>
+        execFileSync("git", ["--git-dir", dir, ...args], { encoding: "utf8" }).trim();
+      const platform = join(gitDir, "_platform.git");
+      expect(git(["ls-tree", "--name-only", "main"], join(gitDir, "e2e-created.git")).split("\n")).toContain(
+        "package.json",
+      );
+      // The branch adds the service and its rendered Application; main is left for a person to merge.
+      expect(git(["show", "slipway/new-e2e-created:services/e2e-created.yaml"], platform)).toContain(
+        `ghcr.io/${OWNER}/e2e-created:sha-`,
+      );
+      expect(git(["ls-tree", "-r", "--name-only", "slipway/new-e2e-created"], platform)).toContain(
+        "argocd/applications/e2e-created.yaml",
+      );
+      expect(git(["ls-tree", "-r", "--name-only", "main"], platform)).not.toContain(
+        "services/e2e-created.yaml",
+      );
       await context.close();
     });
 
