@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeReadmeBlock } from "../readme-block.ts";
 
 const here = import.meta.dirname;
 const repo = join(here, "../..");
@@ -126,14 +127,7 @@ try {
   const report = `${env}\n\n${table}\n\n${importTable}\n`;
   process.stdout.write(report);
   if (!process.argv.includes("--no-readme")) {
-    const readme = join(here, "README.md");
-    const text = readFileSync(readme, "utf8");
-    const start = "<!-- results -->";
-    const end = "<!-- /results -->";
-    const i = text.indexOf(start);
-    const j = text.indexOf(end);
-    if (i !== -1 && j !== -1)
-      writeFileSync(readme, `${text.slice(0, i + start.length)}\n${report}${text.slice(j)}`);
+    writeReadmeBlock(join(here, "README.md"), "<!-- results -->", "<!-- /results -->", report);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { createServer } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon, { type Request, type Result } from "autocannon";
+import { writeReadmeBlock } from "../readme-block.ts";
 
 const here = import.meta.dirname;
 const repoRoot = join(here, "../..");
@@ -415,17 +416,11 @@ const table = [
 process.stdout.write(`\n${table}\n`);
 
 if (writeReadme) {
-  const readme = join(repoRoot, "bench/README.md");
-  const text = readFileSync(readme, "utf8");
-  const start = "<!-- bench:scaffold:start -->";
-  const end = "<!-- bench:scaffold:end -->";
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a !== -1 && b > a) {
-    writeFileSync(readme, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
-    // The project's formatter aligns Markdown tables; keep `biome ci` passing after a run.
-    spawnSync(join(repoRoot, "node_modules/.bin/biome"), ["format", "--write", readme], { stdio: "ignore" });
-    process.stderr.write(`results written to ${readme}\n`);
-  }
+  writeReadmeBlock(
+    join(repoRoot, "bench/README.md"),
+    "<!-- bench:scaffold:start -->",
+    "<!-- bench:scaffold:end -->",
+    `${table}\n`,
+  );
 }
 rmSync(staticDir, { recursive: true, force: true });

@@ -25,6 +25,7 @@ import {
 import { stripTypeScriptTypes } from "node:module";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { writeReadmeBlock } from "../readme-block.ts";
 
 const here = import.meta.dirname;
 const repoRoot = join(here, "../..");
@@ -220,16 +221,10 @@ const table = `${lines.join("\n")}\n\n${context.join("\n")}\n`;
 process.stdout.write(`\n${table}`);
 
 if (writeReadme) {
-  const readme = join(repoRoot, "bench/README.md");
-  const text = readFileSync(readme, "utf8");
-  const start = "<!-- bench:synth:start -->";
-  const end = "<!-- bench:synth:end -->";
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a !== -1 && b > a) {
-    writeFileSync(readme, `${text.slice(0, a + start.length)}\n${table}${text.slice(b)}`);
-    // The project's formatter aligns Markdown tables; keep `biome ci` passing after a run.
-    spawnSync(join(repoRoot, "node_modules/.bin/biome"), ["format", "--write", readme], { stdio: "ignore" });
-    process.stderr.write(`results written to ${readme}\n`);
-  }
+  writeReadmeBlock(
+    join(repoRoot, "bench/README.md"),
+    "<!-- bench:synth:start -->",
+    "<!-- bench:synth:end -->",
+    table,
+  );
 }
