@@ -48,15 +48,7 @@ export function zipArchive(
     const p = packs[i] as Packed;
     offsets.push(at);
     at = out.writeUInt32LE(0x04034b50, at);
-    at = out.writeUInt16LE(NEEDED, at);
-    at = out.writeUInt16LE(UTF8_NAMES, at);
-    at = out.writeUInt16LE(DEFLATE, at);
-    at = out.writeUInt16LE(DOS_TIME, at);
-    at = out.writeUInt16LE(DOS_DATE, at);
-    at = out.writeUInt32LE(p.crc, at);
-    at = out.writeUInt32LE(p.length, at);
-    at = out.writeUInt32LE(p.size, at);
-    at = out.writeUInt16LE(nameLengths[i] as number, at);
+    at = sharedFields(out, at, p, nameLengths[i] as number);
     at = out.writeUInt16LE(0, at);
     at += out.write(e.path, at, "utf8");
     for (const part of p.parts) {
@@ -70,15 +62,7 @@ export function zipArchive(
     const p = packs[i] as Packed;
     at = out.writeUInt32LE(0x02014b50, at);
     at = out.writeUInt16LE(MADE_BY, at);
-    at = out.writeUInt16LE(NEEDED, at);
-    at = out.writeUInt16LE(UTF8_NAMES, at);
-    at = out.writeUInt16LE(DEFLATE, at);
-    at = out.writeUInt16LE(DOS_TIME, at);
-    at = out.writeUInt16LE(DOS_DATE, at);
-    at = out.writeUInt32LE(p.crc, at);
-    at = out.writeUInt32LE(p.length, at);
-    at = out.writeUInt32LE(p.size, at);
-    at = out.writeUInt16LE(nameLengths[i] as number, at);
+    at = sharedFields(out, at, p, nameLengths[i] as number);
     at = out.writeUInt16LE(0, at); // extra field
     at = out.writeUInt16LE(0, at); // comment
     at = out.writeUInt16LE(0, at); // disk
@@ -97,6 +81,19 @@ export function zipArchive(
   at = out.writeUInt32LE(centralStart, at);
   out.writeUInt16LE(0, at);
   return out;
+}
+
+/** The fields the local and the central header share: "version needed" to the name's length. */
+function sharedFields(out: Buffer, start: number, p: Packed, nameLength: number): number {
+  let at = out.writeUInt16LE(NEEDED, start);
+  at = out.writeUInt16LE(UTF8_NAMES, at);
+  at = out.writeUInt16LE(DEFLATE, at);
+  at = out.writeUInt16LE(DOS_TIME, at);
+  at = out.writeUInt16LE(DOS_DATE, at);
+  at = out.writeUInt32LE(p.crc, at);
+  at = out.writeUInt32LE(p.length, at);
+  at = out.writeUInt32LE(p.size, at);
+  return out.writeUInt16LE(nameLength, at);
 }
 
 /** One file's part of the archive: CRC and size of its bytes, and its deflate stream in pieces. */
