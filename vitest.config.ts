@@ -1,8 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// Tests import workspace packages from source, so a test run never sees a stale build;
-// CLI tests spawn the built binary, which is why `npm test` builds first.
+// Tests import @slipway/core from source (these aliases), so a test run never sees a stale core
+// build. Other workspace packages imported by name (@slipway/presets from scaffold's code) resolve
+// to their dist, and CLI tests spawn the built binary: which is why `npm test` builds first.
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
 
 export default defineConfig({
