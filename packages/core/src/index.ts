@@ -19,7 +19,6 @@ export type {
 } from "./render/component.js";
 export { app, defineComponent, file } from "./render/component.js";
 export type { OutputFile } from "./render/files.js";
-export { sha256 } from "./render/files.js";
 export type { K8sObject, ObjectMeta } from "./render/k8s.js";
 export { Plan } from "./render/plan.js";
 export type { RenderedApp, RenderSession } from "./render/render.js";
@@ -41,6 +40,6 @@ export { formatUnifiedDiff } from "./write/diff.js";
 export type { Ownership } from "./write/ownership.js";
 export { OWNERSHIP_FILE, readOwnership } from "./write/ownership.js";
 export type { AppRow } from "./write/summary.js";
-export { appOfPath, appRows, tallyAppFiles } from "./write/summary.js";
+export { appRows, tallyAppFiles } from "./write/summary.js";
 export type { ChangeKind, FileChange, WriteOptions, WriteResult } from "./write/write.js";
 export { writeTree } from "./write/write.js";

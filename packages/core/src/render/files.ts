@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { diag, InputError } from "../diagnostics.js";
 
 /** One file of the rendered tree: a POSIX path relative to the output root and its full content. */
 export interface OutputFile {
@@ -13,15 +14,38 @@ export function sha256(content: string | Buffer): string {
   return createHash("sha256").update(content).digest("hex");
 }
 
-/** Output paths are relative, POSIX, and never climb out of the output root. */
-export function assertSafePath(path: string): void {
-  if (
-    path === "" ||
-    path.startsWith("/") ||
-    path.includes("\\") ||
-    path.includes("\0") ||
-    path.split("/").some((s) => s === "" || s === "." || s === "..")
-  ) {
-    throw new Error(`unsafe output path: ${JSON.stringify(path)}`);
-  }
+/** Slipway's own directory in the output root; rendered paths may never point into it. */
+export const SLIPWAY_DIR = ".slipway";
+
+/** The usual rendered path, checked in one step: segments that cannot be `.`, `..` or `.slipway`. */
+const COMMON_SAFE_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
+
+/**
+ * Why an output path is not acceptable, or undefined when it is: relative, POSIX, no `.`/`..`
+ * segments, no NUL or backslash, and never inside Slipway's own `.slipway/` directory.
+ */
+export function unsafeOutputPath(path: string): string | undefined {
+  if (COMMON_SAFE_PATH.test(path)) return undefined;
+  if (path === "" || path.startsWith("/")) return "must be a relative path";
+  if (path.includes("\\") || path.includes("\0")) return "must be a POSIX path without NUL";
+  const segs = path.split("/");
+  if (segs.some((s) => s === "" || s === "." || s === ".."))
+    return "must not contain empty, '.' or '..' segments";
+  if (segs[0] === SLIPWAY_DIR) return `must not point into ${SLIPWAY_DIR}/`;
+  return undefined;
+}
+
+/**
+ * Throws `SW_WRITE_UNSAFE_PATH` ({@link InputError}) for a file whose path {@link unsafeOutputPath}
+ * refuses. Render checks every file it yields, so check and budget never see such a path either;
+ * writeTree checks again for files that did not come from render.
+ */
+export function assertSafePath(f: OutputFile): void {
+  const bad = unsafeOutputPath(f.path);
+  if (bad === undefined) return;
+  throw new InputError([
+    diag("SW_WRITE_UNSAFE_PATH", `output path ${JSON.stringify(f.path)} ${bad}`, {
+      hint: `The component '${f.owner}' renders a path outside the output tree; this is a bug in it.`,
+    }),
+  ]);
 }

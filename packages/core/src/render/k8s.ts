@@ -38,17 +38,3 @@ export function apiGroup(apiVersion: string): string {
   const i = apiVersion.indexOf("/");
   return i < 0 ? "" : apiVersion.slice(0, i);
 }
-
-/** A stable object identity used for conflict detection and messages: `Kind/ns/name`. */
-export function objectId(o: K8sObject): string {
-  return `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-}
-
-/** Standard labels on everything Slipway renders, so `kubectl get -l` finds it. */
-export function standardLabels(component: string, instance: string): Record<string, string> {
-  return {
-    "app.kubernetes.io/managed-by": "slipway",
-    "app.kubernetes.io/part-of": component,
-    "app.kubernetes.io/instance": instance,
-  };
-}

@@ -55,7 +55,7 @@ export function render(
     // every path anyway (writeTree, buildCheckInput): a second map of 43,000 paths at 5000 services
     // was ~2 MiB of synth's live heap.
     const claim = (f: OutputFile) => {
-      assertSafePath(f.path);
+      assertSafePath(f);
       return f;
     };
     for (const c of enabledComponents) {

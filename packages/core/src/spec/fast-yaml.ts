@@ -272,7 +272,11 @@ function resolvePlain(s: string): unknown {
     // Beyond 2^53 yaml keeps precision rules of its own; leave those to it.
     return Number.isSafeInteger(n) ? n : unsupported();
   }
-  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(s)) {
+    // `1e999` is Infinity, which the detached copy (JSON) cannot carry: leave it to the full parser.
+    const n = Number(s);
+    return Number.isFinite(n) ? n : unsupported();
+  }
   // Hex, octal, .inf and .nan are valid YAML numbers but never appear in a spec: use the full parser.
   if (/^(0x|0o|[-+]?\.(inf|nan))/i.test(s)) return unsupported();
   return s;

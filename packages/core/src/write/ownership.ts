@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { diag, InputError } from "../diagnostics.js";
+import { sha256, unsafeOutputPath } from "../render/files.js";
 
 /**
  * The record of what Slipway wrote: output-relative path → sha256 of the content it wrote.
@@ -12,8 +12,6 @@ export interface Ownership {
   readonly files: Readonly<Record<string, string>>;
 }
 
-/** Slipway's own directory in the output root; rendered paths may never point into it. */
-export const SLIPWAY_DIR = ".slipway";
 export const OWNERSHIP_FILE = ".slipway/owned.json";
 /**
  * The next record, written before any file of the output tree is replaced and renamed over
@@ -68,7 +66,7 @@ export function readOwnershipState(outDir: string): OwnershipState {
   const pendingText = readText(join(outDir, PENDING_OWNERSHIP_FILE));
   const pendingParsed = pendingText === undefined ? undefined : parseRecord(pendingText);
   const pending = typeof pendingParsed === "string" ? undefined : pendingParsed;
-  const recordHash = text === undefined ? undefined : createHash("sha256").update(text).digest("hex");
+  const recordHash = text === undefined ? undefined : sha256(text);
   return { owned, pending, recordHash };
 }
 
@@ -126,22 +124,4 @@ export function* ownershipChunks(
     }
   }
   yield `${chunk}\n  }\n}\n`;
-}
-
-/** The usual rendered path, checked in one step: segments that cannot be `.`, `..` or `.slipway`. */
-const COMMON_SAFE_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
-
-/**
- * Why an output path is not acceptable, or undefined when it is: relative, POSIX, no `.`/`..`
- * segments, no NUL or backslash, and never inside Slipway's own `.slipway/` directory.
- */
-export function unsafeOutputPath(path: string): string | undefined {
-  if (COMMON_SAFE_PATH.test(path)) return undefined;
-  if (path === "" || path.startsWith("/")) return "must be a relative path";
-  if (path.includes("\\") || path.includes("\0")) return "must be a POSIX path without NUL";
-  const segs = path.split("/");
-  if (segs.some((s) => s === "" || s === "." || s === ".."))
-    return "must not contain empty, '.' or '..' segments";
-  if (segs[0] === SLIPWAY_DIR) return `must not point into ${SLIPWAY_DIR}/`;
-  return undefined;
 }

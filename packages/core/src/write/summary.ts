@@ -16,7 +16,7 @@ const APP_PATH =
   /^(?:argocd\/applications\/([^/]+)\.yaml|k8s\/helm\/values\/([^/]+)\.yaml|k8s\/helm\/manifests\/([^/]+)\/.+)$/;
 
 /** The Application a rendered path belongs to (see `paths` in render/apps.ts), if any. */
-export function appOfPath(path: string): string | undefined {
+function appOfPath(path: string): string | undefined {
   const m = APP_PATH.exec(path);
   return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
 }

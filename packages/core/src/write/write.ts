@@ -17,16 +17,9 @@ import {
 } from "node:fs";
 import { dirname, join, posix, relative, resolve } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
-import { type OutputFile, sha256 } from "../render/files.js";
+import { assertSafePath, type OutputFile, SLIPWAY_DIR, sha256 } from "../render/files.js";
 import { DigestPool } from "./digests.js";
-import {
-  OWNERSHIP_FILE,
-  ownershipChunks,
-  PENDING_OWNERSHIP_FILE,
-  readOwnershipState,
-  SLIPWAY_DIR,
-  unsafeOutputPath,
-} from "./ownership.js";
+import { OWNERSHIP_FILE, ownershipChunks, PENDING_OWNERSHIP_FILE, readOwnershipState } from "./ownership.js";
 
 export type ChangeKind = "added" | "changed" | "deleted" | "unchanged";
 
@@ -172,14 +165,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
 
   try {
     for (const f of files) {
-      const bad = unsafeOutputPath(f.path);
-      if (bad !== undefined) {
-        throw new InputError([
-          diag("SW_WRITE_UNSAFE_PATH", `output path ${JSON.stringify(f.path)} ${bad}`, {
-            hint: `The component '${f.owner}' renders a path outside the output tree; this is a bug in it.`,
-          }),
-        ]);
-      }
+      assertSafePath(f);
       const earlier = next.get(f.path);
       const clash =
         earlier !== undefined

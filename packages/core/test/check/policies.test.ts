@@ -5,6 +5,7 @@ import { buildCheckInput } from "../../src/check/input.js";
 import { policies } from "../../src/check/policies/index.js";
 import { looksLikeSecretKey } from "../../src/check/policies/no-secrets.js";
 import { type Policy, policyCode } from "../../src/check/policy.js";
+import { codesOf } from "../write/helpers.js";
 import { FIXTURES, loadFixture } from "./helpers.js";
 
 /** Credential shapes, assembled here so that no secret scanner flags the repository. */
@@ -40,11 +41,7 @@ describe("buildCheckInput", () => {
       { path: "k8s/helm/values/a.yaml", content: "a: 2\n", owner: "second" },
     ];
     expect(() => buildCheckInput(files, [])).toThrow(/rendered by both first and second/);
-    try {
-      buildCheckInput(files, []);
-    } catch (e) {
-      expect((e as { diagnostics: { code: string }[] }).diagnostics[0]?.code).toBe("SW_RENDER_PATH_CONFLICT");
-    }
+    expect(codesOf(() => buildCheckInput(files, []))).toEqual(["SW_RENDER_PATH_CONFLICT"]);
   });
 });
 

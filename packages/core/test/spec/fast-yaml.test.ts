@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
-import { toYaml } from "../../src/index.js";
+import { parseSource, toYaml } from "../../src/index.js";
 import { parseSimpleYaml } from "../../src/spec/fast-yaml.js";
 
 /**
@@ -48,6 +48,7 @@ const scalarText = fc.oneof(
     "-1",
     "+3",
     "1e3",
+    "1e999",
     ".5",
     "007",
     "0x1F",
@@ -210,7 +211,13 @@ describe("fast YAML path", () => {
     ["several documents", "a: 1\n---\nb: 2\n"],
     ["scalar documents", "just text\n"],
     ["empty documents", "# nothing\n"],
+    ["numbers too large for a double", "a: 1e999\n"],
   ])("leaves %s to yaml", (_, text) => {
     expect(parseSimpleYaml(text)).toBeUndefined();
+  });
+
+  it("keeps a number too large for a double as Infinity, as yaml reads it", () => {
+    // The fast path's result is copied through JSON, which would turn Infinity into null.
+    expect(parseSource("a: 1e999\nb: -1e999\n", "x.yaml").data).toEqual({ a: Infinity, b: -Infinity });
   });
 });

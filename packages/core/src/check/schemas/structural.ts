@@ -11,6 +11,7 @@
  * full JSON Schema matters: Helm charts' `values.schema.json` (./helm-values.ts).
  */
 
+import { editDistance } from "../../spec/introspect.js";
 import { isRecord } from "../input.js";
 
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -307,7 +308,7 @@ function nearest(k: string, names: readonly string[]): string {
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const n of names) {
-    const d = distance(k.toLowerCase(), n.toLowerCase());
+    const d = editDistance(k.toLowerCase(), n.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = n;
@@ -316,18 +317,4 @@ function nearest(k: string, names: readonly string[]): string {
   return best !== undefined && bestD <= Math.max(2, Math.floor(k.length / 4))
     ? ` (did you mean ${JSON.stringify(best)}?)`
     : "";
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
 }
