@@ -11,7 +11,7 @@ import { setFlagsFromString } from "node:v8";
 // --no-maglev --no-turbofan (Ignition and Sparkplug only) for `synth`: the optimizing compilers'
 // code and zones are ~20 MiB of resident memory (peak RSS at N = 100 / 1000 / 5000 services:
 // 83 / 102 / 128 MiB with them, 72 / 83 / 110 MiB without), for ~25% more time on large platforms
-// (still 0.39x cdk8s at N = 1000). Measured in bench/synth. `check` keeps them: its schema
+// (still 0.40x cdk8s at N = 1000). Measured in bench/synth. `check` keeps them: its schema
 // validation is compute-bound and memory is no figure of it.
 const command = process.argv.slice(2).find((a) => !a.startsWith("-"));
 if (command === "synth") setFlagsFromString("--optimize-for-size --no-maglev --no-turbofan");

@@ -44,21 +44,20 @@ describe("slipway new", () => {
   it("pushes, registers, passes slipway check, and a second run is a no-op", () => {
     const root = example();
     const remote = bare();
-    const r = run(
-      [
-        "new",
-        "demo",
-        "--preset",
-        "node-service",
-        "--push",
-        remote,
-        "--set",
-        "port=3000",
-        "--set",
-        "description=Demo",
-      ],
-      root,
-    );
+    // The rerun repeats exactly these arguments.
+    const args = [
+      "new",
+      "demo",
+      "--preset",
+      "node-service",
+      "--push",
+      remote,
+      "--set",
+      "port=3000",
+      "--set",
+      "description=Demo",
+    ];
+    const r = run(args, root);
     expect(r.code, r.stderr).toBe(0);
     const spec = readFileSync(join(root, "services/demo.yaml"), "utf8");
     expect(spec).toContain("port: 3000");
@@ -78,21 +77,7 @@ describe("slipway new", () => {
     expect(run(["synth", "--check"], root).code).toBe(0);
 
     const before = [snapshot(root), snapshot(remote)];
-    const again = run(
-      [
-        "new",
-        "demo",
-        "--preset",
-        "node-service",
-        "--push",
-        remote,
-        "--set",
-        "port=3000",
-        "--set",
-        "description=Demo",
-      ],
-      root,
-    );
+    const again = run(args, root);
     expect(again.code, again.stderr).toBe(0);
     expect([snapshot(root), snapshot(remote)]).toEqual(before);
   });

@@ -2,13 +2,13 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SlipwayError } from "@slipway/core";
+import type { SlipwayError } from "@slipway/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redact, tokenEnv } from "../src/onboard/git.js";
 import { githubRepo, onboardOnBranch } from "../src/onboard/index.js";
 import { type GitHttpServer, git, gitHttpAvailable, startGitHttpServer } from "./helpers/git-http-server.js";
+import { EXAMPLE, errorOf } from "./helpers/onboard.js";
 
-const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
 const TOKEN = `ghs_test${Math.random().toString(36).slice(2)}`;
 const TOKEN_B64 = Buffer.from(`x-access-token:${TOKEN}`).toString("base64");
 const work = mkdtempSync(join(tmpdir(), "slipway-onboard-branch-"));
@@ -38,16 +38,6 @@ afterAll(() => {
 });
 
 const refs = (dir: string) => git(["for-each-ref", "--format=%(refname) %(objectname)"], dir);
-
-function errorOf(fn: () => unknown): SlipwayError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SlipwayError) return e;
-    throw e;
-  }
-  throw new Error("expected an error");
-}
 
 /** Every text a caller or a log could see of an error. */
 const textOf = (e: SlipwayError) => `${e.message}\n${JSON.stringify(e.diagnostics)}\n${String(e.stack)}`;

@@ -1,14 +1,12 @@
-import { createHash } from "node:crypto";
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SlipwayError } from "@slipway/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onboard } from "../src/onboard/index.js";
 import { type GitHttpServer, git, gitHttpAvailable, startGitHttpServer } from "./helpers/git-http-server.js";
+import { codesOf, EXAMPLE, treeHash } from "./helpers/onboard.js";
 
 /** The push path against a real smart-HTTP Git server (helpers/git-http-server.ts), no authentication. */
-const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
 const available = gitHttpAvailable;
 const work = mkdtempSync(join(tmpdir(), "slipway-onboard-http-"));
 let server: GitHttpServer | undefined;
@@ -25,30 +23,6 @@ afterAll(() => {
   server?.close();
   rmSync(work, { recursive: true, force: true });
 });
-
-/** Hash of everything under `dir` (paths, modes, contents), as in onboard.test.ts. */
-function treeHash(dir: string): string {
-  const h = createHash("sha256");
-  const walk = (rel: string) => {
-    const abs = join(dir, rel);
-    const st = lstatSync(abs);
-    h.update(`${rel}\0${st.mode}\0`);
-    if (st.isDirectory()) for (const e of readdirSync(abs).sort()) walk(rel === "" ? e : `${rel}/${e}`);
-    else h.update(readFileSync(abs));
-  };
-  walk("");
-  return h.digest("hex");
-}
-
-function codesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SlipwayError) return e.diagnostics.map((d) => d.code);
-    throw e;
-  }
-  throw new Error("expected an error");
-}
 
 describe.skipIf(!available)("onboard over smart HTTP (git http-backend)", () => {
   it("pushes the first commit, and a rerun is a no-op", () => {

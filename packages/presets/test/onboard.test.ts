@@ -1,25 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SlipwayError } from "@slipway/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
 import { type OnboardOptions, onboard } from "../src/onboard/index.js";
+import { codesOf, EXAMPLE, treeHash } from "./helpers/onboard.js";
 
-const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
 const work = mkdtempSync(join(tmpdir(), "slipway-onboard-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -67,31 +54,6 @@ function nonEmptyRemote(): string {
 }
 
 /** Hash of everything under `dir` (paths, modes, contents, symlink targets), or "absent". */
-function treeHash(dir: string): string {
-  if (!existsSync(dir)) return "absent";
-  const h = createHash("sha256");
-  const walk = (rel: string) => {
-    const abs = join(dir, rel);
-    const st = lstatSync(abs);
-    h.update(`${rel}\0${st.mode}\0`);
-    if (st.isSymbolicLink()) h.update(readlinkSync(abs));
-    else if (st.isDirectory()) for (const e of readdirSync(abs).sort()) walk(rel === "" ? e : `${rel}/${e}`);
-    else h.update(readFileSync(abs));
-  };
-  walk("");
-  return h.digest("hex");
-}
-
-function codesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SlipwayError) return e.diagnostics.map((d) => d.code);
-    throw e;
-  }
-  throw new Error("expected an error");
-}
-
 interface Case {
   readonly title: string;
   readonly code: string;
@@ -382,8 +344,12 @@ describe("onboard: the happy path", () => {
     ] as const) {
       const plan = onboard({ platformConfig: p, name, presetId, repoOut: join(work, `each-${++seq}`) });
       expect(plan.written).toBe(true);
+      const dbStep = plan.steps.find((s) => s.id === "vault-database-secret");
+      if (presetId !== "spring-boot-postgres-oidc") expect(dbStep).toBeUndefined();
       if (presetId === "spring-boot-postgres-oidc") {
         expect(plan.steps.map((s) => s.id)).toContain("vault-database-secret");
+        // The database core's plan names for the service (dashes become underscores).
+        expect(dbStep?.commands[0]).toMatch(/^vault kv put kv\/postgres\/pg_app username=pg_app /);
         const spec = parse(readFileSync(join(p, `services/${name}.yaml`), "utf8")).spec;
         expect(spec.auth).toBe("oidc");
         expect(spec.database).toEqual({});

@@ -7,7 +7,7 @@ export const newCommand = defineCommand({
   meta: {
     name: "new",
     description:
-      "Onboard a service: generate its repository from a preset and register it on the platform (services/<name>.yaml + render), in the working tree or, with --platform-repo, as a branch to review; nothing is written on any error. HTTPS pushes use the token in SLIPWAY_GIT_TOKEN",
+      "Onboard a service: generate its repository from a preset and register it on the platform (services/<name>.yaml + render), in the working tree or, with --platform-repo, as a branch to review; every check runs before anything is written. HTTPS pushes use the token in SLIPWAY_GIT_TOKEN",
   },
   args: {
     name: { type: "positional", description: "Service name (DNS label): repository, image, subdomain" },
@@ -24,7 +24,8 @@ export const newCommand = defineCommand({
     },
     "repo-out": {
       type: "string",
-      description: "Write the service repository (first commit included) here (default: ./<name>)",
+      description:
+        "Write the service repository (first commit included) here (default without --push: ./<name>)",
       valueHint: "dir",
     },
     push: {

@@ -15,12 +15,14 @@ export const serveCommand = defineCommand({
     },
     config: {
       type: "string",
-      description: "platform.yaml that 'Create repository' registers services on",
+      description:
+        "platform.yaml that 'Create repository' registers services on (with --dev: ./platform.yaml when there is one)",
       valueHint: "file",
     },
     push: {
       type: "string",
-      description: "Where 'Create repository' pushes; {name} is the service name",
+      description:
+        "Where 'Create repository' pushes; {name} is the service name (env SCAFFOLD_PUSH_TARGET; with --dev: bare repositories under ~/.slipway/dev-git)",
       valueHint: "url",
     },
     "platform-repo": {
@@ -29,7 +31,11 @@ export const serveCommand = defineCommand({
         "Platform Git remote: 'Create repository' pushes a branch slipway/new-<name> there for review (env SCAFFOLD_PLATFORM_REPO; HTTPS token in SCAFFOLD_GIT_TOKEN)",
       valueHint: "url",
     },
-    "base-url": { type: "string", description: "Public URL of the service", valueHint: "url" },
+    "base-url": {
+      type: "string",
+      description: "Public URL of the service (env SCAFFOLD_BASE_URL; default: http://<host>:<port>)",
+      valueHint: "url",
+    },
   },
   async run({ args }) {
     const port = Number(args.port);

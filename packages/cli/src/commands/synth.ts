@@ -38,7 +38,10 @@ export const synthCommand = defineCommand({
       description:
         "Overwrite or delete files a person edited or slipway does not own (never through symlinks)",
     },
-    quiet: { type: "boolean", description: "Print only the summary line" },
+    quiet: {
+      type: "boolean",
+      description: "Leave out the Applications table and --check's file list (not --dry-run's diffs)",
+    },
   },
   run({ args }) {
     const started = performance.now();

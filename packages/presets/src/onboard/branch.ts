@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
-import { ConflictError, type Diagnostic, diag, InputError, NotFoundError, SlipwayError } from "@slipway/core";
+import { ConflictError, type Diagnostic, diag, InputError } from "@slipway/core";
 import { firstLine, ISOLATED, redact, runGit } from "./git.js";
 import { type OnboardOptions, type OnboardPlan, onboardWith } from "./onboard.js";
+import { remapDiagnostics } from "./remap.js";
 
 export interface BranchOnboardOptions extends Omit<OnboardOptions, "platformConfig"> {
   /**
@@ -47,7 +48,7 @@ export interface BranchOnboardPlan extends OnboardPlan {
 const DEFAULT_AUTHOR = { name: "Slipway", email: "slipway@localhost" } as const;
 
 /** The branch an onboarding of `name` is pushed as. */
-export const branchName = (name: string): string => `slipway/new-${name}`;
+const branchName = (name: string): string => `slipway/new-${name}`;
 
 /**
  * Onboards a service onto a platform repository that is only reachable as a Git remote (the
@@ -252,30 +253,22 @@ function gitOut(
 
 /** Runs `fn`, pointing diagnostics about files of the clone at paths inside the repository. */
 function inClone<T>(clone: string, configPath: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (!(e instanceof SlipwayError)) throw e;
-    const within = (text: string) => {
-      let out = text;
-      for (const p of [`${clone}/`, `${relative(process.cwd(), clone)}/`]) out = out.split(p).join("");
-      return out;
+  const within = (text: string) => {
+    let out = text;
+    for (const p of [`${clone}/`, `${relative(process.cwd(), clone)}/`]) out = out.split(p).join("");
+    return out;
+  };
+  return remapDiagnostics(fn, (d): Diagnostic => {
+    const rel = d.location === undefined ? "" : relative(clone, resolve(d.location.file));
+    const location =
+      d.location === undefined || rel.startsWith("..")
+        ? d.location
+        : { ...d.location, file: rel || configPath };
+    return {
+      ...d,
+      message: within(d.message),
+      ...(d.hint !== undefined ? { hint: within(d.hint) } : {}),
+      ...(location !== undefined ? { location } : {}),
     };
-    const mapped = e.diagnostics.map((d): Diagnostic => {
-      const rel = d.location === undefined ? "" : relative(clone, resolve(d.location.file));
-      const location =
-        d.location === undefined || rel.startsWith("..")
-          ? d.location
-          : { ...d.location, file: rel || configPath };
-      return {
-        ...d,
-        message: within(d.message),
-        ...(d.hint !== undefined ? { hint: within(d.hint) } : {}),
-        ...(location !== undefined ? { location } : {}),
-      };
-    });
-    if (e instanceof ConflictError) throw new ConflictError(mapped);
-    if (e instanceof NotFoundError) throw new NotFoundError(mapped);
-    throw new InputError(mapped);
-  }
+  });
 }

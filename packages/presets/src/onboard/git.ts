@@ -130,8 +130,6 @@ export function runGit(args: readonly string[], opts: GitRun = {}): SpawnSyncRet
   });
 }
 
-const git = runGit;
-
 /**
  * The token as git configuration in the environment (`GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`): an
  * `Authorization: Basic` header (user `x-access-token`, as GitHub expects for app and personal
@@ -177,9 +175,9 @@ export function commitTree(
     writeFileSync(abs, f.content);
     if (f.mode !== undefined) chmodSync(abs, f.mode);
   }
-  mustSucceed(git(["init", "-q", "-b", "main", dir]), "git init");
+  mustSucceed(runGit(["init", "-q", "-b", "main", dir]), "git init");
   // -f: the generated .gitignore must not drop a generated file.
-  mustSucceed(git([...ISOLATED, "add", "-A", "-f"], { cwd: dir }), "git add");
+  mustSucceed(runGit([...ISOLATED, "add", "-A", "-f"], { cwd: dir }), "git add");
   const env = {
     GIT_AUTHOR_NAME: identity.name,
     GIT_AUTHOR_EMAIL: identity.email,
@@ -189,15 +187,15 @@ export function commitTree(
     GIT_COMMITTER_DATE: `@${identity.date} +0000`,
   };
   mustSucceed(
-    git([...ISOLATED, "commit", "-q", "--no-verify", "-m", message], { cwd: dir, env }),
+    runGit([...ISOLATED, "commit", "-q", "--no-verify", "-m", message], { cwd: dir, env }),
     "git commit",
   );
-  return mustSucceed(git(["rev-parse", "HEAD"], { cwd: dir }), "git rev-parse").trim();
+  return mustSucceed(runGit(["rev-parse", "HEAD"], { cwd: dir }), "git rev-parse").trim();
 }
 
 /** Refs of a remote (`git ls-remote`), or a diagnostic error when it cannot be reached. */
-export function remoteRefs(url: string, token?: string): Map<string, string> {
-  const r = git(["ls-remote", "--", url], { url, token });
+function remoteRefs(url: string, token?: string): Map<string, string> {
+  const r = runGit(["ls-remote", "--", url], { url, token });
   if (r.error || r.status !== 0) {
     throw new InputError([
       diag("SW_NEW_REMOTE_UNREACHABLE", `cannot read the Git remote ${redact(url)}`, {
@@ -233,7 +231,7 @@ export function remoteState(url: string, commit: string, token?: string): "empty
 
 /** Pushes `main` of the repository in `dir` to `url` (which must not have a `main` yet). */
 export function pushMain(dir: string, url: string, token?: string): void {
-  const r = git(["push", "-q", "--", url, "refs/heads/main:refs/heads/main"], { cwd: dir, url, token });
+  const r = runGit(["push", "-q", "--", url, "refs/heads/main:refs/heads/main"], { cwd: dir, url, token });
   if (r.error || r.status !== 0) {
     throw new ConflictError([
       diag("SW_NEW_PUSH_FAILED", `pushing to ${redact(url)} failed`, {
@@ -246,7 +244,7 @@ export function pushMain(dir: string, url: string, token?: string): void {
 
 /** HEAD of the repository at `dir`, or undefined when it is not one. */
 export function headOf(dir: string): string | undefined {
-  const r = git(["rev-parse", "--verify", "-q", "HEAD"], {
+  const r = runGit(["rev-parse", "--verify", "-q", "HEAD"], {
     cwd: dir,
     env: { GIT_CEILING_DIRECTORIES: dirname(dir) },
   });

@@ -5,7 +5,6 @@ export { exportTemplate, type TemplateExportResult } from "../template/export.js
 export {
   type BranchOnboardOptions,
   type BranchOnboardPlan,
-  branchName,
   githubRepo,
   onboardOnBranch,
   type PlatformBranch,

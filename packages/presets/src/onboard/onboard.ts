@@ -21,12 +21,10 @@ import {
   type FileChange,
   formatUnifiedDiff,
   InputError,
-  NotFoundError,
   type OutputFile,
   prepare,
   render,
   renderPlatform,
-  SlipwayError,
   writeTree,
 } from "@slipway/core";
 import { describe } from "../describe.js";
@@ -42,6 +40,7 @@ import {
   redact,
   remoteState,
 } from "./git.js";
+import { remapDiagnostics } from "./remap.js";
 import { serviceDocument, serviceModeline } from "./service-spec.js";
 import { type OneTimeStep, oneTimeSteps, type StepInput } from "./steps.js";
 
@@ -309,7 +308,8 @@ export function onboardWith(opts: OnboardOptions, hooks: OnboardHooks): OnboardP
         target,
         changedPaths: changes.map((c) => c.path),
         skipped: service.skipped,
-        database: service.database ? name.replace(/-/g, "_") : undefined,
+        // Named by core's plan (spec/load.ts derives the default), not re-derived here.
+        database: session.plan.databases.find((d) => d.consumer === `service:${name}` && !d.dynamic)?.name,
         ...hooks.steps,
       }),
       noop,
@@ -422,21 +422,12 @@ function stagePlatformInputs(
 
 /** Runs `fn`, pointing diagnostics about the staged copy at the real platform repository. */
 function withRealPaths<T>(stagedRoot: string, realRoot: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (!(e instanceof SlipwayError)) throw e;
-    const mapped = e.diagnostics.map((d): Diagnostic => {
-      if (d.location === undefined) return d;
-      const abs = resolve(d.location.file);
-      const rel = relative(stagedRoot, abs);
-      if (rel.startsWith("..")) return d;
-      return { ...d, location: { ...d.location, file: display(join(realRoot, rel)) } };
-    });
-    if (e instanceof ConflictError) throw new ConflictError(mapped);
-    if (e instanceof NotFoundError) throw new NotFoundError(mapped);
-    throw new InputError(mapped);
-  }
+  return remapDiagnostics(fn, (d): Diagnostic => {
+    if (d.location === undefined) return d;
+    const rel = relative(stagedRoot, resolve(d.location.file));
+    if (rel.startsWith("..")) return d;
+    return { ...d, location: { ...d.location, file: display(join(realRoot, rel)) } };
+  });
 }
 
 function display(p: string): string {

@@ -55,8 +55,6 @@ export interface ServiceDocumentResult {
   readonly content: string;
   /** Capabilities the preset can use that the platform does not enable (one-time steps). */
   readonly skipped: readonly ("oidc" | "database")[];
-  readonly oidc: boolean;
-  readonly database: boolean;
 }
 
 /**
@@ -92,12 +90,7 @@ export function serviceDocument(
   };
   const doc = { apiVersion: API_VERSION, kind: "Service", metadata: { name: p.name }, spec };
   const body = toYaml(doc, { preserveKeyOrder: true });
-  return {
-    content: modeline === undefined ? body : `${modeline}\n${body}`,
-    skipped,
-    oidc,
-    database: needs.database === true,
-  };
+  return { content: modeline === undefined ? body : `${modeline}\n${body}`, skipped };
 }
 
 const MODELINE = /^# yaml-language-server: \$schema=(\S+)\s*$/m;

@@ -1,7 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { expect } from "vitest";
 import { describe, type GeneratedFile, generate } from "../../src/index.js";
 
 /** Upstream schemas (see ../shared/upstream/README.md); `SLIPWAY_SCHEMA_DIR` overrides. */
@@ -33,6 +36,19 @@ export const SAMPLE_REQUESTS: readonly (readonly [string, Record<string, unknown
   ["node-service", { name: "demo", owner: "octocat" }],
   ["node-service", { name: "api-gw", owner: "Acme", description: 'Says "hi" \\ $x', port: 3000 }],
 ];
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
+
+/** Asserts that a parsed GitHub Actions workflow is valid against the pinned workflow schema. */
+export function expectValidWorkflow(workflow: unknown): void {
+  const schema = JSON.parse(
+    readFileSync(join(SCHEMA_DIR, "github-workflow/3b6446ad/github-workflow.json"), "utf8"),
+  );
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  expect(validate(workflow), JSON.stringify(validate.errors)).toBe(true);
+}
 
 export function generateSample(presetId: string, request: Record<string, unknown>): GeneratedFile[] {
   return generate(describe(presetId, request));
