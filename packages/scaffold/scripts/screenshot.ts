@@ -9,29 +9,20 @@
  * fonts or chromium do.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { freePort } from "../test/auth/harness.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const out = resolve(process.argv[2] ?? join(import.meta.dirname, "../../../docs/images/scaffold-home.png"));
-
-/** The redirect URI is built from the port, so it has to be known before the server listens. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
 
 process.env.LOG_LEVEL ??= "warn";
 const { startServer } = await import("@slipway/scaffold");
 const gitDir = mkdtempSync(join(tmpdir(), "slipway-screenshot-git-"));
 const started = await startServer({
   dev: true,
+  // The redirect URI is built from the port, so it has to be known before the server listens.
   port: await freePort(),
   host: "127.0.0.1",
   // Create repository stays away from ~/.slipway/dev-git; no SCAFFOLD_* from the caller's shell.

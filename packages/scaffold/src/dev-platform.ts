@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** The bare repository `serve --dev` registers services on, under its Git directory (`_`: no service name can take it). */
-export const DEV_PLATFORM_REPO = "_platform.git";
+const DEV_PLATFORM_REPO = "_platform.git";
 
 /**
  * The platform repository of `serve --dev` when it runs outside a platform checkout: a local bare

@@ -52,7 +52,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     gitToken: options.gitToken,
   };
 
-  await app.register(formbody, { bodyLimit: limits.bodyBytes ?? 65_536 });
+  // Form bodies are held to the server's bodyLimit: the parser gets no limit of its own.
+  await app.register(formbody);
   // First of the hooks: the request's span covers authentication and everything after it.
   traceRequests(app);
   securityHeaders(app, options.auth.formActions);

@@ -53,7 +53,6 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     auth: loaded.auth,
     logger: true,
     baseUrl,
-    ...(opts.platformConfig !== undefined ? { platformConfig: opts.platformConfig } : {}),
     ...pushOptions(opts, env),
     ...(await devPlatform(opts, env)),
     ...(env.SCAFFOLD_COOKIE_SECRET !== undefined ? { cookieSecret: env.SCAFFOLD_COOKIE_SECRET } : {}),
@@ -105,11 +104,6 @@ export function trustProxyOption(raw: string | undefined): Pick<ServerOptions, "
 }
 
 /**
- * Create repository's configuration. Deployed, it pushes to `SCAFFOLD_PUSH_TARGET` and registers on
- * a branch of `SCAFFOLD_PLATFORM_REPO`; `--dev` works out of the box against local bare repositories
- * and the platform working tree it runs in.
- */
-/**
  * `--dev` with nothing configured (no `--config`, `--push`, `--platform-repo`, no ./platform.yaml):
  * a local platform repository, so Create repository works on a fresh machine (branch mode).
  */
@@ -133,6 +127,11 @@ function devGitDir(env: Readonly<Record<string, string | undefined>>): string {
   return env.SLIPWAY_DEV_GIT_DIR || join(homedir(), ".slipway", "dev-git");
 }
 
+/**
+ * Create repository's configuration. Deployed, it pushes to `SCAFFOLD_PUSH_TARGET` and registers on
+ * a branch of `SCAFFOLD_PLATFORM_REPO`; `--dev` works out of the box against local bare repositories
+ * and the platform working tree it runs in.
+ */
 export function pushOptions(
   opts: StartOptions,
   env: Readonly<Record<string, string | undefined>>,
@@ -140,23 +139,21 @@ export function pushOptions(
   const platformRepo = opts.platformRepo ?? (env.SCAFFOLD_PLATFORM_REPO || undefined);
   const configPath = env.SCAFFOLD_PLATFORM_CONFIG_PATH || undefined;
   const token = env.SCAFFOLD_GIT_TOKEN || undefined;
-  const remote: Partial<ServerOptions> = {
-    ...(platformRepo !== undefined ? { platformRepo } : {}),
-    ...(configPath !== undefined ? { platformConfigPath: configPath } : {}),
-    ...(token !== undefined ? { gitToken: token } : {}),
-  };
   // A working tree only where a person runs the service: --config, or --dev inside a checkout.
   const platformConfig =
     opts.platformConfig ??
     (opts.dev && platformRepo === undefined && existsSync("platform.yaml") ? "platform.yaml" : undefined);
-  const pushTarget = opts.pushTarget ?? (env.SCAFFOLD_PUSH_TARGET || undefined);
-  if (pushTarget !== undefined) {
-    return { ...remote, pushTarget, ...(platformConfig !== undefined ? { platformConfig } : {}) };
-  }
-  if (!opts.dev) return { ...remote, ...(platformConfig !== undefined ? { platformConfig } : {}) };
-  return {
-    ...remote,
+  const configured: Partial<ServerOptions> = {
+    ...(platformRepo !== undefined ? { platformRepo } : {}),
+    ...(configPath !== undefined ? { platformConfigPath: configPath } : {}),
+    ...(token !== undefined ? { gitToken: token } : {}),
     ...(platformConfig !== undefined ? { platformConfig } : {}),
+  };
+  const pushTarget = opts.pushTarget ?? (env.SCAFFOLD_PUSH_TARGET || undefined);
+  if (pushTarget !== undefined) return { ...configured, pushTarget };
+  if (!opts.dev) return configured;
+  return {
+    ...configured,
     pushTarget: join(devGitDir(env), "{name}.git"),
     preparePushTarget: (dir) => {
       if (existsSync(dir)) return;

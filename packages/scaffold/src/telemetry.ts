@@ -222,7 +222,7 @@ export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Spa
 }
 
 /** Marks a span failed: the exception event, status ERROR and `error.type` (a Slipway code when there is one). */
-export function recordError(span: Span, e: unknown): void {
+function recordError(span: Span, e: unknown): void {
   const type = isSlipwayError(e) ? (e.diagnostics[0]?.code ?? e.name) : e instanceof Error ? e.name : "Error";
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof Error) span.recordException(e);

@@ -1,17 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
-import { Writable } from "node:stream";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type GitHttpServer,
   gitHttpAvailable,
   startGitHttpServer,
 } from "../../presets/test/helpers/git-http-server.js";
-import { loggerOptions } from "../src/logger.js";
 import { pushOptions } from "../src/start.js";
-import { formPoster, server } from "./helpers.js";
+import { formPoster, logSink, server } from "./helpers.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../../examples/homelab");
 const TOKEN = "scaffold-test-token-9f3c";
@@ -28,17 +25,6 @@ beforeAll(async () => {
   if (gitHttpAvailable) http = await startGitHttpServer(TOKEN);
 });
 afterAll(() => http?.close());
-
-function logSink(): { logger: pino.Logger; lines: string[] } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: pino(loggerOptions() as pino.LoggerOptions, sink), lines };
-}
 
 describe("serve's Create repository configuration", () => {
   it("reads the platform remote, push target and token from the environment", () => {

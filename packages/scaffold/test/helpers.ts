@@ -1,7 +1,10 @@
+import { Writable } from "node:stream";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { unzipSync } from "fflate";
+import pino from "pino";
 import { afterEach } from "vitest";
 import { noAuth } from "../src/auth/contract.js";
+import { loggerOptions } from "../src/logger.js";
 import type { ServerOptions } from "../src/options.js";
 import { buildServer } from "../src/server.js";
 
@@ -16,6 +19,18 @@ export async function server(options: Partial<ServerOptions> = {}): Promise<Fast
   const app = await buildServer({ auth: noAuth, ...options });
   open.push(app);
   return app;
+}
+
+/** The service's pino logger (`loggerOptions()`), writing its JSON lines into `lines`. */
+export function logSink(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: pino(loggerOptions() as pino.LoggerOptions, sink), lines };
 }
 
 /** ZIP entries with their Unix modes (from the external attributes). */
@@ -49,7 +64,6 @@ function centralDirectoryModes(bytes: Uint8Array): Map<string, number> {
   return modes;
 }
 
-/** A form POST body with the CSRF cookie and token of a page just fetched from `app`. */
 /**
  * A browser's form posts: one CSRF session, then `post(url, fields)` as often as needed, with the
  * session cookie and the form's token.
@@ -67,6 +81,7 @@ export async function formPoster(
     });
 }
 
+/** The CSRF cookie and form token of the home page, freshly fetched from `app`. */
 export async function csrfSession(app: FastifyInstance): Promise<{ cookie: string; token: string }> {
   const page = await app.inject({ url: "/", headers: { accept: "text/html" } });
   const setCookie = String(page.headers["set-cookie"]);

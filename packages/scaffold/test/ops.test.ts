@@ -1,8 +1,5 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { loggerOptions } from "../src/logger.js";
-import { server } from "./helpers.js";
+import { logSink, server } from "./helpers.js";
 
 describe("observability", () => {
   it("answers /healthz and /readyz", async () => {
@@ -30,14 +27,7 @@ describe("observability", () => {
   });
 
   it("logs JSON without cookies, authorization headers or query strings", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = pino(loggerOptions() as pino.LoggerOptions, sink);
+    const { logger, lines } = logSink();
     const app = await server({ logger });
     await app.inject({
       url: "/starter.zip?name=demo&token=s3cr3t-query",

@@ -109,6 +109,7 @@ describe("/starter.tgz", () => {
     const res = await app.inject({ url: "/starter.tgz?type=static-frontend&name=site&baseDir=site" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("application/gzip");
+    expect(res.headers["content-disposition"]).toBe('attachment; filename="site.tar.gz"');
     const dir = tempDir();
     writeFileSync(join(dir, "a.tgz"), res.rawPayload);
     const listing = execFileSync("tar", ["-tzf", "a.tgz"], { cwd: dir, encoding: "utf8" }).trim().split("\n");

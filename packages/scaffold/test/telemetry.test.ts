@@ -1,14 +1,11 @@
 import { once } from "node:events";
 import { Agent, createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { loggerOptions } from "../src/logger.js";
 import { trustProxyOption } from "../src/start.js";
 import { startTelemetry, type Telemetry, telemetryActive, withSpan } from "../src/telemetry.js";
-import { csrfSession, server } from "./helpers.js";
+import { csrfSession, logSink, server } from "./helpers.js";
 
 /**
  * The OTLP/HTTP receiver here is a plain HTTP server standing in for the platform's OpenTelemetry
@@ -107,23 +104,26 @@ afterEach(async () => {
 async function traced(env: Record<string, string> = { OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }) {
   const otlp = await receiver();
   receivers.push(otlp.server);
-  telemetry = await startTelemetry({
+  const started = await startTelemetry({
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
     OTEL_SERVICE_NAME: "scaffold-test",
     OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=test,service.namespace=slipway%2Dsystem",
     ...env,
   });
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-      done();
-    },
-  });
-  const app = await server({ logger: pino(loggerOptions() as pino.LoggerOptions, sink) });
+  telemetry = started;
+  const log = logSink();
+  const app = await server({ logger: log.logger });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  return { app, base, lines, received: otlp.received, telemetry };
+  /** Closes the server, flushes the exporter and decodes what the receiver got (OTLP/JSON). */
+  const spans = async () => {
+    await app.close();
+    await started.shutdown();
+    return spansOf(otlp.received);
+  };
+  /** The log lines written so far, parsed. */
+  const lines = () => log.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { app, base, lines, received: otlp.received, telemetry: started, spans };
 }
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -147,10 +147,8 @@ describe("telemetry", () => {
     const home = await fetch(`${t.base}/`, { headers: { accept: "text/html" } });
     expect(home.status).toBe(200);
     await home.text();
-    await t.app.close();
-    await t.telemetry.shutdown();
 
-    const spans = spansOf(t.received);
+    const spans = await t.spans();
     const post = spans.find((s) => s.name === "POST /starter.zip");
     expect(post).toBeDefined();
     expect(post?.kind).toBe(SERVER);
@@ -202,10 +200,8 @@ describe("telemetry", () => {
       });
     }
     agent.destroy();
-    await t.app.close();
-    await t.telemetry.shutdown();
 
-    const spans = spansOf(t.received);
+    const spans = await t.spans();
     const posts = spans.filter((s) => s.name === "POST /starter.zip");
     expect(posts).toHaveLength(2);
     for (const post of posts) {
@@ -221,10 +217,8 @@ describe("telemetry", () => {
     });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
-    await t.app.close();
-    await t.telemetry.shutdown();
 
-    const spans = spansOf(t.received);
+    const spans = await t.spans();
     const get = spans.find((s) => s.name === "GET /starter.tgz");
     expect(get?.traceId).toBe(TRACE_ID);
     expect(get?.parentSpanId).toBe(PARENT_ID);
@@ -232,7 +226,7 @@ describe("telemetry", () => {
     expect(generate).toMatchObject({ traceId: TRACE_ID, parentSpanId: get?.spanId });
     expect(generate?.attrs).toMatchObject({ "scaffold.preset": "static-frontend", "scaffold.output": "tgz" });
 
-    const request = t.lines.filter((l) => l.reqId !== undefined);
+    const request = t.lines().filter((l) => l.reqId !== undefined);
     expect(request.map((l) => l.msg)).toEqual(["incoming request", "request completed"]);
     for (const line of request) {
       expect(line).toMatchObject({ trace_id: TRACE_ID, span_id: get?.spanId, trace_flags: "01" });
@@ -244,10 +238,8 @@ describe("telemetry", () => {
     const res = await fetch(`${t.base}/starter.zip?type=node-service&port=80`);
     expect(res.status).toBe(400);
     await res.text();
-    await t.app.close();
-    await t.telemetry.shutdown();
 
-    const spans = spansOf(t.received);
+    const spans = await t.spans();
     const get = spans.find((s) => s.name === "GET /starter.zip");
     expect(get?.attrs).toMatchObject({ "http.response.status_code": 400, "url.path": "/starter.zip" });
     expect(get?.status?.code ?? 0).not.toBe(ERROR);
@@ -256,7 +248,7 @@ describe("telemetry", () => {
     expect(generate?.status?.code).toBe(ERROR);
     expect(generate?.attrs["error.type"]).toBe("SW_PRESET_INVALID_PARAMETER");
     expect(generate?.events?.map((e) => e.name)).toContain("exception");
-    const completed = t.lines.find((l) => l.msg === "request completed");
+    const completed = t.lines().find((l) => l.msg === "request completed");
     expect(completed?.trace_id).toBe(get?.traceId);
   });
 
@@ -282,10 +274,8 @@ describe("telemetry", () => {
     expect(await post("/generate", {})).toBe(200);
     expect(await post("/explore", {})).toBe(200);
     expect(await post("/explore", { port: "80" })).toBe(422);
-    await t.app.close();
-    await t.telemetry.shutdown();
 
-    const spans = spansOf(t.received);
+    const spans = await t.spans();
     const child = (route: string, output: string) =>
       spans
         .filter((s) => s.name === `POST ${route}`)

@@ -1,7 +1,7 @@
 import { parametersJsonSchema, presets } from "@slipway/presets";
 import { describe, expect, it } from "vitest";
 import { noAuth } from "../src/auth/contract.js";
-import { csrfSession, server, unzipWithModes } from "./helpers.js";
+import { csrfSession, formPoster, server, unzipWithModes } from "./helpers.js";
 
 const HTML = { accept: "text/html" };
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -67,20 +67,13 @@ describe("UI", () => {
   });
 
   it("POST /generate with bad input re-renders with messages and the values kept (422)", async () => {
-    const app = await server();
-    const { cookie, token } = await csrfSession(app);
-    const res = await app.inject({
-      method: "POST",
-      url: "/generate",
-      headers: { cookie, "content-type": FORM },
-      payload: form({
-        _csrf: token,
-        preset: "node-service",
-        name: "Bad Name",
-        owner: "octocat",
-        port: "80",
-        description: "<b>kept</b>",
-      }),
+    const post = await formPoster(await server());
+    const res = await post("/generate", {
+      preset: "node-service",
+      name: "Bad Name",
+      owner: "octocat",
+      port: "80",
+      description: "<b>kept</b>",
     });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('role="alert"');
@@ -97,13 +90,12 @@ describe("UI", () => {
   });
 
   it("POST /generate with valid input downloads the ZIP", async () => {
-    const app = await server();
-    const { cookie, token } = await csrfSession(app);
-    const res = await app.inject({
-      method: "POST",
-      url: "/generate",
-      headers: { cookie, "content-type": FORM },
-      payload: form({ _csrf: token, preset: "node-service", name: "demo", owner: "octocat", port: "8080" }),
+    const post = await formPoster(await server());
+    const res = await post("/generate", {
+      preset: "node-service",
+      name: "demo",
+      owner: "octocat",
+      port: "8080",
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("application/zip");
@@ -213,14 +205,8 @@ describe("UI", () => {
   });
 
   it("Create repository is refused (503) when no platform is configured", async () => {
-    const app = await server();
-    const { cookie, token } = await csrfSession(app);
-    const res = await app.inject({
-      method: "POST",
-      url: "/create",
-      headers: { cookie, "content-type": FORM },
-      payload: form({ _csrf: token, preset: "node-service", name: "demo", owner: "octocat" }),
-    });
+    const post = await formPoster(await server());
+    const res = await post("/create", { preset: "node-service", name: "demo", owner: "octocat" });
     expect(res.statusCode).toBe(503);
   });
 });

@@ -4,7 +4,7 @@ import type { ArchiveEntry } from "./entries.js";
 const BLOCK = 512;
 
 /** A gzipped ustar archive; mtime 0, owner 0:0, so the bytes depend on the entries only. */
-export function tgzArchive(entries: readonly ArchiveEntry[]): Uint8Array {
+export function tgzArchive(entries: readonly ArchiveEntry[]): Buffer {
   const chunks: Uint8Array[] = [];
   for (const e of entries) {
     const data = Buffer.from(e.content, "utf8");

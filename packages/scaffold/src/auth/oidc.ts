@@ -206,7 +206,7 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
   }
 
   return {
-    formActions: [new URL(options.issuerUrl).origin],
+    formActions: [issuer.origin],
 
     async register(app: FastifyInstance) {
       app.get("/auth/login", async (request, reply) => {

@@ -7,7 +7,7 @@ import { DEFAULT_TYPE, DEPENDENCIES, presetById, presetParameters, traitsOf } fr
  * The parameters of `/starter.zip` and `/starter.tgz`: Initializr's, then the platform's own.
  * One schema for the query string and the form body (STYLE 9); every value is a string.
  */
-export const STARTER_PARAMETERS = [
+const STARTER_PARAMETERS = [
   "type",
   "dependencies",
   "style",

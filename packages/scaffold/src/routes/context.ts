@@ -21,7 +21,7 @@ export interface RouteContext {
 }
 
 /** Whether **Create repository** has a push target and a platform (a branch or a working tree). */
-export function canCreate(ctx: RouteContext): boolean {
+export function canCreate(ctx: RouteContext): ctx is RouteContext & { readonly pushTarget: string } {
   return ctx.pushTarget !== undefined && (ctx.platformRepo !== undefined || ctx.platformConfig !== undefined);
 }
 

@@ -34,7 +34,7 @@ export function starterRoutes(app: FastifyInstance, ctx: RouteContext): void {
  * Describes, generates and archives in a `scaffold.generate` span; InputErrors become 400s in the
  * server's error handler (and are recorded on the span).
  */
-export function sendArchive(
+function sendArchive(
   ctx: RouteContext,
   reply: FastifyReply,
   query: StarterQuery,
@@ -55,14 +55,13 @@ export function sendArchive(
   );
   ctx.metrics.generations.inc({ preset: description.preset.id, output: format });
   if (format === "zip") {
-    const pooled = bytes as Buffer;
     // 'finish': the socket has written the last byte; a response that ends otherwise keeps its buffer.
-    reply.raw.once("finish", () => zipBuffers.give(pooled));
+    reply.raw.once("finish", () => zipBuffers.give(bytes));
   }
   const file = `${baseDir.replace(/\/$/, "").split("/").pop() || description.parameters.name}.${format === "zip" ? "zip" : "tar.gz"}`;
   return reply
     .type(CONTENT_TYPE[format])
     .header("content-disposition", `attachment; filename="${file}"`)
     .header("cache-control", "no-store")
-    .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    .send(bytes);
 }

@@ -102,7 +102,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
       .type("application/zip")
       .header("content-disposition", `attachment; filename="${name}.zip"`)
       .header("cache-control", "no-store")
-      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      .send(bytes);
   });
 
   app.post<{ Body: Form }>("/create", { schema: { body: formSchema } }, async (request, reply) => {
@@ -110,7 +110,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     if (!ctx.csrf.verify(request, request.body[CSRF_FIELD])) return forbidden(reply);
     const preset = choose(request.body.preset);
     if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
-    if (!canCreate(ctx) || ctx.pushTarget === undefined) {
+    if (!canCreate(ctx)) {
       return reply
         .code(503)
         .type("text/html; charset=utf-8")
@@ -247,6 +247,13 @@ function choose(id: string | undefined): Preset | undefined {
   return id === undefined || id === "" ? presets[0] : presetById(id);
 }
 
+/** The form's fields but the control fields: what the preset is given, and what a re-rendered form shows. */
+function parametersOf(form: Form): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) if (!CONTROL_FIELDS.has(k)) parameters[k] = v;
+  return parameters;
+}
+
 type Described =
   | {
       readonly description: ProjectDescription;
@@ -256,8 +263,7 @@ type Described =
 
 /** The form's fields go to describe() untouched but for the control fields (STYLE 10). */
 function describeForm(preset: Preset, form: Form): Described {
-  const parameters: Record<string, string> = {};
-  for (const [k, v] of Object.entries(form)) if (!CONTROL_FIELDS.has(k)) parameters[k] = v;
+  const parameters = parametersOf(form);
   try {
     const description = describe(preset.id, parameters);
     return { description, parameters: { ...parameters, name: description.parameters.name } };
@@ -273,8 +279,7 @@ function stateOf(
   diagnostics: readonly { path: readonly (string | number)[]; message: string; hint?: string }[],
 ): FormState {
   const fields = presetParameters(preset);
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(form)) if (!CONTROL_FIELDS.has(k)) values[k] = v;
+  const values = parametersOf(form);
   const errors: Record<string, string> = {};
   const general: string[] = [];
   for (const d of diagnostics) {

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
-export const CSRF_COOKIE = "sw_csrf";
+const CSRF_COOKIE = "sw_csrf";
 export const CSRF_FIELD = "_csrf";
 
 /**

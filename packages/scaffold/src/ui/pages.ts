@@ -100,7 +100,7 @@ ${control}
 }
 
 /** The parameter form, generated from the preset's JSON Schema (STYLE 9). */
-export function parameterForm(preset: Preset, state: FormState, ctx: PageContext): Html {
+function parameterForm(preset: Preset, state: FormState, ctx: PageContext): Html {
   const schema = parametersJsonSchema(preset) as {
     properties?: Record<string, PropertySchema>;
     required?: string[];

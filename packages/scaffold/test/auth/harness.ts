@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AuthPlugin } from "../../src/auth/index.js";
 
+/** A port free on 127.0.0.1 now, for a server whose URLs (redirect URIs) must be known before it listens. */
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
