@@ -1,44 +1,22 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { z } from "zod";
 import { bootstrapScript } from "../../src/components/argocd/bootstrap.js";
 import { updateSettings } from "../../src/components/argocd/image-updater.js";
 import { APPLICATION_HEALTH_LUA, ARGOCD_CHART } from "../../src/components/argocd/values.js";
-import { components } from "../../src/components/index.js";
 import { type AnyComponent, defineComponent } from "../../src/render/component.js";
 import type { K8sObject } from "../../src/render/k8s.js";
-import { renderPlatform } from "../../src/synth.js";
-import { writePlatform } from "../helpers/component-fixture.js";
+import { renderComponents, type ServiceSpecs } from "../helpers/component-fixture.js";
 import { coreValidator, crdValidator, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
 
-type Obj = K8sObject & { spec: any };
-
 /** A platform with the given component configs and services (name → spec), rendered in memory. */
-function render(
+const render = (
   config: Record<string, unknown> = {},
-  services: Record<string, Record<string, unknown>> = {},
+  services: ServiceSpecs = {},
   extra: readonly AnyComponent[] = [],
-) {
-  const file = writePlatform(config);
-  mkdirSync(join(dirname(file), "services"));
-  for (const [name, spec] of Object.entries(services)) {
-    writeFileSync(
-      join(dirname(file), "services", `${name}.yaml`),
-      stringify({ apiVersion: "slipway.dev/v1alpha1", kind: "Service", metadata: { name }, spec }),
-    );
-  }
-  const session = renderPlatform(file, [...components, ...extra]);
-  const files = new Map<string, string>();
-  for (const f of session.files) files.set(f.path, f.content);
-  const read = <T = Obj>(path: string): T => {
-    const c = files.get(path);
-    if (c === undefined) throw new Error(`not rendered: ${path}`);
-    return parse(c) as T;
-  };
-  return { session, files, read };
-}
+) => renderComponents(config, extra, services);
 
 const APP_CRD = "argo-cd/v3.5.1/application-crd.yaml";
 const PROJECT_CRD = "argo-cd/v3.5.1/appproject-crd.yaml";

@@ -4,8 +4,7 @@ import { GATEWAY } from "../../src/components/gateway/ref.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import type { HostnameDecl } from "../../src/render/plan.js";
-import { declaring, renderComponents } from "../helpers/component-fixture.js";
-import { coreValidator, crdValidator, validationErrors } from "../helpers/strict-schema.js";
+import { declaring, expectStrictlyValid, renderComponents } from "../helpers/component-fixture.js";
 
 const host = (name: string, pub: boolean): HostnameDecl => ({
   host: `${name}.example.dev`,
@@ -148,16 +147,6 @@ describe("cloudflare component: cloudflared", () => {
   });
 
   it("validates strictly", () => {
-    for (const o of objs) {
-      const fn =
-        o.kind === "ExternalSecret"
-          ? crdValidator(
-              "external-secrets/v2.9.0/external-secrets.io_externalsecrets.yaml",
-              o.apiVersion,
-              o.kind,
-            )
-          : coreValidator(o);
-      expect(validationErrors(fn, o), o.kind).toEqual([]);
-    }
+    expectStrictlyValid(objs);
   });
 });

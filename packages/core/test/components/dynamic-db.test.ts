@@ -1,20 +1,15 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
 import { check } from "../../src/check/check.js";
 import { RELOADER_ANNOTATION } from "../../src/components/dynamic-db/customizer.js";
 import { DATABASE_TF_PATH } from "../../src/components/dynamic-db/terraform.js";
-import { components } from "../../src/components/index.js";
 import { passwordEnv } from "../../src/components/postgres/sql.js";
 import { InputError } from "../../src/diagnostics.js";
-import type { K8sObject } from "../../src/render/k8s.js";
-import { renderPlatform } from "../../src/synth.js";
-import { writePlatform } from "../helpers/component-fixture.js";
+import { expectStrictlyValid, renderComponents, type ServiceSpecs } from "../helpers/component-fixture.js";
 import { findPostgresBinDir, startPostgres, type TestPostgres } from "../helpers/postgres.js";
-import { coreValidator, crdValidator, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
+import { SCHEMA_DIR } from "../helpers/strict-schema.js";
 
 const ENABLED = {
   "dynamic-db": { enabled: true },
@@ -29,27 +24,8 @@ const SERVICES = {
 };
 
 /** A platform with dynamic-db on and the given services, rendered in memory. */
-function render(
-  componentConfig: Record<string, unknown> = ENABLED,
-  services: Record<string, Record<string, unknown>> = SERVICES,
-) {
-  const config = writePlatform(componentConfig);
-  mkdirSync(join(dirname(config), "services"));
-  for (const [name, spec] of Object.entries(services)) {
-    writeFileSync(
-      join(dirname(config), "services", `${name}.yaml`),
-      stringify({ apiVersion: "slipway.dev/v1alpha1", kind: "Service", metadata: { name }, spec }),
-    );
-  }
-  const session = renderPlatform(config, components);
-  const fileList = [...session.files];
-  const files = new Map<string, string>(fileList.map((f) => [f.path, f.content]));
-  const objects = (prefix: string) =>
-    [...files.entries()]
-      .filter(([p]) => p.startsWith(prefix) && p.endsWith(".yaml"))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, c]) => parse(c) as K8sObject & { spec: any });
-  return { session, fileList, files, objects };
+function render(componentConfig: Record<string, unknown> = ENABLED, services: ServiceSpecs = SERVICES) {
+  return renderComponents(componentConfig, [], services);
 }
 
 interface TfRole {
@@ -253,25 +229,7 @@ describe("dynamic-db: objects in the service's Application", () => {
   });
 
   it("validates in strict mode against the generator and ExternalSecret CRDs and core schemas", () => {
-    for (const o of objs) {
-      const fn =
-        o.kind === "VaultDynamicSecret"
-          ? crdValidator(
-              "external-secrets/v2.9.0/generators.external-secrets.io_vaultdynamicsecrets.yaml",
-              o.apiVersion,
-              o.kind,
-            )
-          : o.kind === "ExternalSecret"
-            ? crdValidator(
-                "external-secrets/v2.9.0/external-secrets.io_externalsecrets.yaml",
-                o.apiVersion,
-                o.kind,
-              )
-            : o.kind === "Kustomization"
-              ? undefined
-              : coreValidator(o);
-      if (fn) expect(validationErrors(fn, o), `${o.kind}/${o.metadata.name}`).toEqual([]);
-    }
+    expectStrictlyValid(objs);
   });
 
   it("passes slipway check (schemas, policies incl. no-secrets) with zero diagnostics", async () => {

@@ -60,6 +60,30 @@ describe("external-secrets component", () => {
     expect(validationErrors(crdValidator(CSS_CRD, css.apiVersion, css.kind), css)).toEqual([]);
   });
 
+  // The test above mirrors clusterSecretStore(); this one ties the store to what Vault's Terraform
+  // and the chart actually render, so a wrong constant on either side fails.
+  it("logs in where Vault's Terraform mounts Kubernetes auth, as the role it binds to ESO's service account", () => {
+    const [css] = tree.objects(`k8s/helm/manifests/${store?.spec.name}/`) as [K8sObject & { spec: any }];
+    const auth = css.spec.provider.vault.auth.kubernetes;
+    type Tf = { resource: Record<string, Record<string, any>> };
+    const mounts = tree.read<Tf>("vault/terraform/mounts.tf.json").resource;
+    expect(mounts.vault_auth_backend?.kubernetes).toMatchObject({ type: "kubernetes", path: auth.mountPath });
+    expect(mounts.vault_mount?.kv).toMatchObject({ type: "kv", path: css.spec.provider.vault.path });
+    expect(mounts.vault_mount?.kv?.options).toEqual({ version: "2" });
+    const role = tree.read<Tf>("vault/terraform/roles.tf.json").resource.vault_kubernetes_auth_backend_role?.[
+      auth.role
+    ];
+    expect(role).toMatchObject({
+      role_name: auth.role,
+      audience: auth.serviceAccountRef.audiences[0],
+      bound_service_account_names: [auth.serviceAccountRef.name],
+      bound_service_account_namespaces: [auth.serviceAccountRef.namespace],
+    });
+    expect(chart?.spec.namespace).toBe(auth.serviceAccountRef.namespace);
+    expect(chart?.spec.helm?.values).toMatchObject({ serviceAccount: { name: auth.serviceAccountRef.name } });
+    expect(css.spec.provider.vault.server).toBe("http://vault.vault.svc.cluster.local:8200");
+  });
+
   it("syncs the store in a later wave than the chart that installs its CRD", () => {
     expect(store && chart).toBeTruthy();
     expect(store?.wave).toBeGreaterThan(chart?.wave ?? Number.POSITIVE_INFINITY);

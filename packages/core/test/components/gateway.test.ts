@@ -1,24 +1,17 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { parse, parseAllDocuments, stringify } from "yaml";
 import { GATEWAY_API_CRDS, TRAEFIK_CHART } from "../../src/components/gateway/index.js";
 import { GATEWAY } from "../../src/components/gateway/ref.js";
 import { backendAppProtocol, httpRoute, referenceGrant } from "../../src/components/gateway/route.js";
-import { components } from "../../src/components/index.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { AnyComponent } from "../../src/render/component.js";
 import type { K8sObject } from "../../src/render/k8s.js";
-import { renderPlatform } from "../../src/synth.js";
-import { declaring, writePlatform } from "../helpers/component-fixture.js";
 import {
-  chartValidator,
-  crdValidator,
-  helmMerge,
-  SCHEMA_DIR,
-  validationErrors,
-} from "../helpers/strict-schema.js";
+  declaring,
+  renderComponents,
+  type ServiceSpecs,
+  serverDefaulted,
+} from "../helpers/component-fixture.js";
+import { chartValidator, crdValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
 
 const GW = "gateway-api/v1.6.1";
 const CRD = {
@@ -29,58 +22,14 @@ const CRD = {
 } as const;
 
 /** A platform with the given services (name → spec), rendered in memory. */
-function render(services: Record<string, Record<string, unknown>> = {}, extra: readonly AnyComponent[] = []) {
-  const config = writePlatform({});
-  mkdirSync(join(dirname(config), "services"));
-  for (const [name, spec] of Object.entries(services)) {
-    writeFileSync(
-      join(dirname(config), "services", `${name}.yaml`),
-      stringify({ apiVersion: "slipway.dev/v1alpha1", kind: "Service", metadata: { name }, spec }),
-    );
-  }
-  const session = renderPlatform(config, [...components, ...extra]);
-  const files = new Map<string, string>();
-  for (const f of session.files) files.set(f.path, f.content);
-  const read = <T = K8sObject>(path: string): T => {
-    const c = files.get(path);
-    if (c === undefined) throw new Error(`not rendered: ${path}`);
-    return parse(c) as T;
-  };
-  return { session, files, read };
-}
+const render = (services: ServiceSpecs = {}, extra: readonly AnyComponent[] = []) =>
+  renderComponents({}, extra, services);
 
 const svc = (extra: Record<string, unknown> = {}) => ({
   image: "ghcr.io/example/app:1.0.0",
   port: 8080,
   ...extra,
 });
-
-/**
- * Applies a CRD's `default:`s the way the API server does (ajv `useDefaults`) to a copy of an
- * object's spec; equal to the original means the server would change nothing, so Argo CD's diff
- * stays clean. Status is left out: the controller owns it.
- */
-function serverDefaulted(crdFile: string, o: K8sObject): unknown {
-  const [group, version] = o.apiVersion.split("/");
-  for (const doc of parseAllDocuments(readFileSync(join(SCHEMA_DIR, crdFile), "utf8"))) {
-    const crd = doc.toJS() as {
-      spec: {
-        group: string;
-        names: { kind: string };
-        versions: { name: string; schema: { openAPIV3Schema: { properties: Record<string, unknown> } } }[];
-      };
-    };
-    if (crd.spec.group !== group || crd.spec.names.kind !== o.kind) continue;
-    const schema = crd.spec.versions.find((v) => v.name === version)?.schema.openAPIV3Schema;
-    if (!schema) continue;
-    const ajv = new Ajv({ strict: false, useDefaults: true, validateFormats: false });
-    const validate = ajv.compile({ type: "object", properties: { spec: schema.properties.spec } });
-    const copy = structuredClone({ spec: o.spec });
-    validate(copy);
-    return copy;
-  }
-  throw new Error(`no ${o.kind} in ${crdFile}`);
-}
 
 describe("httpRoute()", () => {
   const route = httpRoute({

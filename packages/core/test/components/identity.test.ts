@@ -1,46 +1,23 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { parse, parseAllDocuments, stringify } from "yaml";
+import { parse } from "yaml";
 import { checkInput } from "../../src/check/check.js";
 import { buildCheckInput } from "../../src/check/input.js";
 import { identitySettings, issuerUrl, OIDC_ENV } from "../../src/components/identity/config.js";
 import { ZITADEL_WEB_APP } from "../../src/components/identity/terraform.js";
-import { components } from "../../src/components/index.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import type { RenderedApp } from "../../src/render/render.js";
-import { renderPlatform } from "../../src/synth.js";
-import { writePlatform } from "../helpers/component-fixture.js";
-import { coreValidator, crdValidator, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
+import { expectStrictlyValid, renderComponents, type ServiceSpecs } from "../helpers/component-fixture.js";
+import { coreValidator, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
 
-type Obj = K8sObject & { spec?: any; data?: any };
 type Spec = Record<string, unknown>;
 
 /** A platform with identity configured and the given services, rendered in memory. */
-function render(identity: Record<string, unknown> | undefined, services: Record<string, Spec> = {}) {
-  const config = writePlatform(identity === undefined ? {} : { identity });
-  mkdirSync(join(dirname(config), "services"));
-  for (const [name, spec] of Object.entries(services)) {
-    writeFileSync(
-      join(dirname(config), "services", `${name}.yaml`),
-      stringify({ apiVersion: "slipway.dev/v1alpha1", kind: "Service", metadata: { name }, spec }),
-    );
-  }
-  const session = renderPlatform(config, components);
-  const fileList = [...session.files];
-  const files = new Map(fileList.map((f) => [f.path, f.content]));
-  const read = <T = Obj>(path: string): T => {
-    const c = files.get(path);
-    if (c === undefined) throw new Error(`not rendered: ${path}`);
-    return (path.endsWith(".json") ? JSON.parse(c) : parse(c)) as T;
-  };
-  const objects = (prefix: string): Obj[] =>
-    [...files.entries()]
-      .filter(([p]) => p.startsWith(prefix) && p.endsWith(".yaml"))
-      .flatMap(([, c]) => parseAllDocuments(c).map((d) => d.toJS() as Obj));
-  return { session, fileList, files, read, objects };
+function render(identity: Record<string, unknown> | undefined, services: ServiceSpecs = {}) {
+  return renderComponents(identity === undefined ? {} : { identity }, [], services);
 }
 
 const BLOG: Spec = {
@@ -60,17 +37,8 @@ const NOTES: Spec = {
 const PLAIN: Spec = { image: "ghcr.io/example/plain:1.0.0", port: 8080, subdomain: "plain" };
 const SERVICES = { blog: BLOG, notes: NOTES, plain: PLAIN };
 
-const ESO_CRD = "external-secrets/v2.9.0/external-secrets.io_externalsecrets.yaml";
 const wave = (apps: readonly RenderedApp[], name: string) =>
   apps.find((a) => a.spec.name === name)?.wave ?? -1;
-
-/** Every ExternalSecret under the strict CRD schema, everything else under the strict core schemas. */
-function expectStrictlyValid(objs: readonly Obj[]): void {
-  for (const o of objs) {
-    const fn = o.kind === "ExternalSecret" ? crdValidator(ESO_CRD, o.apiVersion, o.kind) : coreValidator(o);
-    expect(validationErrors(fn, o), `${o.kind}/${o.metadata.name}`).toEqual([]);
-  }
-}
 
 /** Drops `$ref`s to schemas on the web (ZITADEL's values schema points at yannh/kubernetes-json-schema). */
 function dropRemoteRefs(v: unknown): unknown {

@@ -1,62 +1,41 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { Ajv } from "ajv";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import { check } from "../../src/check/index.js";
-import { components } from "../../src/components/index.js";
 import { ISTIO_POLICIES_APP } from "../../src/components/istio/index.js";
 import { GATEWAY_PRINCIPAL, NEVER_ENROLLED } from "../../src/components/istio/mesh.js";
 import { ISTIO_CHARTS, PROFILE_KEYS } from "../../src/components/istio/values.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
-import { renderPlatform } from "../../src/synth.js";
-import { writePlatform } from "../helpers/component-fixture.js";
+import {
+  renderFile,
+  type ServiceSpecs,
+  serverDefaulted,
+  writePlatform,
+} from "../helpers/component-fixture.js";
 import { crdValidator, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
 
 const ISTIO_CRDS = "istio/1.30.3/crd-all.gen.yaml";
 const GATEWAY_CRD = "gateway-api/v1.6.1/gateway.networking.k8s.io_gateways.yaml";
 
-type Obj = K8sObject & { spec: Record<string, any> };
-
 /** A platform with the mesh on (and what it needs), the given components and services. */
-function render(
-  services: Record<string, Record<string, unknown>>,
-  componentConfig: Record<string, unknown> = {},
-  distribution = "k3s",
-) {
-  const config = writePlatform({
-    "cert-manager": { enabled: true },
-    otel: { enabled: true },
-    istio: { enabled: true },
-    ...componentConfig,
-  });
+function render(services: ServiceSpecs, componentConfig: Record<string, unknown> = {}, distribution = "k3s") {
+  const config = writePlatform(
+    {
+      "cert-manager": { enabled: true },
+      otel: { enabled: true },
+      istio: { enabled: true },
+      ...componentConfig,
+    },
+    services,
+  );
   if (distribution !== "k3s") {
     const doc = parse(readFileSync(config, "utf8"));
     doc.spec.cluster.distribution = distribution;
     writeFileSync(config, stringify(doc));
   }
-  mkdirSync(join(dirname(config), "services"));
-  for (const [name, spec] of Object.entries(services)) {
-    writeFileSync(
-      join(dirname(config), "services", `${name}.yaml`),
-      stringify({ apiVersion: "slipway.dev/v1alpha1", kind: "Service", metadata: { name }, spec }),
-    );
-  }
-  const session = renderPlatform(config, components);
-  const files = new Map<string, string>();
-  for (const f of session.files) files.set(f.path, f.content);
-  const read = <T = Obj>(path: string): T => {
-    const c = files.get(path);
-    if (c === undefined) throw new Error(`not rendered: ${path}`);
-    return parse(c) as T;
-  };
-  const objects = (prefix: string): Obj[] =>
-    [...files.entries()]
-      .filter(([p]) => p.startsWith(prefix) && p.endsWith(".yaml"))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, c]) => parse(c) as Obj);
-  return { session, files, read, objects };
+  return renderFile(config);
 }
 
 const svc = (extra: Record<string, unknown> = {}) => ({
@@ -104,22 +83,6 @@ function unknownKeys(
     if (isMap(v) && isMap(d) && Object.keys(d).length > 0) out.push(...unknownKeys(v, d, path));
   }
   return out;
-}
-
-/** Applies a CRD's defaults (as the API server does) to a copy of the object's spec. */
-function serverDefaulted(crdFile: string, o: K8sObject): unknown {
-  const [group, version] = o.apiVersion.split("/");
-  for (const doc of parseAllDocuments(readFileSync(join(SCHEMA_DIR, crdFile), "utf8"))) {
-    const crd = doc.toJS() as any;
-    if (!crd || crd.spec.group !== group || crd.spec.names.kind !== o.kind) continue;
-    const schema = crd.spec.versions.find((v: any) => v.name === version)?.schema.openAPIV3Schema;
-    const ajv = new Ajv({ strict: false, useDefaults: true, validateFormats: false });
-    const validate = ajv.compile({ type: "object", properties: { spec: schema.properties.spec } });
-    const copy = structuredClone({ spec: o.spec });
-    validate(copy);
-    return copy;
-  }
-  throw new Error(`no ${o.kind} in ${crdFile}`);
 }
 
 describe("istio component", () => {

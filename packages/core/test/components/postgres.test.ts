@@ -5,9 +5,8 @@ import { passwordEnv, provisioningSql, quoteIdent, quoteLiteral } from "../../sr
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import type { DatabaseDecl } from "../../src/render/plan.js";
-import { declaring, renderComponents } from "../helpers/component-fixture.js";
+import { declaring, expectStrictlyValid, renderComponents } from "../helpers/component-fixture.js";
 import { findPostgresBinDir, startPostgres, type TestPostgres } from "../helpers/postgres.js";
-import { coreValidator, crdValidator, validationErrors } from "../helpers/strict-schema.js";
 
 const blog: DatabaseDecl = { name: "blog", owner: "blog", consumer: "service:blog", dynamic: false };
 const shop: DatabaseDecl = { name: "shop_db", owner: "shop", consumer: "service:shop", dynamic: false };
@@ -89,17 +88,7 @@ describe("postgres component: in-cluster", () => {
   });
 
   it("validates against the strict core schemas and the ExternalSecret CRD", () => {
-    for (const o of objs) {
-      const fn =
-        o.kind === "ExternalSecret"
-          ? crdValidator(
-              "external-secrets/v2.9.0/external-secrets.io_externalsecrets.yaml",
-              o.apiVersion,
-              o.kind,
-            )
-          : coreValidator(o);
-      expect(validationErrors(fn, o), `${o.kind}/${o.metadata.name}`).toEqual([]);
-    }
+    expectStrictlyValid(objs);
   });
 });
 

@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { computeBudget } from "../../src/check/budget.js";
 import { check } from "../../src/check/check.js";
 import { RELOADER_ANNOTATION } from "../../src/components/dynamic-db/customizer.js";
@@ -16,21 +15,15 @@ import { scaffold } from "../../src/components/scaffold/index.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { renderPlatform } from "../../src/synth.js";
-import { renderComponents, writePlatform } from "../helpers/component-fixture.js";
-import { coreValidator, crdValidator, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
+import { expectStrictlyValid, renderComponents, writePlatform } from "../helpers/component-fixture.js";
+import { crdValidator, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
 
 type Obj = K8sObject & { spec: any };
 
-const ES_CRD = "external-secrets/v2.9.0/external-secrets.io_externalsecrets.yaml";
 const GATEWAY_CRD = "gateway-api/v1.6.1";
 const REPO_ROOT = join(import.meta.dirname, "../../../..");
 
 const ON = { scaffold: { enabled: true }, identity: { enabled: true } };
-
-function validator(o: K8sObject) {
-  if (o.kind === "ExternalSecret") return crdValidator(ES_CRD, o.apiVersion, o.kind);
-  return coreValidator(o);
-}
 
 describe("scaffold component", () => {
   const tree = renderComponents(ON);
@@ -71,9 +64,7 @@ describe("scaffold component", () => {
   });
 
   it("every object validates strictly against its CRD or core schema", () => {
-    for (const o of objects) {
-      expect(validationErrors(validator(o), o), `${o.kind}/${o.metadata.name}`).toEqual([]);
-    }
+    expectStrictlyValid(objects);
   });
 
   it("declares its OIDC client, which identity's Terraform creates and writes to Vault", () => {
@@ -245,17 +236,9 @@ describe("scaffold component", () => {
   });
 
   it("refuses a service in its namespace", () => {
-    const config = writePlatform(ON);
-    mkdirSync(join(dirname(config), "services"));
-    writeFileSync(
-      join(dirname(config), "services", "tools.yaml"),
-      stringify({
-        apiVersion: "slipway.dev/v1alpha1",
-        kind: "Service",
-        metadata: { name: "tools" },
-        spec: { image: "ghcr.io/example/tools:1.0.0", port: 8080, namespace: "scaffold" },
-      }),
-    );
+    const config = writePlatform(ON, {
+      tools: { image: "ghcr.io/example/tools:1.0.0", port: 8080, namespace: "scaffold" },
+    });
     try {
       renderPlatform(config, components);
       expect.unreachable();

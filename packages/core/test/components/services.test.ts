@@ -1,8 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { components } from "../../src/components/index.js";
 import {
   renderWorkload,
   splitImage,
@@ -11,32 +7,11 @@ import {
   workloadModel,
 } from "../../src/components/services/workload.js";
 import type { K8sObject } from "../../src/render/k8s.js";
-import { renderPlatform } from "../../src/synth.js";
-import { writePlatform } from "../helpers/component-fixture.js";
+import { CRD_FILE, renderComponents, type ServiceSpecs } from "../helpers/component-fixture.js";
 import { coreValidator, crdValidator, validationErrors } from "../helpers/strict-schema.js";
 
 /** A platform with the given services (name → spec), rendered in memory. */
-function render(services: Record<string, Record<string, unknown>>) {
-  const config = writePlatform({});
-  mkdirSync(join(dirname(config), "services"));
-  for (const [name, spec] of Object.entries(services)) {
-    writeFileSync(
-      join(dirname(config), "services", `${name}.yaml`),
-      stringify({ apiVersion: "slipway.dev/v1alpha1", kind: "Service", metadata: { name }, spec }),
-    );
-  }
-  const session = renderPlatform(config, components);
-  const files = new Map<string, string>();
-  for (const f of session.files) files.set(f.path, f.content);
-  const read = <T = K8sObject & { spec: any }>(path: string): T => {
-    const c = files.get(path);
-    if (c === undefined) throw new Error(`not rendered: ${path}`);
-    return parse(c) as T;
-  };
-  return { session, files, read };
-}
-
-const ESO_CRD = "external-secrets/v2.9.0/external-secrets.io_externalsecrets.yaml";
+const render = (services: ServiceSpecs) => renderComponents({}, [], services);
 
 describe("services component", () => {
   const { session, files, read } = render({
@@ -151,7 +126,7 @@ describe("services component", () => {
       ["username", "postgres/api", "username"],
     ]);
     for (const o of [own, db])
-      expect(validationErrors(crdValidator(ESO_CRD, o.apiVersion, o.kind), o)).toEqual([]);
+      expect(validationErrors(crdValidator(CRD_FILE.ExternalSecret, o.apiVersion, o.kind), o)).toEqual([]);
     // No secrets declared and no database: no ExternalSecret at all.
     expect([...files.keys()].some((p) => p.startsWith("k8s/helm/manifests/web/externalsecret"))).toBe(false);
   });

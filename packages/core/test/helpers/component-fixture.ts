@@ -1,10 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { Ajv } from "ajv";
+import { expect } from "vitest";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import { z } from "zod";
 import { components as defaultComponents } from "../../src/components/index.js";
 import { type AnyComponent, defineComponent } from "../../src/render/component.js";
+import type { OutputFile } from "../../src/render/files.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import type {
   DatabaseDecl,
@@ -13,6 +16,7 @@ import type {
   VaultPolicyDecl,
 } from "../../src/render/plan.js";
 import { renderPlatform } from "../../src/synth.js";
+import { coreValidator, crdValidator, SCHEMA_DIR, validationErrors } from "./strict-schema.js";
 
 /**
  * Small platforms for component tests: a platform.yaml in a temp directory with the given
@@ -44,7 +48,10 @@ export function declaring(d: Declarations): AnyComponent {
   });
 }
 
-export function writePlatform(components: Record<string, unknown>): string {
+/** Service specs by name, written as `services/<name>.yaml` beside platform.yaml. */
+export type ServiceSpecs = Record<string, Record<string, unknown>>;
+
+export function writePlatform(components: Record<string, unknown>, services: ServiceSpecs = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "slipway-component-"));
   const doc = {
     apiVersion: "slipway.dev/v1alpha1",
@@ -62,33 +69,44 @@ export function writePlatform(components: Record<string, unknown>): string {
   };
   const file = join(dir, "platform.yaml");
   writeFileSync(file, stringify(doc));
+  if (Object.keys(services).length > 0) mkdirSync(join(dir, "services"));
+  for (const [name, spec] of Object.entries(services)) {
+    writeFileSync(
+      join(dir, "services", `${name}.yaml`),
+      stringify({ apiVersion: "slipway.dev/v1alpha1", kind: "Service", metadata: { name }, spec }),
+    );
+  }
   return file;
 }
 
+/** A rendered object with the fields tests reach into. */
+export type TestObject = K8sObject & { spec?: any; data?: any };
+
 export interface RenderedTree {
+  /** The rendered files in render order (`session.files` is a one-shot stream, read here once). */
+  readonly fileList: readonly OutputFile[];
   readonly files: ReadonlyMap<string, string>;
   readonly session: ReturnType<typeof renderPlatform>;
-  /** Every YAML document in files under `prefix`, parsed. */
-  objects(prefix: string): K8sObject[];
+  /** Every YAML document in files under `prefix`, parsed, in path order. */
+  objects(prefix: string): TestObject[];
   /** The parsed YAML or JSON file at `path` (throws when absent). */
-  read<T = unknown>(path: string): T;
+  read<T = TestObject>(path: string): T;
 }
 
-export function renderComponents(
-  components: Record<string, unknown>,
-  extra: readonly AnyComponent[] = [],
-): RenderedTree {
-  const session = renderPlatform(writePlatform(components), [...defaultComponents, ...extra]);
-  const files = new Map<string, string>();
-  for (const f of session.files) files.set(f.path, f.content);
+/** Renders the platform.yaml at `config` (see {@link writePlatform}) with the default components plus `extra`. */
+export function renderFile(config: string, extra: readonly AnyComponent[] = []): RenderedTree {
+  const session = renderPlatform(config, [...defaultComponents, ...extra]);
+  const fileList = [...session.files];
+  const files = new Map(fileList.map((f) => [f.path, f.content]));
   return {
+    fileList,
     files,
     session,
     objects(prefix) {
       return [...files.entries()]
         .filter(([p]) => p.startsWith(prefix) && p.endsWith(".yaml"))
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([, c]) => parse(c) as K8sObject);
+        .flatMap(([, c]) => parseAllDocuments(c).map((d) => d.toJS() as TestObject));
     },
     read<T>(path: string): T {
       const c = files.get(path);
@@ -96,4 +114,58 @@ export function renderComponents(
       return (path.endsWith(".json") ? JSON.parse(c) : parse(c)) as T;
     },
   };
+}
+
+export function renderComponents(
+  components: Record<string, unknown>,
+  extra: readonly AnyComponent[] = [],
+  services: ServiceSpecs = {},
+): RenderedTree {
+  return renderFile(writePlatform(components, services), extra);
+}
+
+/** CRD files (under SCHEMA_DIR) of the custom kinds components render beside core objects. */
+export const CRD_FILE = {
+  ExternalSecret: "external-secrets/v2.9.0/external-secrets.io_externalsecrets.yaml",
+  VaultDynamicSecret: "external-secrets/v2.9.0/generators.external-secrets.io_vaultdynamicsecrets.yaml",
+} as const;
+
+/**
+ * Every object valid in strict mode: a kind of {@link CRD_FILE} against its CRD, the rest against
+ * the strict core schemas. `Kustomization` is kustomize's input, not an API object: skipped.
+ */
+export function expectStrictlyValid(objs: readonly K8sObject[]): void {
+  for (const o of objs) {
+    if (o.kind === "Kustomization") continue;
+    const crd = CRD_FILE[o.kind as keyof typeof CRD_FILE];
+    const fn = crd ? crdValidator(crd, o.apiVersion, o.kind) : coreValidator(o);
+    expect(validationErrors(fn, o), `${o.kind}/${o.metadata.name}`).toEqual([]);
+  }
+}
+
+/**
+ * Applies a CRD's `default:`s the way the API server does (ajv `useDefaults`) to a copy of an
+ * object's spec; equal to the original means the server would change nothing, so Argo CD's diff
+ * stays clean. Status is left out: the controller owns it.
+ */
+export function serverDefaulted(crdFile: string, o: K8sObject): unknown {
+  const [group, version] = o.apiVersion.split("/");
+  for (const doc of parseAllDocuments(readFileSync(join(SCHEMA_DIR, crdFile), "utf8"))) {
+    const crd = doc.toJS() as null | {
+      spec?: {
+        group: string;
+        names: { kind: string };
+        versions: { name: string; schema: { openAPIV3Schema: { properties: Record<string, unknown> } } }[];
+      };
+    };
+    if (!crd?.spec || crd.spec.group !== group || crd.spec.names.kind !== o.kind) continue;
+    const schema = crd.spec.versions.find((v) => v.name === version)?.schema.openAPIV3Schema;
+    if (!schema) continue;
+    const ajv = new Ajv({ strict: false, useDefaults: true, validateFormats: false });
+    const validate = ajv.compile({ type: "object", properties: { spec: schema.properties.spec } });
+    const copy = structuredClone({ spec: o.spec });
+    validate(copy);
+    return copy;
+  }
+  throw new Error(`no ${o.kind} in ${crdFile}`);
 }

@@ -44,7 +44,7 @@ const INTERMEDIATE_TTL = 5 * YEAR;
 const LEAF_DEFAULT_TTL = 86400;
 
 /** Names Vault's role allows: the platform domain, in-cluster Service names and mesh identities. */
-export function allowedDomains(domain: string): string[] {
+function allowedDomains(domain: string): string[] {
   return [domain, "svc", PKI.trustDomain];
 }
 

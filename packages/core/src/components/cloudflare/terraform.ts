@@ -16,7 +16,7 @@ export interface TunnelIds {
 export const gatewayOrigin = (): string => `http://${GATEWAY.serviceHost}:${GATEWAY.servicePort}`;
 
 /** Public hostnames, each once, sorted: the order of DNS records and tunnel rules. */
-export function publicHostnames(hostnames: readonly HostnameDecl[]): string[] {
+function publicHostnames(hostnames: readonly HostnameDecl[]): string[] {
   const seen = new Map<string, string>();
   for (const h of hostnames) {
     if (!h.public) continue;

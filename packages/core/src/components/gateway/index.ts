@@ -41,7 +41,7 @@ const TRAEFIK_RESOURCES: Resources = {
  * other when the spec loads; here, after every component declared its hostnames, a service may
  * still collide with a component's (e.g. a service with subdomain `argocd`).
  */
-export function assertUniqueHostnames(hostnames: readonly HostnameDecl[]): void {
+function assertUniqueHostnames(hostnames: readonly HostnameDecl[]): void {
   const seen = new Map<string, HostnameDecl>();
   const problems = [];
   for (const h of hostnames) {

@@ -10,7 +10,7 @@ import {
 } from "./config.js";
 
 /** Redirect URIs of a service's client: its host plus the callback path(s) of its runtime. */
-export function serviceRedirectUris(service: Pick<ServiceSpec, "runtime">, host: string): string[] {
+function serviceRedirectUris(service: Pick<ServiceSpec, "runtime">, host: string): string[] {
   const base = `https://${host}`;
   if (service.runtime === "java") return [`${base}${CALLBACK_PATHS.spring}`];
   if (service.runtime === "node") return [`${base}${CALLBACK_PATHS.node}`];

@@ -59,7 +59,7 @@ export const ISTIO_RESOURCES = {
  * istio-cni writes where flannel never looks and no pod is ever captured. kubeadm and EKS use
  * the standard paths: no preset.
  */
-export function istioPlatform(distribution: PlatformSpec["cluster"]["distribution"]): string | undefined {
+function istioPlatform(distribution: PlatformSpec["cluster"]["distribution"]): string | undefined {
   return distribution === "k3s" ? "k3s" : undefined;
 }
 
@@ -77,7 +77,7 @@ function common(platform: PlatformSpec): Record<string, unknown> {
 }
 
 /** Deep merge of plain objects (the second wins); for composing values from parts. */
-export function mergeValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+function mergeValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
@@ -102,7 +102,7 @@ const isMap = (v: unknown): boolean => v !== null && typeof v === "object" && !A
  * istio-csr trusts ztunnel's ServiceAccount to ask on behalf of other pods
  * (`app.server.caTrustedNodeAccounts`, set by the cert-manager component).
  */
-export function caValues(chart: "istiod" | "ztunnel"): Record<string, unknown> {
+function caValues(chart: "istiod" | "ztunnel"): Record<string, unknown> {
   // A mutable copy: the contract is a frozen literal, values are merged and serialized.
   return structuredClone(ISTIO_CA_VALUES[chart]) as Record<string, unknown>;
 }

@@ -17,8 +17,12 @@ import { OPERATOR_CHART, operatorApp } from "./operator.js";
 export { validateCollectorConfig } from "./collector.js";
 export { JAVA_INSTRUMENTATION, OTEL_COLLECTOR, OTEL_NAMESPACE } from "./contract.js";
 
-/** Label that keeps a namespace out of the mesh (seed P4: kube-system and monitoring are not enrolled). */
-export const MESH_OPT_OUT_LABEL = { key: "slipway.dev/mesh", value: "false" } as const;
+/**
+ * A marker for people and tools reading the cluster: `monitoring` stays out of the mesh (seed P4).
+ * Nothing reads it back; the istio component keeps the namespace out by name (istio/mesh.ts
+ * `NEVER_ENROLLED`), whether or not otel is enabled.
+ */
+const MESH_OPT_OUT_LABEL = { key: "slipway.dev/mesh", value: "false" } as const;
 
 export const otel = defineComponent({
   id: "otel",

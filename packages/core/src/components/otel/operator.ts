@@ -53,7 +53,7 @@ export function operatorValues(certManager: boolean): Record<string, unknown> {
 }
 
 /** Fields the cluster owns after the first sync: injected or first-generated CA bundles and the cert itself. */
-export function webhookIgnoreDifferences(certManager: boolean): Record<string, unknown>[] {
+function webhookIgnoreDifferences(certManager: boolean): Record<string, unknown>[] {
   const bundles = [
     {
       group: "admissionregistration.k8s.io",

@@ -90,7 +90,7 @@ export const scaffold = defineComponent({
       pushTarget: `https://github.com/${ctx.platform.github.owner}/{name}.git`,
       issuerUrl: issuerUrl(platformIdentity(ctx.platform), ctx.platform.domain),
       ...(ctx.isEnabled("otel") ? { otel: otelSettings(ctx.platform) } : {}),
-      // A rotated client secret or cookie key rolls the pods (Reloader's annotation strategy).
+      // A rotated client secret, cookie key or Git token rolls the pods (Reloader's annotation strategy).
       podAnnotations: reloads ? { [RELOADER_ANNOTATION]: SCAFFOLD_NAME } : {},
     };
     yield app({

@@ -2,7 +2,9 @@ import type { K8sObject } from "../../render/k8s.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { backendAppProtocol } from "../gateway/route.js";
 import { OIDC_CLIENT_PROPERTIES, OIDC_ENV, oidcClientSecretPath } from "../identity/config.js";
-import { OTEL_COLLECTOR, type OtelConfig } from "../otel/contract.js";
+import type { OtelConfig } from "../otel/contract.js";
+import { otelEnv } from "../otel/customizer.js";
+import { containerSecurityContext, httpProbe, podSecurityContext } from "../services/workload.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";
 import {
   SCAFFOLD_CONTAINER_PORT,
@@ -114,25 +116,8 @@ export const SCAFFOLD_SECRET_KEYS = [
   SCAFFOLD_GIT_TOKEN_ENV,
 ] as const;
 
-function otelEnv(m: ScaffoldModel): Record<string, string> {
-  if (!m.otel) return {};
-  // Values are a DNS label, a tag and an environment label: nothing to percent-encode.
-  const attrs = [
-    ["service.namespace", SCAFFOLD_NAMESPACE],
-    ["deployment.environment", m.otel.environment],
-    ["deployment.environment.name", m.otel.environment],
-    ["service.version", m.tag],
-  ];
-  return {
-    OTEL_EXPORTER_OTLP_ENDPOINT: OTEL_COLLECTOR.http,
-    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-    OTEL_RESOURCE_ATTRIBUTES: attrs.map(([k, v]) => `${k}=${v}`).join(","),
-    OTEL_SERVICE_NAME: SCAFFOLD_NAME,
-  };
-}
-
 /** The container's environment, sorted by name: literals plus the Secret's keys. */
-export function scaffoldEnv(m: ScaffoldModel): Record<string, unknown>[] {
+function scaffoldEnv(m: ScaffoldModel): Record<string, unknown>[] {
   const env = new Map<string, Record<string, unknown>>();
   const literals: Record<string, string> = {
     NODE_ENV: "production",
@@ -145,7 +130,14 @@ export function scaffoldEnv(m: ScaffoldModel): Record<string, unknown>[] {
     // every user shares the rate limit of the ingress's address. `uniquelocal` is 10/8, 172.16/12,
     // 192.168/16 and fc00::/7 (proxy-addr's names, as `serve` reads them).
     SCAFFOLD_TRUST_PROXY: "loopback,uniquelocal",
-    ...otelEnv(m),
+    ...(m.otel
+      ? otelEnv({
+          name: SCAFFOLD_NAME,
+          namespace: SCAFFOLD_NAMESPACE,
+          environment: m.otel.environment,
+          version: m.tag,
+        })
+      : {}),
   };
   for (const [name, value] of Object.entries(literals)) env.set(name, { name, value });
   for (const key of SCAFFOLD_SECRET_KEYS) {
@@ -164,15 +156,12 @@ export function scaffoldServiceAccount(): K8sObject {
   };
 }
 
+/**
+ * Built from the same probe and security-context pieces as a service's Deployment
+ * (services/workload.ts); it is not a `services/` workload (docs/components/scaffold.md), so it
+ * adds what services do not have: a rolling strategy that keeps the one replica up, a sized /tmp.
+ */
 export function scaffoldDeployment(m: ScaffoldModel): K8sObject {
-  const probe = (path: string, extra: Record<string, number>) => ({
-    httpGet: { path, port: "http", scheme: "HTTP" },
-    periodSeconds: 10,
-    timeoutSeconds: 2,
-    failureThreshold: 3,
-    successThreshold: 1,
-    ...extra,
-  });
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -190,13 +179,7 @@ export function scaffoldDeployment(m: ScaffoldModel): K8sObject {
         spec: {
           serviceAccountName: SCAFFOLD_NAME,
           automountServiceAccountToken: false,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: SCAFFOLD_UID,
-            runAsGroup: SCAFFOLD_UID,
-            fsGroup: SCAFFOLD_UID,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: podSecurityContext(SCAFFOLD_UID),
           containers: [
             {
               name: SCAFFOLD_NAME,
@@ -205,19 +188,11 @@ export function scaffoldDeployment(m: ScaffoldModel): K8sObject {
               imagePullPolicy: "IfNotPresent",
               ports: [{ name: "http", containerPort: SCAFFOLD_CONTAINER_PORT, protocol: "TCP" }],
               env: scaffoldEnv(m),
-              startupProbe: probe("/healthz", { periodSeconds: 2, failureThreshold: 30 }),
-              livenessProbe: probe("/healthz", {}),
-              readinessProbe: probe("/readyz", { periodSeconds: 5 }),
+              startupProbe: httpProbe("/healthz", { periodSeconds: 2, failureThreshold: 30 }),
+              livenessProbe: httpProbe("/healthz", {}),
+              readinessProbe: httpProbe("/readyz", { periodSeconds: 5 }),
               resources: resourcesValue(SCAFFOLD_RESOURCES),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                runAsUser: SCAFFOLD_UID,
-                runAsGroup: SCAFFOLD_UID,
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
-              },
+              securityContext: containerSecurityContext(SCAFFOLD_UID),
               // Generation happens in memory; /tmp is for Node and libraries that insist on it.
               volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
             },

@@ -185,7 +185,8 @@ function envList(env: ReadonlyMap<string, EnvSource>): Record<string, unknown>[]
   });
 }
 
-function probe(path: string, extra: Record<string, number>): Record<string, unknown> {
+/** An HTTP probe on the `http` container port; `extra` holds the timings that differ from these. */
+export function httpProbe(path: string, extra: Record<string, number>): Record<string, unknown> {
   return {
     httpGet: { path, port: HTTP_PORT_NAME, scheme: "HTTP" },
     periodSeconds: 10,
@@ -193,6 +194,30 @@ function probe(path: string, extra: Record<string, number>): Record<string, unkn
     failureThreshold: 3,
     successThreshold: 1,
     ...extra,
+  };
+}
+
+/** Pod security context of a workload running as `uid`: non-root, its volumes group-owned by `uid`. */
+export function podSecurityContext(uid: number): Record<string, unknown> {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    fsGroup: uid,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** Container security context to match: no privilege escalation, read-only root, no capabilities. */
+export function containerSecurityContext(uid: number): Record<string, unknown> {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
   };
 }
 
@@ -230,13 +255,7 @@ export function renderWorkload(m: WorkloadModel): K8sObject[] {
         spec: {
           serviceAccountName: s.name,
           automountServiceAccountToken: m.automountServiceAccountToken,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: SERVICE_UID,
-            runAsGroup: SERVICE_UID,
-            fsGroup: SERVICE_UID,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: podSecurityContext(SERVICE_UID),
           containers: [
             {
               name: s.name,
@@ -250,19 +269,11 @@ export function renderWorkload(m: WorkloadModel): K8sObject[] {
                 ? { envFrom: [...m.envFromSecrets].sort().map((name) => ({ secretRef: { name } })) }
                 : {}),
               // Startup gates liveness, so slow starters (JVMs) are not killed while booting.
-              startupProbe: probe(s.health.liveness, { periodSeconds: 5, failureThreshold: 30 }),
-              livenessProbe: probe(s.health.liveness, {}),
-              readinessProbe: probe(s.health.readiness, { periodSeconds: 5 }),
+              startupProbe: httpProbe(s.health.liveness, { periodSeconds: 5, failureThreshold: 30 }),
+              livenessProbe: httpProbe(s.health.liveness, {}),
+              readinessProbe: httpProbe(s.health.readiness, { periodSeconds: 5 }),
               resources,
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                runAsUser: SERVICE_UID,
-                runAsGroup: SERVICE_UID,
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
-              },
+              securityContext: containerSecurityContext(SERVICE_UID),
               // The root filesystem is read-only; most runtimes still need a writable /tmp.
               volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
             },
