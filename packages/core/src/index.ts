@@ -2,6 +2,7 @@ export * from "./check/index.js";
 export { bootstrapScript } from "./components/argocd/bootstrap.js";
 export { components } from "./components/index.js";
 export { type ObservabilityEndpoints, observabilityEndpoints } from "./components/observability/endpoints.js";
+export { databaseVaultPath } from "./components/postgres/endpoint.js";
 export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
 export { ConflictError, diag, formatPath, InputError, NotFoundError, SlipwayError } from "./diagnostics.js";
 export { componentReference } from "./docs/reference.js";

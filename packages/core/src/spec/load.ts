@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { type Diagnostic, diag, formatPath, InputError, NotFoundError } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
@@ -14,6 +14,8 @@ export interface LoadedSpec {
   readonly services: readonly ServiceSpec[];
   /** The root of the platform repository (the directory holding platform.yaml). */
   readonly root: string;
+  /** The platform file itself, absolute (`<root>/platform.yaml` when a directory was given). */
+  readonly configFile: string;
   /** Every file read, by display name; each re-parses lazily when asked for a location. */
   readonly sources: ReadonlyMap<string, SourceFile>;
 }
@@ -104,7 +106,7 @@ export function loadSpec(configPath: string, components: readonly AnyComponent[]
     }),
   );
   if (diagnostics.some((d) => d.severity === "error")) throw new InputError(diagnostics);
-  return { platform, services: specs, root, sources };
+  return { platform, services: specs, root, configFile: resolve(configFile), sources };
 }
 
 function isDirectory(p: string): boolean {
@@ -418,10 +420,6 @@ function describeSize(v: unknown): string {
 
 function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function isScalar(v: unknown): boolean {
-  return typeof v === "number" || typeof v === "boolean";
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {

@@ -192,9 +192,7 @@ export function onboardWith(opts: OnboardOptions, hooks: OnboardHooks): OnboardP
   const existing = prepare(opts.platformConfig);
   const { platform } = existing.spec;
   const root = existing.spec.root;
-  const configFile = statSync(resolve(opts.platformConfig)).isDirectory()
-    ? join(resolve(opts.platformConfig), "platform.yaml")
-    : resolve(opts.platformConfig);
+  const { configFile } = existing.spec;
   const description = describe(opts.presetId, {
     owner: platform.github.owner,
     ...opts.parameters,

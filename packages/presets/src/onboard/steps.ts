@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import type { PlatformSpec } from "@slipway/core";
+import { databaseVaultPath, type PlatformSpec } from "@slipway/core";
 import type { ProjectDescription } from "../description.js";
 
 /** Something Slipway cannot (or must not) do itself: it needs a person, credentials or a review. */
@@ -33,10 +33,6 @@ export interface StepInput {
     readonly compareUrl?: string;
   };
 }
-
-// The platform's KV v2 mount (core: components/vault/paths.ts, VAULT.kvMount) and the static
-// database credential path (components/postgres/endpoint.ts, databaseSecretPath).
-const KV_MOUNT = "kv";
 
 /** What each Terraform directory of the platform repository configures, by its top-level folder. */
 const TERRAFORM_WHAT: Readonly<Record<string, string>> = {
@@ -114,9 +110,9 @@ export function oneTimeSteps(i: StepInput): OneTimeStep[] {
   if (i.database !== undefined) {
     steps.push({
       id: "vault-database-secret",
-      title: `Put the database owner's credentials into Vault (External Secrets reads ${KV_MOUNT}/postgres/${i.database}; never commit them)`,
+      title: `Put the database owner's credentials into Vault (External Secrets reads ${databaseVaultPath(i.database)}; never commit them)`,
       commands: [
-        `vault kv put ${KV_MOUNT}/postgres/${i.database} username=${i.database} password="$(openssl rand -base64 24)"`,
+        `vault kv put ${databaseVaultPath(i.database)} username=${i.database} password="$(openssl rand -base64 24)"`,
       ],
     });
   }

@@ -1,4 +1,5 @@
 import type { PlatformSpec } from "../../spec/schema.js";
+import { VAULT } from "../vault/paths.js";
 
 /** The contract consumers use to reach the shared PostgreSQL. */
 export interface PostgresEndpoint {
@@ -20,3 +21,6 @@ export function postgresEndpoint(platform: PlatformSpec): PostgresEndpoint {
 
 /** Vault KV path (under the KV mount) holding a database's static owner credentials: `username`, `password`. */
 export const databaseSecretPath = (database: string) => `postgres/${database}`;
+
+/** The same secret as `vault kv put` names it, with the KV mount: `kv/postgres/<database>`. */
+export const databaseVaultPath = (database: string) => `${VAULT.kvMount}/${databaseSecretPath(database)}`;
