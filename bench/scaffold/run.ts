@@ -12,7 +12,7 @@
  * Cold start spawns the real CLI, `slipway serve [--dev]`, and polls the metadata endpoint until the
  * first 200.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { stripTypeScriptTypes } from "node:module";

@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { diag, InputError } from "../../diagnostics.js";
-import { ARGOCD_NAMESPACE, paths } from "../../render/apps.js";
-import { app, defineComponent, file } from "../../render/component.js";
+import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { HostnameDecl, Plan } from "../../render/plan.js";
-import { toYaml } from "../../render/yaml.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
 import { GATEWAY } from "./ref.js";
 import { GATEWAY_API_GROUP, httpRoute, referenceGrant } from "./route.js";
