@@ -62,9 +62,8 @@ export function writePlatform(components: Record<string, unknown>, services: Ser
       git: { repoURL: "https://github.com/example/platform.git" },
       github: { owner: "example" },
       cluster: { distribution: "k3s", nodes: [{ name: "node-1", cpu: 4, memory: "16Gi" }] },
-      // Every component named explicitly: an absent key gets only `{ enabled }`, not its config
-      // defaults (zod 4 `.default` does not parse the default; see the report on spec/schema.ts).
-      components: { ...Object.fromEntries(defaultComponents.map((c) => [c.id, {}])), ...components },
+      // An absent component gets its config's defaults (the schema's prefault), as in platform.yaml.
+      components,
     },
   };
   const file = join(dir, "platform.yaml");

@@ -33,12 +33,6 @@ const config = z.strictObject({
 /** Config of the argocd component, defaults applied. */
 export type ArgocdConfig = z.output<typeof config>;
 
-/**
- * The config with defaults applied even when `spec.components.argocd` is absent from platform.yaml
- * (the component-level `.default()` yields only `{ enabled }`), ignoring the `enabled` key.
- */
-const settings = (c: unknown): ArgocdConfig => z.object(config.shape).parse(c ?? {});
-
 const hostOf = (c: ArgocdConfig, domain: string) => `${c.hostname.subdomain}.${domain}`;
 
 /**
@@ -54,7 +48,7 @@ export const argocd = defineComponent({
   enabledByDefault: true,
   config,
   plan(ctx) {
-    const c = settings(ctx.config);
+    const c = ctx.config;
     ctx.plan.sourceRepos.add(ARGOCD_CHART.repoURL);
     if (c.imageUpdater.enabled) ctx.plan.sourceRepos.add(IMAGE_UPDATER_CHART.repoURL);
     ctx.plan.namespace({ name: ARGOCD_NAMESPACE, project: "platform", owner: ctx.id });
@@ -69,7 +63,7 @@ export const argocd = defineComponent({
     });
   },
   *contribute(ctx: RenderContext<ArgocdConfig>) {
-    const c = settings(ctx.config);
+    const c = ctx.config;
     // Every plan ran before any contribute, so namespaces and chart repositories are complete here.
     const namespaces = ctx.plan.resolvedNamespaces();
     yield file(ROOT_APP_PATH, toYaml(rootApplication(ctx.platform)));

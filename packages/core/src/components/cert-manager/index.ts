@@ -46,9 +46,6 @@ const config = z.strictObject({
     .describe("Render a short-lived test Certificate from the Vault ClusterIssuer"),
 });
 
-/** Config with defaults applied even when `spec.components.cert-manager` holds only `enabled`. */
-const settings = (c: unknown): z.output<typeof config> => z.object(config.shape).parse(c ?? {});
-
 /** cert-manager values: only what differs from the chart's defaults, each for a reason. */
 function chartValues(): Record<string, unknown> {
   return {
@@ -89,7 +86,7 @@ export const certManager = defineComponent({
     }
   },
   *contribute(ctx) {
-    const { maxTtl, testCertificate: withTest } = settings(ctx.config);
+    const { maxTtl, testCertificate: withTest } = ctx.config;
     const mesh = ctx.isEnabled("istio");
     const pinRoot = mesh && ctx.isEnabled("external-secrets");
 

@@ -158,9 +158,6 @@ const config = z.strictObject({
   replicas: z.int().min(1).max(5).default(1),
 });
 
-/** Config with defaults applied even when `spec.components.gateway` is absent (then it is only `{ enabled }`). */
-const settings = (c: unknown): z.output<typeof config> => z.object(config.shape).parse(c ?? {});
-
 export const gateway = defineComponent({
   id: "gateway",
   description: "Traefik with the Gateway API provider, GatewayClass and Gateway",
@@ -189,7 +186,7 @@ export const gateway = defineComponent({
     });
   },
   *contribute(ctx) {
-    const { replicas } = settings(ctx.config);
+    const { replicas } = ctx.config;
     assertUniqueHostnames(ctx.plan.hostnames);
     // No finalizer and no pruning: removing this Application (disabling the gateway) or a CRD
     // dropped upstream must not delete every route and gateway in the cluster.

@@ -7,7 +7,6 @@ import {
   IDENTITY_TERRAFORM_POLICY,
   identityConfig,
   identityHost,
-  identitySettings,
   oidcClientSecretPath,
 } from "./config.js";
 import {
@@ -45,7 +44,7 @@ export const identity = defineComponent({
   enabledByDefault: false,
   config: identityConfig,
   plan(ctx) {
-    const c = identitySettings(ctx.config);
+    const c = ctx.config;
     const namespace = IDENTITY_NAMESPACE[c.provider];
     const zitadel = c.provider === "zitadel";
     ctx.plan.namespace({ name: namespace, project: "platform", owner: ctx.id });
@@ -81,7 +80,7 @@ export const identity = defineComponent({
     });
   },
   *contribute(ctx) {
-    const c = identitySettings(ctx.config);
+    const c = ctx.config;
     const namespace = IDENTITY_NAMESPACE[c.provider];
     const host = identityHost(c, ctx.platform.domain);
     const db = postgresEndpoint(ctx.platform);

@@ -52,12 +52,6 @@ const config = z.strictObject({
     .describe("Percentage of requests traced by waypoints (sent to the OTel collector when otel is enabled)"),
 });
 
-/** Config with defaults applied even when `spec.components.istio` carries only `{ enabled }`. */
-const settings = (c: unknown): z.output<typeof config> => {
-  const { enabled: _enabled, ...rest } = (c ?? {}) as Record<string, unknown>;
-  return config.parse(rest);
-};
-
 /**
  * Webhook fields istiod rewrites at run time (it injects its CA bundle and flips the validation
  * failurePolicy once it serves): Argo CD must not "fix" them back on every sync.
@@ -84,7 +78,7 @@ export const istio = defineComponent({
   enabledByDefault: false,
   config,
   plan(ctx) {
-    const { enrol } = settings(ctx.config);
+    const { enrol } = ctx.config;
     ctx.plan.sourceRepos.add(ISTIO_REPO);
     ctx.plan.namespace({ name: ISTIO_NAMESPACE, project: "platform", owner: ctx.id });
     // istio-policies (a platform Application) writes PeerAuthentications, waypoints and
@@ -105,7 +99,7 @@ export const istio = defineComponent({
     });
   },
   *contribute(ctx) {
-    const { enrol, tracingSamplingPercentage } = settings(ctx.config);
+    const { enrol, tracingSamplingPercentage } = ctx.config;
     const layout = meshLayout({
       enrol,
       services: ctx.services,

@@ -21,9 +21,6 @@ const config = z.strictObject({
   logFormat: z.enum(["json", "text"]).default("json").describe("Reloader's log format"),
 });
 
-/** Config with defaults applied even when `spec.components.reloader` holds only `{ enabled }`. */
-const settings = (c: unknown): z.output<typeof config> => z.object(config.shape).parse(c ?? {});
-
 /**
  * Stakater Reloader, as plain manifests: rolls a Deployment, StatefulSet or DaemonSet when a Secret
  * or ConfigMap it names in `secret.reloader.stakater.com/reload` changes (dynamic-db puts that
@@ -41,7 +38,7 @@ export const reloader = defineComponent({
     ctx.plan.namespace({ name: RELOADER_NAMESPACE, project: "platform", owner: ctx.id });
   },
   *contribute(ctx) {
-    const { logFormat } = settings(ctx.config);
+    const { logFormat } = ctx.config;
     yield app({
       name: "reloader",
       project: "platform",

@@ -47,9 +47,6 @@ export const scaffoldConfig = z.strictObject({
 });
 export type ScaffoldConfig = z.output<typeof scaffoldConfig>;
 
-/** Config with defaults applied even when `spec.components.scaffold` holds only `{ enabled }`. */
-export const scaffoldSettings = (c: unknown): ScaffoldConfig => z.object(scaffoldConfig.shape).parse(c ?? {});
-
 export const scaffoldHost = (c: ScaffoldConfig, domain: string): string => `${c.subdomain}.${domain}`;
 
 /** GHCR repositories are lowercase; GitHub owners need not be. */

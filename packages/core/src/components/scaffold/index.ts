@@ -12,7 +12,6 @@ import {
   scaffoldConfig,
   scaffoldHost,
   scaffoldImageRepository,
-  scaffoldSettings,
 } from "./config.js";
 import {
   SCAFFOLD_SERVICE_PORT,
@@ -40,7 +39,7 @@ export const scaffold = defineComponent({
   enabledByDefault: false,
   config: scaffoldConfig,
   plan(ctx) {
-    const c = scaffoldSettings(ctx.config);
+    const c = ctx.config;
     const clash = ctx.services.find((s) => s.namespace === SCAFFOLD_NAMESPACE);
     if (clash) {
       throw new InputError([
@@ -76,7 +75,7 @@ export const scaffold = defineComponent({
     });
   },
   *contribute(ctx) {
-    const c = scaffoldSettings(ctx.config);
+    const c = ctx.config;
     const repository = scaffoldImageRepository(ctx.platform.github.owner);
     const reloads = ctx.isEnabled("reloader");
     const model = {
