@@ -8,6 +8,9 @@ import { type Diagnostic, formatPath, SlipwayError } from "@slipway/core/lite";
  */
 export const EXIT = { ok: 0, failed: 1, invalid: 2, internal: 70 } as const;
 
+/** The mark before a path in a list of changes (`synth --check`, `new`), as in `git status`. */
+export const CHANGE_MARK = { added: "+", changed: "~", deleted: "-", unchanged: " " } as const;
+
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
 export function useColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== "dumb";

@@ -1,7 +1,7 @@
 import { type BranchOnboardPlan, type OnboardPlan, onboard, onboardOnBranch } from "@slipway/presets/onboard";
 import { defineCommand } from "citty";
 import { configArg } from "../args.js";
-import { EXIT, err, out, reportUsageError } from "../format.js";
+import { CHANGE_MARK, EXIT, err, out, reportUsageError } from "../format.js";
 
 export const newCommand = defineCommand({
   meta: {
@@ -129,13 +129,12 @@ function printPlan(plan: OnboardPlan | BranchOnboardPlan, dryRun: boolean): void
         ? repo.target.url
         : "(not written)";
   if (dryRun) for (const c of platform.changes) out(c.diff);
-  const mark = { added: "+", changed: "~", deleted: "-", unchanged: " " } as const;
   out(
     `\nservice repository ${where} (first commit ${repo.commit.slice(0, 12)}, ${repo.state === "exists" ? "already there" : "new"}):\n`,
   );
   if (dryRun && repo.state === "create")
     for (const f of repo.files) out(`  + ${f.path} (${f.bytes} bytes)\n`);
-  if (!dryRun) for (const c of platform.changes) out(`${mark[c.kind]} ${c.path}\n`);
+  if (!dryRun) for (const c of platform.changes) out(`${CHANGE_MARK[c.kind]} ${c.path}\n`);
   out(`\nimage ${plan.image}\n`);
   if ("branch" in plan) {
     const b = plan.branch;

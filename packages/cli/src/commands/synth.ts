@@ -9,7 +9,16 @@ import {
 } from "@slipway/core";
 import { defineCommand } from "citty";
 import { configArg } from "../args.js";
-import { EXIT, err, formatDiagnostic, formatTable, out, reportUsageError, useColor } from "../format.js";
+import {
+  CHANGE_MARK,
+  EXIT,
+  err,
+  formatDiagnostic,
+  formatTable,
+  out,
+  reportUsageError,
+  useColor,
+} from "../format.js";
 
 export const synthCommand = defineCommand({
   meta: {
@@ -74,8 +83,7 @@ export const synthCommand = defineCommand({
         return EXIT.ok;
       }
       if (!args.quiet) {
-        const mark = { added: "+", changed: "~", deleted: "-", unchanged: " " } as const;
-        for (const c of result.changes) out(`${mark[c.kind]} ${c.path}\n`);
+        for (const c of result.changes) out(`${CHANGE_MARK[c.kind]} ${c.path}\n`);
         if (result.recordChanged) out(`~ ${OWNERSHIP_FILE}\n`);
       }
       for (const d of result.conflicts) err(`${formatDiagnostic(d, useColor(process.stderr))}\n`);
