@@ -8,6 +8,7 @@ import { VAULT } from "../../src/components/vault/paths.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { type RenderedTree, renderComponents } from "../helpers/component-fixture.js";
+import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { chartValidator, helmMerge, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
 
 type Tf = Record<string, Record<string, Record<string, unknown>>>;
@@ -220,6 +221,9 @@ describe("cert-manager component", () => {
     expect(() => renderComponents({ "cert-manager": { enabled: true, maxTtl: "1 week" } })).toThrow(
       InputError,
     );
+    expect(
+      diagnosticsOf(() => renderComponents({ "cert-manager": { enabled: true, maxTtl: "1 week" } })),
+    ).toEqual([["SW_SPEC_FORMAT", ["spec", "components", "cert-manager", "maxTtl"]]]);
   });
 
   it("with the mesh on, runs istio-csr on the Vault issuer with the root pinned from Vault", () => {

@@ -5,6 +5,7 @@ import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import type { HostnameDecl } from "../../src/render/plan.js";
 import { declaring, expectStrictlyValid, renderComponents } from "../helpers/component-fixture.js";
+import { diagnosticsOf } from "../helpers/diagnostics.js";
 
 const host = (name: string, pub: boolean): HostnameDecl => ({
   host: `${name}.example.dev`,
@@ -120,6 +121,9 @@ describe("cloudflare component: Terraform", () => {
 
   it("rejects malformed ids", () => {
     expect(() => render([], { zoneId: "not-a-zone" })).toThrow(InputError);
+    expect(diagnosticsOf(() => render([], { ...ids, zoneId: "not-a-zone" }))).toEqual([
+      ["SW_SPEC_FORMAT", ["spec", "components", "cloudflare", "zoneId"]],
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { renderPlatform } from "../../src/synth.js";
 import { expectStrictlyValid, renderComponents, writePlatform } from "../helpers/component-fixture.js";
+import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { crdValidator, SCHEMA_DIR, validationErrors } from "../helpers/strict-schema.js";
 
 type Obj = K8sObject & { spec: any };
@@ -175,6 +176,9 @@ describe("scaffold component", () => {
     const tagged = renderComponents({ ...ON, scaffold: { enabled: true, tag: "0.2.0" } });
     expect(tagged.read<any>("k8s/helm/manifests/scaffold/kustomization.yaml").images[0].newTag).toBe("0.2.0");
     expect(() => renderComponents({ ...ON, scaffold: { enabled: true, tag: "latest" } })).toThrow(InputError);
+    expect(
+      diagnosticsOf(() => renderComponents({ ...ON, scaffold: { enabled: true, tag: "latest" } })),
+    ).toEqual([["SW_SPEC_VALUE", ["spec", "components", "scaffold", "tag"]]]);
 
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001 });
     expect(pod.automountServiceAccountToken).toBe(false);

@@ -4,6 +4,7 @@ import { ttlSeconds } from "../../src/components/vault/terraform.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { declaring, renderComponents } from "../helpers/component-fixture.js";
+import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { chartValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
 
 type Values = {
@@ -157,6 +158,9 @@ describe("vault component", () => {
       90, 900, 3600, 86400,
     ]);
     expect(() => ttlSeconds("1 hour")).toThrow(InputError);
+    expect(diagnosticsOf(() => ttlSeconds("1 hour", ["spec", "roles", 0, "ttl"]))).toEqual([
+      ["SW_VAULT_BAD_TTL", ["spec", "roles", 0, "ttl"]],
+    ]);
   });
 
   it("renders byte-identically twice, whatever the declaration order", () => {
