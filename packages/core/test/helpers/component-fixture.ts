@@ -51,7 +51,11 @@ export function declaring(d: Declarations): AnyComponent {
 /** Service specs by name, written as `services/<name>.yaml` beside platform.yaml. */
 export type ServiceSpecs = Record<string, Record<string, unknown>>;
 
-export function writePlatform(components: Record<string, unknown>, services: ServiceSpecs = {}): string {
+/** A platform.yaml in a new directory; `components: undefined` leaves the key out altogether. */
+export function writePlatform(
+  components: Record<string, unknown> | undefined,
+  services: ServiceSpecs = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), "slipway-component-"));
   const doc = {
     apiVersion: "slipway.dev/v1alpha1",
@@ -63,7 +67,7 @@ export function writePlatform(components: Record<string, unknown>, services: Ser
       github: { owner: "example" },
       cluster: { distribution: "k3s", nodes: [{ name: "node-1", cpu: 4, memory: "16Gi" }] },
       // An absent component gets its config's defaults (the schema's prefault), as in platform.yaml.
-      components,
+      ...(components !== undefined ? { components } : {}),
     },
   };
   const file = join(dir, "platform.yaml");
