@@ -25,11 +25,17 @@ export function manifestFileName(o: K8sObject, appNamespace: string): string {
 }
 
 /**
- * Renders one AppSpec to its files: the Application, the values file for a chart, one file per
- * manifest object, and a kustomization when asked. `wave` is the final sync wave.
+ * Renders one AppSpec to its files, one at a time: the values file for a chart, one file per
+ * manifest object (in the order the component gives them), a kustomization when asked, and the
+ * Application last. `wave` is the final sync wave. Each manifest is serialized as it is reached,
+ * so an Application of thousands of objects never has them all in memory at once.
  */
-export function renderApp(spec: AppSpec, platform: PlatformSpec, wave: number, owner: string): OutputFile[] {
-  const files: OutputFile[] = [];
+export function* renderApp(
+  spec: AppSpec,
+  platform: PlatformSpec,
+  wave: number,
+  owner: string,
+): Generator<OutputFile> {
   const sources: Record<string, unknown>[] = [];
   if (spec.helm) {
     const h = spec.helm;
@@ -43,25 +49,28 @@ export function renderApp(spec: AppSpec, platform: PlatformSpec, wave: number, o
       },
     });
     sources.push({ repoURL: platform.git.repoURL, targetRevision: platform.git.revision, ref: "values" });
-    files.push({ path: paths.values(spec.name), content: toYaml(h.values), owner });
+    yield { path: paths.values(spec.name), content: toYaml(h.values), owner };
   }
   if (spec.git) {
     sources.push({ repoURL: spec.git.repoURL, targetRevision: spec.git.revision, path: spec.git.path });
   }
-  if (spec.manifests && spec.manifests.length > 0) {
+  /** File names of the manifests, for the kustomization; only counted without one. */
+  const names: string[] = [];
+  let manifests = 0;
+  for (const o of spec.manifests ?? []) {
+    const name = manifestFileName(o, spec.namespace);
+    if (spec.kustomize) names.push(name);
+    manifests++;
+    yield { path: paths.manifest(spec.name, name), content: toYaml(o), owner };
+  }
+  if (manifests > 0) {
     sources.push({
       repoURL: platform.git.repoURL,
       targetRevision: platform.git.revision,
       path: paths.manifestsDir(spec.name),
     });
-    const names: string[] = [];
-    for (const o of spec.manifests) {
-      const name = manifestFileName(o, spec.namespace);
-      names.push(name);
-      files.push({ path: paths.manifest(spec.name, name), content: toYaml(o), owner });
-    }
     if (spec.kustomize) {
-      files.push({
+      yield {
         path: paths.manifest(spec.name, "kustomization.yaml"),
         content: toYaml({
           apiVersion: "kustomize.config.k8s.io/v1beta1",
@@ -70,7 +79,7 @@ export function renderApp(spec: AppSpec, platform: PlatformSpec, wave: number, o
           images: spec.kustomize.images.map((i) => ({ ...i })),
         }),
         owner,
-      });
+      };
     }
   }
   const application: K8sObject = {
@@ -96,6 +105,5 @@ export function renderApp(spec: AppSpec, platform: PlatformSpec, wave: number, o
       ...(spec.ignoreDifferences ? { ignoreDifferences: spec.ignoreDifferences } : {}),
     },
   };
-  files.push({ path: paths.application(spec.name), content: toYaml(application), owner });
-  return files;
+  yield { path: paths.application(spec.name), content: toYaml(application), owner };
 }

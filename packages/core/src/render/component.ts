@@ -41,8 +41,12 @@ export interface AppSpec {
   readonly helm?: HelmSource;
   /** A directory of another Git repository at a tag (e.g. upstream CRDs that no chart ships). */
   readonly git?: { readonly repoURL: string; readonly revision: string; readonly path: string };
-  /** Plain objects, one file each under `k8s/helm/manifests/<name>/`. */
-  readonly manifests?: readonly K8sObject[];
+  /**
+   * Plain objects, one file each under `k8s/helm/manifests/<name>/`. Iterated once, when the
+   * Application renders: a generator lets a component hand over thousands of objects (one per
+   * service) without holding them all, and each object is dropped once its file is written.
+   */
+  readonly manifests?: Iterable<K8sObject>;
   /**
    * Renders a kustomization.yaml over the manifests, pinning images. Image Updater does not edit it
    * (Slipway owns it): it writes `.argocd-source-<app>.yaml` beside it, which Argo CD applies on top (ADR 0004).

@@ -5,10 +5,25 @@ import type { AnyComponent, AppSpec, PlanContext, RenderContext } from "./compon
 import { assertSafePath, type OutputFile } from "./files.js";
 import { Plan } from "./plan.js";
 
+/** The parts of an AppSpec that checks, budgets and summaries read; the rest is in its files. */
+export type RenderedAppSpec = Pick<
+  AppSpec,
+  | "name"
+  | "project"
+  | "namespace"
+  | "helm"
+  | "git"
+  | "crds"
+  | "budget"
+  | "syncOptions"
+  | "prune"
+  | "finalizer"
+>;
+
 /** What one rendered Application was, kept beside the files for budget and checks. */
 export interface RenderedApp {
-  /** The AppSpec without its manifest objects (read those from the rendered files). */
-  readonly spec: Omit<AppSpec, "manifests">;
+  /** What of the AppSpec is not in its files' objects (read those from the rendered files). */
+  readonly spec: RenderedAppSpec;
   readonly owner: string;
   readonly wave: number;
 }
@@ -72,14 +87,25 @@ export function render(
         } else {
           const a = contribution.app;
           const appWave = a.wave ?? wave + (a.order ?? 0);
-          // Keep the Application's description, not its objects: those are in the files, and
-          // holding every manifest of thousands of services is most of synth's live heap.
-          const { manifests: _objects, ...summary } = a;
-          apps.push({ spec: summary, owner: c.id, wave: appWave });
+          // Keep what describes the Application, not its objects, labels or image pins: those are
+          // in the files, and one summary per service is kept to the end of the run.
+          apps.push({ spec: summarize(a), owner: c.id, wave: appWave });
           for (const f of renderApp(a, spec.platform, appWave, c.id)) yield claim(f);
         }
       }
     }
   }
   return { files: files(), apps, plan };
+}
+
+const SUMMARY_KEYS = ["helm", "git", "crds", "budget", "syncOptions", "prune", "finalizer"] as const;
+
+function summarize(a: AppSpec): RenderedAppSpec {
+  const summary: { -readonly [K in keyof RenderedAppSpec]: RenderedAppSpec[K] } = {
+    name: a.name,
+    project: a.project,
+    namespace: a.namespace,
+  };
+  for (const k of SUMMARY_KEYS) if (a[k] !== undefined) Object.assign(summary, { [k]: a[k] });
+  return summary;
 }

@@ -112,6 +112,25 @@ describe("cloudflare component: Terraform", () => {
     expect(after.blog_example_dev).toEqual(before.blog_example_dev);
   });
 
+  it("orders records by Terraform name, as sorted JSON keys are, also where hostname order differs", () => {
+    // "a.example.dev" sorts before "a0.example.dev" ('.' < '0'), but a_example_dev after a0_example_dev.
+    const t = render([host("a", true), host("a0", true), host("b-c", true)]);
+    const text = t.files.get("cloudflare/terraform/dns.tf.json") as string;
+    const keys = Object.keys(records(t));
+    expect(keys).toEqual(["a0_example_dev", "a_example_dev", "b-c_example_dev"]);
+    // The file is the conventional two-space JSON of the whole, byte for byte.
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+  });
+
+  it("refuses two public hostnames that map to one Terraform name", () => {
+    const clash = () =>
+      render([
+        { ...host("x", true), host: "x.y.example.dev" },
+        { ...host("xy", true), host: "x_y.example.dev" },
+      ]);
+    expect(diagnosticsOf(clash).map(([code]) => code)).toContain("SW_CLOUDFLARE_RECORD_NAME_CLASH");
+  });
+
   it("leaves ids to Terraform when not configured", () => {
     const vars = render([], { tunnelName: "t" }).read<{ variable: Record<string, { default?: string }> }>(
       "cloudflare/terraform/variables.tf.json",

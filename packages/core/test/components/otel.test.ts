@@ -137,9 +137,10 @@ describe("otel component", () => {
   });
 
   it("keeps the generated webhook certificate stable under Argo CD (no hook, ignored diffs respected)", () => {
-    const op = apps[0]?.spec;
-    expect(op?.syncOptions).toContain("RespectIgnoreDifferences=true");
-    expect(op?.ignoreDifferences?.map((d) => d.kind)).toEqual([
+    // As Argo CD reads them: from the rendered Application.
+    const [op] = tree.objects("argocd/applications/otel-operator.yaml") as Obj[];
+    expect(op?.spec.syncPolicy.syncOptions).toContain("RespectIgnoreDifferences=true");
+    expect(op?.spec.ignoreDifferences?.map((d: Obj) => d.kind)).toEqual([
       "MutatingWebhookConfiguration",
       "ValidatingWebhookConfiguration",
       "CustomResourceDefinition",
@@ -148,14 +149,19 @@ describe("otel component", () => {
   });
 
   it("uses cert-manager for the webhook certificate when it is enabled", () => {
-    const { session } = renderComponents({
+    const t = renderComponents({
       otel: { enabled: true },
       vault: { enabled: true },
       "cert-manager": { enabled: true },
     });
-    const op = session.apps.find((a) => a.spec.name === "otel-operator");
+    const op = t.session.apps.find((a) => a.spec.name === "otel-operator");
     expect(op?.spec.helm?.values).toMatchObject({ admissionWebhooks: { certManager: { enabled: true } } });
-    expect(op?.spec.ignoreDifferences?.some((d) => d.kind === "Secret")).toBe(false);
+    const [application] = t.objects("argocd/applications/otel-operator.yaml") as Obj[];
+    expect(application?.spec.ignoreDifferences.map((d: Obj) => d.kind)).toEqual([
+      "MutatingWebhookConfiguration",
+      "ValidatingWebhookConfiguration",
+      "CustomResourceDefinition",
+    ]);
   });
 
   it("switches metrics to remote write (and the contrib image) on request", () => {

@@ -34,12 +34,14 @@ export function updateSettings(tag: string): Record<string, unknown> {
  * override file is never rendered, so Slipway never touches it, and Argo CD applies it on top of the
  * kustomization's pin.
  */
-export function imageUpdaters(platform: PlatformSpec, services: readonly ServiceSpec[]): K8sObject[] {
-  const out: K8sObject[] = [];
+export function* imageUpdaters(
+  platform: PlatformSpec,
+  services: readonly ServiceSpec[],
+): Generator<K8sObject> {
   for (const s of services) {
     const pin = splitImage(s.image);
     if (!pin.newTag) continue;
-    out.push({
+    yield {
       apiVersion: "argocd-image-updater.argoproj.io/v1alpha1",
       kind: "ImageUpdater",
       metadata: {
@@ -69,7 +71,6 @@ export function imageUpdaters(platform: PlatformSpec, services: readonly Service
           },
         ],
       },
-    });
+    };
   }
-  return out;
 }

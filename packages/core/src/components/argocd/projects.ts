@@ -112,12 +112,12 @@ export function rootApplication(platform: PlatformSpec): K8sObject {
  * One Namespace per resolved declaration (customizers already applied). The Argo CD namespace is
  * never pruned nor deleted with the Application: removing it would take Argo CD down mid-operation.
  */
-export function namespaceObjects(namespaces: readonly NamespaceDecl[]): K8sObject[] {
-  return namespaces.map((ns) => {
+export function* namespaceObjects(namespaces: Iterable<NamespaceDecl>): Generator<K8sObject> {
+  for (const ns of namespaces) {
     const annotations: Record<string, string> = { ...ns.annotations };
     if (ns.name === ARGOCD_NAMESPACE)
       annotations["argocd.argoproj.io/sync-options"] = "Prune=false,Delete=false";
-    return {
+    yield {
       apiVersion: "v1",
       kind: "Namespace",
       metadata: {
@@ -130,5 +130,5 @@ export function namespaceObjects(namespaces: readonly NamespaceDecl[]): K8sObjec
         ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
     };
-  });
+  }
 }

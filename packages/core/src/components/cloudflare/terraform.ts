@@ -1,7 +1,7 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { HostnameDecl } from "../../render/plan.js";
 import { GATEWAY } from "../gateway/ref.js";
-import { terraformJson, tfName, tfRef } from "./tf-json.js";
+import { terraformJson, terraformJsonOfEntries, tfName, tfRef } from "./tf-json.js";
 
 export const CLOUDFLARE_TERRAFORM_DIR = "cloudflare/terraform";
 
@@ -44,12 +44,11 @@ function variable(description: string, value: string | undefined): Record<string
  * ingress rules, each public hostname to the gateway, then the catch-all 404 cloudflared requires.
  * The API token is read by the provider from CLOUDFLARE_API_TOKEN; it is never written here.
  */
-export function cloudflareTerraformFiles(
+export function* cloudflareTerraformFiles(
   ids: TunnelIds,
   hostnames: readonly HostnameDecl[],
-): { path: string; content: string }[] {
+): Generator<{ path: string; content: string }> {
   const hosts = publicHostnames(hostnames);
-  const owners = new Map(hostnames.filter((h) => h.public).map((h) => [h.host, h.owner]));
   const providers = {
     terraform: {
       required_version: ">= 1.6.0",
@@ -57,6 +56,7 @@ export function cloudflareTerraformFiles(
     },
     provider: { cloudflare: {} },
   };
+  yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/providers.tf.json`, content: terraformJson(providers) };
   const variables = {
     variable: {
       zone_id: variable("Cloudflare zone id of the platform domain (not a secret)", ids.zoneId),
@@ -64,27 +64,7 @@ export function cloudflareTerraformFiles(
       tunnel_id: variable(`Id of the remotely-managed tunnel ${ids.tunnelName} (not a secret)`, ids.tunnelId),
     },
   };
-  const records: Record<string, unknown> = {};
-  for (const host of hosts) {
-    const id = tfName(host);
-    if (id in records) {
-      throw new InputError([
-        diag("SW_CLOUDFLARE_RECORD_NAME_CLASH", `two hostnames map to the Terraform name ${id}`, {
-          hint: "Hostnames differing only in characters other than letters, digits and '-' collide; rename one.",
-        }),
-      ]);
-    }
-    records[id] = {
-      zone_id: tfRef("var.zone_id"),
-      name: host,
-      type: "CNAME",
-      content: `${tfRef("var.tunnel_id")}.cfargotunnel.com`,
-      proxied: true,
-      // 1 = automatic, the only TTL Cloudflare allows for proxied records.
-      ttl: 1,
-      comment: `Managed by Slipway (${owners.get(host) ?? "platform"})`,
-    };
-  }
+  yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/variables.tf.json`, content: terraformJson(variables) };
   const tunnel = {
     resource: {
       cloudflare_zero_trust_tunnel_cloudflared_config: {
@@ -101,16 +81,44 @@ export function cloudflareTerraformFiles(
       },
     },
   };
-  const files = [
-    { path: `${CLOUDFLARE_TERRAFORM_DIR}/providers.tf.json`, content: terraformJson(providers) },
-    { path: `${CLOUDFLARE_TERRAFORM_DIR}/variables.tf.json`, content: terraformJson(variables) },
-    { path: `${CLOUDFLARE_TERRAFORM_DIR}/tunnel.tf.json`, content: terraformJson(tunnel) },
-  ];
+  yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/tunnel.tf.json`, content: terraformJson(tunnel) };
   if (hosts.length > 0) {
-    files.push({
+    yield {
       path: `${CLOUDFLARE_TERRAFORM_DIR}/dns.tf.json`,
-      content: terraformJson({ resource: { cloudflare_dns_record: records } }),
-    });
+      content: terraformJsonOfEntries(["resource", "cloudflare_dns_record"], dnsRecords(hosts, hostnames)),
+    };
   }
-  return files;
+}
+
+/** One proxied CNAME onto the tunnel per public hostname, sorted by Terraform name as JSON keys are. */
+function* dnsRecords(
+  hosts: readonly string[],
+  hostnames: readonly HostnameDecl[],
+): Generator<readonly [string, Record<string, unknown>]> {
+  const owners = new Map(hostnames.filter((h) => h.public).map((h) => [h.host, h.owner]));
+  const byName = hosts
+    .map((host) => [tfName(host), host] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [i, [id, host]] of byName.entries()) {
+    if (id === byName[i - 1]?.[0]) {
+      throw new InputError([
+        diag("SW_CLOUDFLARE_RECORD_NAME_CLASH", `two hostnames map to the Terraform name ${id}`, {
+          hint: "Hostnames differing only in characters other than letters, digits and '-' collide; rename one.",
+        }),
+      ]);
+    }
+    yield [
+      id,
+      {
+        zone_id: tfRef("var.zone_id"),
+        name: host,
+        type: "CNAME",
+        content: `${tfRef("var.tunnel_id")}.cfargotunnel.com`,
+        proxied: true,
+        // 1 = automatic, the only TTL Cloudflare allows for proxied records.
+        ttl: 1,
+        comment: `Managed by Slipway (${owners.get(host) ?? "platform"})`,
+      },
+    ];
+  }
 }

@@ -7,6 +7,34 @@ export function terraformJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
+/**
+ * The same text as {@link terraformJson} of `{ [outer[0]]: { [outer[1]]: … { name: value } } }`,
+ * with the innermost object's entries given one at a time, in sorted order: a block of thousands
+ * of resources (one DNS record per service) is serialized entry by entry, never held as one
+ * object graph. `entries` must be sorted by name and unique.
+ */
+export function terraformJsonOfEntries(
+  outer: readonly string[],
+  entries: Iterable<readonly [string, unknown]>,
+): string {
+  const depth = outer.length + 1;
+  const parts: string[] = ["{"];
+  outer.forEach((key, i) => {
+    parts.push(`\n${"  ".repeat(i + 1)}${JSON.stringify(key)}: {`);
+  });
+  const pad = "  ".repeat(depth);
+  let count = 0;
+  for (const [name, value] of entries) {
+    const body = JSON.stringify(sortKeys(value), null, 2).replaceAll("\n", `\n${pad}`);
+    parts.push(`${count === 0 ? "" : ","}\n${pad}${JSON.stringify(name)}: ${body}`);
+    count++;
+  }
+  parts.push(count === 0 ? "}" : `\n${"  ".repeat(depth - 1)}}`);
+  for (let i = outer.length - 1; i >= 0; i--) parts.push(`\n${"  ".repeat(i)}}`);
+  parts.push("\n");
+  return parts.join("");
+}
+
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v !== null && typeof v === "object") {

@@ -178,19 +178,19 @@ function serverObjects(c: PostgresConfig, storageClass: string): K8sObject[] {
  * any change to the databases, the image or the target renders a new Job, which Argo CD runs
  * (and prunes the old one). Credentials come only from ESO-written Secrets.
  */
-function provisioningObjects(
+function* provisioningObjects(
   c: PostgresConfig,
   host: string,
   databases: readonly DatabaseDecl[],
-): K8sObject[] {
+): Generator<K8sObject> {
   const sql = provisioningSql(databases);
   const statics = databases.filter((d) => !d.dynamic).sort((a, b) => (a.name < b.name ? -1 : 1));
   const hash = sha256(
     JSON.stringify({ sql, image: image(c), host, port: c.port, statics: statics.map((d) => d.name) }),
   );
   const name = `postgres-provision-${hash.slice(0, 10)}`;
-  const ownerSecrets = statics.map((db) =>
-    externalSecret({
+  for (const db of statics) {
+    yield externalSecret({
       name: ownerSecretName(db),
       namespace: POSTGRES_NAMESPACE,
       labels: LABELS,
@@ -199,66 +199,63 @@ function provisioningObjects(
         { secretKey: "username", key: databaseSecretPath(db.name), property: "username" },
         { secretKey: "password", key: databaseSecretPath(db.name), property: "password" },
       ],
-    }),
-  );
-  return [
-    ...ownerSecrets,
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name, namespace: POSTGRES_NAMESPACE, labels: LABELS },
-      data: { "provision.sql": sql },
+    });
+  }
+  yield {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace: POSTGRES_NAMESPACE, labels: LABELS },
+    data: { "provision.sql": sql },
+  };
+  yield {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      name,
+      namespace: POSTGRES_NAMESPACE,
+      labels: LABELS,
+      // After the server (wave 0) is healthy.
+      annotations: { "argocd.argoproj.io/sync-wave": "1" },
     },
-    {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: {
-        name,
-        namespace: POSTGRES_NAMESPACE,
-        labels: LABELS,
-        // After the server (wave 0) is healthy.
-        annotations: { "argocd.argoproj.io/sync-wave": "1" },
-      },
-      spec: {
-        backoffLimit: 10,
-        template: {
-          metadata: { labels: { ...LABELS, "app.kubernetes.io/component": "provisioning" } },
-          spec: {
-            restartPolicy: "OnFailure",
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext,
-            containers: [
-              {
-                name: "psql",
-                image: image(c),
-                imagePullPolicy: "IfNotPresent",
-                command: ["psql", "--no-psqlrc", "--set=ON_ERROR_STOP=1", "--file=/sql/provision.sql"],
-                env: [
-                  { name: "PGHOST", value: host },
-                  { name: "PGPORT", value: String(c.port) },
-                  { name: "PGDATABASE", value: "postgres" },
-                  { name: "PGCONNECT_TIMEOUT", value: "10" },
-                  secretEnv("PGUSER", POSTGRES_ADMIN_SECRET, "username"),
-                  secretEnv("PGPASSWORD", POSTGRES_ADMIN_SECRET, "password"),
-                  ...statics.map((db) => secretEnv(passwordEnv(db), ownerSecretName(db), "password")),
-                ],
-                resources: resourcesValue(JOB_RESOURCES),
-                securityContext: containerSecurityContext,
-                volumeMounts: [
-                  { name: "sql", mountPath: "/sql", readOnly: true },
-                  { name: "tmp", mountPath: "/tmp" },
-                ],
-              },
-            ],
-            volumes: [
-              { name: "sql", configMap: { name } },
-              { name: "tmp", emptyDir: {} },
-            ],
-          },
+    spec: {
+      backoffLimit: 10,
+      template: {
+        metadata: { labels: { ...LABELS, "app.kubernetes.io/component": "provisioning" } },
+        spec: {
+          restartPolicy: "OnFailure",
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext,
+          containers: [
+            {
+              name: "psql",
+              image: image(c),
+              imagePullPolicy: "IfNotPresent",
+              command: ["psql", "--no-psqlrc", "--set=ON_ERROR_STOP=1", "--file=/sql/provision.sql"],
+              env: [
+                { name: "PGHOST", value: host },
+                { name: "PGPORT", value: String(c.port) },
+                { name: "PGDATABASE", value: "postgres" },
+                { name: "PGCONNECT_TIMEOUT", value: "10" },
+                secretEnv("PGUSER", POSTGRES_ADMIN_SECRET, "username"),
+                secretEnv("PGPASSWORD", POSTGRES_ADMIN_SECRET, "password"),
+                ...statics.map((db) => secretEnv(passwordEnv(db), ownerSecretName(db), "password")),
+              ],
+              resources: resourcesValue(JOB_RESOURCES),
+              securityContext: containerSecurityContext,
+              volumeMounts: [
+                { name: "sql", mountPath: "/sql", readOnly: true },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "sql", configMap: { name } },
+            { name: "tmp", emptyDir: {} },
+          ],
         },
       },
     },
-  ];
+  };
 }
 
 function checkDatabases(databases: readonly DatabaseDecl[]): void {
@@ -302,10 +299,19 @@ export const postgres = defineComponent({
     const databases = ctx.plan.databases;
     checkDatabases(databases);
     const host = postgresEndpoint(ctx.platform).host;
-    const manifests: K8sObject[] = [adminExternalSecret()];
-    if (ctx.config.mode === "in-cluster")
-      manifests.push(...serverObjects(ctx.config, ctx.platform.cluster.storageClass));
-    if (databases.length > 0) manifests.push(...provisioningObjects(ctx.config, host, databases));
-    yield app({ name: "postgres", project: "platform", namespace: POSTGRES_NAMESPACE, manifests });
+    const config = ctx.config;
+    const storageClass = ctx.platform.cluster.storageClass;
+    // One object at a time: the provisioning objects grow with the databases (one owner secret each).
+    function* manifests(): Generator<K8sObject> {
+      yield adminExternalSecret();
+      if (config.mode === "in-cluster") yield* serverObjects(config, storageClass);
+      if (databases.length > 0) yield* provisioningObjects(config, host, databases);
+    }
+    yield app({
+      name: "postgres",
+      project: "platform",
+      namespace: POSTGRES_NAMESPACE,
+      manifests: manifests(),
+    });
   },
 });
