@@ -1,6 +1,7 @@
 import { diag, InputError } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
 import type { LoadedSpec } from "../spec/load.js";
+import { locateInFile } from "../spec/source.js";
 
 export interface GraphNode {
   /** Component id, or `service:<name>`. */
@@ -83,7 +84,7 @@ export function resolveOrder(nodes: readonly GraphNode[], spec?: LoadedSpec): Re
     const svc = first.startsWith("service:")
       ? spec?.services.find((s) => `service:${s.name}` === first)
       : undefined;
-    const location = svc ? spec?.sources.get(svc.file)?.locate(["spec", "dependsOn"]) : undefined;
+    const location = svc ? locateInFile(svc.file, ["spec", "dependsOn"]) : undefined;
     throw new InputError([
       diag("SW_DEP_CYCLE", `dependency cycle: ${cycle.join(" → ")}`, {
         path: svc ? ["spec", "dependsOn"] : [],

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { type Diagnostic, diag, type SourceLocation } from "../diagnostics.js";
 import { parseSimpleYaml } from "./fast-yaml.js";
@@ -98,6 +99,24 @@ function parseText(text: string, file: string, reload: () => string): ParsedSour
   const empty = doc.contents === null && diagnostics.length === 0;
   const data = diagnostics.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
   return { source: lazySource(file, reload), data, diagnostics, empty };
+}
+
+/**
+ * Where `path` is in the file a {@link SourceFile} was read from, by its display name (relative to
+ * the working directory, or absolute): for problems found after loading, when the sources are gone.
+ */
+export function locateInFile(
+  file: string,
+  path: readonly (string | number)[],
+  opts: { key?: boolean } = {},
+): SourceLocation {
+  let text = "";
+  try {
+    text = readFileSync(resolve(file), "utf8");
+  } catch {
+    // deleted since it was read: positions fall back to 1:1
+  }
+  return locateIn(text, file, path, opts.key === true);
 }
 
 function lazySource(file: string, reload: () => string): SourceFile {

@@ -103,25 +103,19 @@ function parseRecord(text: string): Map<string, string> | string {
 
 /**
  * The record file's content, in pieces of about 64 KiB: `{ version: 1, files: { path: sha256 } }`
- * as two-space JSON with a trailing newline, `sortedPaths` (sorted, unique) in order. Hashing or
- * writing the record of 40,000 files this way never holds its whole ~5 MiB text.
+ * as two-space JSON with a trailing newline, `entries` ([path, sha256], sorted by path, unique) in
+ * order. Hashing or writing the record of 40,000 files this way never holds its whole ~5 MiB text.
  */
-export function* ownershipChunks(
-  sortedPaths: readonly string[],
-  hashOf: (path: string) => string,
-): Generator<string> {
-  if (sortedPaths.length === 0) {
-    yield '{\n  "version": 1,\n  "files": {}\n}\n';
-    return;
-  }
+export function* ownershipChunks(entries: Iterable<readonly [string, string]>): Generator<string> {
   let chunk = '{\n  "version": 1,\n  "files": {';
-  for (let i = 0; i < sortedPaths.length; i++) {
-    const path = sortedPaths[i] as string;
-    chunk += `${i === 0 ? "" : ","}\n    ${JSON.stringify(path)}: "${hashOf(path)}"`;
+  let first = true;
+  for (const [path, hash] of entries) {
+    chunk += `${first ? "" : ","}\n    ${JSON.stringify(path)}: "${hash}"`;
+    first = false;
     if (chunk.length >= 65_536) {
       yield chunk;
       chunk = "";
     }
   }
-  yield `${chunk}\n  }\n}\n`;
+  yield first ? `${chunk}}\n}\n` : `${chunk}\n  }\n}\n`;
 }

@@ -20,6 +20,7 @@ import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics
 import { assertSafePath, type OutputFile, SLIPWAY_DIR, sha256 } from "../render/files.js";
 import { DigestPool } from "./digests.js";
 import { OWNERSHIP_FILE, ownershipChunks, PENDING_OWNERSHIP_FILE, readOwnershipState } from "./ownership.js";
+import { PathSet } from "./paths.js";
 
 export type ChangeKind = "added" | "changed" | "deleted" | "unchanged";
 
@@ -143,13 +144,15 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
     owned.get(path) === hash || pending?.get(path) === hash;
   const isOwned = (path: string) => owned.has(path) || pending?.has(path) === true;
 
-  /** Rendered path → index of its content's digest in `digests`. */
-  const next = new Map<string, number>();
+  /** Rendered paths; path i's content digest is digest i of `digests`. */
+  const next = new PathSet();
   const digests = new DigestPool();
-  /** Who rendered each file, by digest index: names both writers of a path rendered twice. */
-  const owners: string[] = [];
+  /** Who rendered each file (an index into `writers`): names both writers of a path rendered twice. */
+  const writers: string[] = [];
+  const writerIndex = new Map<string, number>();
+  let writtenBy = new Uint16Array(1024);
   /** Every directory a rendered file lives in, to catch a path rendered as both file and directory. */
-  const renderedDirs = new Set<string>();
+  const renderedDirs = new PathSet();
   const changes: FileChange[] = [];
   const counts = { added: 0, changed: 0, deleted: 0 };
   const listChanges = opts.listChanges !== false;
@@ -166,13 +169,12 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   try {
     for (const f of files) {
       assertSafePath(f);
-      const earlier = next.get(f.path);
-      const clash =
-        earlier !== undefined
-          ? `${f.path} is rendered by both ${owners[earlier]} and ${f.owner}`
-          : renderedDirs.has(f.path)
-            ? `${f.path} is rendered both as a file and as a directory`
-            : undefined;
+      const entry = next.add(f.path);
+      const clash = !entry.added
+        ? `${f.path} is rendered by both ${writers[writtenBy[entry.index] as number]} and ${f.owner}`
+        : renderedDirs.has(f.path)
+          ? `${f.path} is rendered both as a file and as a directory`
+          : undefined;
       if (clash !== undefined) {
         throw new InputError([
           diag("SW_WRITE_DUPLICATE_PATH", clash, {
@@ -180,7 +182,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
           }),
         ]);
       }
-      for (let d = posix.dirname(f.path); d !== "." && !renderedDirs.has(d); d = posix.dirname(d)) {
+      for (let d = posix.dirname(f.path); d !== "." && renderedDirs.add(d).added; d = posix.dirname(d)) {
         if (next.has(d)) {
           throw new InputError([
             diag("SW_WRITE_DUPLICATE_PATH", `${d} is rendered both as a file and as a directory`, {
@@ -188,11 +190,19 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
             }),
           ]);
         }
-        renderedDirs.add(d);
       }
-      const digest = digests.add(f.content);
-      next.set(f.path, digest);
-      owners[digest] = f.owner;
+      const digest = digests.add(f.content); // the same index as the path's
+      let writer = writerIndex.get(f.owner);
+      if (writer === undefined) {
+        writer = writers.push(f.owner) - 1;
+        writerIndex.set(f.owner, writer);
+      }
+      if (digest >= writtenBy.length) {
+        const grown = new Uint16Array(writtenBy.length * 2);
+        grown.set(writtenBy);
+        writtenBy = grown;
+      }
+      writtenBy[digest] = writer;
       const at = fs.inspect(f.path);
       let before: string | undefined;
       switch (at.kind) {
@@ -272,8 +282,8 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
     const returnConflicts = opts.dryRun === true && opts.conflicts === "return";
     if (!returnConflicts) conflicts.throwIfAny();
     changes.sort(byPath);
-    const paths = [...next.keys()].sort();
-    const record = () => ownershipChunks(paths, (p) => digests.hex(next.get(p) as number));
+    const sorted = next.sorted();
+    const record = () => ownershipChunks(sortedEntries(next, digests, sorted));
     const recordHasher = createHash("sha256");
     for (const chunk of record()) recordHasher.update(chunk);
     const result = {
@@ -303,6 +313,15 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   } finally {
     staging.dispose(committed);
   }
+}
+
+/** The rendered paths and their digests in `order`, made one at a time for the record. */
+function* sortedEntries(
+  paths: PathSet,
+  digests: DigestPool,
+  order: readonly number[],
+): Generator<readonly [string, string]> {
+  for (const i of order) yield [paths.path(i), digests.hex(i)];
 }
 
 function writeChunks(file: string, chunks: Iterable<string>): void {

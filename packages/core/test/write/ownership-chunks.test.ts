@@ -17,7 +17,7 @@ describe("ownershipChunks", () => {
     ["one file", ["a.yaml"]],
     ["paths that JSON must escape", ['k8s/"quoted".yaml', "k8s/back\\slash.yaml", "k8s/ünïcode.yaml"]],
   ])("joins to the reference record: %s", (_name, paths) => {
-    expect([...ownershipChunks(paths, hash)].join("")).toBe(reference(paths));
+    expect([...ownershipChunks(paths.map((p) => [p, hash(p)] as const))].join("")).toBe(reference(paths));
   });
 
   it("cuts a large record into pieces of about 64 KiB that join to the reference", () => {
@@ -25,7 +25,7 @@ describe("ownershipChunks", () => {
       { length: 5000 },
       (_, i) => `k8s/helm/manifests/svc-${i}/deployment-svc-${i}.yaml`,
     ).sort();
-    const chunks = [...ownershipChunks(paths, hash)];
+    const chunks = [...ownershipChunks(paths.map((p) => [p, hash(p)] as const))];
     expect(chunks.length).toBeGreaterThan(8);
     for (const c of chunks.slice(0, -1)) {
       expect(c.length).toBeGreaterThanOrEqual(65_536);
