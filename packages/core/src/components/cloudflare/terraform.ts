@@ -1,7 +1,7 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { HostnameDecl } from "../../render/plan.js";
 import { GATEWAY } from "../gateway/ref.js";
-import { terraformJson, terraformJsonOfEntries, tfName, tfRef } from "./tf-json.js";
+import { lazyList, lazyMap, terraformJson, tfName, tfRef } from "./tf-json.js";
 
 export const CLOUDFLARE_TERRAFORM_DIR = "cloudflare/terraform";
 
@@ -72,10 +72,7 @@ export function* cloudflareTerraformFiles(
           account_id: tfRef("var.account_id"),
           tunnel_id: tfRef("var.tunnel_id"),
           config: {
-            ingress: [
-              ...hosts.map((hostname) => ({ hostname, service: gatewayOrigin() })),
-              { service: "http_status:404" },
-            ],
+            ingress: lazyList(ingress(hosts)),
           },
         },
       },
@@ -85,9 +82,15 @@ export function* cloudflareTerraformFiles(
   if (hosts.length > 0) {
     yield {
       path: `${CLOUDFLARE_TERRAFORM_DIR}/dns.tf.json`,
-      content: terraformJsonOfEntries(["resource", "cloudflare_dns_record"], dnsRecords(hosts, hostnames)),
+      content: terraformJson({ resource: { cloudflare_dns_record: lazyMap(dnsRecords(hosts, hostnames)) } }),
     };
   }
+}
+
+/** The tunnel's ingress rules: each public hostname to the gateway, then the catch-all 404. */
+function* ingress(hosts: readonly string[]): Generator<Record<string, string>> {
+  for (const hostname of hosts) yield { hostname, service: gatewayOrigin() };
+  yield { service: "http_status:404" };
 }
 
 /** One proxied CNAME onto the tunnel per public hostname, sorted by Terraform name as JSON keys are. */
