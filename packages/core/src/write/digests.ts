@@ -1,29 +1,31 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 const SIZE = 32;
+/** Digests per chunk (256 KiB). Chunks are never copied or regrown: a pool wastes less than one. */
+const PER_CHUNK = 8192;
 
 /**
- * SHA-256 digests of the files of one write, packed into one growing byte array: the write step
+ * SHA-256 digests of the files of one write, packed in fixed-size byte chunks: the write step
  * keeps one per rendered file (43,000 at 5000 services), and 32 packed bytes cost a tenth of a
  * 64-character hex string on the heap. Digests are addressed by the index {@link add} returns.
  */
 export class DigestPool {
-  #bytes = new Uint8Array(SIZE * 1024);
+  readonly #chunks: Buffer[] = [];
   #count = 0;
 
   /** Hashes `content` and returns the index of its digest. */
   add(content: string | Buffer): number {
-    if ((this.#count + 1) * SIZE > this.#bytes.length) {
-      const grown = new Uint8Array(this.#bytes.length * 2);
-      grown.set(this.#bytes);
-      this.#bytes = grown;
-    }
-    this.#bytes.set(createHash("sha256").update(content).digest(), this.#count * SIZE);
-    return this.#count++;
+    const index = this.#count++;
+    const slot = index % PER_CHUNK;
+    if (slot === 0) this.#chunks.push(Buffer.allocUnsafe(SIZE * PER_CHUNK));
+    // The one-shot hash: a Hash object per file would hold a native context until V8 collects it.
+    hash("sha256", content, "buffer").copy(this.#chunks[this.#chunks.length - 1] as Buffer, slot * SIZE);
+    return index;
   }
 
   /** The digest at `index` as lowercase hex, the ownership record's form. */
   hex(index: number): string {
-    return Buffer.from(this.#bytes.buffer, index * SIZE, SIZE).toString("hex");
+    const at = (index % PER_CHUNK) * SIZE;
+    return (this.#chunks[Math.floor(index / PER_CHUNK)] as Buffer).toString("hex", at, at + SIZE);
   }
 }

@@ -1,18 +1,23 @@
 const EMPTY = 0;
+/** Bytes per storage chunk. Chunks are never copied or regrown: a set wastes less than one. */
+const CHUNK = 256 * 1024;
 
 /**
- * A set of paths packed outside the JavaScript heap: their UTF-8 bytes in one growing buffer, an
- * offset per path and an open-addressing hash index. The write step keeps every rendered path
+ * A set of paths packed outside the JavaScript heap: their UTF-8 bytes in fixed-size chunks, a
+ * location per path and an open-addressing hash index. The write step keeps every rendered path
  * and directory of a run (43,000 files at 5000 services); as a `Map` of strings that was ~5 MiB
- * of live heap, which V8 commits about twice over, here it is ~60 bytes a path.
+ * of live heap, which V8 commits about twice over, here it is ~70 bytes a path.
  *
  * Paths are addressed by the index {@link add} gives them, in the order they were added.
  */
 export class PathSet {
-  #bytes = Buffer.allocUnsafe(64 * 1024);
+  readonly #chunks: Buffer[] = [Buffer.allocUnsafe(CHUNK)];
+  /** Bytes used in the last chunk. */
   #used = 0;
-  /** Start of path i in #bytes; the end is the start of path i + 1. */
-  #starts = new Uint32Array(1025);
+  /** Path i: its chunk, offset in the chunk and byte length. */
+  #chunk = new Uint32Array(1024);
+  #offset = new Uint32Array(1024);
+  #length = new Uint32Array(1024);
   #count = 0;
   /** Hash index: slot → path index + 1, or {@link EMPTY}. Always at most half full. */
   #slots = new Int32Array(2048);
@@ -26,27 +31,28 @@ export class PathSet {
    * @example const { index, added } = set.add("k8s/helm/values/vault.yaml");
    */
   add(path: string): { readonly index: number; readonly added: boolean } {
-    const at = this.#append(path);
-    const found = this.#find(at, this.#used);
-    if (found >= 0) {
-      this.#used = at; // drop the copy
-      return { index: found, added: false };
-    }
-    if ((this.#count + 1) * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
+    const length = this.#stage(path);
+    const slot = this.#probe(length);
+    const found = (this.#slots[slot] as number) - 1;
+    if (found >= 0) return { index: found, added: false };
     const index = this.#count++;
-    if (this.#count + 1 > this.#starts.length) this.#starts = grow(this.#starts, this.#starts.length * 2);
-    this.#starts[index] = at;
-    this.#starts[index + 1] = this.#used;
-    this.#slots[this.#probe(at, this.#used)] = index + 1;
+    if (index === this.#chunk.length) {
+      this.#chunk = grow(this.#chunk);
+      this.#offset = grow(this.#offset);
+      this.#length = grow(this.#length);
+    }
+    this.#chunk[index] = this.#chunks.length - 1;
+    this.#offset[index] = this.#used;
+    this.#length[index] = length;
+    this.#used += length;
+    this.#slots[slot] = index + 1;
+    if (this.#count * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
     return { index, added: true };
   }
 
   /** The index of `path`, or -1. */
   indexOf(path: string): number {
-    const at = this.#append(path);
-    const found = this.#find(at, this.#used);
-    this.#used = at;
-    return found;
+    return (this.#slots[this.#probe(this.#stage(path))] as number) - 1;
   }
 
   has(path: string): boolean {
@@ -55,7 +61,8 @@ export class PathSet {
 
   /** The path at `index`. */
   path(index: number): string {
-    return this.#bytes.toString("utf8", this.#starts[index], this.#starts[index + 1]);
+    const at = this.#offset[index] as number;
+    return this.#bufferOf(index).toString("utf8", at, at + (this.#length[index] as number));
   }
 
   /**
@@ -64,40 +71,53 @@ export class PathSet {
    */
   sorted(): number[] {
     const order = Array.from({ length: this.#count }, (_, i) => i);
-    const b = this.#bytes;
-    const s = this.#starts;
-    return order.sort((x, y) => b.compare(b, s[y], s[y + 1], s[x], s[x + 1]));
+    return order.sort((x, y) => {
+      const xs = this.#offset[x] as number;
+      const ys = this.#offset[y] as number;
+      return this.#bufferOf(x).compare(
+        this.#bufferOf(y),
+        ys,
+        ys + (this.#length[y] as number),
+        xs,
+        xs + (this.#length[x] as number),
+      );
+    });
   }
 
-  /** Writes `path` after the stored paths (not yet part of the set); returns where it starts. */
-  #append(path: string): number {
-    const at = this.#used;
+  #bufferOf(index: number): Buffer {
+    return this.#chunks[this.#chunk[index] as number] as Buffer;
+  }
+
+  /** Writes `path` after the stored bytes of the last chunk (not yet part of the set); returns its length. */
+  #stage(path: string): number {
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    if (at + path.length * 3 > this.#bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.#bytes.length * 2, at + path.length * 3));
-      this.#bytes.copy(bigger, 0, 0, at);
-      this.#bytes = bigger;
+    const room = path.length * 3;
+    if (this.#used + room > this.#last.length) {
+      this.#chunks.push(Buffer.allocUnsafe(Math.max(CHUNK, room)));
+      this.#used = 0;
     }
-    this.#used = at + this.#bytes.write(path, at, "utf8");
-    return at;
+    return this.#last.write(path, this.#used, "utf8");
   }
 
-  /** Looks up the bytes at [start, end): the index of an equal stored path, or -1. */
-  #find(start: number, end: number): number {
-    return (this.#slots[this.#probe(start, end)] as number) - 1;
+  get #last(): Buffer {
+    return this.#chunks[this.#chunks.length - 1] as Buffer;
   }
 
-  /** The slot holding the path equal to bytes [start, end), or the empty slot where it would go. */
-  #probe(start: number, end: number): number {
+  /** The slot holding the path equal to the staged bytes, or the empty slot where it would go. */
+  #probe(length: number): number {
+    const staged = this.#last;
+    const start = this.#used;
+    const end = start + length;
     const mask = this.#slots.length - 1;
-    const b = this.#bytes;
-    let slot = hash(b, start, end) & mask;
+    let slot = hash(staged, start, end) & mask;
     for (;;) {
       const entry = this.#slots[slot] as number;
       if (entry === EMPTY) return slot;
-      const s = this.#starts[entry - 1] as number;
-      const e = this.#starts[entry] as number;
-      if (e - s === end - start && b.compare(b, start, end, s, e) === 0) return slot;
+      const i = entry - 1;
+      if (this.#length[i] === length) {
+        const at = this.#offset[i] as number;
+        if (staged.compare(this.#bufferOf(i), at, at + length, start, end) === 0) return slot;
+      }
       slot = (slot + 1) & mask;
     }
   }
@@ -106,7 +126,8 @@ export class PathSet {
     this.#slots = new Int32Array(size);
     const mask = size - 1;
     for (let i = 0; i < this.#count; i++) {
-      let slot = hash(this.#bytes, this.#starts[i] as number, this.#starts[i + 1] as number) & mask;
+      const at = this.#offset[i] as number;
+      let slot = hash(this.#bufferOf(i), at, at + (this.#length[i] as number)) & mask;
       while (this.#slots[slot] !== EMPTY) slot = (slot + 1) & mask;
       this.#slots[slot] = i + 1;
     }
@@ -120,8 +141,8 @@ function hash(b: Buffer, start: number, end: number): number {
   return h >>> 0;
 }
 
-function grow(a: Uint32Array, size: number): Uint32Array<ArrayBuffer> {
-  const bigger = new Uint32Array(size);
+function grow(a: Uint32Array): Uint32Array<ArrayBuffer> {
+  const bigger = new Uint32Array(a.length * 2);
   bigger.set(a);
   return bigger;
 }

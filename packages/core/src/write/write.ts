@@ -436,11 +436,21 @@ type Inspection = { readonly kind: "file" | "dir" | "symlink" | "other" } | Miss
 type DirState = { readonly kind: "dir" } | Missing | Blocked;
 
 /**
+ * Directories remembered by {@link TreeInspector} and {@link Staging}. Rendered files come grouped
+ * by directory, so a small cache keeps nearly every hit; unbounded, the two held ~1.2 MiB of
+ * directory names at 5000 services until the end of the run.
+ */
+const DIR_CACHE_LIMIT = 2048;
+
+/**
  * Answers "what is at this output path?" without following symlinks, caching what it learns
- * about directories so that a tree of thousands of files costs one lstat per file and directory.
+ * about directories so that a tree of thousands of files costs about one lstat per file and
+ * directory. The filesystem under the root does not change while the tree is inspected (staging
+ * happens under `.slipway/`), so forgetting a directory only costs its lstat again.
  */
 class TreeInspector {
   readonly #dirs = new Map<string, DirState>();
+  readonly #root: DirState;
   constructor(private readonly root: string) {
     let state: DirState;
     try {
@@ -457,7 +467,7 @@ class TreeInspector {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
       state = { kind: "missing" };
     }
-    this.#dirs.set(".", state);
+    this.#root = state;
   }
 
   inspect(path: string): Inspection {
@@ -470,6 +480,7 @@ class TreeInspector {
   }
 
   #dir(dir: string): DirState {
+    if (dir === ".") return this.#root;
     const cached = this.#dirs.get(dir);
     if (cached !== undefined) return cached;
     const parent = this.#dir(posix.dirname(dir));
@@ -483,6 +494,7 @@ class TreeInspector {
       else if (st.isDirectory()) state = { kind: "dir" };
       else state = { kind: "blocked", block: "SW_WRITE_NOT_A_DIR", at: dir };
     }
+    if (this.#dirs.size >= DIR_CACHE_LIMIT) this.#dirs.clear();
     this.#dirs.set(dir, state);
     return state;
   }
@@ -508,6 +520,7 @@ class Staging {
   readonly #paths: string[] = [];
   /** New subtrees, staged as `tree/<path>` and renamed into place whole. */
   readonly #tops = new Set<string>();
+  /** Directories of the staged tree known to exist (a cache; `mkdir -p` again is harmless). */
   readonly #treeDirs = new Set<string>();
   #treeFiles = 0;
   /** The first directory this run created for staging (the root or `.slipway`), if any. */
@@ -532,6 +545,7 @@ class Staging {
     const parent = posix.dirname(path);
     if (!this.#treeDirs.has(parent)) {
       mkdirSync(join(this.#dir, "tree", parent), { recursive: true });
+      if (this.#treeDirs.size >= DIR_CACHE_LIMIT) this.#treeDirs.clear();
       this.#treeDirs.add(parent);
     }
     writeFileSync(join(this.#dir, "tree", path), content);

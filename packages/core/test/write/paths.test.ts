@@ -71,3 +71,18 @@ describe("PathSet", () => {
     expect(set.sorted().map((i) => set.path(i))).toEqual([...shuffled].sort());
   });
 });
+
+describe("PathSet storage", () => {
+  it("keeps a path longer than its storage chunk, and the paths around it", () => {
+    const set = new PathSet();
+    const long = `k8s/${"x".repeat(300_000)}.yaml`;
+    set.add("before.yaml");
+    expect(set.add(long)).toEqual({ index: 1, added: true });
+    set.add("after.yaml");
+    expect(set.path(1)).toBe(long);
+    expect(set.indexOf(long)).toBe(1);
+    expect(set.add(long).added).toBe(false);
+    expect([set.path(0), set.path(2)]).toEqual(["before.yaml", "after.yaml"]);
+    expect(set.sorted().map((i) => set.path(i))).toEqual(["after.yaml", "before.yaml", long]);
+  });
+});
