@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^@slipway\/core$/, replacement: src("core/src/index.ts") },
       { find: /^@slipway\/core\/lite$/, replacement: src("core/src/lite.ts") },
+      { find: /^@slipway\/core\/synth$/, replacement: src("core/src/synth-entry.ts") },
     ],
   },
   test: {

@@ -6,9 +6,10 @@ import {
   tallyAppFiles,
   type WriteResult,
   writeTree,
-} from "@slipway/core";
+} from "@slipway/core/synth";
 import { defineCommand } from "citty";
 import { configArg } from "../args.js";
+import { ComponentCollector } from "../collect.js";
 import {
   CHANGE_MARK,
   EXIT,
@@ -57,9 +58,11 @@ export const synthCommand = defineCommand({
     const check = args.check === true;
     const dryRun = args["dry-run"] === true;
     if (check && dryRun) return reportUsageError("slipway synth", "--check and --dry-run cannot be combined");
+    const collector = new ComponentCollector();
     const session = renderPlatform(args.config);
     const counts = new Map<string, number>();
-    const result = writeTree(args.out ?? session.spec.root, tallyAppFiles(session.files, counts), {
+    const files = tallyAppFiles(collector.between(session.files), counts);
+    const result = writeTree(args.out ?? session.spec.root, files, {
       dryRun: check || dryRun,
       diff: dryRun,
       conflicts: check ? "return" : "throw",

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { diag, InputError } from "../diagnostics.js";
 
 /** One file of the rendered tree: a POSIX path relative to the output root and its full content. */
@@ -11,7 +11,7 @@ export interface OutputFile {
 
 /** Hex SHA-256 of file content: the ownership record's and the provisioning Job names' hash. */
 export function sha256(content: string | Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
+  return hash("sha256", content, "hex");
 }
 
 /** Slipway's own directory in the output root; rendered paths may never point into it. */
