@@ -77,12 +77,18 @@ export interface AppSpec {
   readonly annotations?: Record<string, string>;
 }
 
+/**
+ * A file's content: text, or a function making it in pieces (anew on each call) for files of one
+ * entry per service, which the write step then streams without holding the whole text.
+ */
+export type FileContent = string | (() => Iterable<string>);
+
 export type Contribution =
   | { readonly type: "app"; readonly app: AppSpec }
-  | { readonly type: "file"; readonly path: string; readonly content: string };
+  | { readonly type: "file"; readonly path: string; readonly content: FileContent };
 
 export const app = (spec: AppSpec): Contribution => ({ type: "app", app: spec });
-export const file = (path: string, content: string): Contribution => ({ type: "file", path, content });
+export const file = (path: string, content: FileContent): Contribution => ({ type: "file", path, content });
 
 export interface PlanContext<C> {
   readonly id: string;

@@ -68,6 +68,14 @@ export interface OidcClientDecl {
   readonly owner: string;
 }
 
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Two label or annotation maps merged (the second wins); one shared empty map when both are empty. */
+function merged(a?: Record<string, string>, b?: Record<string, string>): Record<string, string> {
+  const out = { ...a, ...b };
+  return Object.keys(out).length === 0 ? (NONE as Record<string, string>) : out;
+}
+
 export class Plan {
   readonly hostnames: HostnameDecl[] = [];
   readonly namespaces = new Map<string, NamespaceDecl>();
@@ -91,8 +99,8 @@ export class Plan {
       name: decl.name,
       project: prev?.project ?? decl.project,
       owner: prev?.owner ?? decl.owner,
-      labels: { ...prev?.labels, ...decl.labels },
-      annotations: { ...prev?.annotations, ...decl.annotations },
+      labels: merged(prev?.labels, decl.labels),
+      annotations: merged(prev?.annotations, decl.annotations),
     });
   }
 

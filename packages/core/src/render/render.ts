@@ -2,7 +2,7 @@ import type { ResolvedGraph } from "../resolve/graph.js";
 import type { LoadedSpec } from "../spec/load.js";
 import { renderApp } from "./apps.js";
 import type { AnyComponent, AppSpec, PlanContext, RenderContext } from "./component.js";
-import { assertSafePath, type OutputFile } from "./files.js";
+import { assertSafePath, chunkedFile, type OutputFile } from "./files.js";
 import { Plan } from "./plan.js";
 
 /** The parts of an AppSpec that checks, budgets and summaries read; the rest is in its files. */
@@ -83,7 +83,10 @@ export function render(
       };
       for (const contribution of c.contribute(ctx)) {
         if (contribution.type === "file") {
-          yield claim({ path: contribution.path, content: contribution.content, owner: c.id });
+          const { path, content } = contribution;
+          yield claim(
+            typeof content === "string" ? { path, content, owner: c.id } : chunkedFile(path, c.id, content),
+          );
         } else {
           const a = contribution.app;
           const appWave = a.wave ?? wave + (a.order ?? 0);

@@ -265,16 +265,13 @@ function literal(s: string, indent: string): string {
     header = "|+";
     body = s.slice(0, -1);
   }
-  let out = header;
-  let start = 0;
-  for (;;) {
-    const end = body.indexOf("\n", start);
-    const line = end === -1 ? body.slice(start) : body.slice(start, end);
-    out += line === "" ? "\n" : `\n${indent}${line}`;
-    if (end === -1) return out;
-    start = end + 1;
-  }
+  // Every line indented, empty lines left empty; one replace makes one flat string (a line-by-line
+  // concatenation of a 12,000-line SQL script left ~2 MiB of rope behind).
+  return `${header}\n${body}`.replace(NON_EMPTY_LINE, `\n${indent}`);
 }
+
+/** A line break followed by a non-empty line. */
+const NON_EMPTY_LINE = /\n(?=[^\n])/g;
 
 // JSON.stringify leaves these unescaped; YAML forbids them raw (non-printables) or YAML 1.1 reads them
 // as line breaks (U+0085, U+2028, U+2029).

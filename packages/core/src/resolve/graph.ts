@@ -32,12 +32,16 @@ export function buildGraph(spec: LoadedSpec, components: readonly AnyComponent[]
     nodes.push({ id: c.id, kind: "component", deps: [...new Set(deps)] });
   }
   const servicesComponent = components.find((c) => c.id === "services");
-  const serviceBase = servicesComponent && enabled("services") ? ["services"] : [];
+  const serviceBase: readonly string[] = Object.freeze(
+    servicesComponent && enabled("services") ? ["services"] : [],
+  );
   for (const s of spec.services) {
     nodes.push({
       id: `service:${s.name}`,
       kind: "service",
-      deps: [...serviceBase, ...s.dependsOn.map((d) => `service:${d}`)],
+      // Most services depend on nothing but the services component: one shared list for them.
+      deps:
+        s.dependsOn.length === 0 ? serviceBase : [...serviceBase, ...s.dependsOn.map((d) => `service:${d}`)],
     });
   }
   return resolveOrder(nodes, spec);

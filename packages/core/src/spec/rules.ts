@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { type Diagnostic, diag } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
 import type { PlatformSpec, ServiceSpec } from "./schema.js";
-import type { SourceFile } from "./source.js";
+import { locateInFile } from "./source.js";
 
 export interface RuleInput {
   readonly platform: PlatformSpec;
@@ -12,7 +12,6 @@ export interface RuleInput {
    * reported again as unknown, since their own error already explains the problem.
    */
   readonly invalidServices?: ReadonlySet<string>;
-  readonly sources: ReadonlyMap<string, SourceFile>;
   readonly platformFile: string;
   readonly components: readonly AnyComponent[];
 }
@@ -50,9 +49,9 @@ export function serviceFileStem(file: string): string {
 /** Rules that span fields or files, which a per-file schema cannot express. */
 export function crossFieldRules(input: RuleInput): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const { platform, services, sources } = input;
-  const at = (file: string, path: (string | number)[], key = false) =>
-    sources.get(file)?.locate(path, { key });
+  const { platform, services } = input;
+  // Positions are looked up only for problems found: each re-reads its file.
+  const at = (file: string, path: (string | number)[], key = false) => locateInFile(file, path, { key });
 
   // A file is named after its service, so `services/<name>.yaml` is where a reader looks for it.
   for (const s of services) {

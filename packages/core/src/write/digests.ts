@@ -1,4 +1,4 @@
-import { hash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 const SIZE = 32;
 /** Digests per chunk (256 KiB). Chunks are never copied or regrown: a pool wastes less than one. */
@@ -15,11 +15,22 @@ export class DigestPool {
 
   /** Hashes `content` and returns the index of its digest. */
   add(content: string | Buffer): number {
+    // The one-shot hash: a Hash object per file would hold a native context until V8 collects it.
+    return this.#store(hash("sha256", content, "buffer"));
+  }
+
+  /** Hashes content given in pieces (see OutputFile.chunks) and returns the index of its digest. */
+  addChunks(chunks: Iterable<string>): number {
+    const h = createHash("sha256");
+    for (const c of chunks) h.update(c);
+    return this.#store(h.digest());
+  }
+
+  #store(digest: Buffer): number {
     const index = this.#count++;
     const slot = index % PER_CHUNK;
     if (slot === 0) this.#chunks.push(Buffer.allocUnsafe(SIZE * PER_CHUNK));
-    // The one-shot hash: a Hash object per file would hold a native context until V8 collects it.
-    hash("sha256", content, "buffer").copy(this.#chunks[this.#chunks.length - 1] as Buffer, slot * SIZE);
+    digest.copy(this.#chunks[this.#chunks.length - 1] as Buffer, slot * SIZE);
     return index;
   }
 

@@ -191,7 +191,8 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
           ]);
         }
       }
-      const digest = digests.add(f.content); // the same index as the path's
+      // The same index as the path's. A chunked file is hashed and staged from its pieces.
+      const digest = f.chunks ? digests.addChunks(f.chunks()) : digests.add(f.content);
       let writer = writerIndex.get(f.owner);
       if (writer === undefined) {
         writer = writers.push(f.owner) - 1;
@@ -244,10 +245,10 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
         }
         case "missing":
           note(f.path, "added", undefined, keepContent ? f.content : undefined);
-          if (!conflicts.any) staging.stage(f.path, f.content, at.top);
+          if (!conflicts.any) staging.stage(f, at.top);
           continue;
       }
-      if (!conflicts.any) staging.stage(f.path, f.content);
+      if (!conflicts.any) staging.stage(f);
     }
 
     // Owned files no longer rendered: delete them if they are still as Slipway wrote them.
@@ -324,13 +325,29 @@ function* sortedEntries(
   for (const i of order) yield [paths.path(i), digests.hex(i)];
 }
 
+/** Writes a file's content, from its pieces when it has them. */
+function writeContent(file: string, f: OutputFile): void {
+  if (f.chunks) writeChunks(file, f.chunks());
+  else writeFileSync(file, f.content);
+}
+
+/** Writes pieces of text as UTF-8, gathered into writes of about 64 KiB. */
 function writeChunks(file: string, chunks: Iterable<string>): void {
   const fd = openSync(file, "w");
+  const flush = (text: string) => {
+    const bytes = Buffer.from(text, "utf8");
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+  };
   try {
+    let pending = "";
     for (const chunk of chunks) {
-      const bytes = Buffer.from(chunk, "utf8");
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      pending += chunk;
+      if (pending.length >= 65_536) {
+        flush(pending);
+        pending = "";
+      }
     }
+    if (pending !== "") flush(pending);
   } finally {
     closeSync(fd);
   }
@@ -530,15 +547,16 @@ class Staging {
     private readonly dryRun: boolean,
   ) {}
 
-  /** Writes `content` to the staging area; `top` is the new directory it lives under, if any. */
-  stage(path: string, content: string, top?: string): void {
+  /** Writes the file to the staging area; `top` is the new directory it lives under, if any. */
+  stage(f: OutputFile, top?: string): void {
+    const path = f.path;
     if (this.dryRun) return;
     if (this.#dir === undefined) {
       this.#created = mkdirSync(join(this.root, SLIPWAY_DIR), { recursive: true });
       this.#dir = mkdtempSync(join(this.root, SLIPWAY_DIR, "staging-"));
     }
     if (top === undefined) {
-      writeFileSync(join(this.#dir, String(this.#paths.length)), content);
+      writeContent(join(this.#dir, String(this.#paths.length)), f);
       this.#paths.push(path);
       return;
     }
@@ -548,7 +566,7 @@ class Staging {
       if (this.#treeDirs.size >= DIR_CACHE_LIMIT) this.#treeDirs.clear();
       this.#treeDirs.add(parent);
     }
-    writeFileSync(join(this.#dir, "tree", path), content);
+    writeContent(join(this.#dir, "tree", path), f);
     this.#tops.add(top);
     this.#treeFiles++;
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseSecretPath } from "../../src/components/postgres/endpoint.js";
 import { ownerSecretName, POSTGRES_ADMIN_SECRET } from "../../src/components/postgres/index.js";
@@ -78,6 +79,23 @@ describe("postgres component: in-cluster", () => {
     }
     expect(env.map((e) => e.name)).toContain(passwordEnv(blog));
     expect(env.map((e) => e.name)).not.toContain(passwordEnv(events));
+  });
+
+  it("names the Job by the hash its contract defines (the SQL is hashed in pieces, same bytes)", () => {
+    const [job] = byKind(objs, "Job") as [K8sObject & { spec: { template: Pod } }];
+    const image = job.spec.template.spec.containers[0]?.image;
+    const hash = createHash("sha256")
+      .update(
+        JSON.stringify({
+          sql: provisioningSql([blog, shop, events]),
+          image,
+          host: "postgres.database.svc.cluster.local",
+          port: 5432,
+          statics: ["blog", "shop_db"],
+        }),
+      )
+      .digest("hex");
+    expect(job.metadata.name).toBe(`postgres-provision-${hash.slice(0, 10)}`);
   });
 
   it("a changed database list renders a new Job name", () => {

@@ -540,3 +540,52 @@ describe("writeTree: the ownership record", () => {
     expect(existsSync(join(root, ".slipway/owned.next.json"))).toBe(false);
   });
 });
+
+describe("writeTree: files given in pieces", () => {
+  /** A file whose content must never be read whole: only its pieces. */
+  const streamed = (path: string, pieces: string[], calls: { n: number }): OutputFile => ({
+    path,
+    owner: "t",
+    chunks: () => {
+      calls.n++;
+      return pieces;
+    },
+    get content(): string {
+      throw new Error(`${path}: content read whole`);
+    },
+  });
+
+  it("writes and records exactly the joined text, without reading it whole", () => {
+    const root = tempDir();
+    // Pieces of every size, one over the 64 KiB write batch, and text outside ASCII.
+    const pieces = ["{", "\n  ", "x".repeat(70_000), "ünï🚀", "", "\n}\n"];
+    const calls = { n: 0 };
+    const r = writeTree(root, [...out(base), streamed("cloudflare/terraform/dns.tf.json", pieces, calls)]);
+    expect(r.counts.added).toBe(4);
+    const text = pieces.join("");
+    expect(read(root, "cloudflare/terraform/dns.tf.json")).toBe(text);
+    expect(owned(root)["cloudflare/terraform/dns.tf.json"]).toBe(sha(text));
+    expect(calls.n).toBe(2); // hashed once, written once
+
+    // Unchanged on a second run: compared by hash, not rewritten.
+    const again = writeTree(root, [
+      ...out(base),
+      streamed("cloudflare/terraform/dns.tf.json", pieces, calls),
+    ]);
+    expect(again.unchanged).toBe(4);
+    expect(again.counts).toEqual({ added: 0, changed: 0, deleted: 0 });
+  });
+
+  it("a piece-wise file that differs from the disk replaces it (owned) or is a conflict (edited)", () => {
+    const root = tempDir();
+    const calls = { n: 0 };
+    writeTree(root, [streamed("a.json", ["{}", "\n"], calls)]);
+    writeTree(root, [streamed("a.json", ["[]", "\n"], calls)]);
+    expect(read(root, "a.json")).toBe("[]\n");
+    writeFileSync(join(root, "a.json"), "edited\n");
+    expect(codesOf(() => writeTree(root, [streamed("a.json", ["{}", "\n"], calls)]))).toEqual([
+      "SW_WRITE_EDITED",
+    ]);
+    expect(read(root, "a.json")).toBe("edited\n");
+  });
+});

@@ -1,7 +1,8 @@
 import { diag, InputError } from "../../diagnostics.js";
+import type { FileContent } from "../../render/component.js";
 import type { HostnameDecl } from "../../render/plan.js";
 import { GATEWAY } from "../gateway/ref.js";
-import { lazyList, lazyMap, terraformJson, tfName, tfRef } from "./tf-json.js";
+import { lazyList, lazyMap, terraformJson, terraformJsonChunks, tfName, tfRef } from "./tf-json.js";
 
 export const CLOUDFLARE_TERRAFORM_DIR = "cloudflare/terraform";
 
@@ -47,7 +48,7 @@ function variable(description: string, value: string | undefined): Record<string
 export function* cloudflareTerraformFiles(
   ids: TunnelIds,
   hostnames: readonly HostnameDecl[],
-): Generator<{ path: string; content: string }> {
+): Generator<{ path: string; content: FileContent }> {
   const hosts = publicHostnames(hostnames);
   const providers = {
     terraform: {
@@ -65,7 +66,8 @@ export function* cloudflareTerraformFiles(
     },
   };
   yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/variables.tf.json`, content: terraformJson(variables) };
-  const tunnel = {
+  // The two files of one entry per public hostname are made in pieces, as they are written.
+  const tunnel = () => ({
     resource: {
       cloudflare_zero_trust_tunnel_cloudflared_config: {
         [tfName(ids.tunnelName)]: {
@@ -77,13 +79,11 @@ export function* cloudflareTerraformFiles(
         },
       },
     },
-  };
-  yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/tunnel.tf.json`, content: terraformJson(tunnel) };
+  });
+  yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/tunnel.tf.json`, content: () => terraformJsonChunks(tunnel()) };
   if (hosts.length > 0) {
-    yield {
-      path: `${CLOUDFLARE_TERRAFORM_DIR}/dns.tf.json`,
-      content: terraformJson({ resource: { cloudflare_dns_record: lazyMap(dnsRecords(hosts, hostnames)) } }),
-    };
+    const records = () => ({ resource: { cloudflare_dns_record: lazyMap(dnsRecords(hosts, hostnames)) } });
+    yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/dns.tf.json`, content: () => terraformJsonChunks(records()) };
   }
 }
 

@@ -9,10 +9,16 @@
  * object graph.
  */
 export function terraformJson(value: unknown): string {
-  const parts: string[] = [];
-  write(value, "", parts);
-  parts.push("\n");
-  return parts.join("");
+  return [...terraformJsonChunks(value)].join("");
+}
+
+/**
+ * The text of {@link terraformJson} in pieces, made as they are asked for: with lazy blocks, a
+ * file of thousands of entries is written without its whole text or object graph in memory.
+ */
+export function* terraformJsonChunks(value: unknown): Generator<string> {
+  yield* write(value, "");
+  yield "\n";
 }
 
 /**
@@ -35,36 +41,36 @@ class Lazy {
   ) {}
 }
 
-function write(v: unknown, indent: string, parts: string[]): void {
+function* write(v: unknown, indent: string): Generator<string> {
   if (v instanceof Lazy) {
     const inner = `${indent}  `;
     let count = 0;
     for (const item of v.items) {
-      parts.push(count === 0 ? (v.kind === "map" ? "{" : "[") : ",");
+      yield count === 0 ? (v.kind === "map" ? "{" : "[") : ",";
       if (v.kind === "map") {
         const [key, value] = item as readonly [string, unknown];
-        parts.push(`\n${inner}${JSON.stringify(key)}: `);
-        write(value, inner, parts);
+        yield `\n${inner}${JSON.stringify(key)}: `;
+        yield* write(value, inner);
       } else {
-        parts.push(`\n${inner}`);
-        write(item, inner, parts);
+        yield `\n${inner}`;
+        yield* write(item, inner);
       }
       count++;
     }
-    parts.push(count === 0 ? (v.kind === "map" ? "{}" : "[]") : `\n${indent}${v.kind === "map" ? "}" : "]"}`);
+    yield count === 0 ? (v.kind === "map" ? "{}" : "[]") : `\n${indent}${v.kind === "map" ? "}" : "]"}`;
     return;
   }
   if (!hasLazy(v)) {
-    parts.push(plain(v, indent));
+    yield plain(v, indent);
     return;
   }
   const inner = `${indent}  `;
   if (Array.isArray(v)) {
-    v.forEach((item, i) => {
-      parts.push(`${i === 0 ? "[" : ","}\n${inner}`);
-      write(item, inner, parts);
-    });
-    parts.push(`\n${indent}]`);
+    for (const [i, item] of v.entries()) {
+      yield `${i === 0 ? "[" : ","}\n${inner}`;
+      yield* write(item, inner);
+    }
+    yield `\n${indent}]`;
     return;
   }
   const record = v as Record<string, unknown>;
@@ -72,18 +78,42 @@ function write(v: unknown, indent: string, parts: string[]): void {
   const sorted = Object.keys(record)
     .filter((k) => record[k] !== undefined)
     .sort();
-  Object.keys(Object.fromEntries(sorted.map((k) => [k, 0]))).forEach((k, i) => {
-    parts.push(`${i === 0 ? "{" : ","}\n${inner}${JSON.stringify(k)}: `);
-    write(record[k], inner, parts);
-  });
-  parts.push(`\n${indent}}`);
+  for (const [i, k] of Object.keys(Object.fromEntries(sorted.map((k) => [k, 0]))).entries()) {
+    yield `${i === 0 ? "{" : ","}\n${inner}${JSON.stringify(k)}: `;
+    yield* write(record[k], inner);
+  }
+  yield `\n${indent}}`;
 }
 
 /** A value without lazy parts as two-space JSON with sorted keys, its lines after the first at `indent`. */
 function plain(v: unknown, indent: string): string {
+  const flat = flatObject(v, indent);
+  if (flat !== undefined) return flat;
   const text = JSON.stringify(sortKeys(v), null, 2) ?? "null";
   // JSON escapes newlines inside strings, so every newline here is between lines of the layout.
   return indent === "" ? text : text.replaceAll("\n", `\n${indent}`);
+}
+
+/**
+ * A non-empty object of strings, numbers, booleans and nulls (a DNS record, an ingress rule) as
+ * {@link plain} writes it, built directly: no sorted copy and no re-indented copy of its text,
+ * which for thousands of records was most of the garbage of writing them.
+ */
+function flatObject(v: unknown, indent: string): string | undefined {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const record = v as Record<string, unknown>;
+  const lines: string[] = [];
+  for (const k of Object.keys(record).sort()) {
+    const x = record[k];
+    if (x === undefined) continue;
+    if (x !== null && typeof x === "object") return undefined;
+    if (typeof x !== "string" && typeof x !== "number" && typeof x !== "boolean" && x !== null)
+      return undefined;
+    lines.push(`${JSON.stringify(k)}: ${JSON.stringify(x)}`);
+  }
+  // Integer-like keys would come first in JSON.stringify's order; leave those to the general path.
+  if (lines.length === 0 || Object.keys(record).some((k) => /^(?:0|[1-9]\d*)$/.test(k))) return undefined;
+  return `{\n${indent}  ${lines.join(`,\n${indent}  `)}\n${indent}}`;
 }
 
 function hasLazy(v: unknown): boolean {

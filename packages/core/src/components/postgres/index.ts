@@ -1,7 +1,7 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent } from "../../render/component.js";
-import { sha256 } from "../../render/files.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { DatabaseDecl } from "../../render/plan.js";
 import { memoryQuantity } from "../../spec/primitives.js";
@@ -185,9 +185,12 @@ function* provisioningObjects(
 ): Generator<K8sObject> {
   const sql = provisioningSql(databases);
   const statics = databases.filter((d) => !d.dynamic).sort((a, b) => (a.name < b.name ? -1 : 1));
-  const hash = sha256(
-    JSON.stringify({ sql, image: image(c), host, port: c.port, statics: statics.map((d) => d.name) }),
-  );
+  const hash = provisioningHash(sql, {
+    image: image(c),
+    host,
+    port: c.port,
+    statics: statics.map((d) => d.name),
+  });
   const name = `postgres-provision-${hash.slice(0, 10)}`;
   for (const db of statics) {
     yield externalSecret({
@@ -256,6 +259,23 @@ function* provisioningObjects(
       },
     },
   };
+}
+
+/**
+ * sha256 of `JSON.stringify({ sql, ...rest })`, hashed in pieces: the script of thousands of
+ * databases is not copied whole into its JSON form (the same bytes, so the same Job names).
+ */
+function provisioningHash(sql: string, rest: Record<string, unknown>): string {
+  const h = createHash("sha256").update('{"sql":"');
+  for (let start = 0; ; ) {
+    const end = sql.indexOf("\n", start);
+    const line = end === -1 ? sql.slice(start) : sql.slice(start, end);
+    h.update(JSON.stringify(line).slice(1, -1));
+    if (end === -1) break;
+    h.update("\\n");
+    start = end + 1;
+  }
+  return h.update(`"${JSON.stringify(rest).replace(/^\{/, ",")}`).digest("hex");
 }
 
 function checkDatabases(databases: readonly DatabaseDecl[]): void {

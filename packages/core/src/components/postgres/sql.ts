@@ -74,5 +74,7 @@ export function provisioningSql(databases: readonly DatabaseDecl[]): string {
       "",
     );
   });
-  return `${lines.join("\n").replace(/\n+$/, "")}\n`;
+  while (lines.at(-1) === "") lines.pop();
+  lines.push(""); // one final line break, without copying the script to add it
+  return lines.join("\n");
 }
