@@ -10,9 +10,9 @@ import { setFlagsFromString } from "node:v8";
 //
 // --semi-space-growth-factor=1 for `synth`: the young generation stays at its initial 1 MiB
 // semi-spaces instead of growing to 8 MiB while the specs load (peak RSS at N = 100 / 1000 / 5000
-// services: 67 / 74 / 94 MiB without, 64 / 68 / 88 MiB with; the rest of the 5000 figure is
-// garbage the CLI now collects between large components, see src/collect.ts). The maximum size
-// cannot be set at run time; the growth factor can, and is read each time V8 would grow it.
+// services, median of 5: 67 / 74 / 94 MiB without, 64 / 68 / 88 MiB with, before the later steps
+// in bench/README.md). The maximum size cannot be set at run time; the growth factor can, and V8
+// reads it each time it would grow the young generation.
 //
 // --no-maglev --no-turbofan (Ignition and Sparkplug only) for `synth`: the optimizing compilers'
 // code and zones are ~20 MiB of resident memory (peak RSS at N = 100 / 1000 / 5000 services:

@@ -26,6 +26,11 @@ export class DigestPool {
     return this.#store(h.digest());
   }
 
+  /** Stores a digest given as 64 lowercase hex characters; returns its index. */
+  addHex(hex: string): number {
+    return this.#store(Buffer.from(hex, "hex"));
+  }
+
   #store(digest: Buffer): number {
     const index = this.#count++;
     const slot = index % PER_CHUNK;

@@ -19,7 +19,13 @@ import { dirname, join, posix, relative, resolve } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
 import { assertSafePath, type OutputFile, SLIPWAY_DIR, sha256 } from "../render/files.js";
 import { DigestPool } from "./digests.js";
-import { OWNERSHIP_FILE, ownershipChunks, PENDING_OWNERSHIP_FILE, readOwnershipState } from "./ownership.js";
+import {
+  OWNERSHIP_FILE,
+  type OwnershipRecord,
+  ownershipChunks,
+  PENDING_OWNERSHIP_FILE,
+  readOwnershipState,
+} from "./ownership.js";
 import { PathSet } from "./paths.js";
 
 export type ChangeKind = "added" | "changed" | "deleted" | "unchanged";
@@ -141,7 +147,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   const { owned, pending, recordHash } = readOwnershipState(root);
   /** Content on disk is what Slipway last wrote there (per either record). */
   const isOwnedContent = (path: string, hash: string) =>
-    owned.get(path) === hash || pending?.get(path) === hash;
+    owned.hashOf(path) === hash || pending?.hashOf(path) === hash;
   const isOwned = (path: string) => owned.has(path) || pending?.has(path) === true;
 
   /** Rendered paths; path i's content digest is digest i of `digests`. */
@@ -253,8 +259,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
 
     // Owned files no longer rendered: delete them if they are still as Slipway wrote them.
     const stale: string[] = [];
-    const previously = new Set([...owned.keys(), ...(pending?.keys() ?? [])]);
-    for (const path of [...previously].sort()) {
+    for (const path of previouslyOwned(owned, pending)) {
       if (next.has(path)) continue;
       const at = fs.inspect(path);
       if (at.kind === "blocked" && at.block === "SW_WRITE_SYMLINK") {
@@ -314,6 +319,13 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   } finally {
     staging.dispose(committed);
   }
+}
+
+/** Every path either record lists, each once: the committed record's, then the pending one's. */
+function* previouslyOwned(owned: OwnershipRecord, pending: OwnershipRecord | undefined): Generator<string> {
+  yield* owned.paths();
+  if (pending === undefined) return;
+  for (const path of pending.paths()) if (!owned.has(path)) yield path;
 }
 
 /** The rendered paths and their digests in `order`, made one at a time for the record. */
