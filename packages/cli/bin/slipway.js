@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 
 // Synth streams thousands of short-lived file contents; without this V8 promotes them to the old
@@ -24,5 +25,11 @@ if (command === "synth")
   setFlagsFromString("--optimize-for-size --no-maglev --no-turbofan --semi-space-growth-factor=1");
 else if (command !== "serve") setFlagsFromString("--optimize-for-size");
 
-const { main } = await import("../dist/main.js");
+// `synth` runs from the minified bundle (scripts/bundle.ts, made by `npm run build`): 4–5 MiB
+// less resident memory at every platform size; the other commands from the modules.
+const entry =
+  command === "synth" && existsSync(new URL("../bundle/main.js", import.meta.url))
+    ? "../bundle/main.js"
+    : "../dist/main.js";
+const { main } = await import(entry);
 process.exitCode = await main(process.argv.slice(2));
