@@ -2,15 +2,15 @@
  * bench/synth: `slipway synth` against an equivalent cdk8s 2 program, N = 10, 100, 1000, 5000
  * services, on a tmpfs. Run with `npm run bench` (which builds first), or after `npx tsc -b`:
  *
- *   node bench/synth/run.ts [--sizes 10,100] [--pairs 5] [--no-floors] [--bundle] [--no-readme]
+ *   node bench/synth/run.ts [--sizes 10,100] [--pairs 5] [--no-floors] [--modules] [--no-readme]
  *
  * Every measurement is a separate child process on this Node (start-up included), writing into a
  * fresh output directory. Slipway and cdk8s run in pairs whose order alternates (AB, BA, ...) so that
  * drift in machine load hits both sides alike; the ratio is the median of the per-pair ratios. Peak
  * memory is the child's maximum resident set size. The floors (plain objects serialized by the
  * `yaml` package or JSON.stringify, then written) run in the same rounds, for context.
- * `--bundle` adds the same CLI bundled into one file by rolldown (start-up cost of the module graph),
- * run inside each pair (slipway, bundled, cdk8s; then the reverse).
+ * `--modules` adds the same CLI run from its modules instead of the minified bundle `synth` runs
+ * from (what the bundle buys), inside each pair (slipway, modules, cdk8s; then the reverse).
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -20,6 +20,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { stripTypeScriptTypes } from "node:module";
@@ -39,12 +40,12 @@ const sizes = (argValue("--sizes") ?? "10,100,1000,5000").split(",").map(Number)
 const pairsOverride = argValue("--pairs");
 const floors = !process.argv.includes("--no-floors");
 const writeReadme = !process.argv.includes("--no-readme");
-const bundle = process.argv.includes("--bundle");
+const modules = process.argv.includes("--modules");
 const scratch = join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), `slipway-bench-${process.pid}`);
 const TIME = "/usr/bin/time";
 const haveTime = existsSync(TIME);
 
-type Variant = "slipway" | "slipway-bundled" | "cdk8s" | "floor-yaml" | "floor-json";
+type Variant = "slipway" | "slipway-modules" | "cdk8s" | "floor-yaml" | "floor-json";
 
 /*
  * The compared programs run as JavaScript, like the built slipway CLI: type stripping at start-up
@@ -58,34 +59,24 @@ for (const f of ["objects", "cdk8s-app", "floor"]) {
   writeFileSync(join(compiled, `${f}.mjs`), js);
 }
 
-if (bundle) {
-  // The CLI reads its version from ../package.json beside its module. Lazily imported commands
-  // become chunks beside the entry.
-  rmSync(join(compiled, "bundle"), { recursive: true, force: true });
-  mkdirSync(join(compiled, "bundle"), { recursive: true });
-  copyFileSync(join(repoRoot, "packages/cli/package.json"), join(compiled, "package.json"));
-  const entry = join(compiled, "bundle-entry.mjs");
-  const mainJs = join(repoRoot, "packages/cli/dist/main.js");
-  writeFileSync(
-    entry,
-    `import { main } from ${JSON.stringify(mainJs)};\nprocess.exitCode = await main(process.argv.slice(2));\n`,
-  );
-  const r = spawnSync(
-    join(repoRoot, "node_modules/.bin/rolldown"),
-    [entry, "--dir", join(compiled, "bundle"), "--format", "esm", "--platform", "node"],
-    { encoding: "utf8" },
-  );
-  if (r.status !== 0) throw new Error(`rolldown failed:\n${r.stdout}\n${r.stderr}`);
+if (modules) {
+  // The bin as shipped, beside the CLI's modules but with no bundle: it falls back to the modules.
+  const cli = join(compiled, "cli");
+  rmSync(cli, { recursive: true, force: true });
+  mkdirSync(join(cli, "bin"), { recursive: true });
+  copyFileSync(join(repoRoot, "packages/cli/bin/slipway.js"), join(cli, "bin/slipway.js"));
+  copyFileSync(join(repoRoot, "packages/cli/package.json"), join(cli, "package.json"));
+  symlinkSync(join(repoRoot, "packages/cli/dist"), join(cli, "dist"));
 }
 
 function command(v: Variant, repo: string, out: string): string[] {
   switch (v) {
     case "slipway":
-    case "slipway-bundled":
+    case "slipway-modules":
       return [
         v === "slipway"
           ? join(repoRoot, "packages/cli/bin/slipway.js")
-          : join(compiled, "bundle/bundle-entry.js"),
+          : join(compiled, "cli/bin/slipway.js"),
         "synth",
         "--quiet",
         "--config",
@@ -152,10 +143,10 @@ interface Row {
   readonly pairs: number;
   readonly samples: Record<Variant, Sample[]>;
   readonly ratios: number[];
-  readonly bundledRatios: number[];
+  readonly modulesRatios: number[];
 }
 
-const paired: Variant[] = bundle ? ["slipway", "slipway-bundled", "cdk8s"] : ["slipway", "cdk8s"];
+const paired: Variant[] = modules ? ["slipway", "slipway-modules", "cdk8s"] : ["slipway", "cdk8s"];
 const variants: Variant[] = floors ? [...paired, "floor-yaml", "floor-json"] : paired;
 const rows: Row[] = [];
 const loadBefore = loadavg()[0] ?? 0;
@@ -172,14 +163,14 @@ try {
     for (const v of variants) measure(v, repo);
     const samples = Object.fromEntries(variants.map((v) => [v, [] as Sample[]])) as Record<Variant, Sample[]>;
     const ratios: number[] = [];
-    const bundledRatios: number[] = [];
+    const modulesRatios: number[] = [];
     for (let i = 0; i < pairs; i++) {
       const order: Variant[] = i % 2 === 0 ? paired : [...paired].reverse();
       const pair = {} as Record<Variant, Sample>;
       for (const v of order) pair[v] = measure(v, repo);
       for (const v of order) samples[v].push(pair[v]);
       ratios.push(pair.slipway.ms / pair.cdk8s.ms);
-      if (bundle) bundledRatios.push(pair["slipway-bundled"].ms / pair.cdk8s.ms);
+      if (modules) modulesRatios.push(pair["slipway-modules"].ms / pair.cdk8s.ms);
       if (floors) {
         const floorOrder: Variant[] =
           i % 2 === 0 ? ["floor-yaml", "floor-json"] : ["floor-json", "floor-yaml"];
@@ -189,7 +180,7 @@ try {
         `N=${n} pair ${i + 1}/${pairs}: slipway ${pair.slipway.ms.toFixed(0)} ms ${pair.slipway.mib.toFixed(1)} MiB, cdk8s ${pair.cdk8s.ms.toFixed(0)} ms ${pair.cdk8s.mib.toFixed(1)} MiB\n`,
       );
     }
-    rows.push({ n, pairs, samples, ratios, bundledRatios });
+    rows.push({ n, pairs, samples, ratios, modulesRatios });
     rmSync(repo, { recursive: true, force: true });
   }
 } finally {
@@ -198,14 +189,14 @@ try {
 
 const fmt = (x: number, d = 0) => x.toFixed(d);
 const lines = [
-  `| N | pairs | slipway ms | cdk8s ms | ratio (median of pairs) | slipway MiB | cdk8s MiB | slipway files | cdk8s files |${bundle ? " bundled ms / ratio / MiB |" : ""}${floors ? " floor yaml ms / MiB | floor JSON ms / MiB |" : ""}`,
-  `|---:|---:|---:|---:|---:|---:|---:|---:|---:|${bundle ? "---:|" : ""}${floors ? "---:|---:|" : ""}`,
+  `| N | pairs | slipway ms | cdk8s ms | ratio (median of pairs) | slipway MiB | cdk8s MiB | slipway files | cdk8s files |${modules ? " modules ms / ratio / MiB |" : ""}${floors ? " floor yaml ms / MiB | floor JSON ms / MiB |" : ""}`,
+  `|---:|---:|---:|---:|---:|---:|---:|---:|---:|${modules ? "---:|" : ""}${floors ? "---:|---:|" : ""}`,
 ];
 for (const r of rows) {
   const med = (v: Variant, k: keyof Sample) => median(r.samples[v].map((s) => s[k]));
   let line = `| ${r.n} | ${r.pairs} | ${fmt(med("slipway", "ms"))} | ${fmt(med("cdk8s", "ms"))} | ${fmt(median(r.ratios), 2)} | ${fmt(med("slipway", "mib"), 1)} | ${fmt(med("cdk8s", "mib"), 1)} | ${med("slipway", "files")} | ${med("cdk8s", "files")} |`;
-  if (bundle) {
-    line += ` ${fmt(med("slipway-bundled", "ms"))} / ${fmt(median(r.bundledRatios), 2)} / ${fmt(med("slipway-bundled", "mib"), 1)} |`;
+  if (modules) {
+    line += ` ${fmt(med("slipway-modules", "ms"))} / ${fmt(median(r.modulesRatios), 2)} / ${fmt(med("slipway-modules", "mib"), 1)} |`;
   }
   if (floors) {
     line += ` ${fmt(med("floor-yaml", "ms"))} / ${fmt(med("floor-yaml", "mib"), 1)} | ${fmt(med("floor-json", "ms"))} / ${fmt(med("floor-json", "mib"), 1)} |`;
