@@ -27,7 +27,6 @@ const HASH = /^[0-9a-f]{64}$/;
 
 /** A record as the write step reads it: path → sha256, packed (see {@link PackedRecord}). */
 export interface OwnershipRecord {
-  readonly size: number;
   has(path: string): boolean;
   /** The recorded sha256 (hex) of `path`, or undefined. */
   hashOf(path: string): string | undefined;
@@ -94,10 +93,6 @@ export function readOwnershipState(outDir: string): OwnershipState {
 class PackedRecord implements OwnershipRecord {
   readonly #paths = new PathSet();
   readonly #digests = new DigestPool();
-
-  get size(): number {
-    return this.#paths.size;
-  }
 
   /** Adds an entry; false when the path is already there (a record lists each path once). */
   add(path: string, hash: string): boolean {
@@ -176,9 +171,10 @@ const RECORD_ENTRY = /^ {4}("(?:[^"\\]|\\.)*"): "([0-9a-f]{64})"(,?)$/;
 class RecordLines {
   #line = 0;
   #record: PackedRecord | undefined = new PackedRecord();
+  /** Where the next line is: among the entries, before the closing `}`, or past it. */
+  #at: "entries" | "close" | "done" = "entries";
   /** The last entry had a trailing comma: another must follow. */
   #more = false;
-  #closed = 0;
 
   get record(): PackedRecord | undefined {
     return this.#record;
@@ -188,14 +184,12 @@ class RecordLines {
     if (this.#record === undefined) return;
     const n = this.#line++;
     if (n < RECORD_HEAD.length) {
-      if (n === RECORD_HEAD.length - 1 && line === '  "files": {}') {
-        this.#closed = 2; // an empty record: `}` must follow
-        return;
-      }
-      if (line !== RECORD_HEAD[n]) this.#record = undefined;
+      if (n === RECORD_HEAD.length - 1 && line === '  "files": {}')
+        this.#at = "close"; // empty record
+      else if (line !== RECORD_HEAD[n]) this.#record = undefined;
       return;
     }
-    if (this.#closed === 0) {
+    if (this.#at === "entries") {
       const m = RECORD_ENTRY.exec(line);
       if (m !== null) {
         const [, quoted, hash, comma] = m as unknown as [string, string, string, string];
@@ -203,25 +197,17 @@ class RecordLines {
         const path = quoted.includes("\\") ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
         if (unsafeOutputPath(path) !== undefined || !this.#record?.add(path, hash)) this.#record = undefined;
         this.#more = comma === ",";
-        return;
-      }
-      if (line === "  }" && !this.#more) {
-        this.#closed = 2;
-        return;
-      }
-      this.#record = undefined;
+      } else if (line === "  }" && !this.#more) this.#at = "close";
+      else this.#record = undefined;
       return;
     }
-    if (this.#closed === 2 && line === "}") {
-      this.#closed = 3;
-      return;
-    }
-    this.#record = undefined;
+    if (this.#at === "close" && line === "}") this.#at = "done";
+    else this.#record = undefined;
   }
 
   /** The text after the last newline: nothing, for a record written by Slipway. */
   end(rest: string): void {
-    if (rest !== "" || this.#closed !== 3) this.#record = undefined;
+    if (rest !== "" || this.#at !== "done") this.#record = undefined;
   }
 }
 

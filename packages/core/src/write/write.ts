@@ -99,9 +99,10 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
  * The contract: Slipway never overwrites or deletes a file it did not write, nor one a person has
  * edited since it wrote it, unless `force` is given.
  *
- * - **Streaming.** `files` is consumed once; only path → sha256 is retained (unless `diff`), the
- *   digests packed in one byte array and the record hashed and written in pieces, so memory grows
- *   by ~100 bytes a file. New content is staged under `.slipway/` (same
+ * - **Streaming.** `files` is consumed once; only path → sha256 is retained (unless `diff`), packed
+ *   outside the heap (`PathSet`, `DigestPool`), and the record is read, hashed and written in
+ *   pieces, so memory grows by ~100 bytes a file. A file given in pieces (`OutputFile.chunks`) is
+ *   hashed and written from them, never joined. New content is staged under `.slipway/` (same
  *   filesystem as the tree) as it arrives: files for existing directories one by one, brand-new
  *   directories as whole subtrees that one rename moves into place.
  * - **All or nothing.** Conflicts are collected over the whole tree and thrown together as one
@@ -153,10 +154,8 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   /** Rendered paths; path i's content digest is digest i of `digests`. */
   const next = new PathSet();
   const digests = new DigestPool();
-  /** Who rendered each file (an index into `writers`): names both writers of a path rendered twice. */
-  const writers: string[] = [];
-  const writerIndex = new Map<string, number>();
-  let writtenBy = new Uint16Array(1024);
+  /** Who rendered each file, by path index: names both writers of a path rendered twice. */
+  const owners: string[] = [];
   /** Every directory a rendered file lives in, to catch a path rendered as both file and directory. */
   const renderedDirs = new PathSet();
   const changes: FileChange[] = [];
@@ -177,7 +176,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
       assertSafePath(f);
       const entry = next.add(f.path);
       const clash = !entry.added
-        ? `${f.path} is rendered by both ${writers[writtenBy[entry.index] as number]} and ${f.owner}`
+        ? `${f.path} is rendered by both ${owners[entry.index]} and ${f.owner}`
         : renderedDirs.has(f.path)
           ? `${f.path} is rendered both as a file and as a directory`
           : undefined;
@@ -199,17 +198,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
       }
       // The same index as the path's. A chunked file is hashed and staged from its pieces.
       const digest = f.chunks ? digests.addChunks(f.chunks()) : digests.add(f.content);
-      let writer = writerIndex.get(f.owner);
-      if (writer === undefined) {
-        writer = writers.push(f.owner) - 1;
-        writerIndex.set(f.owner, writer);
-      }
-      if (digest >= writtenBy.length) {
-        const grown = new Uint16Array(writtenBy.length * 2);
-        grown.set(writtenBy);
-        writtenBy = grown;
-      }
-      writtenBy[digest] = writer;
+      owners[digest] = f.owner;
       const at = fs.inspect(f.path);
       let before: string | undefined;
       switch (at.kind) {
