@@ -16,8 +16,14 @@ export interface TunnelIds {
 /** Where the tunnel sends every public hostname: the platform gateway, plain HTTP inside the cluster. */
 export const gatewayOrigin = (): string => `http://${GATEWAY.serviceHost}:${GATEWAY.servicePort}`;
 
-/** Public hostnames, each once, sorted: the order of DNS records and tunnel rules. */
-function publicHostnames(hostnames: readonly HostnameDecl[]): string[] {
+/** A public hostname and who declared it (named in its DNS record's comment). */
+interface PublicHost {
+  readonly host: string;
+  readonly owner: string;
+}
+
+/** Public hostnames, each once, sorted by hostname: the order of the tunnel's rules. */
+function publicHostnames(hostnames: readonly HostnameDecl[]): PublicHost[] {
   const seen = new Map<string, string>();
   for (const h of hostnames) {
     if (!h.public) continue;
@@ -31,7 +37,9 @@ function publicHostnames(hostnames: readonly HostnameDecl[]): string[] {
     }
     seen.set(h.host, h.owner);
   }
-  return [...seen.keys()].sort();
+  return [...seen]
+    .map(([host, owner]) => ({ host, owner }))
+    .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
 }
 
 function variable(description: string, value: string | undefined): Record<string, unknown> {
@@ -82,27 +90,23 @@ export function* cloudflareTerraformFiles(
   });
   yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/tunnel.tf.json`, content: () => terraformJsonChunks(tunnel()) };
   if (hosts.length > 0) {
-    const records = () => ({ resource: { cloudflare_dns_record: lazyMap(dnsRecords(hosts, hostnames)) } });
+    const records = () => ({ resource: { cloudflare_dns_record: lazyMap(dnsRecords(hosts)) } });
     yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/dns.tf.json`, content: () => terraformJsonChunks(records()) };
   }
 }
 
 /** The tunnel's ingress rules: each public hostname to the gateway, then the catch-all 404. */
-function* ingress(hosts: readonly string[]): Generator<Record<string, string>> {
-  for (const hostname of hosts) yield { hostname, service: gatewayOrigin() };
+function* ingress(hosts: readonly PublicHost[]): Generator<Record<string, string>> {
+  for (const { host } of hosts) yield { hostname: host, service: gatewayOrigin() };
   yield { service: "http_status:404" };
 }
 
 /** One proxied CNAME onto the tunnel per public hostname, sorted by Terraform name as JSON keys are. */
-function* dnsRecords(
-  hosts: readonly string[],
-  hostnames: readonly HostnameDecl[],
-): Generator<readonly [string, Record<string, unknown>]> {
-  const owners = new Map(hostnames.filter((h) => h.public).map((h) => [h.host, h.owner]));
+function* dnsRecords(hosts: readonly PublicHost[]): Generator<readonly [string, Record<string, unknown>]> {
   const byName = hosts
-    .map((host) => [tfName(host), host] as const)
+    .map(({ host, owner }) => [tfName(host), host, owner] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [i, [id, host]] of byName.entries()) {
+  for (const [i, [id, host, owner]] of byName.entries()) {
     if (id === byName[i - 1]?.[0]) {
       throw new InputError([
         diag("SW_CLOUDFLARE_RECORD_NAME_CLASH", `two hostnames map to the Terraform name ${id}`, {
@@ -120,7 +124,7 @@ function* dnsRecords(
         proxied: true,
         // 1 = automatic, the only TTL Cloudflare allows for proxied records.
         ttl: 1,
-        comment: `Managed by Slipway (${owners.get(host) ?? "platform"})`,
+        comment: `Managed by Slipway (${owner})`,
       },
     ];
   }
