@@ -52,13 +52,16 @@ export interface ParsedSource {
 export function readSource(file: string, displayName = file): ParsedSource {
   const text = readFileSync(file, "utf8");
   // The locator must not close over `text`: that would keep every file's text alive.
-  return parseText(text, displayName, () => {
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return ""; // deleted since it was read: positions fall back to 1:1
-    }
-  });
+  return parseText(text, displayName, () => reread(file));
+}
+
+/** A file's text read again for a location, or "" when it is gone (positions fall back to 1:1). */
+function reread(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 /** Parses YAML text that is not on disk (tests, web requests); the source keeps the text. */
@@ -122,13 +125,7 @@ export function locateInFile(
   path: readonly (string | number)[],
   opts: { key?: boolean } = {},
 ): SourceLocation {
-  let text = "";
-  try {
-    text = readFileSync(resolve(file), "utf8");
-  } catch {
-    // deleted since it was read: positions fall back to 1:1
-  }
-  return locateIn(text, file, path, opts.key === true);
+  return locateIn(reread(resolve(file)), file, path, opts.key === true);
 }
 
 function lazySource(file: string, reload: () => string): SourceFile {
