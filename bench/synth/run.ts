@@ -1,6 +1,6 @@
 /**
  * bench/synth: `slipway synth` against an equivalent cdk8s 2 program, N = 10, 100, 1000, 5000
- * services, on a tmpfs. Run with `npm run bench` (which builds first), or after `npx tsc -b`:
+ * services, on a tmpfs. Run with `npm run bench` (which builds first), or after `npm run build`:
  *
  *   node bench/synth/run.ts [--sizes 10,100] [--pairs 5] [--no-floors] [--modules] [--no-readme]
  *

@@ -3,7 +3,7 @@
  * `tsc -b`). Node has no tree-shaking: as separate modules, zod 4 alone loads every locale and
  * its JSON-Schema code (~7–9 MiB resident), and each module costs its record and source text.
  * The bundle, minified, holds only what is used: synth's peak RSS 4–5 MiB lower at every size
- * (bench/synth). Only `synth` runs from it (packages/cli/bin/slipway.js); the presets and the
+ * (bench/synth). Only `synth` runs from it, and only while fresh (src/entry.ts); the presets and the
  * scaffold service stay separate packages, so no class exists twice in a process.
  *
  *   node packages/cli/scripts/bundle.ts
