@@ -42,6 +42,25 @@ const refs = (dir: string) => git(["for-each-ref", "--format=%(refname) %(object
 /** Every text a caller or a log could see of an error. */
 const textOf = (e: SlipwayError) => `${e.message}\n${JSON.stringify(e.diagnostics)}\n${String(e.stack)}`;
 
+/**
+ * Onboards `name` onto the platform repository `<platform>.git` of the test server, pushing the
+ * project to `<name>.git` with the token (the options most tests share; `extra` overrides them).
+ */
+const onBranch = (
+  platform: string,
+  name: string,
+  presetId: string,
+  extra: Partial<Parameters<typeof onboardOnBranch>[0]> = {},
+) =>
+  onboardOnBranch({
+    platformRepo: `${server.base}/${platform}.git`,
+    name,
+    presetId,
+    pushUrl: `${server.base}/${name}.git`,
+    gitToken: TOKEN,
+    ...extra,
+  });
+
 describe("githubRepo, tokenEnv, redact", () => {
   it("knows github.com remotes in their three spellings", () => {
     expect(githubRepo("https://github.com/meirongdev/homelab.git")).toBe("meirongdev/homelab");
@@ -76,14 +95,7 @@ describe.skipIf(!gitHttpAvailable)("onboard on a platform branch over authentica
     const platform = server.seeded("homelab.git", EXAMPLE);
     const project = server.bare("demo.git");
     const mainBefore = git(["rev-parse", "main"], platform).trim();
-    const run = () =>
-      onboardOnBranch({
-        platformRepo: `${server.base}/homelab.git`,
-        name: "demo",
-        presetId: "node-service",
-        pushUrl: `${server.base}/demo.git`,
-        gitToken: TOKEN,
-      });
+    const run = () => onBranch("homelab", "demo", "node-service");
     const plan = run();
     expect(plan.written).toBe(true);
     expect(plan.branch).toMatchObject({ name: "slipway/new-demo", base: "main", state: "create" });
@@ -130,14 +142,7 @@ describe.skipIf(!gitHttpAvailable)("onboard on a platform branch over authentica
     const platform = server.seeded("dry.git", EXAMPLE);
     const project = server.bare("dry-demo.git");
     const before = [refs(platform), refs(project)];
-    const plan = onboardOnBranch({
-      platformRepo: `${server.base}/dry.git`,
-      name: "dry-demo",
-      presetId: "static-frontend",
-      pushUrl: `${server.base}/dry-demo.git`,
-      gitToken: TOKEN,
-      dryRun: true,
-    });
+    const plan = onBranch("dry", "dry-demo", "static-frontend", { dryRun: true });
     expect(plan.written).toBe(false);
     expect(plan.branch.state).toBe("create");
     expect(plan.platform.changes.map((c) => c.path)).toContain("services/dry-demo.yaml");
@@ -175,15 +180,7 @@ describe.skipIf(!gitHttpAvailable)("onboard on a platform branch over authentica
     git(["-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "other"], src);
     git(["push", "-q", "origin", "slipway/new-web"], src);
     const before = [refs(platform), refs(project)];
-    const e = errorOf(() =>
-      onboardOnBranch({
-        platformRepo: `${server.base}/busy.git`,
-        name: "web",
-        presetId: "static-frontend",
-        pushUrl: `${server.base}/web.git`,
-        gitToken: TOKEN,
-      }),
-    );
+    const e = errorOf(() => onBranch("busy", "web", "static-frontend"));
     expect(e.diagnostics.map((d) => [d.code, d.path])).toEqual([["SW_NEW_BRANCH_EXISTS", ["name"]]]);
     expect(e.diagnostics[0]?.hint).toMatch(/delete the branch/);
     expect([refs(platform), refs(project)]).toEqual(before);
@@ -196,14 +193,7 @@ describe.skipIf(!gitHttpAvailable)("onboard on a platform branch over authentica
     const hook = join(platform, "hooks", "pre-receive");
     writeFileSync(hook, "#!/bin/sh\necho 'branch pushes are closed today' >&2\nexit 1\n");
     chmodSync(hook, 0o755);
-    const run = () =>
-      onboardOnBranch({
-        platformRepo: `${server.base}/strict.git`,
-        name: "api",
-        presetId: "node-service",
-        pushUrl: `${server.base}/api.git`,
-        gitToken: TOKEN,
-      });
+    const run = () => onBranch("strict", "api", "node-service");
     const e = errorOf(run);
     expect(e.diagnostics.map((d) => d.code)).toEqual(["SW_NEW_BRANCH_PUSH_FAILED"]);
     expect(e.diagnostics[0]?.hint).toMatch(/was pushed to .*api\.git/);
