@@ -154,8 +154,14 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   /** Rendered paths; path i's content digest is digest i of `digests`. */
   const next = new PathSet();
   const digests = new DigestPool();
-  /** Who rendered each file, by path index: names both writers of a path rendered twice. */
-  const owners: string[] = [];
+  /**
+   * Who rendered each file (an index into `writers`, by path index): names both writers of a path
+   * rendered twice. Not an array of the owner strings: at 5000 services that array (43,000
+   * entries, grown by copying) measured +1.3 MiB of peak RSS (A/B interleaved, 5 runs each).
+   */
+  const writers: string[] = [];
+  const writerIndex = new Map<string, number>();
+  let writtenBy = new Uint16Array(1024);
   /** Every directory a rendered file lives in, to catch a path rendered as both file and directory. */
   const renderedDirs = new PathSet();
   const changes: FileChange[] = [];
@@ -176,7 +182,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
       assertSafePath(f);
       const entry = next.add(f.path);
       const clash = !entry.added
-        ? `${f.path} is rendered by both ${owners[entry.index]} and ${f.owner}`
+        ? `${f.path} is rendered by both ${writers[writtenBy[entry.index] as number]} and ${f.owner}`
         : renderedDirs.has(f.path)
           ? `${f.path} is rendered both as a file and as a directory`
           : undefined;
@@ -198,7 +204,17 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
       }
       // The same index as the path's. A chunked file is hashed and staged from its pieces.
       const digest = f.chunks ? digests.addChunks(f.chunks()) : digests.add(f.content);
-      owners[digest] = f.owner;
+      let writer = writerIndex.get(f.owner);
+      if (writer === undefined) {
+        writer = writers.push(f.owner) - 1;
+        writerIndex.set(f.owner, writer);
+      }
+      if (digest >= writtenBy.length) {
+        const grown = new Uint16Array(writtenBy.length * 2);
+        grown.set(writtenBy);
+        writtenBy = grown;
+      }
+      writtenBy[digest] = writer;
       const at = fs.inspect(f.path);
       let before: string | undefined;
       switch (at.kind) {
