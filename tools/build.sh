@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the real tools that the tests prove rendered artifacts against, from their Go modules at
+# the versions pinned in tools/<name>/go.mod and go.sum, into "$SLIPWAY_TOOLS/bin" (default
+# ~/.cache/slipway/tools). Each tools/<name>/build lists "<binary> <go package>" lines.
+#
+# A tool whose stamp (Go version, go.mod, go.sum, build list) is unchanged is not rebuilt, and Go's
+# own build cache (GOCACHE) makes a rebuild after a small change fast; on a fresh machine the first
+# run downloads the modules and compiles everything (minutes: see tools/README.md).
+#
+#   tools/build.sh            build every tool
+#   tools/build.sh helm kube  build those only
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="${SLIPWAY_TOOLS:-$HOME/.cache/slipway/tools}"
+mkdir -p "$out/bin" "$out/stamps"
+# Pinned modules come from the module proxy, checked against go.sum; no tool reads the network at run time.
+export GOFLAGS="${GOFLAGS:-} -mod=readonly"
+export CGO_ENABLED="${CGO_ENABLED:-0}"
+
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for d in "$here"/*/; do [ -f "$d/build" ] && names+=("$(basename "$d")"); done
+fi
+
+for name in "${names[@]}"; do
+  dir="$here/$name"
+  [ -f "$dir/build" ] || { echo "tools/build.sh: no tool '$name' (no tools/$name/build)" >&2; exit 2; }
+  stamp="$( { go version; cat "$dir/go.mod" "$dir/go.sum" "$dir/build"; } | sha256sum | cut -c1-16)"
+  if [ "$(cat "$out/stamps/$name" 2>/dev/null)" = "$stamp" ]; then
+    echo "tools: $name up to date ($out/bin)"
+    continue
+  fi
+  start=$SECONDS
+  while read -r bin pkg; do
+    [ -z "$bin" ] || [ "${bin#\#}" != "$bin" ] && continue
+    (cd "$dir" && go build -trimpath -o "$out/bin/$bin.tmp" "$pkg")
+    mv -f "$out/bin/$bin.tmp" "$out/bin/$bin"
+  done < "$dir/build"
+  echo "$stamp" > "$out/stamps/$name"
+  echo "tools: built $name in $((SECONDS - start)) s ($out/bin)"
+done
