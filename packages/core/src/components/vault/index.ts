@@ -2,6 +2,7 @@ import { z } from "zod";
 import { app, defineComponent, file } from "../../render/component.js";
 import { memoryQuantity } from "../../spec/primitives.js";
 import { budgetEntry, type Resources, resourcesValue } from "./budget.js";
+import { block, toHcl } from "./hcl.js";
 import { VAULT } from "./paths.js";
 import { vaultTerraformFiles } from "./terraform.js";
 
@@ -20,30 +21,32 @@ const SERVER_RESOURCES: Resources = {
 };
 
 /**
- * Vault's server configuration as data; the chart accepts an object and writes it as JSON, which
- * Vault reads like HCL. Integrated (raft) storage on one node: the storage HashiCorp supports
- * and recommends today (file storage is not), snapshots with `vault operator raft snapshot`, and
- * growing to three nodes later is a replica count, not a data migration.
+ * Vault's server configuration, built as data and written as HCL: the chart takes it only as a
+ * string (a map fails `helm template`: "structured server config is not supported"), although its
+ * values.schema.json allows both. Integrated (raft) storage on one node: the storage HashiCorp
+ * supports and recommends today (file storage is not), snapshots with `vault operator raft
+ * snapshot`, and growing to three nodes later is a replica count, not a data migration.
  */
-function serverConfig(): Record<string, unknown> {
-  return {
+function serverConfig(): string {
+  return toHcl({
     ui: true,
     // Raft keeps its data in memory-mapped files; mlock would pin all of it in RAM.
     disable_mlock: true,
-    listener: {
-      tcp: {
+    listener: block(
+      {
         address: "[::]:8200",
         cluster_address: "[::]:8201",
         // Plain HTTP inside the cluster only: nothing exposes Vault outside it, and the mesh
         // (Istio ambient, when enabled) encrypts pod-to-pod traffic.
         tls_disable: 1,
-        telemetry: { unauthenticated_metrics_access: true },
+        telemetry: block({ unauthenticated_metrics_access: true }),
       },
-    },
-    storage: { raft: { path: "/vault/data" } },
-    service_registration: { kubernetes: {} },
-    telemetry: { prometheus_retention_time: "30s", disable_hostname: true },
-  };
+      "tcp",
+    ),
+    storage: block({ path: "/vault/data" }, "raft"),
+    service_registration: block({}, "kubernetes"),
+    telemetry: block({ prometheus_retention_time: "30s", disable_hostname: true }),
+  });
 }
 
 export const vault = defineComponent({
@@ -67,16 +70,15 @@ export const vault = defineComponent({
       server: {
         image: { repository: "hashicorp/vault", tag: VAULT_CHART.imageTag },
         resources: resourcesValue(SERVER_RESOURCES),
+        // HA mode (raft): the chart then ignores `standalone`, so it is not set.
         dev: { enabled: false },
-        standalone: { enabled: false },
         ha: {
           enabled: true,
           replicas: 1,
           // With one replica the chart's PDB (maxUnavailable 0) would block every node drain.
           disruptionBudget: { enabled: false },
-          // The chart picks JSON-from-object or HCL-string rendering by the type of `ha.config`,
-          // then uses `ha.raft.config`; both must be objects for the raft config to be rendered.
-          config: serverConfig(),
+          // With raft enabled the chart renders `ha.raft.config` alone (`ha.config` is Consul's
+          // and stays the chart's unused default).
           raft: { enabled: true, setNodeId: true, config: serverConfig() },
         },
         dataStorage: {
