@@ -13,7 +13,8 @@ export interface SourceLocation {
   readonly endCol?: number;
 }
 
-export type Severity = "error" | "warning";
+/** `info`: worth knowing, nothing to fix (e.g. an object a dry-run could not reach yet). */
+export type Severity = "error" | "warning" | "info";
 
 export interface Diagnostic {
   /** Stable machine-readable code, e.g. `SW_SPEC_UNKNOWN_KEY`. Tests assert codes, never prose. */

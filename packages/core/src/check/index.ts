@@ -11,6 +11,7 @@ export type { CheckOptions, CheckResult, CheckSession, CheckStats } from "./chec
 export { check, checkInput } from "./check.js";
 export type { CheckInput, ParsedFile, RenderedObject } from "./input.js";
 export { buildCheckInput, parseYamlDocuments } from "./input.js";
+export { apiServerFromKubeconfig } from "./kubeconfig.js";
 export type { Finding } from "./locate.js";
 export { policies } from "./policies/index.js";
 export type { Policy } from "./policy.js";
@@ -19,3 +20,11 @@ export { mergeHelmValues } from "./schemas/helm-values.js";
 export { SchemaDir } from "./schemas/schema-dir.js";
 export type { JsonSchema, SchemaFinding } from "./schemas/structural.js";
 export { validateStructural } from "./schemas/structural.js";
+export type {
+  ApiServer,
+  CrdSource,
+  ServerCheckOptions,
+  ServerCheckResult,
+  ServerCheckStats,
+} from "./server.js";
+export { checkServer, fieldPath } from "./server.js";

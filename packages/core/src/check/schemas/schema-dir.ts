@@ -54,6 +54,15 @@ export class SchemaDir {
     return entry.parsed ?? undefined;
   }
 
+  /**
+   * The YAML text of the CRD defining `group`/`kind` and its file (relative to the directory), to
+   * install it in an API server as it is published.
+   */
+  crdDocument(group: string, kind: string): { readonly source: string; readonly text: string } | undefined {
+    const entry = this.#index().get(`${group}/${kind}`);
+    return entry ? { source: entry.source, text: entry.text } : undefined;
+  }
+
   /** Number of CRDs indexed (for stats). */
   get crdCount(): number {
     return this.#index().size;

@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkInput } from "../../src/check/check.js";
+import { buildCheckInput } from "../../src/check/input.js";
+import { apiServerFromKubeconfig } from "../../src/check/kubeconfig.js";
+import { checkServer, fieldPath } from "../../src/check/server.js";
+import type { K8sObject } from "../../src/render/k8s.js";
+import { toYaml } from "../../src/render/yaml.js";
+import { renderPlatform } from "../../src/synth.js";
+import { startApiServer, type TestApiServer } from "../helpers/apiserver.js";
+import { SCHEMA_DIR, yamlFile } from "./helpers.js";
+
+/**
+ * The server stage against a real etcd + kube-apiserver (tools/build.sh kube, the platform's
+ * Kubernetes version): one server for the file, CRDs and Namespaces created for real, every
+ * object sent with server-side apply in dry-run.
+ */
+const example = renderPlatform(join(import.meta.dirname, "../../../../examples/homelab/platform.yaml"));
+const kubernetesVersion = example.spec.platform.cluster.kubernetesVersion;
+const files = [...example.files];
+
+let kube: TestApiServer;
+beforeAll(async () => {
+  kube = await startApiServer();
+}, 120_000);
+afterAll(async () => {
+  await kube?.stop();
+});
+
+const where = (d: { code: string; location?: { file: string }; path: readonly (string | number)[] }) =>
+  `${d.code} ${d.location?.file} ${d.path.join(".")}`;
+
+describe("checkServer against kube-apiserver", () => {
+  // First, while the server is empty, as a user's cluster before the platform's first sync.
+  it("on a user's cluster (dry-run, kubeconfig) writes nothing: what the sync creates first is info", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-kubeconfig-"));
+    try {
+      const path = join(dir, "config");
+      writeFileSync(
+        path,
+        toYaml({
+          apiVersion: "v1",
+          kind: "Config",
+          "current-context": "homelab",
+          contexts: [{ name: "homelab", context: { cluster: "c", user: "u" } }],
+          clusters: [
+            {
+              name: "c",
+              cluster: {
+                server: kube.server.url,
+                "certificate-authority-data": Buffer.from(kube.server.ca ?? "").toString("base64"),
+              },
+            },
+          ],
+          users: [{ name: "u", user: { token: kube.server.token } }],
+        }),
+      );
+      const input = buildCheckInput(files, example.apps);
+      const r = await checkServer(input, {
+        server: apiServerFromKubeconfig({ path }),
+        mode: "dry-run",
+        schemaDir: SCHEMA_DIR,
+        kubernetesVersion,
+      });
+      expect(r.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual([]);
+      const notYet = r.diagnostics.filter((d) => d.code === "SW_CHECK_SERVER_NOT_YET");
+      expect(notYet.length).toBeGreaterThan(0);
+      expect(notYet.every((d) => d.severity === "info")).toBe(true);
+      // Namespaces and CRDs were dry-run only: none exists afterwards.
+      expect(r.stats.namespacesCreated + r.stats.crdsInstalled).toBe(0);
+      expect((await kube.get("/api/v1/namespaces/blog")).status).toBe(404);
+      expect((await kube.get("/apis/gateway.networking.k8s.io/v1")).status).toBe(404);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("accepts the example platform's whole tree", async () => {
+    const input = buildCheckInput(files, example.apps);
+    const r = await checkServer(input, {
+      server: kube.server,
+      mode: "scratch",
+      schemaDir: SCHEMA_DIR,
+      kubernetesVersion,
+    });
+    const errors = r.diagnostics
+      .filter((d) => d.severity === "error")
+      .map((d) => `${where(d)}: ${d.message}`);
+    expect(errors).toEqual([]);
+    expect(r.stats.applied).toBeGreaterThanOrEqual(input.objects.length);
+    expect(r.stats.crdsInstalled).toBeGreaterThan(0);
+    expect(r.stats.namespacesCreated).toBeGreaterThan(0);
+    console.info(
+      `kube-apiserver ready in ${kube.startMs} ms; ${input.objects.length} objects, ${r.stats.crdsInstalled} CRDs, ${r.stats.namespacesCreated} namespaces, ${r.stats.applied} applies in ${r.stats.ms} ms`,
+    );
+  }, 120_000);
+
+  it("rejects an HTTPRoute that breaks a CEL rule the schema check cannot evaluate", async () => {
+    // A Service backendRef without a port: structurally valid, refused by the CRD's
+    // x-kubernetes-validations rule "Must have port for Service reference".
+    const route: K8sObject = {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "portless", namespace: "blog" },
+      spec: {
+        parentRefs: [{ name: "platform", namespace: "traefik", sectionName: "web" }],
+        rules: [{ backendRefs: [{ kind: "Service", name: "blog" }] }],
+      },
+    };
+    const path = "k8s/helm/manifests/blog/httproute-portless.yaml";
+    const input = buildCheckInput(
+      [
+        ...files.filter((f) => f.path.startsWith("k8s/helm/manifests/namespaces/")),
+        yamlFile(path, [route], "blog"),
+      ],
+      example.apps,
+    );
+
+    const schema = await checkInput(input, { schemaDir: SCHEMA_DIR, kubernetesVersion, policies: [] });
+    expect(schema.diagnostics.filter((d) => d.location?.file === path)).toEqual([]);
+
+    const r = await checkServer(input, {
+      server: kube.server,
+      mode: "scratch",
+      schemaDir: SCHEMA_DIR,
+      kubernetesVersion,
+    });
+    expect(r.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual([
+      `SW_CHECK_SERVER_REJECTED ${path} spec.rules.0.backendRefs.0`,
+    ]);
+  }, 60_000);
+
+  it("rejects an unknown field with the server's strict decoding, at its path", async () => {
+    const cm: K8sObject = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "typo", namespace: "blog" },
+      data: { a: "b" },
+      dataa: { c: "d" },
+    };
+    const path = "k8s/helm/manifests/blog/configmap-typo.yaml";
+    const input = buildCheckInput(
+      [
+        ...files.filter((f) => f.path === "k8s/helm/manifests/namespaces/namespace-blog.yaml"),
+        yamlFile(path, [cm], "blog"),
+      ],
+      example.apps,
+    );
+    const r = await checkServer(input, { server: kube.server, mode: "scratch", kubernetesVersion });
+    expect(r.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual([
+      `SW_CHECK_SERVER_REJECTED ${path} dataa`,
+    ]);
+  }, 60_000);
+});
+
+describe("fieldPath", () => {
+  const o = {
+    spec: { containers: [{ name: "a" }, { name: "app", image: "x" }] },
+    metadata: { annotations: { "a.b/c": "1" } },
+  };
+  it("reads the API server's and structured-merge-diff's notations", () => {
+    expect(fieldPath("spec.containers[1].image", o)).toEqual(["spec", "containers", 1, "image"]);
+    expect(fieldPath('.spec.containers[name="app"].image', o)).toEqual(["spec", "containers", 1, "image"]);
+    expect(fieldPath("metadata.annotations[a.b/c]", o)).toEqual(["metadata", "annotations", "a.b/c"]);
+  });
+});
