@@ -1,4 +1,13 @@
-import { check, type Diagnostic, formatPath, renderPlatform } from "@slipway/core";
+import {
+  apiServerFromKubeconfig,
+  buildCheckInput,
+  checkInput,
+  checkServer,
+  type Diagnostic,
+  formatPath,
+  renderPlatform,
+  type ServerCheckStats,
+} from "@slipway/core";
 import { defineCommand } from "citty";
 import { configArg } from "../args.js";
 import { EXIT, formatDiagnostic, out, useColor } from "../format.js";
@@ -7,7 +16,7 @@ export const checkCommand = defineCommand({
   meta: {
     name: "check",
     description:
-      "Render in memory and validate every object (schemas, strict CRDs, Helm values) and the policy rules; exit 1 on any error",
+      "Render in memory and validate every object (schemas, strict CRDs, Helm values) and the policy rules, and with --server send each to a cluster's API server in dry-run; exit 1 on any error",
   },
   args: {
     config: configArg,
@@ -18,17 +27,51 @@ export const checkCommand = defineCommand({
       valueHint: "dir",
     },
     format: { type: "enum", description: "Output format", options: ["text", "json"], default: "text" },
+    server: {
+      type: "boolean",
+      description:
+        "Also send every object to the kubeconfig's API server with server-side apply in dry-run (nothing is written)",
+      default: false,
+    },
+    kubeconfig: {
+      type: "string",
+      description: "Kubeconfig for --server (default: $KUBECONFIG, else ~/.kube/config)",
+      valueHint: "file",
+    },
+    context: {
+      type: "string",
+      description: "Kubeconfig context for --server (default: the current one)",
+      valueHint: "name",
+    },
   },
   async run({ args }) {
     const started = performance.now();
     const session = renderPlatform(args.config);
     const schemaDir = args.schemas || process.env.SLIPWAY_SCHEMA_DIR || undefined;
-    const result = await check(session, {
+    const kubernetesVersion = session.spec.platform.cluster.kubernetesVersion;
+    const input = buildCheckInput(session.files, session.apps);
+    const result = await checkInput(input, {
       ...(schemaDir ? { schemaDir } : {}),
-      kubernetesVersion: session.spec.platform.cluster.kubernetesVersion,
+      kubernetesVersion,
     });
-    const errors = result.diagnostics.filter((d) => d.severity === "error").length;
-    const warnings = result.diagnostics.length - errors;
+    let server: ServerCheckStats | undefined;
+    let diagnostics = result.diagnostics;
+    if (args.server) {
+      const api = apiServerFromKubeconfig({
+        ...(args.kubeconfig ? { path: args.kubeconfig } : {}),
+        ...(args.context ? { context: args.context } : {}),
+      });
+      const s = await checkServer(input, {
+        server: api,
+        mode: "dry-run",
+        kubernetesVersion,
+        ...(schemaDir ? { schemaDir } : {}),
+      });
+      server = s.stats;
+      diagnostics = [...diagnostics, ...s.diagnostics];
+    }
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
+    const warnings = diagnostics.filter((d) => d.severity === "warning").length;
     if (args.format === "json") {
       out(
         `${JSON.stringify(
@@ -38,8 +81,9 @@ export const checkCommand = defineCommand({
             errors,
             warnings,
             schemaDir: schemaDir ?? null,
-            diagnostics: result.diagnostics.map(jsonDiagnostic),
+            diagnostics: diagnostics.map(jsonDiagnostic),
             stats: result.stats,
+            server: server ?? null,
           },
           null,
           2,
@@ -48,7 +92,7 @@ export const checkCommand = defineCommand({
       return errors === 0 ? EXIT.ok : EXIT.failed;
     }
     const color = useColor(process.stdout);
-    for (const d of result.diagnostics) out(`${formatRendered(d, color)}\n`);
+    for (const d of diagnostics) out(`${formatRendered(d, color)}\n`);
     const s = result.stats;
     if (s.valuesWithoutSchema.length > 0) {
       const why = schemaDir ? "the chart ships no values.schema.json" : "no schema directory";
@@ -57,6 +101,11 @@ export const checkCommand = defineCommand({
     if (s.valuesPartiallyValidated.length > 0) {
       out(
         `note: Helm values partly validated (schemas on the web are not fetched): ${s.valuesPartiallyValidated.join(", ")}\n`,
+      );
+    }
+    if (server) {
+      out(
+        `server: ${server.applied} objects sent in dry-run, ${server.rejected} rejected, ${server.unknownKinds} of kinds the server does not serve (${server.ms} ms)\n`,
       );
     }
     const ms = Math.round(performance.now() - started);
@@ -73,7 +122,9 @@ export const checkCommand = defineCommand({
  */
 function formatRendered(d: Diagnostic, color: boolean): string {
   if (!d.location) return formatDiagnostic(d, color);
-  const sev = color ? `\x1b[${d.severity === "error" ? 31 : 33}m${d.severity}\x1b[0m` : d.severity;
+  const sev = color
+    ? `\x1b[${d.severity === "error" ? 31 : d.severity === "warning" ? 33 : 36}m${d.severity}\x1b[0m`
+    : d.severity;
   const at = d.path.length > 0 ? ` at ${formatPath(d.path)}` : "";
   const hint = d.hint ? `\n  hint: ${d.hint}` : "";
   return `${d.location.file}:${d.location.line}:${d.location.col}: ${sev} ${d.code}: ${d.message}${at}${hint}`;

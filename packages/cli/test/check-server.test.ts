@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApiServer, type TestApiServer } from "../../core/test/helpers/apiserver.js";
+import { repo, slipway } from "./_slipway.js";
+
+const SCHEMAS = process.env.SLIPWAY_SCHEMA_DIR ?? join(repo, "../shared/upstream");
+
+interface ServerJson {
+  ok: boolean;
+  errors: number;
+  diagnostics: { code: string; severity: string; file: string | null }[];
+  server: { applied: number; rejected: number } | null;
+}
+
+/**
+ * `slipway check --server` end to end: the built binary, a kubeconfig with a token and a CA, and a
+ * real kube-apiserver that has none of the platform's namespaces or CRDs yet, as before a first sync.
+ */
+describe("slipway check --server", () => {
+  let kube: TestApiServer;
+  let dir: string;
+  beforeAll(async () => {
+    kube = await startApiServer();
+    dir = mkdtempSync(join(tmpdir(), "slipway-check-server-"));
+    const cluster = {
+      server: kube.server.url,
+      "certificate-authority-data": Buffer.from(kube.server.ca ?? "").toString("base64"),
+    };
+    writeFileSync(
+      join(dir, "kubeconfig"),
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": "homelab",
+        contexts: [{ name: "homelab", context: { cluster: "c", user: "u" } }],
+        clusters: [{ name: "c", cluster }],
+        users: [{ name: "u", user: { token: kube.server.token } }],
+      }),
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await kube?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("dry-runs the example platform: no errors; what the sync creates first is info; nothing written", async () => {
+    const r = slipway([
+      "check",
+      "--config",
+      join(repo, "examples/homelab/platform.yaml"),
+      "--schemas",
+      SCHEMAS,
+      "--server",
+      "--kubeconfig",
+      join(dir, "kubeconfig"),
+      "--format",
+      "json",
+    ]);
+    expect(r.stderr).toBe("");
+    const j = JSON.parse(r.stdout) as ServerJson;
+    expect(j.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(j.server?.applied).toBeGreaterThan(0);
+    expect(j.diagnostics.some((d) => d.code === "SW_CHECK_SERVER_NOT_YET" && d.severity === "info")).toBe(
+      true,
+    );
+    expect((await kube.get("/api/v1/namespaces/blog")).status).toBe(404);
+  }, 120_000);
+
+  it("a context the kubeconfig does not have is invalid input (exit 2)", () => {
+    const r = slipway([
+      "check",
+      "--config",
+      join(repo, "examples/homelab/platform.yaml"),
+      "--server",
+      "--kubeconfig",
+      join(dir, "kubeconfig"),
+      "--context",
+      "nope",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("SW_KUBECONFIG");
+  });
+});
