@@ -31,11 +31,13 @@ for name in "${names[@]}"; do
     continue
   fi
   start=$SECONDS
-  while read -r bin pkg; do
-    [ -z "$bin" ] || [ "${bin#\#}" != "$bin" ] && continue
-    (cd "$dir" && go build -trimpath -o "$out/bin/$bin.tmp" "$pkg")
+  mapfile -t lines < "$dir/build"
+  for line in "${lines[@]}"; do
+    read -r bin pkg flags <<< "$line"
+    { [ -z "${bin:-}" ] || [ "${bin:0:1}" = "#" ]; } && continue
+    (cd "$dir" && go build -trimpath ${flags:-} -o "$out/bin/$bin.tmp" "$pkg")
     mv -f "$out/bin/$bin.tmp" "$out/bin/$bin"
-  done < "$dir/build"
+  done
   echo "$stamp" > "$out/stamps/$name"
   echo "tools: built $name in $((SECONDS - start)) s ($out/bin)"
 done
