@@ -42,6 +42,8 @@ ENVIRONMENT
   NO_COLOR=1               never colour the output
   SLIPWAY_DEBUG=1          print the stack trace of an internal error
   SLIPWAY_SCHEMA_DIR=DIR   upstream schemas for 'slipway check' (or --schemas)
+  SLIPWAY_CHARTS_DIR=DIR   unpacked charts for 'slipway check --render-charts' (or --charts)
+  SLIPWAY_HELM=PATH        helm binary for 'slipway check --render-charts' (or --helm)
   SLIPWAY_GIT_TOKEN=TOKEN  HTTPS token for 'slipway new' to clone and push (never give it in argv)
   GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, SOURCE_DATE_EPOCH
                            author and date of the first commit 'slipway new' makes

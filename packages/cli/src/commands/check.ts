@@ -43,6 +43,23 @@ export const checkCommand = defineCommand({
       description: "Kubeconfig context for --server (default: the current one)",
       valueHint: "name",
     },
+    "render-charts": {
+      type: "boolean",
+      description:
+        "Also run helm template for every chart Application as Argo CD would, and check what the charts render",
+      default: false,
+    },
+    charts: {
+      type: "string",
+      description:
+        "Unpacked charts <chart>/<version>/ for --render-charts; others are pulled into ~/.cache/slipway/charts (default: $SLIPWAY_CHARTS_DIR)",
+      valueHint: "dir",
+    },
+    helm: {
+      type: "string",
+      description: "Helm binary for --render-charts (default: $SLIPWAY_HELM, else helm on PATH)",
+      valueHint: "path",
+    },
   },
   async run({ args }) {
     const started = performance.now();
@@ -50,9 +67,15 @@ export const checkCommand = defineCommand({
     const schemaDir = args.schemas || process.env.SLIPWAY_SCHEMA_DIR || undefined;
     const kubernetesVersion = session.spec.platform.cluster.kubernetesVersion;
     const input = buildCheckInput(session.files, session.apps);
+    const chartsDir = args.charts || process.env.SLIPWAY_CHARTS_DIR || undefined;
+    const helm = args.helm || process.env.SLIPWAY_HELM || undefined;
+    const charts = args["render-charts"]
+      ? { ...(chartsDir ? { chartsDir } : {}), ...(helm ? { helm } : {}) }
+      : undefined;
     const result = await checkInput(input, {
       ...(schemaDir ? { schemaDir } : {}),
       kubernetesVersion,
+      ...(charts ? { charts } : {}),
     });
     let server: ServerCheckStats | undefined;
     let diagnostics = result.diagnostics;
@@ -101,6 +124,16 @@ export const checkCommand = defineCommand({
     if (s.valuesPartiallyValidated.length > 0) {
       out(
         `note: Helm values partly validated (schemas on the web are not fetched): ${s.valuesPartiallyValidated.join(", ")}\n`,
+      );
+    }
+    if (s.charts && s.charts.schemaNotLoaded.length > 0) {
+      out(
+        `note: helm rendered without the chart's values schema (it $refs schemas on the web that could not be fetched): ${s.charts.schemaNotLoaded.join(", ")}\n`,
+      );
+    }
+    if (s.charts) {
+      out(
+        `charts: ${s.charts.rendered} of ${s.charts.sources} chart Applications rendered with helm template, ${s.charts.objects} objects checked (${s.charts.ms} ms)\n`,
       );
     }
     if (server) {

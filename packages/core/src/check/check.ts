@@ -4,6 +4,7 @@ import { paths } from "../render/apps.js";
 import type { OutputFile } from "../render/files.js";
 import { apiGroup } from "../render/k8s.js";
 import type { RenderedApp } from "../render/render.js";
+import { type ChartOptions, type ChartOrigin, type ChartStats, renderCharts } from "./charts.js";
 import { buildCheckInput, type CheckInput, isRecord, type RenderedObject } from "./input.js";
 import { type Finding, withLocations } from "./locate.js";
 import { policies as defaultPolicies } from "./policies/index.js";
@@ -24,6 +25,12 @@ export interface CheckOptions {
   readonly kubernetesVersion: string;
   /** @default every policy in `policies/index.ts` */
   readonly policies?: readonly Policy[];
+  /**
+   * Render every chart Application with `helm template` as Argo CD would, and check the objects
+   * the charts render too (schemas, and the policies marked `chartOutput`). Off by default: it
+   * needs Helm and the charts.
+   */
+  readonly charts?: ChartOptions;
 }
 
 export interface CheckStats {
@@ -41,6 +48,8 @@ export interface CheckStats {
   /** Charts whose schema `$ref`s schemas on the web: those subtrees were not validated. */
   readonly valuesPartiallyValidated: readonly string[];
   readonly policies: readonly string[];
+  /** With {@link CheckOptions.charts}: what `helm template` rendered. */
+  readonly charts?: ChartStats;
 }
 
 export interface CheckResult {
@@ -80,23 +89,29 @@ export async function checkInput(input: CheckInput, opts: CheckOptions): Promise
   const validated = { crd: 0, core: 0, model: 0 };
   const unvalidated = new Map<string, RenderedObject[]>();
 
-  // CRDs rendered in the tree define kinds too (and win: they are what gets installed).
+  const charts = opts.charts
+    ? await renderCharts(input, opts.charts, opts.kubernetesVersion, dir)
+    : undefined;
+  const objects = charts ? [...input.objects, ...charts.objects] : input.objects;
+  if (charts) findings.push(...charts.findings);
+
+  // CRDs rendered in the tree (or by its charts) define kinds too, and win: they are what gets installed.
   const local = new Map<string, CrdSchema>();
-  for (const o of input.objects) {
+  for (const o of objects) {
     if (o.object.kind !== "CustomResourceDefinition") continue;
     const c = crdSchema(o.object, o.file);
     if (c) local.set(`${c.group}/${c.kind}`, c);
   }
   const ctx: ValidationContext = { dir, local, kubernetesVersion: opts.kubernetesVersion };
-  const objectResults = await Promise.all(input.objects.map((o) => validateObject(o, ctx)));
+  const objectResults = await Promise.all(objects.map((o) => validateObject(o, ctx)));
   for (const [i, r] of objectResults.entries()) {
-    const o = input.objects[i] as RenderedObject;
+    const o = objects[i] as RenderedObject;
     if (r.by) validated[r.by]++;
     else {
       const key = `${o.object.apiVersion} ${o.object.kind}`;
       unvalidated.set(key, [...(unvalidated.get(key) ?? []), o]);
     }
-    for (const f of r.findings) findings.push(f);
+    for (const f of r.findings) findings.push(o.chart ? fromChart(f, o.chart) : f);
   }
   for (const [key, objs] of unvalidated) {
     const first = objs[0] as RenderedObject;
@@ -121,9 +136,16 @@ export async function checkInput(input: CheckInput, opts: CheckOptions): Promise
   findings.push(...values.findings);
 
   const policies = opts.policies ?? defaultPolicies;
-  for (const p of policies) for (const f of p.check(input)) findings.push(f);
+  const withCharts: CheckInput = charts ? { ...input, objects } : input;
+  const origins = new Map(charts?.objects.map((o) => [o.file, o.chart]));
+  for (const p of policies) {
+    for (const f of p.check(p.chartOutput ? withCharts : input)) {
+      const origin = origins.get(f.file);
+      findings.push(origin ? fromChart(f, origin) : f);
+    }
+  }
 
-  const files = new Map(input.files.map((f) => [f.path, f]));
+  const files = new Map([...input.files, ...(charts?.files ?? [])].map((f) => [f.path, f]));
   const diagnostics = [...input.parseErrors, ...withLocations(findings, files)].sort(compareDiagnostics);
   return {
     diagnostics,
@@ -137,6 +159,21 @@ export async function checkInput(input: CheckInput, opts: CheckOptions): Promise
       valuesWithoutSchema: values.withoutSchema,
       valuesPartiallyValidated: values.partial,
       policies: policies.map((p) => p.id),
+      ...(charts ? { charts: charts.stats } : {}),
+    },
+  };
+}
+
+/** A finding about an object a chart rendered names the Application, the chart and its values. */
+function fromChart(f: Finding, c: ChartOrigin): Finding {
+  const values = c.valueFiles.length > 0 ? ` from ${c.valueFiles.join(", ")}` : "";
+  const d = f.diagnostic;
+  return {
+    ...f,
+    diagnostic: {
+      ...d,
+      message: `${d.message} (Application ${c.application}: chart ${c.chart} ${c.version}, ${c.template})`,
+      hint: `${d.hint ? `${d.hint} ` : ""}The chart renders this object${values}: fix the values that feed it, in the component that renders them.`,
     },
   };
 }

@@ -7,6 +7,14 @@ export type {
   Unbounded,
 } from "./budget.js";
 export { budgetOf, computeBudget } from "./budget.js";
+export type {
+  ChartOptions,
+  ChartOrigin,
+  ChartRender,
+  ChartSource,
+  ChartStats,
+} from "./charts.js";
+export { chartFile, chartSources, crdApiVersions, helmTemplateArgs, renderCharts } from "./charts.js";
 export type { CheckOptions, CheckResult, CheckSession, CheckStats } from "./check.js";
 export { check, checkInput } from "./check.js";
 export type { CheckInput, ParsedFile, RenderedObject } from "./input.js";

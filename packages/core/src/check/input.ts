@@ -4,6 +4,7 @@ import { paths } from "../render/apps.js";
 import type { OutputFile } from "../render/files.js";
 import type { K8sObject } from "../render/k8s.js";
 import type { RenderedApp } from "../render/render.js";
+import type { ChartOrigin } from "./charts.js";
 
 /** One Kubernetes object of the rendered tree, with where it came from. */
 export interface RenderedObject {
@@ -16,6 +17,8 @@ export interface RenderedObject {
   readonly app?: RenderedApp;
   /** Component that rendered the file. */
   readonly owner: string;
+  /** Set on objects `helm template` rendered from a chart (`check --render-charts`); `file` is then virtual. */
+  readonly chart?: ChartOrigin;
 }
 
 /** A parsed rendered file: its documents as plain data (YAML or JSON files only). */

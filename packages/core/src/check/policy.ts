@@ -11,6 +11,12 @@ export interface Policy {
   /** Stable id, e.g. `no-secrets`; the diagnostic code is derived from it. */
   readonly id: string;
   readonly description: string;
+  /**
+   * Whether the rule also reads the objects charts render (`check --render-charts`). Rules about
+   * what is written in Git (files, literals) do not: chart output is never committed.
+   * @default false
+   */
+  readonly chartOutput?: boolean;
   check(input: CheckInput): Iterable<Finding>;
 }
 

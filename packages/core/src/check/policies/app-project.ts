@@ -14,6 +14,8 @@ import { describe, objectFinding, type Policy } from "../policy.js";
 export const appProject: Policy = {
   id: "app-project",
   description: "Applications name a rendered AppProject that allows their destination and sources",
+  // What a chart renders is deployed by its Application like any manifest: the project must allow it.
+  chartOutput: true,
   *check(input) {
     const projects = new Map<string, RenderedObject>();
     for (const o of input.objects) {
@@ -149,10 +151,10 @@ function glob(pattern: string, value: string): boolean {
 }
 
 /**
- * Objects the Application deploys from the rendered tree (a source `path` holding rendered files)
- * whose kind the project's resource lists do not permit. Argo CD: cluster-scoped kinds need a
- * `clusterResourceWhitelist` entry; a non-empty `namespaceResourceWhitelist` limits namespaced
- * kinds; blacklists deny.
+ * Objects the Application deploys (from a source `path` holding rendered files, or rendered by its
+ * chart under `check --render-charts`) whose kind the project's resource lists do not permit.
+ * Argo CD: cluster-scoped kinds need a `clusterResourceWhitelist` entry; a non-empty
+ * `namespaceResourceWhitelist` limits namespaced kinds; blacklists deny.
  */
 function* resourceFindings(
   id: string,
@@ -174,47 +176,102 @@ function* resourceFindings(
   const clusterBlack = list("clusterResourceBlacklist");
   const nsWhite = list("namespaceResourceWhitelist");
   const nsBlack = list("namespaceResourceBlacklist");
-  for (const s of sources) {
-    if (typeof s.path !== "string" || s.path === "") continue;
-    const dir = `${s.path.replace(/\/+$/, "")}/`;
-    const recurse = isRecord(s.directory) && s.directory.recurse === true;
-    for (const o of input.objects) {
-      if (!o.file.startsWith(dir) || (!recurse && o.file.slice(dir.length).includes("/"))) continue;
-      const group = apiGroup(o.object.apiVersion);
-      const kind = o.object.kind;
-      const cluster = CLUSTER_SCOPED_KINDS.has(kind);
-      const allowedKind = cluster
-        ? matches(clusterWhite, group, kind) && !matches(clusterBlack, group, kind)
-        : (nsWhite === undefined || nsWhite.length === 0 || matches(nsWhite, group, kind)) &&
-          !matches(nsBlack, group, kind);
-      // The object's own namespace (a manifest may name one other than the Application's
-      // destination) must be a destination the project allows too, or Argo CD refuses the sync.
-      const ns = o.object.metadata.namespace;
-      if (!cluster && typeof ns === "string" && ns !== "") {
-        const dests = Array.isArray(pspec.destinations) ? pspec.destinations.filter(isRecord) : [];
-        const server =
-          isRecord(app.object.spec) && isRecord(app.object.spec.destination)
-            ? app.object.spec.destination
-            : {};
-        if (!allowed(dests, (d) => destinationMatches(d, { ...server, namespace: ns }))) {
-          yield objectFinding(
-            id,
-            o,
-            ["metadata", "namespace"],
-            `${describe(app)} (project ${project}) deploys ${kind} ${o.object.metadata.name} into namespace ${ns}, which the project does not allow`,
-            `Add namespace ${ns} to AppProject ${project} spec.destinations, or deploy the object from an Application whose project allows it.`,
-          );
-        }
-      }
-      if (!allowedKind) {
+  const dirs = sources.flatMap((s) =>
+    typeof s.path === "string" && s.path !== ""
+      ? [
+          {
+            dir: `${s.path.replace(/\/+$/, "")}/`,
+            recurse: isRecord(s.directory) && s.directory.recurse === true,
+          },
+        ]
+      : [],
+  );
+  const name = app.object.metadata.name;
+  const isClusterScoped = clusterScope(input);
+  const deployed = (o: RenderedObject) =>
+    o.chart
+      ? o.chart.application === name
+      : dirs.some(
+          ({ dir, recurse }) =>
+            o.file.startsWith(dir) && (recurse || !o.file.slice(dir.length).includes("/")),
+        );
+  for (const o of input.objects) {
+    if (!deployed(o)) continue;
+    const group = apiGroup(o.object.apiVersion);
+    const kind = o.object.kind;
+    const cluster = isClusterScoped(group, kind);
+    const allowedKind = cluster
+      ? matches(clusterWhite, group, kind) && !matches(clusterBlack, group, kind)
+      : (nsWhite === undefined || nsWhite.length === 0 || matches(nsWhite, group, kind)) &&
+        !matches(nsBlack, group, kind);
+    // The object's own namespace (a manifest may name one other than the Application's
+    // destination) must be a destination the project allows too, or Argo CD refuses the sync.
+    const ns = o.object.metadata.namespace;
+    if (!cluster && typeof ns === "string" && ns !== "") {
+      const dests = Array.isArray(pspec.destinations) ? pspec.destinations.filter(isRecord) : [];
+      const server =
+        isRecord(app.object.spec) && isRecord(app.object.spec.destination) ? app.object.spec.destination : {};
+      if (!allowed(dests, (d) => destinationMatches(d, { ...server, namespace: ns }))) {
         yield objectFinding(
           id,
           o,
-          ["kind"],
-          `${describe(app)} (project ${project}) deploys ${cluster ? "cluster-scoped " : ""}${kind}${group ? `.${group}` : ""} ${o.object.metadata.name}, which the project does not permit`,
-          `Add {group: "${group}", kind: ${kind}} to AppProject ${project} ${cluster ? "clusterResourceWhitelist" : "namespaceResourceWhitelist"}, or deploy it from another project.`,
+          ["metadata", "namespace"],
+          `${describe(app)} (project ${project}) deploys ${kind} ${o.object.metadata.name} into namespace ${ns}, which the project does not allow`,
+          `Add namespace ${ns} to AppProject ${project} spec.destinations, or deploy the object from an Application whose project allows it.`,
         );
       }
     }
+    if (!allowedKind) {
+      yield objectFinding(
+        id,
+        o,
+        ["kind"],
+        `${describe(app)} (project ${project}) deploys ${cluster ? "cluster-scoped " : ""}${kind}${group ? `.${group}` : ""} ${o.object.metadata.name}, which the project does not permit`,
+        `Add {group: "${group}", kind: ${kind}} to AppProject ${project} ${cluster ? "clusterResourceWhitelist" : "namespaceResourceWhitelist"}, or deploy it from another project.`,
+      );
+    }
   }
+}
+
+/** Built-in cluster-scoped kinds, beyond the few Slipway renders itself (charts render the rest). */
+const BUILTIN_CLUSTER_KINDS: ReadonlySet<string> = new Set([
+  ...CLUSTER_SCOPED_KINDS,
+  "APIService",
+  "CSIDriver",
+  "CSINode",
+  "CertificateSigningRequest",
+  "ClusterTrustBundle",
+  "DeviceClass",
+  "FlowSchema",
+  "IPAddress",
+  "IngressClass",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
+  "Node",
+  "PersistentVolume",
+  "PriorityLevelConfiguration",
+  "RuntimeClass",
+  "ServiceCIDR",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "VolumeAttachment",
+  "VolumeAttributesClass",
+]);
+
+const scopes = new WeakMap<CheckInput, (group: string, kind: string) => boolean>();
+
+/** Whether `group`/`kind` is cluster-scoped: a CRD in the tree says so, else the built-in list. */
+function clusterScope(input: CheckInput): (group: string, kind: string) => boolean {
+  let f = scopes.get(input);
+  if (!f) {
+    const crds = new Map<string, boolean>();
+    for (const o of input.objects) {
+      const spec = o.object.spec;
+      if (o.object.kind !== "CustomResourceDefinition" || !isRecord(spec) || !isRecord(spec.names)) continue;
+      crds.set(`${String(spec.group)}/${String(spec.names.kind)}`, spec.scope === "Cluster");
+    }
+    f = (group, kind) => crds.get(`${group}/${kind}`) ?? BUILTIN_CLUSTER_KINDS.has(kind);
+    scopes.set(input, f);
+  }
+  return f;
 }

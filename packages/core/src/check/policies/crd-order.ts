@@ -15,6 +15,7 @@ const SKIP_DRY_RUN = "SkipDryRunOnMissingResource=true";
 export const crdOrder: Policy = {
   id: "crd-order",
   description: "Custom resources sync after the Application that installs their CRD",
+  chartOutput: true,
   *check(input) {
     const installers = new Map<string, RenderedApp[]>();
     const add = (g: string, a: RenderedApp) => {

@@ -11,6 +11,7 @@ const GATEWAY_GROUP = "gateway.networking.k8s.io";
 export const routeReferenceGrant: Policy = {
   id: "route-reference-grant",
   description: "Cross-namespace HTTPRoute backends have a ReferenceGrant",
+  chartOutput: true,
   *check(input) {
     const grants: { ns: string | undefined; o: RenderedObject }[] = input.objects
       .filter(

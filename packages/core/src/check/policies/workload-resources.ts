@@ -10,6 +10,7 @@ import { containersOf, parseImage, podTemplate, quantity } from "../workloads.js
 export const workloadResources: Policy = {
   id: "workload-resources",
   description: "Workloads have CPU/memory requests and a memory limit, and pinned images",
+  chartOutput: true,
   *check(input) {
     const pins = new Map<string, Set<string>>();
     const pinsFor = (dir: string): Set<string> => {

@@ -63,6 +63,17 @@ export class SchemaDir {
     return entry ? { source: entry.source, text: entry.text } : undefined;
   }
 
+  /** Every CRD of `group` in the directory (an Application that installs the group from elsewhere). */
+  crdsOfGroup(group: string): CrdSchema[] {
+    const out: CrdSchema[] = [];
+    for (const key of this.#index().keys()) {
+      if (!key.startsWith(`${group}/`)) continue;
+      const c = this.crd(group, key.slice(group.length + 1));
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
   /** Number of CRDs indexed (for stats). */
   get crdCount(): number {
     return this.#index().size;
