@@ -297,7 +297,24 @@ async function run(
         }),
       });
     }
-    if (r.ok) continue;
+    if (r.ok) {
+      for (const n of normalized(body, r.body)) {
+        findings.push({
+          file: o.file,
+          doc: o.doc,
+          diagnostic: diag(
+            "SW_CHECK_SERVER_NORMALIZED",
+            `${o.object.kind} ${o.object.metadata.name}: the API server stores ${JSON.stringify(n.stored)} where the file says ${JSON.stringify(n.sent)}`,
+            {
+              path: n.path,
+              severity: "warning",
+              hint: "Render the value as the server stores it, or Argo CD may show the object OutOfSync after every sync.",
+            },
+          ),
+        });
+      }
+      continue;
+    }
     if (!scratch && r.status === 404 && namespace !== undefined && plannedNamespaces.has(namespace)) {
       findings.push({
         file: o.file,
@@ -368,6 +385,30 @@ function withoutConversionWebhook(crd: K8sObject): K8sObject {
   const conversion = spec && isRecord(spec.conversion) ? spec.conversion : undefined;
   if (!spec || conversion?.strategy !== "Webhook") return crd;
   return { ...crd, spec: { ...spec, conversion: { strategy: "None" } } };
+}
+
+/**
+ * Scalars of the sent object that the server stored differently (a quantity written `1000m` kept
+ * as `1`, a value rewritten by defaulting). Fields the server adds are not compared: only what
+ * the file says can drift from what is live.
+ */
+function normalized(
+  sent: unknown,
+  stored: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; sent: unknown; stored: unknown }[] {
+  if (path.length === 1 && path[0] === "metadata") return [];
+  if (Array.isArray(sent)) {
+    if (!Array.isArray(stored)) return [{ path, sent, stored }];
+    return sent.flatMap((v, i) => normalized(v, stored[i], [...path, i]));
+  }
+  if (isRecord(sent)) {
+    if (!isRecord(stored)) return Object.keys(sent).length === 0 ? [] : [{ path, sent, stored }];
+    return Object.entries(sent).flatMap(([k, v]) => normalized(v, stored[k], [...path, k]));
+  }
+  // A number sent as such and stored as the same number is equal; `null` means "unset" in apply.
+  if (sent === null || sent === stored) return [];
+  return [{ path, sent, stored }];
 }
 
 /** Destinations of Applications that let Argo CD create their namespace (`CreateNamespace=true`). */

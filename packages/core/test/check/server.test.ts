@@ -155,6 +155,39 @@ describe("checkServer against kube-apiserver", () => {
   }, 60_000);
 });
 
+describe("checkServer, what the server stores", () => {
+  it("warns where the server stores a value differently from the file (Argo CD would see a diff)", async () => {
+    const deployment: K8sObject = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "quantities", namespace: "blog" },
+      spec: {
+        selector: { matchLabels: { app: "q" } },
+        template: {
+          metadata: { labels: { app: "q" } },
+          spec: {
+            containers: [
+              { name: "q", image: "busybox:1.37", resources: { requests: { cpu: "1000m", memory: "64Mi" } } },
+            ],
+          },
+        },
+      },
+    };
+    const path = "k8s/helm/manifests/blog/deployment-quantities.yaml";
+    const input = buildCheckInput(
+      [
+        ...files.filter((f) => f.path === "k8s/helm/manifests/namespaces/namespace-blog.yaml"),
+        yamlFile(path, [deployment], "blog"),
+      ],
+      example.apps,
+    );
+    const r = await checkServer(input, { server: kube.server, mode: "scratch", kubernetesVersion });
+    expect(r.diagnostics.map(where)).toEqual([
+      `SW_CHECK_SERVER_NORMALIZED ${path} spec.template.spec.containers.0.resources.requests.cpu`,
+    ]);
+  }, 60_000);
+});
+
 describe("fieldPath", () => {
   const o = {
     spec: { containers: [{ name: "a" }, { name: "app", image: "x" }] },
