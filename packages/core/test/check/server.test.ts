@@ -85,10 +85,8 @@ describe("checkServer against kube-apiserver", () => {
       schemaDir: SCHEMA_DIR,
       kubernetesVersion,
     });
-    const errors = r.diagnostics
-      .filter((d) => d.severity === "error")
-      .map((d) => `${where(d)}: ${d.message}`);
-    expect(errors).toEqual([]);
+    // No rejection, and no warning either: no value the server would store differently.
+    expect(r.diagnostics.map((d) => `${where(d)}: ${d.message}`)).toEqual([]);
     expect(r.stats.applied).toBeGreaterThanOrEqual(input.objects.length);
     expect(r.stats.crdsInstalled).toBeGreaterThan(0);
     expect(r.stats.namespacesCreated).toBeGreaterThan(0);
