@@ -239,58 +239,24 @@ export async function renderCharts(
   }
   await assertHelm(helm);
   const sources = chartSources(input);
-  const findings: Finding[] = [];
-  const store = new ChartStore(helm, opts);
   const work = mkdtempSync(join(tmpdir(), "slipway-charts-"));
   try {
-    const jobs: Job[] = [];
-    for (const [i, src] of sources.entries()) {
-      const chart = await store.dir(src);
-      if ("finding" in chart) {
-        findings.push(chart.finding);
-        continue;
-      }
-      const values = writeValueFiles(input, src, chart.dir, join(work, String(i)));
-      if ("finding" in values) {
-        findings.push(values.finding);
-        continue;
-      }
-      jobs.push({ src, chartDir: chart.dir, ...values, readsApiVersions: store.readsApiVersions(chart.dir) });
-    }
-
-    // The cluster serves the CRDs the tree installs: those rendered as manifests, those an
-    // Application installs from elsewhere (its AppSpec lists the group), and those the charts
-    // render. The last are known only after rendering, so a chart that asks
-    // `.Capabilities.APIVersions` is rendered again when the charts added any.
-    const known = crdApiVersions(input.objects.map((o) => o.object));
-    for (const a of input.apps) {
-      for (const g of a.spec.crds ?? []) {
-        for (const c of schemaDir?.crdsOfGroup(g) ?? []) {
-          for (const v of c.versions) {
-            if (!v.served) continue;
-            known.add(`${g}/${v.name}`);
-            known.add(`${g}/${v.name}/${c.kind}`);
-          }
-        }
-      }
-    }
+    const { jobs, findings } = await prepareJobs(input, sources, new ChartStore(helm, opts), work);
     const limit = Math.max(1, opts.concurrency ?? 2);
-    const render = async (j: Job, apiVersions: readonly string[]) => {
-      const out = await template(helm, j, kubernetesVersion, apiVersions);
+    const render = async (j: Job, apiVersions: ReadonlySet<string>): Promise<Rendered> => {
+      const out = await template(helm, j, kubernetesVersion, [...apiVersions].sort());
       return { ...out, docs: out.stdout === undefined ? [] : documents(out.stdout) };
     };
-    const first = await pool(jobs, limit, (j) => render(j, sorted(known)));
-    let runs = jobs.length;
+    // The cluster serves the CRDs the platform installs, and the charts' own are known only once
+    // they are rendered: a chart that reads `.Capabilities.APIVersions` is rendered again when
+    // the charts added any, as Argo CD would render it on a cluster where they are installed.
+    const known = installedApiVersions(input, schemaDir);
+    const first = await pool(jobs, limit, (j) => render(j, known));
     const all = new Set(known);
     for (const out of first) for (const v of crdApiVersions(out.docs.map((d) => d.value))) all.add(v);
-    let outputs = first;
-    if (all.size > known.size) {
-      const again = first.filter((o) => o.job.readsApiVersions);
-      runs += again.length;
-      const second = await pool(again, limit, (o) => render(o.job, sorted(all)));
-      const byJob = new Map(second.map((o) => [o.job, o]));
-      outputs = first.map((o) => byJob.get(o.job) ?? o);
-    }
+    const again = all.size > known.size ? first.filter((o) => o.job.readsApiVersions) : [];
+    const second = new Map((await pool(again, limit, (o) => render(o.job, all))).map((o) => [o.job, o]));
+    const outputs = first.map((o) => second.get(o.job) ?? o);
 
     const objects: RenderedObject[] = [];
     const files: OutputFile[] = [];
@@ -298,48 +264,16 @@ export async function renderCharts(
     for (const out of outputs) {
       if (out.finding) findings.push(out.finding);
       if (out.stdout === undefined) continue;
-      const { src, treeValueFiles } = out.job;
-      const before = objects.length;
-      const app = input.apps.find((a) => a.spec.name === src.application);
-      const byTemplate = new Map<string, string[]>();
-      for (const d of out.docs) {
-        const texts = byTemplate.get(d.template) ?? [];
-        const file = chartFile(src.application, d.template);
-        for (const value of isRecord(d.value) && d.value.kind === "List" && Array.isArray(d.value.items)
-          ? d.value.items
-          : [d.value]) {
-          if (!isObject(value)) continue;
-          objects.push({
-            file,
-            doc: texts.length,
-            object: value,
-            owner: app?.owner ?? src.application,
-            ...(app ? { app } : {}),
-            chart: {
-              application: src.application,
-              chart: src.chart,
-              version: src.version,
-              template: d.template,
-              valueFiles: treeValueFiles,
-            },
-          });
-        }
-        texts.push(d.text);
-        byTemplate.set(d.template, texts);
-      }
+      const r = chartObjects(input, out);
+      objects.push(...r.objects);
+      files.push(...r.files);
+      const { src } = out.job;
       applications.push({
         name: src.application,
         chart: src.chart,
         version: src.version,
-        objects: objects.length - before,
+        objects: r.objects.length,
       });
-      for (const [template, texts] of byTemplate) {
-        files.push({
-          path: chartFile(src.application, template),
-          content: texts.join("---\n"),
-          owner: app?.owner ?? src.application,
-        });
-      }
     }
     return {
       objects,
@@ -349,7 +283,7 @@ export async function renderCharts(
         sources: sources.length,
         rendered: applications.length,
         objects: objects.length,
-        runs,
+        runs: jobs.length + again.length,
         schemaNotLoaded: outputs.filter((o) => o.schemaNotLoaded).map((o) => o.job.src.application),
         applications,
         ms: Math.round(performance.now() - started),
@@ -360,7 +294,99 @@ export async function renderCharts(
   }
 }
 
-const sorted = (s: ReadonlySet<string>) => [...s].sort();
+interface Rendered extends Output {
+  readonly docs: ReturnType<typeof documents>;
+}
+
+/** Each source's chart directory and value files on disk; what cannot be found is a finding. */
+async function prepareJobs(
+  input: CheckInput,
+  sources: readonly ChartSource[],
+  store: ChartStore,
+  work: string,
+): Promise<{ jobs: Job[]; findings: Finding[] }> {
+  const jobs: Job[] = [];
+  const findings: Finding[] = [];
+  for (const [i, src] of sources.entries()) {
+    const chart = await store.dir(src);
+    if ("finding" in chart) {
+      findings.push(chart.finding);
+      continue;
+    }
+    const values = writeValueFiles(input, src, chart.dir, join(work, String(i)));
+    if ("finding" in values) {
+      findings.push(values.finding);
+      continue;
+    }
+    jobs.push({ src, chartDir: chart.dir, ...values, readsApiVersions: store.readsApiVersions(chart.dir) });
+  }
+  return { jobs, findings };
+}
+
+/**
+ * API versions of the CRDs the platform installs before any chart is rendered: those rendered as
+ * manifests, and those of the groups an Application declares it installs from elsewhere
+ * (`AppSpec.crds`, e.g. Gateway API from its Git repository), found in the schema directory.
+ */
+function installedApiVersions(input: CheckInput, schemaDir: SchemaDir | undefined): Set<string> {
+  const known = crdApiVersions(input.objects.map((o) => o.object));
+  for (const a of input.apps) {
+    for (const g of a.spec.crds ?? []) {
+      for (const c of schemaDir?.crdsOfGroup(g) ?? []) {
+        for (const v of c.versions) {
+          if (!v.served) continue;
+          known.add(`${g}/${v.name}`);
+          known.add(`${g}/${v.name}/${c.kind}`);
+        }
+      }
+    }
+  }
+  return known;
+}
+
+/**
+ * One chart's output as checked objects and their virtual files, one per template. A `List`
+ * document is flattened as Argo CD does; findings in its items are located at the List.
+ */
+function chartObjects(input: CheckInput, out: Rendered): { objects: RenderedObject[]; files: OutputFile[] } {
+  const { src, treeValueFiles } = out.job;
+  const app = input.apps.find((a) => a.spec.name === src.application);
+  const owner = app?.owner ?? src.application;
+  const objects: RenderedObject[] = [];
+  const byTemplate = new Map<string, string[]>();
+  for (const d of out.docs) {
+    const texts = byTemplate.get(d.template) ?? [];
+    const items =
+      isRecord(d.value) && d.value.kind === "List" && Array.isArray(d.value.items)
+        ? d.value.items
+        : [d.value];
+    for (const object of items) {
+      if (!isObject(object)) continue;
+      objects.push({
+        file: chartFile(src.application, d.template),
+        doc: texts.length,
+        object,
+        owner,
+        ...(app ? { app } : {}),
+        chart: {
+          application: src.application,
+          chart: src.chart,
+          version: src.version,
+          template: d.template,
+          valueFiles: treeValueFiles,
+        },
+      });
+    }
+    texts.push(d.text);
+    byTemplate.set(d.template, texts);
+  }
+  const files = [...byTemplate].map(([template, texts]) => ({
+    path: chartFile(src.application, template),
+    content: texts.join("---\n"),
+    owner,
+  }));
+  return { objects, files };
+}
 
 function isObject(v: unknown): v is K8sObject {
   return (

@@ -438,6 +438,12 @@ describe("helm template as Argo CD runs it", () => {
     ].join("\n");
     const docs = documents(out);
     expect(docs.map((d) => d.template)).toEqual(["c/crds/crd.yaml", "c/templates/cm.yaml"]);
+    // Helm prints a crds/ file under one `# Source:` however many documents it holds.
+    const crdsFile = documents("---\n# Source: c/crds/all.yaml\n---\nkind: A\n---\nkind: B\n");
+    expect(crdsFile.map((d) => [d.template, (d.value as { kind: string }).kind])).toEqual([
+      ["c/crds/all.yaml", "A"],
+      ["c/crds/all.yaml", "B"],
+    ]);
     expect([...crdApiVersions(docs.map((d) => d.value))]).toEqual(["example.com/v1", "example.com/v1/W"]);
   });
 
