@@ -66,6 +66,8 @@ describe("vault component", () => {
     expect(values.server.ha.raft.config).toContain('storage "raft" {\n  path = "/vault/data"\n}');
     // Consul's `ha.config` is unused with raft: left to the chart's default, not restated.
     expect(values.server.ha.config).toBeUndefined();
+    // In HA mode the chart never reads `standalone` (helm template renders the same either way).
+    expect((values.server as Record<string, unknown>).standalone).toBeUndefined();
     expect(values.ui.enabled).toBe(true);
     expect(values.server.dataStorage).toMatchObject({ size: "5Gi", storageClass: "local-path" });
     expect(values.server.resources.requests.memory).toBeDefined();
