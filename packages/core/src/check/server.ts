@@ -38,6 +38,12 @@ export interface ServerCheckOptions {
    * as `info` (SW_CHECK_SERVER_NOT_YET), not errors.
    */
   readonly mode: "scratch" | "dry-run";
+  /**
+   * Objects rendered outside the tree, with their (virtual) files: the charts' `helm template`
+   * output (`renderCharts`). Sent in the same order as the tree's; in scratch mode their CRDs are
+   * installed with the tree's, before the schema directory's.
+   */
+  readonly extra?: { readonly objects: readonly RenderedObject[]; readonly files: readonly OutputFile[] };
   /** CRDs the platform's charts install; applied (scratch) before the rest, preferred over `schemaDir`. */
   readonly crds?: readonly CrdSource[];
   /**
@@ -159,7 +165,7 @@ async function run(
   let unknownKinds = 0;
 
   const dir = opts.schemaDir ? new SchemaDir(opts.schemaDir, opts.kubernetesVersion) : undefined;
-  const ordered = order(input);
+  const ordered = order([...input.objects, ...(opts.extra?.objects ?? [])]);
   const rendered = ordered.filter((x) => x.o.object.kind === "CustomResourceDefinition").map((x) => x.o);
 
   // 1. CRDs: the tree's own, then the charts', then the schema directory's for kinds still missing.
@@ -335,7 +341,9 @@ async function run(
     findings.push(...rejection(o, r));
   }
 
-  const files = new Map<string, OutputFile>(input.files.map((f) => [f.path, f]));
+  const files = new Map<string, OutputFile>(
+    [...input.files, ...(opts.extra?.files ?? [])].map((f) => [f.path, f]),
+  );
   return {
     diagnostics: [...outside, ...withLocations(findings, files)],
     stats: {
@@ -399,7 +407,7 @@ function normalized(
 ): { path: (string | number)[]; sent: unknown; stored: unknown }[] {
   if (path.length === 1 && path[0] === "metadata") return [];
   if (Array.isArray(sent)) {
-    if (!Array.isArray(stored)) return [{ path, sent, stored }];
+    if (!Array.isArray(stored)) return sent.length === 0 ? [] : [{ path, sent, stored }];
     return sent.flatMap((v, i) => normalized(v, stored[i], [...path, i]));
   }
   if (isRecord(sent)) {
@@ -408,6 +416,8 @@ function normalized(
   }
   // A number sent as such and stored as the same number is equal; `null` means "unset" in apply.
   if (sent === null || sent === stored) return [];
+  // Zero values are omitted when stored (Go's omitempty); Argo CD's diff omits them alike.
+  if (stored === undefined && (sent === false || sent === 0 || sent === "")) return [];
   return [{ path, sent, stored }];
 }
 
@@ -426,12 +436,12 @@ function createNamespaceDestinations(input: CheckInput): string[] {
 }
 
 /** Argo CD's order: the Application's wave, then the object's own wave, then kind, then file. */
-function order(input: CheckInput): Ordered[] {
+function order(objects: readonly RenderedObject[]): Ordered[] {
   const rank = (kind: string) => {
     const i = KIND_ORDER.indexOf(kind);
     return i < 0 ? KIND_ORDER.length : i;
   };
-  const list = input.objects.map((o) => {
+  const list = objects.map((o) => {
     const w = Number(o.object.metadata.annotations?.[WAVE] ?? 0);
     return {
       o,

@@ -20,6 +20,8 @@ import { SCHEMA_DIR, yamlFile } from "./helpers.js";
 const example = renderPlatform(join(import.meta.dirname, "../../../../examples/homelab/platform.yaml"));
 const kubernetesVersion = example.spec.platform.cluster.kubernetesVersion;
 const files = [...example.files];
+const namespaceFile = (name: string) =>
+  files.filter((f) => f.path === `k8s/helm/manifests/namespaces/namespace-${name}.yaml`);
 
 let kube: TestApiServer;
 beforeAll(async () => {
@@ -139,16 +141,72 @@ describe("checkServer against kube-apiserver", () => {
       dataa: { c: "d" },
     };
     const path = "k8s/helm/manifests/blog/configmap-typo.yaml";
-    const input = buildCheckInput(
-      [
-        ...files.filter((f) => f.path === "k8s/helm/manifests/namespaces/namespace-blog.yaml"),
-        yamlFile(path, [cm], "blog"),
-      ],
-      example.apps,
-    );
+    const input = buildCheckInput([...namespaceFile("blog"), yamlFile(path, [cm], "blog")], example.apps);
     const r = await checkServer(input, { server: kube.server, mode: "scratch", kubernetesVersion });
     expect(r.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual([
       `SW_CHECK_SERVER_REJECTED ${path} dataa`,
+    ]);
+  }, 60_000);
+});
+
+describe("checkServer with objects from outside the tree (a chart's helm template output)", () => {
+  it("installs their CRDs first and sends their objects: a CEL rule of a chart's CRD rejects", async () => {
+    const crd: K8sObject = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "widgets.charts.example.com" },
+      spec: {
+        group: "charts.example.com",
+        names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
+        scope: "Namespaced",
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: "object",
+                properties: {
+                  spec: {
+                    type: "object",
+                    properties: { min: { type: "integer" }, max: { type: "integer" } },
+                    "x-kubernetes-validations": [
+                      { rule: "self.min <= self.max", message: "min must not exceed max" },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    const widget: K8sObject = {
+      apiVersion: "charts.example.com/v1",
+      kind: "Widget",
+      metadata: { name: "w", namespace: "blog" },
+      spec: { min: 3, max: 1 },
+    };
+    const file = (template: string, objects: K8sObject[]) =>
+      yamlFile(`helm:blog/${template}`, objects, "blog");
+    const chartFiles = [file("crds/widgets.yaml", [crd]), file("templates/widget.yaml", [widget])];
+    const objects = chartFiles.map((f, i) => ({
+      file: f.path,
+      doc: 0,
+      object: i === 0 ? crd : widget,
+      owner: "blog",
+    }));
+    const input = buildCheckInput(namespaceFile("blog"), example.apps);
+    const r = await checkServer(input, {
+      server: kube.server,
+      mode: "scratch",
+      kubernetesVersion,
+      extra: { objects, files: chartFiles },
+    });
+    expect(r.stats.crdsInstalled).toBe(1);
+    expect(r.diagnostics.map(where)).toEqual([
+      "SW_CHECK_SERVER_REJECTED helm:blog/templates/widget.yaml spec",
     ]);
   }, 60_000);
 });
@@ -173,10 +231,7 @@ describe("checkServer, what the server stores", () => {
     };
     const path = "k8s/helm/manifests/blog/deployment-quantities.yaml";
     const input = buildCheckInput(
-      [
-        ...files.filter((f) => f.path === "k8s/helm/manifests/namespaces/namespace-blog.yaml"),
-        yamlFile(path, [deployment], "blog"),
-      ],
+      [...namespaceFile("blog"), yamlFile(path, [deployment], "blog")],
       example.apps,
     );
     const r = await checkServer(input, { server: kube.server, mode: "scratch", kubernetesVersion });
