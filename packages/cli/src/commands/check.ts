@@ -3,10 +3,12 @@ import {
   buildCheckInput,
   checkInput,
   checkServer,
+  checkTerraform,
   type Diagnostic,
   formatPath,
   renderPlatform,
   type ServerCheckStats,
+  type TerraformRoot,
 } from "@slipway/core";
 import { defineCommand } from "citty";
 import { configArg } from "../args.js";
@@ -60,6 +62,28 @@ export const checkCommand = defineCommand({
       description: "Helm binary for --render-charts (default: $SLIPWAY_HELM, else helm on PATH)",
       valueHint: "path",
     },
+    terraform: {
+      type: "boolean",
+      description:
+        "Also check every Terraform root: references (slipway-tfrefs), tofu init, and tofu validate where the providers can be installed",
+      default: false,
+    },
+    tofu: {
+      type: "string",
+      description: "tofu or terraform binary for --terraform (default: $SLIPWAY_TOFU, else tofu on PATH)",
+      valueHint: "path",
+    },
+    tfrefs: {
+      type: "string",
+      description:
+        "slipway-tfrefs binary for --terraform, built by tools/build.sh (default: $SLIPWAY_TFREFS; skipped if unset)",
+      valueHint: "path",
+    },
+    "provider-mirror": {
+      type: "string",
+      description: "Terraform provider filesystem mirror for tofu init (default: the registry)",
+      valueHint: "dir",
+    },
   },
   async run({ args }) {
     const started = performance.now();
@@ -93,6 +117,17 @@ export const checkCommand = defineCommand({
       server = s.stats;
       diagnostics = [...diagnostics, ...s.diagnostics];
     }
+    let terraform: readonly TerraformRoot[] | undefined;
+    if (args.terraform) {
+      const tfrefs = args.tfrefs || process.env.SLIPWAY_TFREFS || undefined;
+      const t = await checkTerraform(input.files, {
+        tofu: args.tofu || process.env.SLIPWAY_TOFU || "tofu",
+        ...(tfrefs ? { tfrefs } : {}),
+        ...(args["provider-mirror"] ? { providerMirror: args["provider-mirror"] } : {}),
+      });
+      terraform = t.roots;
+      diagnostics = [...diagnostics, ...t.diagnostics];
+    }
     const errors = diagnostics.filter((d) => d.severity === "error").length;
     const warnings = diagnostics.filter((d) => d.severity === "warning").length;
     if (args.format === "json") {
@@ -107,6 +142,7 @@ export const checkCommand = defineCommand({
             diagnostics: diagnostics.map(jsonDiagnostic),
             stats: result.stats,
             server: server ?? null,
+            terraform: terraform ?? null,
           },
           null,
           2,
@@ -140,6 +176,11 @@ export const checkCommand = defineCommand({
       out(
         `server: ${server.applied} objects sent in dry-run, ${server.rejected} rejected, ${server.unknownKinds} of kinds the server does not serve (${server.ms} ms)\n`,
       );
+    }
+    if (terraform) {
+      const line = (r: TerraformRoot) =>
+        `${r.root} (references ${r.references}, init ${r.init}, validate ${r.validate})`;
+      out(`terraform: ${terraform.map(line).join("; ")}\n`);
     }
     const ms = Math.round(performance.now() - started);
     out(

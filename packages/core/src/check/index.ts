@@ -36,3 +36,5 @@ export type {
   ServerCheckStats,
 } from "./server.js";
 export { checkServer, fieldPath } from "./server.js";
+export type { TerraformCheckOptions, TerraformCheckResult, TerraformRoot } from "./terraform.js";
+export { checkTerraform } from "./terraform.js";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { type Diagnostic, diag } from "../diagnostics.js";
+import { type Diagnostic, diag, InputError } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
 
 /**
@@ -72,7 +72,10 @@ export async function checkTerraform(
       const dir = join(work, "roots", root);
       mkdirSync(dir, { recursive: true });
       for (const f of list) writeFileSync(join(dir, f.path.slice(root.length + 1)), f.content);
-      results.push(await checkRoot(root, dir, list.length, opts, cliConfig, work, diagnostics));
+      // Root-level findings point at the file that declares the providers.
+      const requirer =
+        list.find((f) => f.content.includes('"required_providers"'))?.path ?? list[0]?.path ?? root;
+      results.push(await checkRoot(root, dir, list.length, requirer, opts, cliConfig, work, diagnostics));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -84,6 +87,7 @@ async function checkRoot(
   root: string,
   dir: string,
   files: number,
+  requirer: string,
   opts: TerraformCheckOptions,
   cliConfig: string,
   work: string,
@@ -116,7 +120,9 @@ async function checkRoot(
     }
     if (r.code !== 0 && r.code !== 1) {
       diagnostics.push(
-        diag("SW_CHECK_TF_REFERENCE", `slipway-tfrefs failed: ${r.stderr.trim()}`, { location: at("") }),
+        diag("SW_CHECK_TF_REFERENCE", `slipway-tfrefs failed: ${r.stderr.trim()}`, {
+          location: at(requirer),
+        }),
       );
     }
   }
@@ -144,7 +150,7 @@ async function checkRoot(
           `${root}: the configuration loaded, but its providers could not be installed`,
           {
             severity: "info",
-            location: at(""),
+            location: at(requirer),
             hint: "tofu validate needs the providers: run where the registry is reachable, or pass a filesystem mirror (--provider-mirror).",
           },
         ),
@@ -227,7 +233,16 @@ function run(
     child.stderr.setEncoding("utf8").on("data", (s: string) => {
       stderr += s;
     });
-    child.on("error", reject);
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT" && e.code !== "EACCES") return reject(e);
+      reject(
+        new InputError([
+          diag("SW_CHECK_TF_TOOL", `cannot run ${cmd}: ${e.code}`, {
+            hint: "Install OpenTofu (or Terraform) and pass --tofu PATH; build slipway-tfrefs with `bash tools/build.sh tofu`.",
+          }),
+        ]),
+      );
+    });
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
