@@ -498,8 +498,9 @@ function rejection(o: RenderedObject, r: Reply): Finding[] {
   const hint = `The API server (HTTP ${r.status}${status.reason ? ` ${status.reason}` : ""}) refuses this object: Argo CD's sync would fail the same way.`;
   const withField = causes.filter((c) => c.field);
   if (withField.length === 0) {
-    // Strict decoding errors name the field in the message, in structured-merge-diff's notation.
-    const m = /(?:^|[\s:(])(\.[^\s:]+): field not declared in schema/.exec(r.message);
+    // Strict decoding and typed-patch errors name the field in the message, in
+    // structured-merge-diff's notation: `…: .spec.containers[name="app"].env: duplicate entries …`.
+    const m = /(?:^|[\s(:])(\.(?:[^\s:[]|\[[^\]]*\])+): /.exec(r.message);
     const path = m?.[1] ? fieldPath(m[1], o.object) : [];
     return [
       {

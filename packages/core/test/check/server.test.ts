@@ -1,15 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkInput } from "../../src/check/check.js";
-import { buildCheckInput } from "../../src/check/input.js";
+import { buildCheckInput, parseYamlDocuments } from "../../src/check/input.js";
 import { apiServerFromKubeconfig } from "../../src/check/kubeconfig.js";
 import { checkServer, fieldPath } from "../../src/check/server.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { toYaml } from "../../src/render/yaml.js";
 import { renderPlatform } from "../../src/synth.js";
 import { startApiServer, type TestApiServer } from "../helpers/apiserver.js";
+import { tool } from "../helpers/tools.js";
 import { SCHEMA_DIR, yamlFile } from "./helpers.js";
 
 /**
@@ -17,7 +19,10 @@ import { SCHEMA_DIR, yamlFile } from "./helpers.js";
  * Kubernetes version): one server for the file, CRDs and Namespaces created for real, every
  * object sent with server-side apply in dry-run.
  */
-const example = renderPlatform(join(import.meta.dirname, "../../../../examples/homelab/platform.yaml"));
+const EXAMPLE = join(import.meta.dirname, "../../../../examples/homelab");
+/** Unpacked charts `<chart>/<version>/` (CI and development: ../shared/charts). */
+const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
+const example = renderPlatform(join(EXAMPLE, "platform.yaml"));
 const kubernetesVersion = example.spec.platform.cluster.kubernetesVersion;
 const files = [...example.files];
 const namespaceFile = (name: string) =>
@@ -208,6 +213,64 @@ describe("checkServer with objects from outside the tree (a chart's helm templat
     expect(r.diagnostics.map(where)).toEqual([
       "SW_CHECK_SERVER_REJECTED helm:blog/templates/widget.yaml spec",
     ]);
+  }, 60_000);
+});
+
+describe("charts' output with Slipway's values, through the server", () => {
+  // Defect found by this stage: the keycloakx chart sets KC_HTTP_ENABLED itself (proxy.http.enabled),
+  // and Slipway's extraEnv set it again; server-side apply refuses a list with a duplicate key.
+  it("keycloakx: the StatefulSet has no env var twice", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-keycloak-"));
+    try {
+      const platform = readFileSync(join(EXAMPLE, "platform.yaml"), "utf8").replace(
+        "provider: zitadel",
+        "provider: keycloak",
+      );
+      expect(platform).toContain("provider: keycloak");
+      writeFileSync(join(dir, "platform.yaml"), platform);
+      cpSync(join(EXAMPLE, "services"), join(dir, "services"), { recursive: true });
+      const session = renderPlatform(join(dir, "platform.yaml"));
+      const treeFiles = [...session.files];
+      const values = treeFiles.find((f) => f.path === "k8s/helm/values/keycloak.yaml");
+      expect(values).toBeDefined();
+      writeFileSync(join(dir, "values.yaml"), values?.content ?? "");
+      const helm = spawnSync(
+        tool("helm"),
+        [
+          "template",
+          "keycloak",
+          join(CHARTS, "keycloakx/7.1.11"),
+          "-n",
+          "keycloak",
+          "-f",
+          join(dir, "values.yaml"),
+        ],
+        { encoding: "utf8" },
+      );
+      expect(helm.stderr).toBe("");
+      const objects = parseYamlDocuments(helm.stdout).filter(
+        (o): o is K8sObject => (o as K8sObject | null)?.kind === "StatefulSet",
+      );
+      expect(objects.length).toBe(1);
+      const file = yamlFile("helm:keycloak/keycloakx/templates/statefulset.yaml", objects, "identity");
+      const input = buildCheckInput(
+        treeFiles.filter((f) => f.path === "k8s/helm/manifests/namespaces/namespace-keycloak.yaml"),
+        session.apps,
+      );
+      expect(input.objects.length).toBe(1);
+      const r = await checkServer(input, {
+        server: kube.server,
+        mode: "scratch",
+        kubernetesVersion,
+        extra: {
+          objects: objects.map((object, doc) => ({ file: file.path, doc, object, owner: "identity" })),
+          files: [file],
+        },
+      });
+      expect(r.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 

@@ -79,7 +79,6 @@ const secretEnv = (name: string, secret: string, key: string) => ({
 export function keycloakValues(host: string, db: PostgresEndpoint): Record<string, unknown> {
   const extraEnv = [
     { name: "KC_HOSTNAME", value: `https://${host}` },
-    { name: "KC_HTTP_ENABLED", value: "true" },
     { name: "KC_PROXY_HEADERS", value: "xforwarded" },
     { name: "KC_CACHE", value: "local" },
     secretEnv("KC_BOOTSTRAP_ADMIN_USERNAME", KEYCLOAK_ADMIN_SECRET, "username"),
@@ -93,7 +92,9 @@ export function keycloakValues(host: string, db: PostgresEndpoint): Record<strin
     args: ["start"],
     http: { relativePath: "/" },
     // The chart's KC_PROXY was removed in Keycloak 25; KC_PROXY_HEADERS (above) replaces it.
-    proxy: { enabled: false },
+    // KC_HTTP_ENABLED comes from the chart (proxy.http.enabled), never from extraEnv too: the env
+    // list would hold it twice, which server-side apply refuses.
+    proxy: { enabled: false, http: { enabled: true } },
     cache: { stack: "custom" },
     database: {
       vendor: "postgres",
