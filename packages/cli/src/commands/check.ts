@@ -113,6 +113,8 @@ export const checkCommand = defineCommand({
         mode: "dry-run",
         kubernetesVersion,
         ...(schemaDir ? { schemaDir } : {}),
+        // With --render-charts, what the charts render is sent too, as Argo CD would apply it.
+        ...(result.charts ? { extra: result.charts } : {}),
       });
       server = s.stats;
       diagnostics = [...diagnostics, ...s.diagnostics];

@@ -4,7 +4,13 @@ import { paths } from "../render/apps.js";
 import type { OutputFile } from "../render/files.js";
 import { apiGroup } from "../render/k8s.js";
 import type { RenderedApp } from "../render/render.js";
-import { type ChartOptions, type ChartOrigin, type ChartStats, renderCharts } from "./charts.js";
+import {
+  type ChartOptions,
+  type ChartOrigin,
+  type ChartRender,
+  type ChartStats,
+  renderCharts,
+} from "./charts.js";
 import { buildCheckInput, type CheckInput, isRecord, type RenderedObject } from "./input.js";
 import { type Finding, withLocations } from "./locate.js";
 import { policies as defaultPolicies } from "./policies/index.js";
@@ -56,6 +62,8 @@ export interface CheckResult {
   /** Sorted by file, line, column and code. */
   readonly diagnostics: readonly Diagnostic[];
   readonly stats: CheckStats;
+  /** With {@link CheckOptions.charts}: the objects the charts rendered and their virtual files (for `checkServer`'s `extra`). */
+  readonly charts?: Pick<ChartRender, "objects" | "files">;
 }
 
 /** The parts of a render session `check` reads; `files` is iterated once. */
@@ -161,6 +169,7 @@ export async function checkInput(input: CheckInput, opts: CheckOptions): Promise
       policies: policies.map((p) => p.id),
       ...(charts ? { charts: charts.stats } : {}),
     },
+    ...(charts ? { charts: { objects: charts.objects, files: charts.files } } : {}),
   };
 }
 

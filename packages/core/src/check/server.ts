@@ -170,8 +170,10 @@ async function run(
 
   // 1. CRDs: the tree's own, then the charts', then the schema directory's for kinds still missing.
   let crdsInstalled = 0;
+  /** Objects created for real before the dry-run pass (scratch): not sent again. */
+  const created = new Set<RenderedObject>();
   if (scratch) {
-    const crds: { source: string; file?: RenderedObject; object: K8sObject }[] = rendered.map((o) => ({
+    let crds: { source: string; file?: RenderedObject; object: K8sObject }[] = rendered.map((o) => ({
       source: o.file,
       file: o,
       object: o.object,
@@ -196,6 +198,11 @@ async function run(
       defined.add(k);
       crds.push({ source: doc.source, object });
     }
+    // Only CRDs whose kinds some object uses are created for real (each one costs the server its
+    // establishing, OpenAPI and storage); a chart's other CRDs are dry-run with the objects below.
+    const used = new Set(ordered.map((x) => `${apiGroup(x.o.object.apiVersion)}/${x.o.object.kind}`));
+    crds = crds.filter((c) => used.has(crdKey(c.object)));
+    for (const c of crds) if (c.file) created.add(c.file);
     const installed: K8sObject[] = [];
     // Created (not applied: server-side apply tracks every field of a CRD's large schema, ~1 s
     // each) and all at once; the server compiles their CEL rules in parallel.
@@ -232,6 +239,7 @@ async function run(
     for (const ns of createNamespaceDestinations(input)) names.add(ns);
     for (const x of namespaces) {
       const r = await api.apply(`/api/v1/namespaces/${x.o.object.metadata.name}`, x.o.object, false);
+      created.add(x.o);
       applied++;
       if (r.ok) namespacesCreated++;
       else {
@@ -257,7 +265,7 @@ async function run(
   const plannedKinds = new Set(rendered.map((o) => crdKey(o.object)));
   for (const c of opts.crds ?? []) plannedKinds.add(crdKey(c.object));
   for (const { o } of ordered) {
-    if (scratch && (o.object.kind === "Namespace" || o.object.kind === "CustomResourceDefinition")) continue;
+    if (created.has(o)) continue;
     const res = await discovery.resource(o.object);
     if (!res) {
       unknownKinds++;
