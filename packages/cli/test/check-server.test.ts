@@ -3,15 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer, type TestApiServer } from "../../core/test/helpers/apiserver.js";
+import { tool } from "../../core/test/helpers/tools.js";
 import { repo, slipway } from "./_slipway.js";
 
 const SCHEMAS = process.env.SLIPWAY_SCHEMA_DIR ?? join(repo, "../shared/upstream");
+const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? join(repo, "../shared/charts");
 
 interface ServerJson {
   ok: boolean;
   errors: number;
   diagnostics: { code: string; severity: string; file: string | null }[];
-  server: { applied: number; rejected: number } | null;
+  server: { applied: number; rejected: number; unknownKinds: number } | null;
+  stats: { objects: number; charts?: { objects: number } };
 }
 
 /**
@@ -55,6 +58,12 @@ describe("slipway check --server", () => {
       "--server",
       "--kubeconfig",
       join(dir, "kubeconfig"),
+      // The charts' output is sent too.
+      "--render-charts",
+      "--charts",
+      CHARTS,
+      "--helm",
+      tool("helm"),
       "--format",
       "json",
     ]);
@@ -62,7 +71,11 @@ describe("slipway check --server", () => {
     const j = JSON.parse(r.stdout) as ServerJson;
     expect(j.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(r.code).toBe(0);
-    expect(j.server?.applied).toBeGreaterThan(0);
+    // Every object is sent, but those of kinds whose CRDs are not installed yet (info, counted apart).
+    expect((j.server?.applied ?? 0) + (j.server?.unknownKinds ?? 0)).toBe(
+      j.stats.objects + (j.stats.charts?.objects ?? 0),
+    );
+    expect(j.stats.charts?.objects).toBeGreaterThan(0);
     expect(j.diagnostics.some((d) => d.code === "SW_CHECK_SERVER_NOT_YET" && d.severity === "info")).toBe(
       true,
     );
