@@ -153,7 +153,16 @@ export const checkCommand = defineCommand({
       return errors === 0 ? EXIT.ok : EXIT.failed;
     }
     const color = useColor(process.stdout);
-    for (const d of diagnostics) out(`${formatRendered(d, color)}\n`);
+    // Infos (objects a dry-run cannot reach before the sync creates their CRD or namespace) can be
+    // most of the tree on a fresh cluster: one line here, each of them with --format json.
+    const infos = diagnostics.filter((d) => d.severity === "info");
+    for (const d of diagnostics) if (d.severity !== "info") out(`${formatRendered(d, color)}\n`);
+    if (infos.length > 0) {
+      const codes = [...new Set(infos.map((d) => d.code))].sort().join(", ");
+      out(
+        `note: ${infos.length} object${infos.length === 1 ? "" : "s"} not checked by the server yet, their CRD or namespace being created earlier in the same sync (${codes}; each with --format json)\n`,
+      );
+    }
     const s = result.stats;
     if (s.valuesWithoutSchema.length > 0) {
       const why = schemaDir ? "the chart ships no values.schema.json" : "no schema directory";
