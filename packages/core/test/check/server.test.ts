@@ -63,12 +63,23 @@ describe("checkServer against kube-apiserver", () => {
               },
             },
           ],
-          users: [{ name: "u", user: { token: kube.server.token } }],
+          // A client certificate this time (the CLI's test uses a token).
+          users: [
+            {
+              name: "u",
+              user: {
+                "client-certificate-data": Buffer.from(kube.client.cert).toString("base64"),
+                "client-key-data": Buffer.from(kube.client.key).toString("base64"),
+              },
+            },
+          ],
         }),
       );
       const input = buildCheckInput(files, example.apps);
+      const server = apiServerFromKubeconfig({ path });
+      expect(server.token).toBeUndefined();
       const r = await checkServer(input, {
-        server: apiServerFromKubeconfig({ path }),
+        server,
         mode: "dry-run",
         schemaDir: SCHEMA_DIR,
         kubernetesVersion,

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiServer } from "../../src/check/server.js";
 import { tool } from "./tools.js";
+import { issueCa, issueClient } from "./x509.js";
 
 /**
  * A throwaway Kubernetes API server for tests that must prove objects against the real thing:
@@ -22,6 +23,8 @@ export interface TestApiServer {
   readonly server: ApiServer;
   /** Milliseconds from spawning etcd to kube-apiserver's /readyz answering ok. */
   readonly startMs: number;
+  /** A client certificate and key (PEM) of the same admin, for certificate authentication. */
+  readonly client: { readonly cert: string; readonly key: string };
   /** GET `path` as the admin: its HTTP status and body. */
   get(path: string): Promise<{ status: number; body: string }>;
   /** The last lines both processes wrote (for a failing test's message). */
@@ -152,6 +155,10 @@ export async function startApiServer(timeoutMs = 60_000): Promise<TestApiServer>
     // system:masters: every request is allowed, as for a cluster admin, while RBAC objects are still validated.
     writeFileSync(tokens, `${token},slipway-admin,slipway-admin,"system:masters"\n`, { mode: 0o600 });
     const certDir = join(dir, "certs");
+    const clientCa = issueCa("slipway-test-client-ca");
+    const client = issueClient(clientCa, "slipway-test-client-ca", "slipway-admin", "system:masters");
+    const clientCaFile = join(dir, "client-ca.crt");
+    writeFileSync(clientCaFile, clientCa.cert);
 
     spawnLogged(apiserverBin, [
       `--etcd-servers=http://127.0.0.1:${clientPort}`,
@@ -160,6 +167,7 @@ export async function startApiServer(timeoutMs = 60_000): Promise<TestApiServer>
       `--secure-port=${securePort}`,
       `--cert-dir=${certDir}`,
       `--token-auth-file=${tokens}`,
+      `--client-ca-file=${clientCaFile}`,
       "--authorization-mode=RBAC",
       `--service-account-issuer=https://127.0.0.1:${securePort}`,
       `--service-account-key-file=${saPub}`,
@@ -199,6 +207,7 @@ export async function startApiServer(timeoutMs = 60_000): Promise<TestApiServer>
     const serverCa = ca;
     return {
       server: { url, token, ca },
+      client: { cert: client.cert, key: client.key },
       startMs,
       get: (path) => get(`${url}${path}`, serverCa, token),
       logs: allLogs,
