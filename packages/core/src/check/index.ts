@@ -30,7 +30,6 @@ export type { JsonSchema, SchemaFinding } from "./schemas/structural.js";
 export { validateStructural } from "./schemas/structural.js";
 export type {
   ApiServer,
-  CrdSource,
   ServerCheckOptions,
   ServerCheckResult,
   ServerCheckStats,

@@ -22,13 +22,6 @@ export interface ApiServer {
   readonly insecureSkipTlsVerify?: boolean;
 }
 
-/** A CRD to install before the objects are sent (a chart's, rendered by `helm template`). */
-export interface CrdSource {
-  /** Where it comes from, reported with its rejections (e.g. `chart cert-manager v1.21.1`). */
-  readonly source: string;
-  readonly object: K8sObject;
-}
-
 export interface ServerCheckOptions {
   readonly server: ApiServer;
   /**
@@ -41,11 +34,9 @@ export interface ServerCheckOptions {
   /**
    * Objects rendered outside the tree, with their (virtual) files: the charts' `helm template`
    * output (`renderCharts`). Sent in the same order as the tree's; in scratch mode their CRDs are
-   * installed with the tree's, before the schema directory's.
+   * installed with the tree's, in preference to the schema directory's.
    */
   readonly extra?: { readonly objects: readonly RenderedObject[]; readonly files: readonly OutputFile[] };
-  /** CRDs the platform's charts install; applied (scratch) before the rest, preferred over `schemaDir`. */
-  readonly crds?: readonly CrdSource[];
   /**
    * Upstream schema directory. Scratch: where the CRDs of kinds nothing else defines come from.
    * Dry-run: a kind it has a CRD for is one the platform installs, so an unserved one is `info`.
@@ -61,7 +52,7 @@ export interface ServerCheckStats {
   /** Objects sent with server-side apply in dry-run (CRDs and Namespaces included). */
   readonly applied: number;
   readonly rejected: number;
-  /** CRDs installed before the objects (scratch mode), by source. */
+  /** CRDs created before the objects (scratch mode: those of kinds some object uses). */
   readonly crdsInstalled: number;
   readonly namespacesCreated: number;
   /** Objects not sent because their kind is not served (reported as diagnostics). */
@@ -149,147 +140,185 @@ interface Ordered {
   readonly kindRank: number;
 }
 
+/** One run's connection, what it found, and what it counted. */
+interface Run {
+  readonly api: Client;
+  readonly discovery: Discovery;
+  readonly dir: SchemaDir | undefined;
+  readonly timeoutMs: number;
+  readonly findings: Finding[];
+  /** Diagnostics about CRDs from the schema directory, which is no file of the tree. */
+  readonly outside: Diagnostic[];
+  /** Objects created for real before the dry-run pass (scratch): not sent again. */
+  readonly created: Set<RenderedObject>;
+  readonly tally: { -readonly [K in Exclude<keyof ServerCheckStats, "ms">]: number };
+}
+
 async function run(
   input: CheckInput,
   opts: ServerCheckOptions,
   api: Client,
   started: number,
 ): Promise<ServerCheckResult> {
-  const findings: Finding[] = [];
-  const outside: Diagnostic[] = [];
-  const scratch = opts.mode === "scratch";
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const discovery = new Discovery(api);
-  let applied = 0;
-  let rejected = 0;
-  let unknownKinds = 0;
-
-  const dir = opts.schemaDir ? new SchemaDir(opts.schemaDir, opts.kubernetesVersion) : undefined;
+  const r: Run = {
+    api,
+    discovery: new Discovery(api),
+    dir: opts.schemaDir ? new SchemaDir(opts.schemaDir, opts.kubernetesVersion) : undefined,
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    findings: [],
+    outside: [],
+    created: new Set(),
+    tally: { applied: 0, rejected: 0, crdsInstalled: 0, namespacesCreated: 0, unknownKinds: 0 },
+  };
   const ordered = order([...input.objects, ...(opts.extra?.objects ?? [])]);
-  const rendered = ordered.filter((x) => x.o.object.kind === "CustomResourceDefinition").map((x) => x.o);
-
-  // 1. CRDs: the tree's own, then the charts', then the schema directory's for kinds still missing.
-  let crdsInstalled = 0;
-  /** Objects created for real before the dry-run pass (scratch): not sent again. */
-  const created = new Set<RenderedObject>();
-  if (scratch) {
-    let crds: { source: string; file?: RenderedObject; object: K8sObject }[] = rendered.map((o) => ({
-      source: o.file,
-      file: o,
-      object: o.object,
-    }));
-    const defined = new Set(crds.map((c) => crdKey(c.object)));
-    for (const c of opts.crds ?? []) {
-      const k = crdKey(c.object);
-      if (!defined.has(k)) {
-        defined.add(k);
-        crds.push({ source: c.source, object: c.object });
-      }
-    }
-    for (const { o } of ordered) {
-      const group = apiGroup(o.object.apiVersion);
-      const k = `${group}/${o.object.kind}`;
-      if (defined.has(k) || !group.includes(".") || (await discovery.resource(o.object)) !== undefined)
-        continue;
-      const doc = dir?.crdDocument(group, o.object.kind);
-      if (!doc) continue;
-      const object = parseAllDocuments(doc.text)[0]?.toJS() as unknown;
-      if (!isK8s(object)) continue;
-      defined.add(k);
-      crds.push({ source: doc.source, object });
-    }
-    // Only CRDs whose kinds some object uses are created for real (each one costs the server its
-    // establishing, OpenAPI and storage); a chart's other CRDs are dry-run with the objects below.
-    const used = new Set(ordered.map((x) => `${apiGroup(x.o.object.apiVersion)}/${x.o.object.kind}`));
-    crds = crds.filter((c) => used.has(crdKey(c.object)));
-    for (const c of crds) if (c.file) created.add(c.file);
-    const installed: K8sObject[] = [];
-    // Created (not applied: server-side apply tracks every field of a CRD's large schema, ~1 s
-    // each) and all at once; the server compiles their CEL rules in parallel.
-    const replies = await Promise.all(
-      crds.map((c) => api.create(CRD_RESOURCE, withoutConversionWebhook(c.object))),
-    );
-    for (const [i, r] of replies.entries()) {
-      const c = crds[i] as (typeof crds)[number];
-      applied++;
-      if (r.ok || r.status === 409) {
-        installed.push(c.object);
-        if (r.ok) crdsInstalled++;
-        continue;
-      }
-      rejected++;
-      if (c.file) findings.push(...rejection(c.file, r));
-      else
-        outside.push(
-          diag("SW_CHECK_SERVER_REJECTED", `CRD ${c.object.metadata.name} (${c.source}): ${r.message}`, {
-            hint: "The API server refused to install this CRD; the kinds it defines are not checked.",
-          }),
-        );
-    }
-    await waitEstablished(api, installed, timeoutMs);
-    discovery.reset();
-    await discovery.waitFor(installed, timeoutMs);
+  if (opts.mode === "scratch") {
+    await installCrds(r, ordered);
+    await createNamespaces(r, ordered, input);
   }
+  await sendAll(r, ordered, input, opts.mode);
+  const files = new Map<string, OutputFile>(
+    [...input.files, ...(opts.extra?.files ?? [])].map((f) => [f.path, f]),
+  );
+  return {
+    diagnostics: [...r.outside, ...withLocations(r.findings, files)],
+    stats: { ...r.tally, ms: Math.round(performance.now() - started) },
+  };
+}
 
-  // 2. Namespaces: created for real on a scratch server, so that namespaced dry-runs find them.
-  let namespacesCreated = 0;
-  const namespaces = ordered.filter((x) => x.o.object.kind === "Namespace" && x.o.object.apiVersion === "v1");
-  if (scratch) {
-    const names = new Set(namespaces.map((x) => x.o.object.metadata.name));
-    for (const ns of createNamespaceDestinations(input)) names.add(ns);
-    for (const x of namespaces) {
-      const r = await api.apply(`/api/v1/namespaces/${x.o.object.metadata.name}`, x.o.object, false);
-      created.add(x.o);
-      applied++;
-      if (r.ok) namespacesCreated++;
-      else {
-        rejected++;
-        findings.push(...rejection(x.o, r));
-      }
-      names.delete(x.o.object.metadata.name);
-    }
-    // Argo CD creates these itself (CreateNamespace=true); they have no file of their own.
-    for (const name of names) {
-      const r = await api.apply(
-        `/api/v1/namespaces/${name}`,
-        { apiVersion: "v1", kind: "Namespace", metadata: { name } },
-        false,
-      );
-      if (r.ok) namespacesCreated++;
-    }
-  }
-
-  // 3. Everything, in sync order, with dryRun=All.
-  const plannedNamespaces = new Set(namespaces.map((x) => x.o.object.metadata.name));
-  for (const ns of createNamespaceDestinations(input)) plannedNamespaces.add(ns);
-  const plannedKinds = new Set(rendered.map((o) => crdKey(o.object)));
-  for (const c of opts.crds ?? []) plannedKinds.add(crdKey(c.object));
+/**
+ * Scratch, first: the CRDs of every kind an object uses, created for real and waited for until
+ * served. The tree's own and the charts' (among `extra`) come first; the schema directory's only
+ * for kinds still missing.
+ */
+async function installCrds(r: Run, ordered: readonly Ordered[]): Promise<void> {
+  const crds: { source: string; file?: RenderedObject; object: K8sObject }[] = [];
+  const defined = new Set<string>();
   for (const { o } of ordered) {
-    if (created.has(o)) continue;
-    const res = await discovery.resource(o.object);
+    if (o.object.kind !== "CustomResourceDefinition" || defined.has(crdKey(o.object))) continue;
+    defined.add(crdKey(o.object));
+    crds.push({ source: o.file, file: o, object: o.object });
+  }
+  for (const { o } of ordered) {
+    const group = apiGroup(o.object.apiVersion);
+    const k = `${group}/${o.object.kind}`;
+    if (defined.has(k) || !group.includes(".") || (await r.discovery.resource(o.object)) !== undefined)
+      continue;
+    const doc = r.dir?.crdDocument(group, o.object.kind);
+    const object = doc ? (parseAllDocuments(doc.text)[0]?.toJS() as unknown) : undefined;
+    if (!doc || !isK8s(object)) continue;
+    defined.add(k);
+    crds.push({ source: doc.source, object });
+  }
+  // Only CRDs whose kinds some object uses are created (each costs the server its establishing,
+  // OpenAPI and storage: all 61 of the example's charts take 15 s more); the rest are dry-run
+  // with the other objects.
+  const used = new Set(ordered.map((x) => `${apiGroup(x.o.object.apiVersion)}/${x.o.object.kind}`));
+  const needed = crds.filter((c) => used.has(crdKey(c.object)));
+  // Created, not applied (server-side apply tracks every field of a CRD's large schema, ~1 s
+  // each), and all at once: the server compiles their CEL rules in parallel.
+  const replies = await Promise.all(
+    needed.map((c) => r.api.create(CRD_RESOURCE, withoutConversionWebhook(c.object))),
+  );
+  const installed: K8sObject[] = [];
+  for (const [i, reply] of replies.entries()) {
+    const c = needed[i] as (typeof needed)[number];
+    if (c.file) r.created.add(c.file);
+    r.tally.applied++;
+    if (reply.ok || reply.status === 409) {
+      installed.push(c.object);
+      if (reply.ok) r.tally.crdsInstalled++;
+      continue;
+    }
+    r.tally.rejected++;
+    if (c.file) r.findings.push(...rejection(c.file, reply));
+    else
+      r.outside.push(
+        diag("SW_CHECK_SERVER_REJECTED", `CRD ${c.object.metadata.name} (${c.source}): ${reply.message}`, {
+          hint: "The API server refused to install this CRD; the kinds it defines are not checked.",
+        }),
+      );
+  }
+  await waitEstablished(r.api, installed, r.timeoutMs);
+  r.discovery.reset();
+  await r.discovery.waitFor(installed, r.timeoutMs);
+}
+
+/**
+ * Scratch, second: the tree's Namespaces, and those Argo CD creates (`CreateNamespace=true`),
+ * created for real, so that the dry-runs of namespaced objects find them.
+ */
+async function createNamespaces(r: Run, ordered: readonly Ordered[], input: CheckInput): Promise<void> {
+  const names = new Set(createNamespaceDestinations(input));
+  for (const { o } of ordered) {
+    if (!isNamespace(o)) continue;
+    const reply = await r.api.apply(`/api/v1/namespaces/${o.object.metadata.name}`, o.object, false);
+    r.created.add(o);
+    r.tally.applied++;
+    names.delete(o.object.metadata.name);
+    if (reply.ok) r.tally.namespacesCreated++;
+    else {
+      r.tally.rejected++;
+      r.findings.push(...rejection(o, reply));
+    }
+  }
+  // They have no file of their own to report a rejection at.
+  for (const name of names) {
+    const object = { apiVersion: "v1", kind: "Namespace", metadata: { name } };
+    if ((await r.api.apply(`/api/v1/namespaces/${name}`, object, false)).ok) r.tally.namespacesCreated++;
+  }
+}
+
+const isNamespace = (o: RenderedObject) => o.object.kind === "Namespace" && o.object.apiVersion === "v1";
+
+/** Then every object not created above, in sync order, with `dryRun=All`. */
+async function sendAll(
+  r: Run,
+  ordered: readonly Ordered[],
+  input: CheckInput,
+  mode: ServerCheckOptions["mode"],
+): Promise<void> {
+  const scratch = mode === "scratch";
+  const plannedNamespaces = new Set(createNamespaceDestinations(input));
+  for (const { o } of ordered) if (isNamespace(o)) plannedNamespaces.add(o.object.metadata.name);
+  const plannedKinds = new Set(
+    ordered.filter((x) => x.o.object.kind === "CustomResourceDefinition").map((x) => crdKey(x.o.object)),
+  );
+  const finding = (o: RenderedObject, diagnostic: Diagnostic) =>
+    r.findings.push({ file: o.file, doc: o.doc, diagnostic });
+  for (const { o } of ordered) {
+    if (r.created.has(o)) continue;
+    const what = `${o.object.kind} ${o.object.metadata.name}`;
+    const res = await r.discovery.resource(o.object);
     if (!res) {
-      unknownKinds++;
+      r.tally.unknownKinds++;
       const group = apiGroup(o.object.apiVersion);
       // A kind some component's CRD defines (the tree's, a chart's, an upstream one): on a user's
       // cluster that component's Application installs it earlier in the same sync.
-      const planned =
-        plannedKinds.has(`${group}/${o.object.kind}`) || dir?.crdDocument(group, o.object.kind) !== undefined;
-      findings.push({
-        file: o.file,
-        doc: o.doc,
-        diagnostic: diag(
-          planned && !scratch ? "SW_CHECK_SERVER_NOT_YET" : "SW_CHECK_SERVER_UNKNOWN_KIND",
-          `${o.object.kind} ${o.object.metadata.name}: the API server does not serve ${o.object.apiVersion} ${o.object.kind}`,
-          {
-            path: ["apiVersion"],
-            severity: planned && !scratch ? "info" : "error",
-            hint:
-              planned && !scratch
-                ? "Its CRD is installed by the platform itself (or by a chart it deploys), earlier in the sync; once it is, check again to cover this object."
-                : "Install the CRD that defines it first (a chart's, or one the platform renders), or fix the apiVersion.",
-          },
-        ),
-      });
+      const notYet =
+        !scratch &&
+        (plannedKinds.has(`${group}/${o.object.kind}`) ||
+          r.dir?.crdDocument(group, o.object.kind) !== undefined);
+      finding(
+        o,
+        notYet
+          ? diag(
+              "SW_CHECK_SERVER_NOT_YET",
+              `${what}: the API server does not serve ${o.object.apiVersion} ${o.object.kind} yet`,
+              {
+                path: ["apiVersion"],
+                severity: "info",
+                hint: "Its CRD is installed by the platform itself (or by a chart it deploys), earlier in the sync; once it is, check again to cover this object.",
+              },
+            )
+          : diag(
+              "SW_CHECK_SERVER_UNKNOWN_KIND",
+              `${what}: the API server does not serve ${o.object.apiVersion} ${o.object.kind}`,
+              {
+                path: ["apiVersion"],
+                hint: "Install the CRD that defines it first (a chart's, or one the platform renders), or fix the apiVersion.",
+              },
+            ),
+      );
       continue;
     }
     const namespace = res.namespaced ? (input.namespaceOf(o) ?? "default") : undefined;
@@ -299,70 +328,55 @@ async function run(
         ? { ...o.object.metadata, namespace }
         : omitNamespace(o.object.metadata as Record<string, unknown>),
     };
-    const r = await api.apply(objectPath(o.object, res, namespace), body, true);
-    applied++;
-    for (const w of r.warnings.filter((w) => !ARGO_FINALIZER_WARNING.test(w))) {
-      findings.push({
-        file: o.file,
-        doc: o.doc,
-        diagnostic: diag("SW_CHECK_SERVER_WARNING", `${o.object.kind} ${o.object.metadata.name}: ${w}`, {
+    const reply = await r.api.apply(objectPath(o.object, res, namespace), body, true);
+    r.tally.applied++;
+    for (const w of reply.warnings.filter((w) => !ARGO_FINALIZER_WARNING.test(w))) {
+      finding(
+        o,
+        diag("SW_CHECK_SERVER_WARNING", `${what}: ${w}`, {
           severity: "warning",
           hint: "The API server accepted the object with this warning.",
         }),
-      });
+      );
     }
-    if (r.ok) {
-      for (const n of normalized(body, r.body)) {
-        findings.push({
-          file: o.file,
-          doc: o.doc,
-          diagnostic: diag(
+    if (reply.ok) {
+      for (const n of normalized(body, reply.body)) {
+        finding(
+          o,
+          diag(
             "SW_CHECK_SERVER_NORMALIZED",
-            `${o.object.kind} ${o.object.metadata.name}: the API server stores ${JSON.stringify(n.stored)} where the file says ${JSON.stringify(n.sent)}`,
+            `${what}: the API server stores ${JSON.stringify(n.stored)} where the file says ${JSON.stringify(n.sent)}`,
             {
               path: n.path,
               severity: "warning",
               hint: "Render the value as the server stores it, or Argo CD may show the object OutOfSync after every sync.",
             },
           ),
-        });
+        );
       }
-      continue;
-    }
-    if (!scratch && r.status === 404 && namespace !== undefined && plannedNamespaces.has(namespace)) {
-      findings.push({
-        file: o.file,
-        doc: o.doc,
-        diagnostic: diag(
+    } else if (
+      !scratch &&
+      reply.status === 404 &&
+      namespace !== undefined &&
+      plannedNamespaces.has(namespace)
+    ) {
+      finding(
+        o,
+        diag(
           "SW_CHECK_SERVER_NOT_YET",
-          `${o.object.kind} ${o.object.metadata.name}: namespace ${namespace} does not exist yet, so the server could not check it`,
+          `${what}: namespace ${namespace} does not exist yet, so the server could not check it`,
           {
             path: ["metadata", "namespace"],
             severity: "info",
             hint: "The platform creates this namespace earlier in the sync; once it exists, check again to cover this object.",
           },
         ),
-      });
-      continue;
+      );
+    } else {
+      r.tally.rejected++;
+      r.findings.push(...rejection(o, reply));
     }
-    rejected++;
-    findings.push(...rejection(o, r));
   }
-
-  const files = new Map<string, OutputFile>(
-    [...input.files, ...(opts.extra?.files ?? [])].map((f) => [f.path, f]),
-  );
-  return {
-    diagnostics: [...outside, ...withLocations(findings, files)],
-    stats: {
-      applied,
-      rejected,
-      crdsInstalled,
-      namespacesCreated,
-      unknownKinds,
-      ms: Math.round(performance.now() - started),
-    },
-  };
 }
 
 /**
