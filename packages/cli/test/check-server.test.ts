@@ -31,15 +31,26 @@ describe("slipway check --server", () => {
       server: kube.server.url,
       "certificate-authority-data": Buffer.from(kube.server.ca ?? "").toString("base64"),
     };
+    // Contexts: homelab (admin token, the CA), stranger (an unknown token), untrusted (no CA).
     writeFileSync(
       join(dir, "kubeconfig"),
       JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
         "current-context": "homelab",
-        contexts: [{ name: "homelab", context: { cluster: "c", user: "u" } }],
-        clusters: [{ name: "c", cluster }],
-        users: [{ name: "u", user: { token: kube.server.token } }],
+        contexts: [
+          { name: "homelab", context: { cluster: "c", user: "u" } },
+          { name: "stranger", context: { cluster: "c", user: "stranger" } },
+          { name: "untrusted", context: { cluster: "no-ca", user: "u" } },
+        ],
+        clusters: [
+          { name: "c", cluster },
+          { name: "no-ca", cluster: { server: kube.server.url } },
+        ],
+        users: [
+          { name: "u", user: { token: kube.server.token } },
+          { name: "stranger", user: { token: "not-a-token-the-server-knows" } },
+        ],
       }),
     );
   }, 120_000);
@@ -82,18 +93,25 @@ describe("slipway check --server", () => {
     expect((await kube.get("/api/v1/namespaces/blog")).status).toBe(404);
   }, 120_000);
 
-  it("a context the kubeconfig does not have is invalid input (exit 2)", () => {
-    const r = slipway([
-      "check",
-      "--config",
-      join(repo, "examples/homelab/platform.yaml"),
-      "--server",
-      "--kubeconfig",
-      join(dir, "kubeconfig"),
-      "--context",
-      "nope",
-    ]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("SW_KUBECONFIG");
-  });
+  // The connection is the user's input: a bad one is exit 2 with a code, never findings about the tree.
+  for (const [context, code] of [
+    ["nope", "SW_KUBECONFIG"],
+    ["stranger", "SW_CHECK_SERVER_FORBIDDEN"],
+    ["untrusted", "SW_CHECK_SERVER_UNREACHABLE"],
+  ] as const) {
+    it(`context ${context}: exit 2, ${code}`, () => {
+      const r = slipway([
+        "check",
+        "--config",
+        join(repo, "examples/homelab/platform.yaml"),
+        "--server",
+        "--kubeconfig",
+        join(dir, "kubeconfig"),
+        "--context",
+        context,
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(code);
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import { Agent, request } from "node:https";
 import { parseAllDocuments } from "yaml";
-import { type Diagnostic, diag } from "../diagnostics.js";
+import { type Diagnostic, diag, InputError } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
 import { apiGroup, type K8sObject } from "../render/k8s.js";
 import { type CheckInput, isRecord, type RenderedObject } from "./input.js";
@@ -372,11 +372,24 @@ async function sendAll(
           },
         ),
       );
+    } else if (reply.status === 401 || reply.status === 403) {
+      // Not the object's fault: the kubeconfig's user may not write it (a dry-run needs the same rights).
+      throw forbidden(`${what} in ${namespace ?? "the cluster"}`, reply);
     } else {
       r.tally.rejected++;
       r.findings.push(...rejection(o, reply));
     }
   }
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+function forbidden(what: string, reply: Reply): InputError {
+  return new InputError([
+    diag("SW_CHECK_SERVER_FORBIDDEN", `HTTP ${reply.status} for ${what}: ${reply.message}`, {
+      hint: "Use a kubeconfig context whose user may get, list and patch every kind the platform deploys (a dry-run is authorized like a write).",
+    }),
+  ]);
 }
 
 /**
@@ -636,6 +649,7 @@ class Discovery {
     const path = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     const r = await this.#api.send("GET", path);
     if (r.status === 404) return undefined;
+    if (r.status === 401 || r.status === 403) throw forbidden(`GET ${path}`, r);
     if (!r.ok) throw new Error(`discovery of ${apiVersion} failed: HTTP ${r.status} ${r.message}`);
     const out = new Map<string, Resource>();
     const list = isRecord(r.body) && Array.isArray(r.body.resources) ? r.body.resources : [];
@@ -745,7 +759,20 @@ class Client {
           });
         },
       );
-      req.on("error", reject);
+      // Unreachable, refused, or a certificate that does not verify: the connection is the
+      // user's input (their kubeconfig), not a finding about the tree.
+      const unreachable = (e: Error) =>
+        reject(
+          new InputError([
+            diag("SW_CHECK_SERVER_UNREACHABLE", `${this.#url.origin}: ${e.message}`, {
+              hint: "Check the kubeconfig's server URL and CA (certificate-authority[-data]), and that the cluster is up.",
+            }),
+          ]),
+        );
+      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)),
+      );
+      req.on("error", unreachable);
       req.end(body);
     });
   }
