@@ -25,17 +25,20 @@ fi
 for name in "${names[@]}"; do
   dir="$here/$name"
   [ -f "$dir/build" ] || { echo "tools/build.sh: no tool '$name' (no tools/$name/build)" >&2; exit 2; }
-  stamp="$( { go version; cat "$dir/go.mod" "$dir/go.sum" "$dir/build"; } | sha256sum | cut -c1-16)"
+  stamp="$( { go version; cat "$dir/go.mod" "$dir/go.sum" "$dir/build"; [ ! -f "$dir/prepare.sh" ] || cat "$dir/prepare.sh"; } | sha256sum | cut -c1-16)"
   if [ "$(cat "$out/stamps/$name" 2>/dev/null)" = "$stamp" ]; then
     echo "tools: $name up to date ($out/bin)"
     continue
   fi
   start=$SECONDS
+  # A tool whose module cannot be built as published prepares its source first (tools/vault).
+  prepared=""
+  if [ -f "$dir/prepare.sh" ]; then prepared="$(bash "$dir/prepare.sh" "$out/work/$name")"; fi
   mapfile -t lines < "$dir/build"
   for line in "${lines[@]}"; do
     read -r bin pkg flags <<< "$line"
     { [ -z "${bin:-}" ] || [ "${bin:0:1}" = "#" ]; } && continue
-    (cd "$dir" && go build -trimpath ${flags:-} -o "$out/bin/$bin.tmp" "$pkg")
+    (cd "$dir" && go build -trimpath ${flags:-} $prepared -o "$out/bin/$bin.tmp" "$pkg")
     mv -f "$out/bin/$bin.tmp" "$out/bin/$bin"
   done
   echo "$stamp" > "$out/stamps/$name"

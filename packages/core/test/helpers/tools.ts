@@ -18,7 +18,9 @@ export const toolsBin = join(process.env.SLIPWAY_TOOLS ?? join(homedir(), ".cach
 export function tool(name: string): string {
   const path = join(toolsBin, name);
   if (!existsSync(path)) {
-    throw new Error(`${name} is not built (${path} missing): run \`bash tools/build.sh\` (npm test does it first)`);
+    throw new Error(
+      `${name} is not built (${path} missing): run \`bash tools/build.sh\` (npm test does it first)`,
+    );
   }
   return path;
 }
