@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiServer } from "../../src/check/server.js";
+import { freePort, sleep } from "./net.js";
 import { tool } from "./tools.js";
 import { issueCa, issueClient } from "./x509.js";
 
@@ -31,21 +31,6 @@ export interface TestApiServer {
   logs(): string;
   stop(): Promise<void>;
 }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Keeps the last ~64 KiB a process writes. */
 function tail(child: ChildProcess): () => string {

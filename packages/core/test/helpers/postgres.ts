@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./net.js";
 
 /**
  * A throwaway PostgreSQL server for tests that must prove SQL against the real thing
@@ -48,19 +48,6 @@ export function findPostgresBinDir(): string | undefined {
     .filter((d) => /^\d+$/.test(d) && existsSync(join(root, d, "bin", "initdb")))
     .sort((a, b) => Number(b) - Number(a));
   return majors[0] === undefined ? undefined : join(root, majors[0], "bin");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function osUser(name: string): { uid: number; gid: number } | undefined {

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, sleep } from "./net.js";
 import { tool } from "./tools.js";
 
 /**
@@ -44,21 +44,6 @@ export interface VaultResponse {
     warnings?: string[];
   };
 }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts `vault server -dev` and resolves once `sys/health` answers 200 (unsealed, active). */
 export async function startVault(opts: { timeoutMs?: number } = {}): Promise<TestVault> {
