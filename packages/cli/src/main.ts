@@ -44,6 +44,8 @@ ENVIRONMENT
   SLIPWAY_SCHEMA_DIR=DIR   upstream schemas for 'slipway check' (or --schemas)
   SLIPWAY_CHARTS_DIR=DIR   unpacked charts for 'slipway check --render-charts' (or --charts)
   SLIPWAY_HELM=PATH        helm binary for 'slipway check --render-charts' (or --helm)
+  SLIPWAY_TOFU=PATH        tofu or terraform binary for 'slipway check --terraform' (or --tofu)
+  SLIPWAY_TFREFS=PATH      slipway-tfrefs for 'slipway check --terraform' (or --tfrefs; tools/build.sh)
   SLIPWAY_GIT_TOKEN=TOKEN  HTTPS token for 'slipway new' to clone and push (never give it in argv)
   GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, SOURCE_DATE_EPOCH
                            author and date of the first commit 'slipway new' makes

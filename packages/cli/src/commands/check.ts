@@ -18,7 +18,7 @@ export const checkCommand = defineCommand({
   meta: {
     name: "check",
     description:
-      "Render in memory and validate every object (schemas, strict CRDs, Helm values) and the policy rules, and with --server send each to a cluster's API server in dry-run; exit 1 on any error",
+      "Render in memory and validate every object (schemas, strict CRDs, Helm values) and the policy rules; with --render-charts also what helm template renders, with --server send each object to a cluster's API server in dry-run, with --terraform run every Terraform root through tofu; exit 1 on any error",
   },
   args: {
     config: configArg,
