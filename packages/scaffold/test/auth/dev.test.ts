@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevAuth, devAuth, oidcAuth } from "../../src/auth/index.js";
-import { authorizeAtProvider, CookieJar, freePort, location, startApp } from "./harness.js";
+import { authorizeAtProvider, CookieJar, freePort, location, returnAfterLogin, startApp } from "./harness.js";
+import { HOSTILE_RETURN_PATHS, SAFE_RETURN_PATHS } from "./return-paths.js";
 
 let auth: DevAuth;
 let app: FastifyInstance;
@@ -39,6 +40,14 @@ describe("devAuth (slipway serve --dev)", () => {
     const home = await jar.fetch(`${origin}/`);
     expect(home.status).toBe(200);
     expect(((await home.json()) as { who: { subject: string } }).who.subject).toBe("dev");
+  });
+
+  it.each(HOSTILE_RETURN_PATHS)("never returns to %j after the dev login", async (returnTo) => {
+    expect(await returnAfterLogin(origin, returnTo)).toBe("/");
+  });
+
+  it.each(SAFE_RETURN_PATHS)("returns to the same-origin path %j after the dev login", async (returnTo) => {
+    expect(await returnAfterLogin(origin, returnTo)).toBe(returnTo);
   });
 
   it("does not allow anonymous API access when anonymousNetworks exclude the client", async () => {

@@ -110,3 +110,21 @@ export async function authorizeAtProvider(jar: CookieJar, start: string, appOrig
   }
   throw new Error("too many redirects");
 }
+
+/**
+ * Logs in from `/auth/login?returnTo=<returnTo>` with a fresh browser and returns the Location the
+ * app redirects to after the callback, after checking that no browser could read it as another
+ * site. The caller asserts where it leads.
+ */
+export async function returnAfterLogin(appOrigin: string, returnTo: string): Promise<string> {
+  const jar = new CookieJar();
+  const loginUrl = `${appOrigin}/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
+  const start = await jar.fetch(loginUrl);
+  if (start.status !== 302) throw new Error(`login answered ${start.status}`);
+  const callback = await jar.fetch(await authorizeAtProvider(jar, location(start, loginUrl), appOrigin));
+  if (callback.status !== 303) throw new Error(`callback answered ${callback.status}`);
+  const target = callback.headers.get("location") ?? "";
+  if (new URL(target, appOrigin).origin !== appOrigin || /^[/\\]{2}|\\/.test(target))
+    throw new Error(`redirected off-site to ${JSON.stringify(target)}`);
+  return target;
+}

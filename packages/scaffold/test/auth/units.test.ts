@@ -5,6 +5,7 @@ import { createSealer, readCookie } from "../../src/auth/cookie.js";
 import { oidcAuth, oidcAuthFromEnv } from "../../src/auth/index.js";
 import { LOOPBACK_NETWORKS, networkMatcher } from "../../src/auth/networks.js";
 import { safeReturnPath } from "../../src/auth/return-path.js";
+import { HOSTILE_RETURN_PATHS, SAFE_RETURN_PATHS } from "./return-paths.js";
 
 const base = {
   issuerUrl: "https://issuer.example",
@@ -36,6 +37,14 @@ describe("safeReturnPath", () => {
     undefined,
     ["/a"],
   ])("refuses %s", (input) => expect(safeReturnPath(input)).toBe("/"));
+
+  it.each(SAFE_RETURN_PATHS)("keeps the same-origin path %s unchanged", (input) =>
+    expect(safeReturnPath(input)).toBe(input),
+  );
+
+  it.each(HOSTILE_RETURN_PATHS)("refuses the off-site variant %j", (input) =>
+    expect(safeReturnPath(input)).toBe("/"),
+  );
 });
 
 describe("networkMatcher", () => {
