@@ -20,6 +20,7 @@ export type {
 } from "./render/component.js";
 export { app, defineComponent, file } from "./render/component.js";
 export type { OutputFile } from "./render/files.js";
+export { RENDER_ROOTS } from "./render/files.js";
 export type { K8sObject, ObjectMeta } from "./render/k8s.js";
 export { Plan } from "./render/plan.js";
 export type { RenderedApp, RenderSession } from "./render/render.js";

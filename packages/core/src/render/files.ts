@@ -40,6 +40,26 @@ export function sha256(content: string | Buffer): string {
 /** Slipway's own directory in the output root; rendered paths may never point into it. */
 export const SLIPWAY_DIR = ".slipway";
 
+/**
+ * The directories Slipway renders into, relative to the output root. Every rendered path and every
+ * entry of the ownership record lies under one of them; the platform's inputs (`platform.yaml`,
+ * `services/*.yaml`) and whatever else a person keeps in the repository never do, so no record, not
+ * even one a pull request edited, can make the write step delete or overwrite them. A component
+ * that renders somewhere new adds its directory here.
+ */
+export const RENDER_ROOTS = [
+  "argocd",
+  "cloudflare/terraform",
+  "identity/terraform",
+  "k8s",
+  "vault/terraform",
+] as const;
+
+/** Whether `path` (a safe output path, see {@link unsafeOutputPath}) lies under a {@link RENDER_ROOTS} entry. */
+export function underRenderRoot(path: string): boolean {
+  return RENDER_ROOTS.some((root) => path.startsWith(root) && path[root.length] === "/");
+}
+
 /** The usual rendered path, checked in one step: segments that cannot be `.`, `..` or `.slipway`. */
 const COMMON_SAFE_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync, readSync } from "node:fs";
 import { join, relative } from "node:path";
-import { diag, InputError } from "../diagnostics.js";
-import { unsafeOutputPath } from "../render/files.js";
+import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
+import { RENDER_ROOTS, underRenderRoot, unsafeOutputPath } from "../render/files.js";
 import { DigestPool } from "./digests.js";
 import { PathSet } from "./paths.js";
 
@@ -46,7 +46,10 @@ export interface OwnershipState {
 
 /**
  * Reads the ownership record of `outDir`. A missing record is an empty one; a record that does
- * not parse or has the wrong shape is an {@link InputError} (`SW_WRITE_OWNERSHIP_CORRUPT`).
+ * not parse or has the wrong shape is an {@link InputError} (`SW_WRITE_OWNERSHIP_CORRUPT`), one
+ * that lists a path outside {@link RENDER_ROOTS} (an input such as `platform.yaml`, or any other
+ * file of the repository) is an {@link InputError} (`SW_WRITE_OWNERSHIP_TAMPERED`), and a record
+ * that is a symbolic link a {@link ConflictError} (`SW_WRITE_SYMLINK`).
  */
 export function readOwnership(outDir: string): Ownership {
   const files: Record<string, string> = {};
@@ -62,6 +65,7 @@ export function readOwnership(outDir: string): Ownership {
  */
 export function readOwnershipState(outDir: string): OwnershipState {
   const file = join(outDir, OWNERSHIP_FILE);
+  const display = (f: string) => relative(process.cwd(), f) || f;
   const read = readRecordFile(file);
   let owned: OwnershipRecord = new PackedRecord();
   if (read !== undefined) {
@@ -71,7 +75,7 @@ export function readOwnershipState(outDir: string): OwnershipState {
           "SW_WRITE_OWNERSHIP_CORRUPT",
           `${OWNERSHIP_FILE} is not a valid ownership record: ${read.record}`,
           {
-            location: { file: relative(process.cwd(), file) || file, line: 1, col: 1 },
+            location: { file: display(file), line: 1, col: 1 },
             hint:
               "Slipway alone writes this file. Restore it from Git (git checkout -- .slipway/owned.json), " +
               "or delete it and run 'slipway synth' again: files identical to what slipway renders are " +
@@ -83,10 +87,44 @@ export function readOwnershipState(outDir: string): OwnershipState {
     owned = read.record;
   }
   // A pending record that does not parse was cut short before any output file was touched.
-  const pendingRead = readRecordFile(join(outDir, PENDING_OWNERSHIP_FILE));
+  const pendingFile = join(outDir, PENDING_OWNERSHIP_FILE);
+  const pendingRead = readRecordFile(pendingFile);
   const pending =
     pendingRead === undefined || typeof pendingRead.record === "string" ? undefined : pendingRead.record;
+  const foreign = [
+    ...foreignEntries(owned, display(file), OWNERSHIP_FILE),
+    ...(pending ? foreignEntries(pending, display(pendingFile), PENDING_OWNERSHIP_FILE) : []),
+  ];
+  if (foreign.length > 0) throw new InputError(foreign);
   return { owned, pending, recordHash: read?.hash };
+}
+
+/**
+ * Entries outside the rendered roots, one diagnostic each, sorted by path. Slipway never records
+ * such a path, so the record was edited: refused as a whole, since an entry with the file's real
+ * hash would otherwise have that file deleted as stale (issue 16: `platform.yaml`).
+ */
+function foreignEntries(record: OwnershipRecord, file: string, name: string): Diagnostic[] {
+  const roots = RENDER_ROOTS.map((r) => `${r}/`).join(", ");
+  const out: Diagnostic[] = [];
+  for (const path of record.paths()) {
+    if (underRenderRoot(path)) continue;
+    out.push(
+      diag("SW_WRITE_OWNERSHIP_TAMPERED", `${name} lists ${path}, which slipway never writes`, {
+        path: ["files", path],
+        location: { file, line: 1, col: 1 },
+        hint:
+          `Slipway writes only under ${roots}; an input (platform.yaml, services/*.yaml) or another file ` +
+          `of the repository is never its to delete. Nothing was changed. Review the change that added the ` +
+          `entry, then restore ${name} from Git or remove the entry.`,
+      }),
+    );
+  }
+  return out.sort((a, b) => {
+    const x = a.path[1] as string;
+    const y = b.path[1] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
 }
 
 /** Path → sha256 in a {@link PathSet} and a {@link DigestPool}: ~100 bytes an entry, off the heap. */
@@ -121,14 +159,8 @@ class PackedRecord implements OwnershipRecord {
  * other layout of valid JSON (a record edited by hand) is parsed whole.
  */
 function readRecordFile(file: string): { record: PackedRecord | string; hash: string } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw e;
-  }
+  const fd = openRecord(file);
+  if (fd === undefined) return undefined;
   const hasher = createHash("sha256");
   const lines = new RecordLines();
   try {
@@ -212,11 +244,35 @@ class RecordLines {
 }
 
 function readText(file: string): string | undefined {
+  const fd = openRecord(file);
+  if (fd === undefined) return undefined;
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens a record for reading without following a symlink (`.slipway/` is committed, so a pull
+ * request can put a link there); undefined when there is none. The write step refuses a link
+ * before reading; this keeps any other reader from reading through one.
+ */
+function openRecord(file: string): number | undefined {
+  try {
+    return openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    if (code === "ELOOP") {
+      const shown = relative(process.cwd(), file) || file;
+      throw new ConflictError([
+        diag("SW_WRITE_SYMLINK", `${shown} is a symbolic link; slipway never reads or writes through one`, {
+          location: { file: shown, line: 1, col: 1 },
+          hint: "Delete the link; restore the record from Git if it was a file. --force does not override this.",
+        }),
+      ]);
+    }
     throw e;
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   closeSync,
+  constants,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -17,7 +18,14 @@ import {
 } from "node:fs";
 import { dirname, join, posix, relative, resolve } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
-import { assertSafePath, type OutputFile, SLIPWAY_DIR, sha256 } from "../render/files.js";
+import {
+  assertSafePath,
+  type OutputFile,
+  RENDER_ROOTS,
+  SLIPWAY_DIR,
+  sha256,
+  underRenderRoot,
+} from "../render/files.js";
 import { DigestPool } from "./digests.js";
 import {
   OWNERSHIP_FILE,
@@ -118,14 +126,20 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
  * - **Deletes.** Owned files no longer rendered are deleted, then directories this emptied are
  *   removed up to the root; a directory still holding anything (an unowned file) is never removed.
  * - **Symlinks.** A path through a symlink, or a symlink where a file goes, is refused
- *   (`SW_WRITE_SYMLINK`): Slipway never writes or deletes through one, even with `force`.
+ *   (`SW_WRITE_SYMLINK`): Slipway never writes or deletes through one, even with `force`. That
+ *   includes its own files in `.slipway/` (committed, so a pull request can plant a link there):
+ *   every file is created fresh (`O_EXCL`) in a new staging directory and renamed into place.
+ * - **Roots.** Every rendered path and every path either record lists must lie under one of
+ *   {@link RENDER_ROOTS}; the platform's inputs and a person's other files never do. A rendered
+ *   path outside them is `SW_WRITE_UNSAFE_PATH`, a record entry `SW_WRITE_OWNERSHIP_TAMPERED`
+ *   ({@link InputError}s, thrown before anything is written).
  *
  * Conflict codes: `SW_WRITE_UNOWNED` (a file Slipway did not write is in the way),
  * `SW_WRITE_EDITED` (an owned file, rendered or stale, was edited), `SW_WRITE_SYMLINK`,
  * `SW_WRITE_NOT_A_FILE` (a directory or special file where a file goes), `SW_WRITE_NOT_A_DIR`
  * (a file where a directory goes). Invalid paths are `SW_WRITE_UNSAFE_PATH` and
  * `SW_WRITE_DUPLICATE_PATH` ({@link InputError}, thrown at once); a corrupt record is
- * `SW_WRITE_OWNERSHIP_CORRUPT`.
+ * `SW_WRITE_OWNERSHIP_CORRUPT`, one listing a path outside the roots `SW_WRITE_OWNERSHIP_TAMPERED`.
  *
  * @example
  * const result = writeTree("out", session.files, { force: false });
@@ -143,6 +157,14 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   else if (slipwayDir.kind === "file" || slipwayDir.kind === "other")
     conflicts.add("SW_WRITE_NOT_A_DIR", SLIPWAY_DIR);
   else if (slipwayDir.kind === "blocked") conflicts.add(slipwayDir.block, slipwayDir.at);
+  else {
+    // Read, then replaced by a rename: a link here would be read through, and its target kept.
+    for (const own of [OWNERSHIP_FILE, PENDING_OWNERSHIP_FILE]) {
+      const at = fs.inspect(own);
+      if (at.kind === "symlink") conflicts.add("SW_WRITE_SYMLINK", own);
+      else if (at.kind === "dir" || at.kind === "other") conflicts.add("SW_WRITE_NOT_A_FILE", own);
+    }
+  }
   conflicts.throwIfAny();
 
   const { owned, pending, recordHash } = readOwnershipState(root);
@@ -180,6 +202,19 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   try {
     for (const f of files) {
       assertSafePath(f);
+      if (!underRenderRoot(f.path)) {
+        throw new InputError([
+          diag(
+            "SW_WRITE_UNSAFE_PATH",
+            `output path ${JSON.stringify(f.path)} is outside the rendered roots`,
+            {
+              hint:
+                `The component '${f.owner}' renders outside ${RENDER_ROOTS.map((r) => `${r}/`).join(", ")}; ` +
+                "this is a bug in it (a new output directory is added to RENDER_ROOTS).",
+            },
+          ),
+        ]);
+      }
       const entry = next.add(f.path);
       const clash = !entry.added
         ? `${f.path} is rendered by both ${writers[writtenBy[entry.index] as number]} and ${f.owner}`
@@ -311,8 +346,10 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
     if (counts.added + counts.changed + counts.deleted === 0 && !result.recordChanged) return result;
 
     // Apply. From here on the ownership records keep every file attributable if the process dies.
-    mkdirSync(join(root, SLIPWAY_DIR), { recursive: true });
-    writeChunks(join(root, PENDING_OWNERSHIP_FILE), record());
+    // Written fresh in the staging directory and renamed: never opened where a link could be.
+    const pendingFile = staging.scratch("owned.next.json");
+    writeChunks(pendingFile, record());
+    renameSync(pendingFile, join(root, PENDING_OWNERSHIP_FILE));
     committed = true;
     for (const path of stale) {
       unlinkSync(join(root, path));
@@ -342,15 +379,29 @@ function* sortedEntries(
   for (const i of order) yield [paths.path(i), digests.hex(i)];
 }
 
-/** Writes a file's content, from its pieces when it has them. */
+/**
+ * Creates a file that must not exist yet: fails on anything already there, a symlink included
+ * (`O_EXCL`; `O_NOFOLLOW` where the platform has it). Every file Slipway writes is new in a fresh
+ * staging directory, so this only fails if something raced into it.
+ */
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+/** Writes a new file's content, from its pieces when it has them. */
 function writeContent(file: string, f: OutputFile): void {
   if (f.chunks) writeChunks(file, f.chunks());
-  else writeFileSync(file, f.content);
+  else {
+    const fd = openSync(file, CREATE_NEW);
+    try {
+      writeFileSync(fd, f.content);
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
-/** Writes pieces of text as UTF-8, gathered into writes of about 64 KiB. */
+/** Writes pieces of text as UTF-8 to a new file, gathered into writes of about 64 KiB. */
 function writeChunks(file: string, chunks: Iterable<string>): void {
-  const fd = openSync(file, "w");
+  const fd = openSync(file, CREATE_NEW);
   const flush = (text: string) => {
     const bytes = Buffer.from(text, "utf8");
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
@@ -564,26 +615,37 @@ class Staging {
     private readonly dryRun: boolean,
   ) {}
 
-  /** Writes the file to the staging area; `top` is the new directory it lives under, if any. */
-  stage(f: OutputFile, top?: string): void {
-    const path = f.path;
-    if (this.dryRun) return;
+  /** The staging directory, made on first use: a fresh name (mkdtemp), so nothing can be planted in it. */
+  #ensure(): string {
     if (this.#dir === undefined) {
       this.#created = mkdirSync(join(this.root, SLIPWAY_DIR), { recursive: true });
       this.#dir = mkdtempSync(join(this.root, SLIPWAY_DIR, "staging-"));
     }
+    return this.#dir;
+  }
+
+  /** A path in the staging directory for a file of Slipway's own (not an output file). */
+  scratch(name: string): string {
+    return join(this.#ensure(), name);
+  }
+
+  /** Writes the file to the staging area; `top` is the new directory it lives under, if any. */
+  stage(f: OutputFile, top?: string): void {
+    const path = f.path;
+    if (this.dryRun) return;
+    const dir = this.#ensure();
     if (top === undefined) {
-      writeContent(join(this.#dir, String(this.#paths.length)), f);
+      writeContent(join(dir, String(this.#paths.length)), f);
       this.#paths.push(path);
       return;
     }
     const parent = posix.dirname(path);
     if (!this.#treeDirs.has(parent)) {
-      mkdirSync(join(this.#dir, "tree", parent), { recursive: true });
+      mkdirSync(join(dir, "tree", parent), { recursive: true });
       if (this.#treeDirs.size >= DIR_CACHE_LIMIT) this.#treeDirs.clear();
       this.#treeDirs.add(parent);
     }
-    writeContent(join(this.#dir, "tree", path), f);
+    writeContent(join(dir, "tree", path), f);
     this.#tops.add(top);
     this.#treeFiles++;
   }

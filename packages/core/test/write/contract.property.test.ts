@@ -12,7 +12,16 @@ import { codesOf, out, owned, put, snapshot, tempDir } from "./helpers.js";
  * ConflictError and leaves the tree byte-for-byte as it was, or succeeds having overwritten or
  * deleted only files it wrote and nobody edited since.
  */
-const PATHS = ["a.yaml", "d/b.yaml", "d/e/c.yaml", "f.yaml", "d/e/g.yaml", "d/e", "d/b.yaml/h"] as const;
+// Under a rendered root: the write step refuses any other output path.
+const PATHS = [
+  "k8s/a.yaml",
+  "k8s/d/b.yaml",
+  "k8s/d/e/c.yaml",
+  "k8s/f.yaml",
+  "k8s/d/e/g.yaml",
+  "k8s/d/e",
+  "k8s/d/b.yaml/h",
+] as const;
 const content = fc.constantFrom("one\n", "two\n", "three\n");
 const tree = fc.dictionary(fc.constantFrom(...PATHS), content);
 const edit = fc.dictionary(fc.constantFrom(...PATHS), fc.option(content, { nil: null }));

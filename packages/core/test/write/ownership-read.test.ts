@@ -41,7 +41,7 @@ describe("reading the ownership record", () => {
 
   it("reads the empty record and a record laid out another way (edited by hand) the same", () => {
     expect(readOwnership(withRecord(canonical({}))).files).toEqual({});
-    const small = { "b.yaml": hash("b"), "a.yaml": hash("a") };
+    const small = { "k8s/b.yaml": hash("b"), "k8s/a.yaml": hash("a") };
     expect(readOwnership(withRecord(JSON.stringify({ version: 1, files: small }))).files).toEqual(small);
     expect(readOwnership(withRecord(`${canonical(small)}\n\n`)).files).toEqual(small);
   });

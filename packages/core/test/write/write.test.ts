@@ -217,12 +217,16 @@ describe("writeTree: conflicts", () => {
     const root = written();
     put(root, { "k8s/helm/values/a.yaml": "edited\n" });
     const before = snapshot(root);
-    const r = writeTree(root, out({ ...base, "k8s/helm/values/a.yaml": "replicas: 2\n", "x.yaml": "x\n" }), {
-      dryRun: true,
-      conflicts: "return",
-    });
+    const r = writeTree(
+      root,
+      out({ ...base, "k8s/helm/values/a.yaml": "replicas: 2\n", "k8s/x.yaml": "x\n" }),
+      {
+        dryRun: true,
+        conflicts: "return",
+      },
+    );
     expect(r.conflicts.map((d) => d.code)).toEqual(["SW_WRITE_EDITED"]);
-    expect(r.changes).toEqual([{ path: "x.yaml", kind: "added" }]);
+    expect(r.changes).toEqual([{ path: "k8s/x.yaml", kind: "added" }]);
     expect(snapshot(root)).toEqual(before);
   });
 });
@@ -268,14 +272,14 @@ describe("writeTree: deletes and pruning", () => {
 
   it("a new subtree lands even when deleting stale files pruned its parent", () => {
     const root = tempDir();
-    writeTree(root, out({ "a/old.yaml": "old\n" }));
-    const r = writeTree(root, out({ "a/b/c/new.yaml": "new\n", "a/b/d.yaml": "d\n" }));
+    writeTree(root, out({ "k8s/a/old.yaml": "old\n" }));
+    const r = writeTree(root, out({ "k8s/a/b/c/new.yaml": "new\n", "k8s/a/b/d.yaml": "d\n" }));
     expect(r).toMatchObject({ written: 2, deleted: 1 });
     expect(snapshot(root)).toMatchObject({
-      "a/b/c/new.yaml": expect.any(String),
-      "a/b/d.yaml": expect.any(String),
+      "k8s/a/b/c/new.yaml": expect.any(String),
+      "k8s/a/b/d.yaml": expect.any(String),
     });
-    expect(existsSync(join(root, "a/old.yaml"))).toBe(false);
+    expect(existsSync(join(root, "k8s/a/old.yaml"))).toBe(false);
   });
 
   it("a stale owned file may become a directory in the same run", () => {
@@ -304,7 +308,7 @@ describe("writeTree: paths and symlinks", () => {
   it("reports a symlinked directory once, however many files go through it", () => {
     const root = tempDir();
     symlinkSync(tempDir("slipway-outside-"), join(root, "k8s"));
-    const next = out({ "k8s/a.yaml": "a\n", "k8s/b/c.yaml": "c\n", "ok.yaml": "ok\n" });
+    const next = out({ "k8s/a.yaml": "a\n", "k8s/b/c.yaml": "c\n", "argocd/ok.yaml": "ok\n" });
     expect(codesOf(() => writeTree(root, next))).toEqual(["SW_WRITE_SYMLINK"]);
   });
 
@@ -414,7 +418,7 @@ describe("writeTree: atomicity and streaming", () => {
     const next = out({
       "argocd/applications/a.yaml": "changed\n",
       "k8s/helm/values/a.yaml": "changed\n",
-      "new/file.yaml": "new\n",
+      "k8s/new/file.yaml": "new\n",
       "k8s/helm/manifests/a/deployment-a.yaml": "changed\n",
     });
     expect(() => writeTree(root, failingAfter(next, 3))).toThrow("render failed mid-stream");
@@ -438,7 +442,7 @@ describe("writeTree: atomicity and streaming", () => {
 
   it("stages each file as it arrives instead of holding the content", () => {
     const root = tempDir();
-    mkdirSync(join(root, "old"));
+    mkdirSync(join(root, "k8s/old"), { recursive: true });
     const seen: number[] = [];
     function* files(): Generator<OutputFile> {
       for (let i = 0; i < 5; i++) {
@@ -449,14 +453,18 @@ describe("writeTree: atomicity and streaming", () => {
         const files = dir ? Object.values(snapshot(join(root, ".slipway", dir))) : [];
         seen.push(files.filter((kind) => kind.startsWith("file:")).length);
         // Alternate between a new directory (staged as a subtree) and an existing one (staged flat).
-        yield { path: i % 2 === 0 ? `new/${i}.yaml` : `old/${i}.yaml`, content: `i: ${i}\n`, owner: "test" };
+        yield {
+          path: i % 2 === 0 ? `k8s/new/${i}.yaml` : `k8s/old/${i}.yaml`,
+          content: `i: ${i}\n`,
+          owner: "test",
+        };
       }
     }
     writeTree(root, files());
     // Before file i arrives, the i files before it are already on disk in the staging area.
     expect(seen).toEqual([0, 1, 2, 3, 4]);
-    expect(read(root, "new/4.yaml")).toBe("i: 4\n");
-    expect(read(root, "old/3.yaml")).toBe("i: 3\n");
+    expect(read(root, "k8s/new/4.yaml")).toBe("i: 4\n");
+    expect(read(root, "k8s/old/3.yaml")).toBe("i: 3\n");
     expect(readdirSync(join(root, ".slipway"))).toEqual(["owned.json"]);
   });
 
@@ -464,14 +472,18 @@ describe("writeTree: atomicity and streaming", () => {
     const root = written();
     const before = snapshot(root);
     const { "k8s/helm/manifests/a/deployment-a.yaml": _stale, ...rest } = base;
-    const r = writeTree(root, out({ ...rest, "k8s/helm/values/a.yaml": "replicas: 2\n", "n.yaml": "n\n" }), {
-      dryRun: true,
-      diff: true,
-    });
+    const r = writeTree(
+      root,
+      out({ ...rest, "k8s/helm/values/a.yaml": "replicas: 2\n", "k8s/n.yaml": "n\n" }),
+      {
+        dryRun: true,
+        diff: true,
+      },
+    );
     expect(r.changes).toEqual([
       { path: "k8s/helm/manifests/a/deployment-a.yaml", kind: "deleted", before: "kind: Deployment\n" },
       { path: "k8s/helm/values/a.yaml", kind: "changed", before: "replicas: 1\n", after: "replicas: 2\n" },
-      { path: "n.yaml", kind: "added", after: "n\n" },
+      { path: "k8s/n.yaml", kind: "added", after: "n\n" },
     ]);
     expect(r).toMatchObject({ written: 0, deleted: 0, unchanged: 1 });
     expect(snapshot(root)).toEqual(before);
@@ -514,22 +526,22 @@ describe("writeTree: the ownership record", () => {
     // State after a crash: the pending record (v2) is on disk, one file was renamed (v2), one not (v1),
     // and the committed record still says v1.
     const root = tempDir();
-    const v1 = { "a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "gone.yaml": "g\n" };
-    const v2 = { "a.yaml": "a: 2\n", "b.yaml": "b: 2\n" };
+    const v1 = { "k8s/a.yaml": "a: 1\n", "k8s/b.yaml": "b: 1\n", "k8s/gone.yaml": "g\n" };
+    const v2 = { "k8s/a.yaml": "a: 2\n", "k8s/b.yaml": "b: 2\n" };
     writeTree(root, out(v1));
     put(root, {
-      "a.yaml": v2["a.yaml"],
-      ".slipway/owned.next.json": `${JSON.stringify({ version: 1, files: { "a.yaml": sha(v2["a.yaml"]), "b.yaml": sha(v2["b.yaml"]) } }, null, 2)}\n`,
+      "k8s/a.yaml": v2["k8s/a.yaml"],
+      ".slipway/owned.next.json": `${JSON.stringify({ version: 1, files: { "k8s/a.yaml": sha(v2["k8s/a.yaml"]), "k8s/b.yaml": sha(v2["k8s/b.yaml"]) } }, null, 2)}\n`,
     });
     // The next run renders v3: no file may count as edited.
-    const r = writeTree(root, out({ "a.yaml": "a: 3\n", "b.yaml": "b: 3\n" }));
+    const r = writeTree(root, out({ "k8s/a.yaml": "a: 3\n", "k8s/b.yaml": "b: 3\n" }));
     expect(r.changes.map((c) => [c.path, c.kind])).toEqual([
-      ["a.yaml", "changed"],
-      ["b.yaml", "changed"],
-      ["gone.yaml", "deleted"],
+      ["k8s/a.yaml", "changed"],
+      ["k8s/b.yaml", "changed"],
+      ["k8s/gone.yaml", "deleted"],
     ]);
     expect(existsSync(join(root, ".slipway/owned.next.json"))).toBe(false);
-    expect(Object.keys(owned(root))).toEqual(["a.yaml", "b.yaml"]);
+    expect(Object.keys(owned(root))).toEqual(["k8s/a.yaml", "k8s/b.yaml"]);
   });
 
   it("ignores a pending record cut short (no file was touched after it)", () => {
@@ -579,13 +591,13 @@ describe("writeTree: files given in pieces", () => {
   it("a piece-wise file that differs from the disk replaces it (owned) or is a conflict (edited)", () => {
     const root = tempDir();
     const calls = { n: 0 };
-    writeTree(root, [streamed("a.json", ["{}", "\n"], calls)]);
-    writeTree(root, [streamed("a.json", ["[]", "\n"], calls)]);
-    expect(read(root, "a.json")).toBe("[]\n");
-    writeFileSync(join(root, "a.json"), "edited\n");
-    expect(codesOf(() => writeTree(root, [streamed("a.json", ["{}", "\n"], calls)]))).toEqual([
+    writeTree(root, [streamed("k8s/a.json", ["{}", "\n"], calls)]);
+    writeTree(root, [streamed("k8s/a.json", ["[]", "\n"], calls)]);
+    expect(read(root, "k8s/a.json")).toBe("[]\n");
+    writeFileSync(join(root, "k8s/a.json"), "edited\n");
+    expect(codesOf(() => writeTree(root, [streamed("k8s/a.json", ["{}", "\n"], calls)]))).toEqual([
       "SW_WRITE_EDITED",
     ]);
-    expect(read(root, "a.json")).toBe("edited\n");
+    expect(read(root, "k8s/a.json")).toBe("edited\n");
   });
 });
