@@ -251,12 +251,30 @@ export function headOf(dir: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** A scheme and `//`, then everything up to the next white space: one URL as text holds it. */
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)(\S*)/gi;
+
+/**
+ * An `@` followed by a host (name, IPv4 or bracketed IPv6), an optional port, and then the end of
+ * the authority (`/`, `?`, `#`), the end of the URL, or punctuation that quotes it in a message.
+ */
+const AT_HOST = /@(?:[a-z0-9._~-]+|\[[0-9a-f:.]+\])(?::\d*)?(?=[/?#'"<>),;\]]|$)/gi;
+
 /**
  * Drops credentials before text is printed: the user info of URLs in it and, given the token, the
  * token itself and the header value made from it.
+ *
+ * A password may hold a raw `@`, `:` or `/` (git accepts `https://u:p/w@host/x`), so the user info
+ * is not cut at the first `/` as a URL parser would: everything from `//` to the last `@` that is
+ * followed by a valid host is dropped. This errs towards hiding too much (a URL with an `@`
+ * followed by a host-like word in its path or query loses that part as well), never too little.
  */
 export function redact(text: string, token?: string): string {
-  let out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/gi, "$1***@");
+  let out = text.replace(URL_IN_TEXT, (_match, scheme: string, rest: string) => {
+    let last = -1;
+    for (const m of rest.matchAll(AT_HOST)) last = m.index;
+    return last === -1 ? `${scheme}${rest}` : `${scheme}***${rest.slice(last)}`;
+  });
   if (token !== undefined && token !== "") {
     for (const secret of [basicCredentials(token), token]) out = out.split(secret).join("***");
   }
