@@ -12,11 +12,14 @@ export interface ArchiveEntry {
   readonly mode: number;
 }
 
+const MAX_SEGMENT_BYTES = 255;
+
 /**
  * Generated files as archive entries under `baseDir` ("" = the root). Every path is checked again
  * here, the last step before bytes leave the service: nothing can land outside the archive's root.
  *
  * @throws InputError `SW_SCAFFOLD_UNSAFE_BASE_DIR` (path `["baseDir"]`) for an absolute or `..` base dir
+ * @throws InputError `SW_SCAFFOLD_BASE_DIR_TOO_LONG` (path `["baseDir"]`) for a directory name over 255 bytes
  */
 export function archiveEntries(files: readonly GeneratedFile[], baseDir: string): ArchiveEntry[] {
   // One trailing slash is how people write directories ("demo/"); "/" itself is absolute.
@@ -29,6 +32,18 @@ export function archiveEntries(files: readonly GeneratedFile[], baseDir: string)
           path: ["baseDir"],
           hint: "use a relative directory name such as demo",
         }),
+      ]);
+    }
+    // Longer names would archive (tar.ts writes a PAX header) but extract nowhere: 255 bytes is
+    // the name limit of ext4, APFS, NTFS and most other file systems.
+    const long = base.split("/").find((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES);
+    if (long !== undefined) {
+      throw new InputError([
+        diag(
+          "SW_SCAFFOLD_BASE_DIR_TOO_LONG",
+          `baseDir has a directory name of ${Buffer.byteLength(long)} bytes, over ${MAX_SEGMENT_BYTES}`,
+          { path: ["baseDir"], hint: "use shorter directory names; file systems refuse longer ones" },
+        ),
       ]);
     }
   }

@@ -7,19 +7,52 @@ const BLOCK = 512;
 export function tgzArchive(entries: readonly ArchiveEntry[]): Buffer {
   const chunks: Uint8Array[] = [];
   for (const e of entries) {
+    const split = splitPath(e.path);
+    if (split === undefined) {
+      // Too long for ustar's name and prefix: a PAX extended header carries the whole path (POSIX
+      // 2001; GNU tar, bsdtar, Python's tarfile and node-tar read it) for the entry after it.
+      const record = paxRecord("path", e.path);
+      push(chunks, header(["", PAX_NAME], record.length, 0o644, "x"), record);
+    }
     const data = Buffer.from(e.content, "utf8");
-    chunks.push(header(e.path, data.length, e.mode));
-    chunks.push(data);
-    const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
-    if (pad > 0) chunks.push(new Uint8Array(pad));
+    push(chunks, header(split ?? ["", fallbackName(e.path)], data.length, e.mode, "0"), data);
   }
   chunks.push(new Uint8Array(BLOCK * 2));
   return gzipSync(Buffer.concat(chunks), { level: 6 });
 }
 
-function header(path: string, size: number, mode: number): Uint8Array {
+/** GNU tar's name for a PAX extended header (a reader that does not know PAX extracts it as a file). */
+const PAX_NAME = "././@PaxHeader";
+
+function push(chunks: Uint8Array[], header: Uint8Array, data: Uint8Array): void {
+  chunks.push(header, data);
+  const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
+  if (pad > 0) chunks.push(new Uint8Array(pad));
+}
+
+/** `"<length> <key>=<value>\n"`, where the length counts the whole record, its own digits too. */
+function paxRecord(key: string, value: string): Buffer {
+  const body = ` ${key}=${value}\n`;
+  const bodyBytes = Buffer.byteLength(body);
+  let length = bodyBytes + 1;
+  while (String(length).length + bodyBytes !== length) length = String(length).length + bodyBytes;
+  return Buffer.from(`${length}${body}`, "utf8");
+}
+
+/** The ustar name of an entry whose real path is in a PAX header: its last 100 bytes, whole characters. */
+function fallbackName(path: string): string {
+  let name = path;
+  while (Buffer.byteLength(name) > 100) name = name.slice(1);
+  return name;
+}
+
+function header(
+  [prefix, name]: readonly [string, string],
+  size: number,
+  mode: number,
+  type: "0" | "x",
+): Uint8Array {
   const h = new Uint8Array(BLOCK);
-  const [prefix, name] = splitPath(path);
   put(h, 0, 100, name);
   put(h, 100, 8, octal(mode, 7));
   put(h, 108, 8, octal(0, 7));
@@ -27,7 +60,7 @@ function header(path: string, size: number, mode: number): Uint8Array {
   put(h, 124, 12, octal(size, 11));
   put(h, 136, 12, octal(0, 11));
   h.fill(0x20, 148, 156); // checksum is computed with its own field as spaces
-  put(h, 156, 1, "0");
+  put(h, 156, 1, type);
   put(h, 257, 6, "ustar\0");
   put(h, 263, 2, "00");
   put(h, 265, 32, "root");
@@ -39,8 +72,11 @@ function header(path: string, size: number, mode: number): Uint8Array {
   return h;
 }
 
-/** ustar keeps names ≤ 100 bytes, with up to 155 more in `prefix` split at a `/`. */
-function splitPath(path: string): [string, string] {
+/**
+ * ustar keeps names ≤ 100 bytes, with up to 155 more in `prefix` split at a `/`; undefined when the
+ * path does not fit (a long directory segment), and a PAX header must carry it.
+ */
+function splitPath(path: string): [string, string] | undefined {
   if (Buffer.byteLength(path) <= 100) return ["", path];
   for (let i = path.length - 1; i > 0; i--) {
     if (path[i] !== "/") continue;
@@ -48,7 +84,7 @@ function splitPath(path: string): [string, string] {
     const name = path.slice(i + 1);
     if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(name) <= 100) return [prefix, name];
   }
-  throw new Error(`path too long for ustar: ${path}`);
+  return undefined;
 }
 
 function octal(n: number, width: number): string {
