@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AuthPlugin } from "../auth/contract.js";
 import type { Metrics } from "../metrics.js";
 import type { Csrf } from "../security/csrf.js";
-import type { RateLimiter } from "../security/rate-limit.js";
+import { clientKey, type RateLimiter } from "../security/rate-limit.js";
 
 /** What every route module gets from `buildServer`. */
 export interface RouteContext {
@@ -39,9 +39,9 @@ export async function guarded(
   return reply.sent;
 }
 
-/** Applies the archive rate limit; true when the request was refused with 429. */
+/** Applies the archive rate limit (per IPv4 address, per IPv6 /64); true when refused with 429. */
 export function rateLimited(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply): boolean {
-  const wait = ctx.archiveLimiter.hit(request.ip);
+  const wait = ctx.archiveLimiter.hit(clientKey(request.ip));
   if (wait === undefined) return false;
   reply
     .code(429)
