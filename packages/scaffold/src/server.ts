@@ -40,7 +40,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const ctx: RouteContext = {
     auth: options.auth,
     metrics,
-    csrf: new Csrf(options.cookieSecret, options.baseUrl?.startsWith("https:") ?? false),
+    csrf: new Csrf(options.cookieSecret, options.baseUrl?.startsWith("https:") ?? false, (request) =>
+      options.auth.sessionId?.(request),
+    ),
     archiveLimiter: new RateLimiter(limits.archivesPerWindow ?? 60, limits.windowMs ?? 60_000),
     defaultOwner: options.defaultOwner ?? "slipway",
     baseUrl: options.baseUrl?.replace(/\/+$/, ""),
@@ -88,7 +90,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.code(404).send(apiError(404, `no route ${request.method} ${request.url.split("?")[0]}`)),
   );
 
-  await options.auth.register(app);
+  await options.auth.register(app, ctx.csrf);
   opsRoutes(app, ctx);
   metadataRoutes(app, ctx);
   starterRoutes(app, ctx);

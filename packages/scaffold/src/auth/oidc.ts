@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as client from "openid-client";
-import type { AuthPlugin, Principal } from "./contract.js";
+import type { AuthPlugin, FormGuard, Principal } from "./contract.js";
 import { createSealer, readCookie, serializeCookie } from "./cookie.js";
 import { looksLikeJwt, RemoteJwks, verifyJwtAccessToken } from "./jwt.js";
 import { networkMatcher } from "./networks.js";
@@ -63,6 +64,8 @@ interface Transaction {
 }
 
 interface Session {
+  /** Random per login: what CSRF tokens are bound to. */
+  readonly sid?: string;
   readonly sub: string;
   readonly name?: string;
   readonly email?: string;
@@ -208,7 +211,7 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
   return {
     formActions: [issuer.origin],
 
-    async register(app: FastifyInstance) {
+    async register(app: FastifyInstance, forms?: FormGuard) {
       app.get("/auth/login", async (request, reply) => {
         let config: client.Configuration;
         try {
@@ -285,6 +288,7 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
           }
         }
         const session: Session = {
+          sid: randomBytes(18).toString("base64url"),
           sub: claims.sub,
           exp: now() + sessionTtl * 1000,
           ...(name ? { name } : {}),
@@ -296,8 +300,16 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
           .redirect(tx.returnTo, 303);
       });
 
-      // POST only: a cross-site <img src="/auth/logout"> must not end sessions.
+      // A link to logout (cross-site or not) only leads to the pages, whose header has the button.
+      app.get("/auth/logout", async (_request, reply) =>
+        reply.header("cache-control", "no-store").redirect("/", 303),
+      );
+      // POST with the page's CSRF token only: a cross-site <img src="/auth/logout"> or form post
+      // must not end sessions.
       app.post("/auth/logout", async (request, reply) => {
+        if (forms !== undefined && !forms.verify(request)) {
+          return reply.code(403).header("cache-control", "no-store").send({ error: "csrf_token_invalid" });
+        }
         const session = readSession(request);
         reply.header("set-cookie", cookie(sessionCookie, "", 0)).header("cache-control", "no-store");
         let target = "/";
@@ -368,6 +380,12 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
     },
 
     principal: (request) => principals.get(request),
+
+    sessionId(request) {
+      const session = readSession(request);
+      // A session sealed before ids existed is told apart by its subject and expiry.
+      return session === undefined ? undefined : (session.sid ?? `${session.sub}@${session.exp}`);
+    },
   };
 }
 

@@ -65,7 +65,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const query = Object.fromEntries(Object.entries(form).filter(([k]) => k !== CSRF_FIELD));
     return reply
       .type("text/html; charset=utf-8")
-      .send(explorePage(preset, query, files, selected, viewerOf(ctx, request)));
+      .send(explorePage(preset, query, files, selected, viewerOf(ctx, request, reply)));
   };
   app.get<{ Querystring: Form }>(
     "/explore",
@@ -119,7 +119,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
             "Create repository is not configured",
             ["This server has no platform or push target."],
             undefined,
-            viewerOf(ctx, request),
+            viewerOf(ctx, request, reply),
           ),
         );
     }
@@ -166,7 +166,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
             html`<h3>Project repository</h3><p>${onGithub !== undefined ? html`<a href="${`https://github.com/${onGithub}`}">${repoUrl}</a>` : repoUrl}</p>
 ${branchHtml(name, branch)}<h3>Platform changes</h3><ul>${plan.platform.changes.map((c) => html`<li>${c.kind} ${c.path}</li>`)}</ul>
 <h3>Next steps</h3><ol>${plan.steps.map((s) => html`<li>${s.title}${s.commands.length > 0 ? html`<pre><code>${s.commands.join("\n")}</code></pre>` : ""}</li>`)}</ol>`,
-            viewerOf(ctx, request),
+            viewerOf(ctx, request, reply),
           ),
         );
     } catch (e) {
@@ -234,13 +234,17 @@ function sendPage(
   return reply
     .code(status)
     .type("text/html; charset=utf-8")
-    .send(homePage(preset, state, { csrf, canCreate: canCreate(ctx), viewer: viewerOf(ctx, request) }));
+    .send(
+      homePage(preset, state, { csrf, canCreate: canCreate(ctx), viewer: viewerOf(ctx, request, reply) }),
+    );
 }
 
 /** The browser user, when signed in through a session (not a bearer token or an open network). */
-function viewerOf(ctx: RouteContext, request: FastifyRequest): Viewer | undefined {
+function viewerOf(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply): Viewer | undefined {
   const p = ctx.auth.principal(request);
-  return p?.via === "session" ? { name: p.name ?? p.email ?? p.subject } : undefined;
+  return p?.via === "session"
+    ? { name: p.name ?? p.email ?? p.subject, csrf: ctx.csrf.token(request, reply) }
+    : undefined;
 }
 
 function choose(id: string | undefined): Preset | undefined {

@@ -32,6 +32,8 @@ export interface PageContext {
 /** Who is signed in through the browser: the header shows them and a Sign out button. */
 export interface Viewer {
   readonly name: string;
+  /** The CSRF token the Sign out form posts. */
+  readonly csrf: string;
 }
 
 export function layout(title: string, body: Html, viewer?: Viewer): string {
@@ -44,7 +46,7 @@ export function layout(title: string, body: Html, viewer?: Viewer): string {
 <link rel="stylesheet" href="/static/app.css">
 </head>
 <body>
-<header><h1><a href="/">Slipway scaffold</a></h1>${viewer ? html`<form method="post" action="/auth/logout" class="signout"><span>Signed in as ${viewer.name}</span> <button type="submit">Sign out</button></form>` : ""}</header>
+<header><h1><a href="/">Slipway scaffold</a></h1>${viewer ? html`<form method="post" action="/auth/logout" class="signout"><input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrf}"><span>Signed in as ${viewer.name}</span> <button type="submit">Sign out</button></form>` : ""}</header>
 <main id="main">
 ${body}
 </main>
