@@ -2,21 +2,20 @@ import { createHash } from "node:crypto";
 import {
   closeSync,
   constants,
+  copyFileSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
-  renameSync,
   rmdirSync,
   rmSync,
   type Stats,
   statSync,
   unlinkSync,
-  writeFileSync,
-  writeSync,
 } from "node:fs";
-import { dirname, join, posix, relative, resolve } from "node:path";
+import { dirname, join, posix, relative, resolve, sep } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
 import {
   assertSafePath,
@@ -27,6 +26,16 @@ import {
   underRenderRoot,
 } from "../render/files.js";
 import { DigestPool } from "./digests.js";
+import {
+  acquireLock,
+  checkWritable,
+  faultDiagnostic,
+  isFault,
+  REAL_FS,
+  removeStaleStaging,
+  STAGING_PREFIX,
+  type WriteFs,
+} from "./faults.js";
 import {
   OWNERSHIP_FILE,
   type OwnershipRecord,
@@ -75,6 +84,8 @@ export interface WriteOptions {
    * @default true
    */
   readonly listChanges?: boolean;
+  /** @internal The filesystem calls that change the disk; tests inject faults through it. */
+  readonly fs?: WriteFs;
 }
 
 export interface WriteResult {
@@ -97,6 +108,11 @@ export interface WriteResult {
    * interrupted run's record pending), even when no output file changes.
    */
   readonly recordChanged: boolean;
+  /**
+   * Warnings, sorted by path: `SW_WRITE_INTERRUPTED` (a previous run died while replacing the tree;
+   * this run finished it) and `SW_WRITE_STALE_LOCK` (a killed run's lock was taken over).
+   */
+  readonly warnings: readonly Diagnostic[];
 }
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -147,8 +163,6 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
  */
 export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: WriteOptions = {}): WriteResult {
   const root = resolve(outDir);
-  const force = opts.force === true;
-  const keepContent = opts.diff === true;
   const fs = new TreeInspector(root);
   const conflicts = new ConflictList(root);
 
@@ -167,7 +181,71 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   }
   conflicts.throwIfAny();
 
+  const warnings: Diagnostic[] = [];
+  const fsx = opts.fs ?? REAL_FS;
+  const staging = new Staging(root, opts.dryRun === true, fsx);
+  let committed = false;
+  let release: (() => void) | undefined;
+  try {
+    if (opts.dryRun !== true) {
+      // One writing run at a time; then whatever killed runs left in .slipway/ is this run's to clear.
+      staging.prepare();
+      release = acquireLock(root, warnings);
+      removeStaleStaging(root);
+    }
+    const result = writeLocked(root, files, opts, fs, conflicts, staging, warnings);
+    committed = staging.applied;
+    return result;
+  } catch (e) {
+    committed = staging.applied;
+    if (isFault(e)) {
+      const path = e.path === undefined ? undefined : relative(root, e.path).split(sep).join("/");
+      throw new ConflictError([
+        faultDiagnostic(
+          root,
+          e,
+          path === undefined || path.startsWith("..") ? undefined : path || ".",
+          "Nothing was changed.",
+        ),
+      ]);
+    }
+    throw e;
+  } finally {
+    release?.();
+    staging.dispose(committed);
+  }
+}
+
+/** {@link writeTree} with the lock held (or in a dry run, which takes none). */
+function writeLocked(
+  root: string,
+  files: Iterable<OutputFile>,
+  opts: WriteOptions,
+  fs: TreeInspector,
+  conflicts: ConflictList,
+  staging: Staging,
+  warnings: Diagnostic[],
+): WriteResult {
+  const force = opts.force === true;
+  const keepContent = opts.diff === true;
   const { owned, pending, recordHash } = readOwnershipState(root);
+  if (pending !== undefined) {
+    warnings.push({
+      ...diag("SW_WRITE_INTERRUPTED", "a previous slipway run was interrupted while replacing the tree", {
+        location: {
+          file: relative(process.cwd(), join(root, PENDING_OWNERSHIP_FILE)) || PENDING_OWNERSHIP_FILE,
+          line: 1,
+          col: 1,
+        },
+        hint:
+          "Some files may be old and some new; every one still counts as slipway's. " +
+          (opts.dryRun === true
+            ? "Run 'slipway synth' to finish it."
+            : "This run re-applies the whole tree."),
+      }),
+      severity: "warning",
+    });
+  }
   /** Content on disk is what Slipway last wrote there (per either record). */
   const isOwnedContent = (path: string, hash: string) =>
     owned.hashOf(path) === hash || pending?.hashOf(path) === hash;
@@ -195,11 +273,8 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
   };
   /** Rendered files whose parent chain is blocked by a regular file (resolved after deletes are known). */
   const blockedByFile: { path: string; at: string }[] = [];
-  const staging = new Staging(root, opts.dryRun === true);
   let unchanged = 0;
-  let committed = false;
-
-  try {
+  {
     for (const f of files) {
       assertSafePath(f);
       if (!underRenderRoot(f.path)) {
@@ -294,7 +369,7 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
           if (!conflicts.any) staging.stage(f, at.top);
           continue;
       }
-      if (!conflicts.any) staging.stage(f);
+      if (!conflicts.any) staging.stage(f, undefined, at.kind === "file");
     }
 
     // Owned files no longer rendered: delete them if they are still as Slipway wrote them.
@@ -341,27 +416,27 @@ export function writeTree(outDir: string, files: Iterable<OutputFile>, opts: Wri
       files: next.size,
       conflicts: returnConflicts ? conflicts.sorted() : [],
       recordChanged: pending !== undefined || recordHash !== recordHasher.digest("hex"),
+      warnings: warnings.sort(byLocation),
     };
     if (opts.dryRun) return result;
     if (counts.added + counts.changed + counts.deleted === 0 && !result.recordChanged) return result;
 
-    // Apply. From here on the ownership records keep every file attributable if the process dies.
+    // Apply. A permission problem is found before anything changes.
+    checkWritable(root, staging.targetDirs(stale));
+    // From here on the ownership records keep every file attributable if the process dies.
     // Written fresh in the staging directory and renamed: never opened where a link could be.
     const pendingFile = staging.scratch("owned.next.json");
-    writeChunks(pendingFile, record());
-    renameSync(pendingFile, join(root, PENDING_OWNERSHIP_FILE));
-    committed = true;
-    for (const path of stale) {
-      unlinkSync(join(root, path));
-      pruneEmptyDirs(root, posix.dirname(path));
-    }
-    const written = staging.commit();
-    renameSync(join(root, PENDING_OWNERSHIP_FILE), join(root, OWNERSHIP_FILE));
+    writeChunks(pendingFile, record(), staging.fs);
+    const written = staging.apply(stale, pendingFile);
     return { ...result, written, deleted: stale.length };
-  } finally {
-    staging.dispose(committed);
   }
 }
+
+const byLocation = (a: Diagnostic, b: Diagnostic) => {
+  const x = a.location?.file ?? "";
+  const y = b.location?.file ?? "";
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /** Every path either record lists, each once: the committed record's, then the pending one's. */
 function* previouslyOwned(owned: OwnershipRecord, pending: OwnershipRecord | undefined): Generator<string> {
@@ -387,12 +462,12 @@ function* sortedEntries(
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
 /** Writes a new file's content, from its pieces when it has them. */
-function writeContent(file: string, f: OutputFile): void {
-  if (f.chunks) writeChunks(file, f.chunks());
+function writeContent(file: string, f: OutputFile, fsx: WriteFs): void {
+  if (f.chunks) writeChunks(file, f.chunks(), fsx);
   else {
     const fd = openSync(file, CREATE_NEW);
     try {
-      writeFileSync(fd, f.content);
+      fsx.writeFileSync(fd, f.content);
     } finally {
       closeSync(fd);
     }
@@ -400,11 +475,11 @@ function writeContent(file: string, f: OutputFile): void {
 }
 
 /** Writes pieces of text as UTF-8 to a new file, gathered into writes of about 64 KiB. */
-function writeChunks(file: string, chunks: Iterable<string>): void {
+function writeChunks(file: string, chunks: Iterable<string>, fsx: WriteFs): void {
   const fd = openSync(file, CREATE_NEW);
   const flush = (text: string) => {
     const bytes = Buffer.from(text, "utf8");
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    for (let at = 0; at < bytes.length; ) at += fsx.writeSync(fd, bytes, at);
   };
   try {
     let pending = "";
@@ -598,11 +673,17 @@ class TreeInspector {
 /**
  * New content waiting to be renamed into place: flat numbered files in a fresh directory under
  * `.slipway/`, so staging costs no directory creation per output directory.
+ *
+ * {@link apply} keeps what it replaces in the same directory until the end (a hard link to each
+ * original, the stale files moved there), so a rename failing midway is rolled back and the tree
+ * is as before.
  */
 class Staging {
   #dir: string | undefined;
   /** Files replacing or joining files in existing directories, staged flat as `<index>`. */
   readonly #paths: string[] = [];
+  /** Bit i: staged file i replaces a file on disk (its original is kept as `o<i>` while applying). */
+  #replaces = new Uint8Array(128);
   /** New subtrees, staged as `tree/<path>` and renamed into place whole. */
   readonly #tops = new Set<string>();
   /** Directories of the staged tree known to exist (a cache; `mkdir -p` again is harmless). */
@@ -610,16 +691,36 @@ class Staging {
   #treeFiles = 0;
   /** The first directory this run created for staging (the root or `.slipway`), if any. */
   #created: string | undefined;
+  #prepared = false;
+  /** The first change to the tree was made (the pending record renamed into place). */
+  #applied = false;
+  /** Rollback could not restore everything: the originals stay in the staging directory. */
+  #keep = false;
   constructor(
     private readonly root: string,
     private readonly dryRun: boolean,
+    readonly fs: WriteFs,
   ) {}
 
-  /** The staging directory, made on first use: a fresh name (mkdtemp), so nothing can be planted in it. */
+  get applied(): boolean {
+    return this.#applied;
+  }
+
+  /** Makes `.slipway/` (and the root) if missing, remembering what it created. */
+  prepare(): void {
+    if (this.#prepared) return;
+    this.#created = mkdirSync(join(this.root, SLIPWAY_DIR), { recursive: true });
+    this.#prepared = true;
+  }
+
+  /**
+   * The staging directory, made on first use: a fresh name (mkdtemp), so nothing can be planted in
+   * it, holding the pid so that a later run can tell it was left by a run that was killed.
+   */
   #ensure(): string {
     if (this.#dir === undefined) {
-      this.#created = mkdirSync(join(this.root, SLIPWAY_DIR), { recursive: true });
-      this.#dir = mkdtempSync(join(this.root, SLIPWAY_DIR, "staging-"));
+      this.prepare();
+      this.#dir = mkdtempSync(join(this.root, SLIPWAY_DIR, `${STAGING_PREFIX}${process.pid}-`));
     }
     return this.#dir;
   }
@@ -629,50 +730,192 @@ class Staging {
     return join(this.#ensure(), name);
   }
 
-  /** Writes the file to the staging area; `top` is the new directory it lives under, if any. */
-  stage(f: OutputFile, top?: string): void {
+  /**
+   * Writes the file to the staging area; `top` is the new directory it lives under, if any;
+   * `replaces`: a file is at its path now.
+   */
+  stage(f: OutputFile, top?: string, replaces = false): void {
     const path = f.path;
     if (this.dryRun) return;
     const dir = this.#ensure();
-    if (top === undefined) {
-      writeContent(join(dir, String(this.#paths.length)), f);
-      this.#paths.push(path);
-      return;
+    try {
+      if (top === undefined) {
+        const i = this.#paths.length;
+        writeContent(join(dir, String(i)), f, this.fs);
+        this.#paths.push(path);
+        if (replaces) {
+          if (i >> 3 >= this.#replaces.length) {
+            const grown = new Uint8Array(this.#replaces.length * 2);
+            grown.set(this.#replaces);
+            this.#replaces = grown;
+          }
+          this.#replaces[i >> 3] = (this.#replaces[i >> 3] as number) | (1 << (i & 7));
+        }
+        return;
+      }
+      const parent = posix.dirname(path);
+      if (!this.#treeDirs.has(parent)) {
+        mkdirSync(join(dir, "tree", parent), { recursive: true });
+        if (this.#treeDirs.size >= DIR_CACHE_LIMIT) this.#treeDirs.clear();
+        this.#treeDirs.add(parent);
+      }
+      writeContent(join(dir, "tree", path), f, this.fs);
+    } catch (e) {
+      // Where the fault happened, as the output path (the error names only the staging file).
+      if (isFault(e)) throw new ConflictError([faultDiagnostic(this.root, e, path, "Nothing was changed.")]);
+      throw e;
     }
-    const parent = posix.dirname(path);
-    if (!this.#treeDirs.has(parent)) {
-      mkdirSync(join(dir, "tree", parent), { recursive: true });
-      if (this.#treeDirs.size >= DIR_CACHE_LIMIT) this.#treeDirs.clear();
-      this.#treeDirs.add(parent);
-    }
-    writeContent(join(dir, "tree", path), f);
     this.#tops.add(top);
     this.#treeFiles++;
   }
 
-  /** Renames every staged file into place; returns how many. */
-  commit(): number {
-    const dir = this.#dir;
-    if (dir === undefined) return 0;
+  #replacing(i: number): boolean {
+    return (((this.#replaces[i >> 3] as number) >> (i & 7)) & 1) === 1;
+  }
+
+  /** Every directory {@link apply} renames into or deletes from (with repeats). */
+  *targetDirs(stale: readonly string[]): Generator<string> {
+    yield SLIPWAY_DIR;
+    for (const path of this.#paths) yield posix.dirname(path);
+    for (const top of this.#tops) yield posix.dirname(top);
+    for (const path of stale) yield posix.dirname(path);
+  }
+
+  /**
+   * Replaces the tree: the pending record (`pendingFile`, staged) into place, stale files out,
+   * staged files in, then the record. A failure midway is rolled back and thrown as a coded
+   * {@link ConflictError} saying whether the tree is as before or which files are new.
+   * Returns how many files were renamed into place.
+   */
+  apply(stale: readonly string[], pendingFile: string): number {
+    const dir = this.#ensure();
+    const root = this.root;
+    const fsx = this.fs;
+    let current = PENDING_OWNERSHIP_FILE;
+    /** Progress, for the rollback: stale files moved out, flat files and subtrees moved in. */
+    let moved = 0;
+    let placed = 0;
+    let topsPlaced = 0;
+    let oldPending = false;
     const made = new Set<string>();
-    const place = (from: string, path: string) => {
-      const parent = posix.dirname(path);
-      // Usually there already; re-created when deleting stale files pruned it, or for a new root.
-      if (parent !== "." && !made.has(parent)) {
-        mkdirSync(join(this.root, parent), { recursive: true });
-        made.add(parent);
+    try {
+      // An interrupted run's record is kept aside: the rollback puts it back.
+      oldPending = keep(join(root, PENDING_OWNERSHIP_FILE), join(dir, "pending.old"), false);
+      fsx.renameSync(pendingFile, join(root, PENDING_OWNERSHIP_FILE));
+      this.#applied = true;
+      for (const path of stale) {
+        current = path;
+        fsx.renameSync(join(root, path), join(dir, `d${moved}`));
+        moved++;
+        pruneEmptyDirs(root, posix.dirname(path));
       }
-      renameSync(from, join(this.root, path));
-    };
-    this.#paths.forEach((path, i) => place(join(dir, String(i)), path));
-    for (const top of this.#tops) place(join(dir, "tree", top), top);
+      const place = (from: string, path: string) => {
+        current = path;
+        const parent = posix.dirname(path);
+        // Usually there already; re-created when deleting stale files pruned it, or for a new root.
+        if (parent !== "." && !made.has(parent)) {
+          mkdirSync(join(root, parent), { recursive: true });
+          made.add(parent);
+        }
+        fsx.renameSync(from, join(root, path));
+      };
+      for (const path of this.#paths) {
+        if (this.#replacing(placed)) keep(join(root, path), join(dir, `o${placed}`), true);
+        place(join(dir, String(placed)), path);
+        placed++;
+      }
+      for (const top of this.#tops) {
+        place(join(dir, "tree", top), top);
+        topsPlaced++;
+      }
+      current = OWNERSHIP_FILE;
+      fsx.renameSync(join(root, PENDING_OWNERSHIP_FILE), join(root, OWNERSHIP_FILE));
+    } catch (e) {
+      const failed = this.#rollback(stale, moved, placed, topsPlaced, oldPending);
+      if (!isFault(e) && failed.length === 0) throw e;
+      const outcome =
+        failed.length === 0
+          ? "Nothing was changed: every file already replaced was put back."
+          : `Could not put back ${failed.length} file(s), now new (or deleted, if no longer rendered): ${failed.slice(0, 20).join(", ")}` +
+            `${failed.length > 20 ? ", …" : ""}; every other file is as before. Their old content is in ` +
+            `${relative(process.cwd(), dir) || dir} until the next synth; ${PENDING_OWNERSHIP_FILE} keeps them slipway's.`;
+      if (isFault(e)) throw new ConflictError([faultDiagnostic(root, e, current, outcome)]);
+      throw new ConflictError([
+        diag("SW_WRITE_FAILED", `${current}: ${(e as Error).message}`, {
+          location: { file: relative(process.cwd(), join(root, current)) || current, line: 1, col: 1 },
+          hint: outcome,
+        }),
+      ]);
+    }
     return this.#paths.length + this.#treeFiles;
+  }
+
+  /** Undoes what {@link apply} did, newest first; returns the paths it could not restore. */
+  #rollback(
+    stale: readonly string[],
+    moved: number,
+    placed: number,
+    tops: number,
+    oldPending: boolean,
+  ): string[] {
+    const dir = this.#dir as string;
+    const root = this.root;
+    const failed: string[] = [];
+    const undo = (path: string, step: () => void) => {
+      try {
+        step();
+      } catch {
+        failed.push(path);
+      }
+    };
+    let t = 0;
+    for (const top of this.#tops) {
+      if (t++ >= tops) break;
+      undo(top, () => {
+        this.fs.renameSync(join(root, top), join(dir, "tree", top));
+        pruneEmptyDirs(root, posix.dirname(top));
+      });
+    }
+    for (let i = placed - 1; i >= 0; i--) {
+      const path = this.#paths[i] as string;
+      undo(path, () => {
+        if (this.#replacing(i)) this.fs.renameSync(join(dir, `o${i}`), join(root, path));
+        else {
+          unlinkSync(join(root, path));
+          pruneEmptyDirs(root, posix.dirname(path));
+        }
+      });
+    }
+    for (let i = moved - 1; i >= 0; i--) {
+      const path = stale[i] as string;
+      undo(path, () => {
+        mkdirSync(join(root, posix.dirname(path)), { recursive: true });
+        try {
+          this.fs.renameSync(join(dir, `d${i}`), join(root, path));
+        } catch (e) {
+          pruneEmptyDirs(root, posix.dirname(path));
+          throw e;
+        }
+      });
+    }
+    if (failed.length > 0) {
+      // Some files are new: the pending record must stay, so the next run knows them as slipway's.
+      this.#keep = true;
+      return failed;
+    }
+    undo(PENDING_OWNERSHIP_FILE, () => {
+      if (oldPending) this.fs.renameSync(join(dir, "pending.old"), join(root, PENDING_OWNERSHIP_FILE));
+      else if (this.#applied) unlinkSync(join(root, PENDING_OWNERSHIP_FILE));
+    });
+    if (failed.length > 0) this.#keep = true;
+    else this.#applied = false;
+    return failed;
   }
 
   /** Removes the staging directory; without a commit, also the directories created for it. */
   dispose(committed: boolean): void {
-    if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
-    if (committed || this.#created === undefined) return;
+    if (this.#dir !== undefined && !this.#keep) rmSync(this.#dir, { recursive: true, force: true });
+    if (committed || this.#keep || this.#created === undefined) return;
     // Remove the directories created for staging, innermost first, each only if empty.
     let dir = join(this.root, SLIPWAY_DIR);
     for (;;) {
@@ -685,6 +928,22 @@ class Staging {
       dir = dirname(dir);
     }
   }
+}
+
+/**
+ * Keeps the file at `from` as `to` (a hard link; a copy where links are not supported) without
+ * touching `from`; false when there is none (and `required` is false).
+ */
+function keep(from: string, to: string, required: boolean): boolean {
+  try {
+    linkSync(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !required) return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
+    copyFileSync(from, to);
+  }
+  return true;
 }
 
 /** Removes directories left empty by a deletion, up to (not including) the output root. */
