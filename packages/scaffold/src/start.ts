@@ -3,9 +3,11 @@ import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import type { AuthPlugin } from "./auth/contract.js";
 import { loadAuth } from "./auth-loader.js";
 import type { ServerOptions } from "./options.js";
 import { buildServer } from "./server.js";
+import { assertDevAddress, startupError } from "./startup-errors.js";
 import { startTelemetry } from "./telemetry.js";
 
 export interface StartOptions {
@@ -40,32 +42,37 @@ export interface Started {
   readonly issuer?: string;
 }
 
-/** Starts the service: authentication first (it refuses to start without), then listen. */
+/**
+ * Starts the service: authentication first (it refuses to start without), then listen.
+ *
+ * @throws InputError for a start that fails through its configuration or environment (see
+ * `startupError`): `SW_SERVE_DEV_NOT_LOOPBACK`, `SW_SERVE_OIDC_NOT_CONFIGURED`, `SW_SERVE_PORT_IN_USE`,
+ * `SW_SERVE_PORT_DENIED`, `SW_SERVE_HOST_UNAVAILABLE`; nothing is left running.
+ */
 export async function startServer(opts: StartOptions): Promise<Started> {
+  try {
+    return await start(opts);
+  } catch (e) {
+    throw startupError(e, opts) ?? e;
+  }
+}
+
+async function start(opts: StartOptions): Promise<Started> {
   const t0 = performance.now();
   const env = opts.env ?? process.env;
   const baseUrl = (opts.baseUrl ?? env.SCAFFOLD_BASE_URL ?? `http://${opts.host}:${opts.port}`).replace(
     /\/+$/,
     "",
   );
+  if (opts.dev) assertDevAddress(opts.host, baseUrl);
   const loaded = await loadAuth(opts.dev ? "dev" : "oidc", { baseUrl, env });
-  const options: ServerOptions = {
-    auth: loaded.auth,
-    logger: true,
-    baseUrl,
-    ...pushOptions(opts, env),
-    ...(await devPlatform(opts, env)),
-    ...(env.SCAFFOLD_COOKIE_SECRET !== undefined ? { cookieSecret: env.SCAFFOLD_COOKIE_SECRET } : {}),
-    ...(env.SCAFFOLD_DEFAULT_OWNER !== undefined ? { defaultOwner: env.SCAFFOLD_DEFAULT_OWNER } : {}),
-    ...trustProxyOption(env.SCAFFOLD_TRUST_PROXY),
-  };
-  // Before buildServer: the server wires request tracing only when telemetry is active.
-  const telemetry = await startTelemetry(env);
   let app: FastifyInstance;
+  let telemetry: Awaited<ReturnType<typeof startTelemetry>>;
   try {
-    app = await buildServer(options);
+    ({ app, telemetry } = await build(opts, env, baseUrl, loaded.auth));
   } catch (e) {
-    await telemetry.shutdown();
+    // The development provider listens already: left open, it keeps the process from exiting.
+    await loaded.close();
     throw e;
   }
   app.addHook("onClose", loaded.close);
@@ -85,6 +92,33 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     startupMs: performance.now() - t0,
     ...(loaded.issuer ? { issuer: loaded.issuer } : {}),
   };
+}
+
+/** The server's options, telemetry and the server itself, not listening yet. */
+async function build(
+  opts: StartOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  baseUrl: string,
+  auth: AuthPlugin,
+): Promise<{ app: FastifyInstance; telemetry: Awaited<ReturnType<typeof startTelemetry>> }> {
+  const options: ServerOptions = {
+    auth,
+    logger: true,
+    baseUrl,
+    ...pushOptions(opts, env),
+    ...(await devPlatform(opts, env)),
+    ...(env.SCAFFOLD_COOKIE_SECRET !== undefined ? { cookieSecret: env.SCAFFOLD_COOKIE_SECRET } : {}),
+    ...(env.SCAFFOLD_DEFAULT_OWNER !== undefined ? { defaultOwner: env.SCAFFOLD_DEFAULT_OWNER } : {}),
+    ...trustProxyOption(env.SCAFFOLD_TRUST_PROXY),
+  };
+  // Before buildServer: the server wires request tracing only when telemetry is active.
+  const telemetry = await startTelemetry(env);
+  try {
+    return { app: await buildServer(options), telemetry };
+  } catch (e) {
+    await telemetry.shutdown();
+    throw e;
+  }
 }
 
 /**

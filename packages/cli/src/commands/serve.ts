@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { EXIT, err, out, reportUsageError } from "../format.js";
+import { EXIT, out, reportUsageError } from "../format.js";
 
 export const serveCommand = defineCommand({
   meta: {
@@ -43,25 +43,19 @@ export const serveCommand = defineCommand({
       return reportUsageError("slipway serve", `invalid port '${args.port}'`);
     }
     // Loaded here, not at the top: the other commands never pay for the web stack.
-    const { AuthUnavailableError, startServer } = await import("@slipway/scaffold");
-    let started: Awaited<ReturnType<typeof startServer>>;
-    try {
-      started = await startServer({
-        port,
-        host: args.host,
-        dev: args.dev === true,
-        ...(args.config !== undefined ? { platformConfig: args.config } : {}),
-        ...(args.push !== undefined ? { pushTarget: args.push } : {}),
-        ...(args["platform-repo"] !== undefined ? { platformRepo: args["platform-repo"] } : {}),
-        ...(args["base-url"] !== undefined ? { baseUrl: args["base-url"] } : {}),
-      });
-    } catch (e) {
-      if (e instanceof AuthUnavailableError) {
-        err(`slipway serve: ${e.message}\n`);
-        return EXIT.invalid;
-      }
-      throw e;
-    }
+    const { startServer } = await import("@slipway/scaffold");
+    // A start that fails through its configuration or environment (--dev off loopback, OIDC not
+    // configured, port in use or denied) throws a coded InputError: reported, exit 2, and nothing
+    // is left running to keep the process alive.
+    const started = await startServer({
+      port,
+      host: args.host,
+      dev: args.dev === true,
+      ...(args.config !== undefined ? { platformConfig: args.config } : {}),
+      ...(args.push !== undefined ? { pushTarget: args.push } : {}),
+      ...(args["platform-repo"] !== undefined ? { platformRepo: args["platform-repo"] } : {}),
+      ...(args["base-url"] !== undefined ? { baseUrl: args["base-url"] } : {}),
+    });
     out(`scaffold listening on ${started.url} (ready in ${Math.round(started.startupMs)} ms)\n`);
     if (started.issuer !== undefined)
       out(`sign in at ${started.issuer}${args.dev ? " (user: dev, any password)" : ""}\n`);

@@ -149,7 +149,19 @@ export async function devAuth(options: DevAuthOptions = {}): Promise<DevAuth> {
     postLogoutRedirectUris: [new URL("/", appUrl).href],
     resources: [appUrl.origin],
   });
-  const plugin = oidcAuth({
+  let plugin: AuthPlugin;
+  try {
+    plugin = devOidc(provider, appUrl, redirectUri);
+  } catch (e) {
+    // A listening provider would keep the process alive after the error is reported.
+    await provider.close();
+    throw e;
+  }
+  return { ...plugin, provider };
+}
+
+function devOidc(provider: DevProvider, appUrl: URL, redirectUri: string): AuthPlugin {
+  return oidcAuth({
     issuerUrl: provider.issuer,
     clientId: provider.clientId,
     clientSecret: provider.clientSecret,
@@ -160,5 +172,4 @@ export async function devAuth(options: DevAuthOptions = {}): Promise<DevAuth> {
     anonymousNetworks: LOOPBACK_NETWORKS,
     audiences: [provider.clientId, appUrl.origin],
   });
-  return { ...plugin, provider };
 }

@@ -1,0 +1,89 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { repo } from "./_slipway.js";
+
+// Issue 16: startup failures were "internal error" (exit 70), and `--dev --host 0.0.0.0` printed
+// its refusal but never exited (the development provider it had started kept the process alive).
+
+const node24 = join(repo, "node_modules/.bin/node");
+const node = existsSync(node24) ? node24 : process.execPath;
+const bin = join(repo, "packages/cli/bin/slipway.js");
+
+const dirs: string[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** `slipway serve …` in an empty directory, killed after 30 s: a start that fails must exit by itself. */
+function serve(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const cwd = mkdtempSync(join(tmpdir(), "slipway-serve-"));
+  dirs.push(cwd);
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("OIDC_") && !k.startsWith("SCAFFOLD_")),
+  );
+  const r = spawnSync(node, [bin, "serve", ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...clean, NO_COLOR: "1", SLIPWAY_DEV_GIT_DIR: join(cwd, "dev-git"), ...env },
+  });
+  return { code: r.status, signal: r.signal, stderr: r.stderr };
+}
+
+async function occupiedPort(): Promise<number> {
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+describe("slipway serve: startup failures are coded errors with exit 2, and the process ends", () => {
+  it.each([
+    ["--dev on all interfaces", ["--dev", "--host", "0.0.0.0"], "SW_SERVE_DEV_NOT_LOOPBACK", "host"],
+    ["--dev on a LAN address", ["--dev", "--host", "192.0.2.10"], "SW_SERVE_DEV_NOT_LOOPBACK", "host"],
+    [
+      "--dev behind a plain-http public base URL",
+      ["--dev", "--base-url", "http://scaffold.example.com"],
+      "SW_SERVE_DEV_NOT_LOOPBACK",
+      "base-url",
+    ],
+    ["OIDC settings missing in production", [], "SW_SERVE_OIDC_NOT_CONFIGURED", "env"],
+  ])("%s", (_name, args, code, at) => {
+    const r = serve([...args, "--port", "18459"]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error ${code}:`);
+    expect(r.stderr).toContain(`at ${at}`);
+    expect(r.stderr).not.toContain("internal error");
+  });
+
+  it("a port in use (the development provider it started is stopped again)", async () => {
+    const port = await occupiedPort();
+    const r = serve(["--dev", "--port", String(port)]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error SW_SERVE_PORT_IN_USE:");
+    expect(r.stderr).toContain("at port");
+    expect(r.stderr).not.toContain("internal error");
+  });
+
+  it("a port in use in production", async () => {
+    const port = await occupiedPort();
+    const r = serve(["--port", String(port)], {
+      OIDC_ISSUER_URL: "http://127.0.0.1:9/issuer",
+      OIDC_CLIENT_ID: "scaffold",
+      OIDC_CLIENT_SECRET: "secret",
+      SCAFFOLD_COOKIE_SECRET: "0123456789abcdef0123456789abcdef-test",
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error SW_SERVE_PORT_IN_USE:");
+  });
+});

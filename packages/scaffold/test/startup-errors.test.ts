@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { AuthUnavailableError } from "../src/auth-loader.js";
+import { assertDevAddress, isLoopbackHost, startupError } from "../src/startup-errors.js";
+
+// Issue 16: startup failures were "internal error". EACCES cannot be provoked as root: the mapping
+// is tested here, the rest through the built CLI (packages/cli/test/serve-startup.test.ts).
+const at = { host: "127.0.0.1", port: 80 };
+const sysError = (code: string) => Object.assign(new Error(`listen ${code}`), { code });
+
+describe("startupError", () => {
+  it.each([
+    ["EADDRINUSE", "SW_SERVE_PORT_IN_USE", "port"],
+    ["EACCES", "SW_SERVE_PORT_DENIED", "port"],
+    ["EADDRNOTAVAIL", "SW_SERVE_HOST_UNAVAILABLE", "host"],
+    ["ENOTFOUND", "SW_SERVE_HOST_UNAVAILABLE", "host"],
+  ])("%s → %s", (errno, code, path) => {
+    const e = startupError(sysError(errno), at);
+    expect(e?.diagnostics.map((d) => [d.code, d.path])).toEqual([[code, [path]]]);
+  });
+
+  it("missing OIDC settings", () => {
+    const e = startupError(new AuthUnavailableError("OIDC is not configured"), at);
+    expect(e?.diagnostics[0]?.code).toBe("SW_SERVE_OIDC_NOT_CONFIGURED");
+  });
+
+  it("leaves anything else a bug", () => {
+    expect(startupError(new TypeError("x is undefined"), at)).toBeUndefined();
+    expect(startupError(sysError("EPERM"), at)).toBeUndefined();
+  });
+});
+
+describe("--dev stays on loopback", () => {
+  it.each(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"])("allows %s", (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+  it.each(["0.0.0.0", "::", "192.0.2.1", "example.com", "127.0.0.1.example.com"])("refuses %s", (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
+    expect(() => assertDevAddress(host, "http://127.0.0.1:8080")).toThrow(/loopback/);
+  });
+  it("refuses a plain-http public base URL, allows https", () => {
+    expect(() => assertDevAddress("127.0.0.1", "http://scaffold.example.com")).toThrow(/base URL/);
+    expect(() => assertDevAddress("127.0.0.1", "https://scaffold.example.com")).not.toThrow();
+  });
+});
