@@ -150,6 +150,11 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
  *   path outside them is `SW_WRITE_UNSAFE_PATH`, a record entry `SW_WRITE_OWNERSHIP_TAMPERED`
  *   ({@link InputError}s, thrown before anything is written).
  *
+ * - **Faults.** One writing run at a time (`.slipway/lock`; `SW_WRITE_LOCKED`, a dead holder's lock
+ *   taken over with a warning). Permission and space errors are `SW_WRITE_PERMISSION` and
+ *   `SW_WRITE_NO_SPACE`, found before the first rename where possible; a rename failing midway is
+ *   rolled back. A kill is not: docs/security.md ("Faults during synth") lists what it leaves.
+ *
  * Conflict codes: `SW_WRITE_UNOWNED` (a file Slipway did not write is in the way),
  * `SW_WRITE_EDITED` (an owned file, rendered or stale, was edited), `SW_WRITE_SYMLINK`,
  * `SW_WRITE_NOT_A_FILE` (a directory or special file where a file goes), `SW_WRITE_NOT_A_DIR`

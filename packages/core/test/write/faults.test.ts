@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -204,6 +205,17 @@ describe("writeTree lock and leftovers of killed runs", () => {
     expect(r.warnings[0]?.message).toContain(`pid ${pid}`);
     expect(read(root, "k8s/apps/a.yaml")).toBe("a: 2\n");
     expect(existsSync(join(root, ".slipway/lock"))).toBe(false);
+  });
+
+  it("a symbolic link at .slipway/lock is SW_WRITE_SYMLINK; its target is untouched", () => {
+    const root = synthesized();
+    const outside = tempDir("slipway-outside-");
+    put(outside, { "target.txt": "precious\n" });
+    symlinkSync(join(outside, "target.txt"), join(root, ".slipway/lock"));
+    const before = snapshot(root);
+    expect(only(caught(() => writeTree(root, out(v2)))).code).toBe("SW_WRITE_SYMLINK");
+    expect(read(outside, "target.txt")).toBe("precious\n");
+    expect(snapshot(root)).toEqual(before);
   });
 
   it("removes staging directories of killed runs, keeps a running one's and old unnamed ones", () => {
