@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { cpSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RENDER_ROOTS } from "../../core/src/index.js";
@@ -57,4 +57,18 @@ describe("slipway synth run twice at once", () => {
     // The rounds overlapped (each synth of the example takes far longer than starting the other).
     expect(locked).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe("slipway synth after a killed run", () => {
+  it("takes over a lock whose process is gone, says so on stderr, and writes the tree", () => {
+    const root = unrendered();
+    const gone = spawnSync(node, ["-e", ""]).pid as number; // exited: its pid names no running process
+    mkdirSync(join(root, ".slipway"), { recursive: true });
+    writeFileSync(join(root, ".slipway/lock"), `${gone} 2026-12-04T00:00:00.000Z\n`);
+    const r = slipway(["synth", "--quiet"], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/SW_[A-Z_]+/g)).toEqual(["SW_WRITE_STALE_LOCK"]);
+    expect(readdirSync(join(root, ".slipway"))).toEqual(["owned.json"]);
+    expect(slipway(["synth", "--check"], { cwd: root }).code).toBe(0);
+  }, 60_000);
 });

@@ -72,6 +72,8 @@ export const synthCommand = defineCommand({
     });
     const ms = Math.round(performance.now() - started);
     const apps = appRows(session.apps, counts);
+    // An interrupted earlier run re-applied, or a stale lock taken over: worth knowing, not failing.
+    for (const d of result.warnings) err(`${formatDiagnostic(d, useColor(process.stderr))}\n`);
 
     if (dryRun) {
       for (const c of result.changes) out(formatUnifiedDiff(c));
