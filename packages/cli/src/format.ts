@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { type Diagnostic, formatPath, SlipwayError } from "@slipway/core/lite";
+import { readFileSync, statSync } from "node:fs";
+import { type Diagnostic, formatPath, printable, SlipwayError } from "@slipway/core/lite";
 
 /**
  * Exit codes of the command-line contract (DESIGN.md): 0 ok, 1 check failed / stale / conflict,
@@ -38,9 +38,10 @@ export function err(s: string): void {
 export function formatDiagnostic(d: Diagnostic, color = false): string {
   const red = (s: string) => (color ? `\x1b[31m${s}\x1b[0m` : s);
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
-  const loc = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : "";
-  const lines = [`${loc}${red(d.severity)} ${d.code}: ${d.message}`];
-  if (d.path.length > 0) lines.push(`  at ${formatPath(d.path)}`);
+  // Messages, paths and file names quote the user's input: never let it reach the terminal raw.
+  const loc = d.location ? `${printable(d.location.file)}:${d.location.line}:${d.location.col}: ` : "";
+  const lines = [`${loc}${red(d.severity)} ${d.code}: ${printable(d.message)}`];
+  if (d.path.length > 0) lines.push(`  at ${printable(formatPath(d.path))}`);
   // Write conflicts point at a whole file, not a position in it: an excerpt of line 1 says nothing.
   const excerpt =
     d.location && !d.code.startsWith("SW_WRITE_")
@@ -52,22 +53,38 @@ export function formatDiagnostic(d: Diagnostic, color = false): string {
         )
       : undefined;
   if (excerpt) lines.push(excerpt);
-  if (d.hint) lines.push(dim(`  hint: ${d.hint}`));
+  if (d.hint) lines.push(dim(`  hint: ${printable(d.hint)}`));
   return lines.join("\n");
 }
 
+/** The last file an excerpt was read from, split into lines: a file's diagnostics come together. */
+let excerptCache: { key: string; lines: readonly string[] } | undefined;
+
+/** Characters of a line shown around the column; a minified or hostile line can be megabytes. */
+const EXCERPT_WIDTH = 120;
+
 function caretExcerpt(file: string, line: number, col: number, endCol?: number): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return undefined;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  const key = `${file}\0${stat?.size}\0${stat?.mtimeMs}`;
+  if (excerptCache?.key !== key) {
+    try {
+      excerptCache = { key, lines: readFileSync(file, "utf8").split("\n") };
+    } catch {
+      return undefined;
+    }
   }
-  const src = text.split("\n")[line - 1];
-  if (src === undefined) return undefined;
+  const raw = excerptCache.lines[line - 1];
+  if (raw === undefined) return undefined;
+  // Cut a long line to a window around the column, then escape it, moving the caret with it.
+  const from = Math.max(0, Math.min(col - 1 - 40, raw.length - EXCERPT_WIDTH));
+  const cut = raw.slice(from, from + EXCERPT_WIDTH).replace(/\r$/, "");
+  const before = printable(cut.slice(0, Math.max(0, col - 1 - from)));
+  const src = `${from > 0 ? "..." : ""}${printable(cut)}${from + EXCERPT_WIDTH < raw.length ? "..." : ""}`;
+  const caretCol = (from > 0 ? 3 : 0) + before.length;
   const gutter = String(line).padStart(4);
   const width = Math.max(1, (endCol ?? col + 1) - col);
-  return `${gutter} | ${src}\n${" ".repeat(gutter.length)} | ${" ".repeat(Math.max(0, col - 1))}${"^".repeat(Math.min(width, Math.max(1, src.length - col + 1)))}`;
+  const span = Math.min(width, Math.max(1, src.length - caretCol));
+  return `${gutter} | ${src}\n${" ".repeat(gutter.length)} | ${" ".repeat(caretCol)}${"^".repeat(span)}`;
 }
 
 /** Filesystem errors about a path the user named (a missing --config): input errors, not bugs. */
@@ -88,11 +105,13 @@ export function reportError(e: unknown): number {
   const debug = process.env.SLIPWAY_DEBUG === "1";
   const sys = e as NodeJS.ErrnoException;
   if (sys instanceof Error && sys.code !== undefined && INPUT_FS_ERRORS.has(sys.code) && sys.path) {
-    err(`slipway: ${sys.path}: ${sys.code === "ENOENT" ? "no such file or directory" : sys.code}\n`);
+    err(
+      `slipway: ${printable(sys.path)}: ${sys.code === "ENOENT" ? "no such file or directory" : sys.code}\n`,
+    );
     if (debug) err(`${sys.stack ?? ""}\n`);
     return EXIT.invalid;
   }
-  const message = e instanceof Error ? e.message.split("\n")[0] : String(e);
+  const message = printable((e instanceof Error ? e.message.split("\n")[0] : String(e)) ?? "");
   err(`slipway: internal error: ${message}\n`);
   if (debug) err(`${e instanceof Error ? (e.stack ?? message) : message}\n`);
   else err("(this is a bug in slipway; run again with SLIPWAY_DEBUG=1 to print the stack trace)\n");
@@ -101,7 +120,7 @@ export function reportError(e: unknown): number {
 
 /** A usage error: one line naming the command, a pointer to its help; exit 2. */
 export function reportUsageError(command: string, message: string): number {
-  err(`${command}: ${message}\nRun '${command} --help' for usage.\n`);
+  err(`${command}: ${printable(message)}\nRun '${command} --help' for usage.\n`);
   return EXIT.invalid;
 }
 

@@ -91,3 +91,15 @@ export function diag(
     ...(opts.hint ? { hint: opts.hint } : {}),
   };
 }
+
+/**
+ * User input as it may be shown in a message or a terminal: control characters (ESC, CR, NUL, C1),
+ * line and paragraph separators and bidirectional overrides become their `\u001b` form, so a
+ * hostile file cannot move the cursor, clear the screen or fake a line of output. Tabs stay.
+ */
+export function printable(s: string): string {
+  return s.replace(
+    /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

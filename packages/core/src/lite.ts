@@ -4,5 +4,13 @@
  * a few milliseconds instead of ~150 ms for the root export (bench/new).
  */
 export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
-export { ConflictError, diag, formatPath, InputError, NotFoundError, SlipwayError } from "./diagnostics.js";
+export {
+  ConflictError,
+  diag,
+  formatPath,
+  InputError,
+  NotFoundError,
+  printable,
+  SlipwayError,
+} from "./diagnostics.js";
 export { toYaml, toYamlStream } from "./render/yaml.js";

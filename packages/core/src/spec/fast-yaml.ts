@@ -16,6 +16,13 @@
  * apart (a property-test probe of one against the other's contract fails).
  */
 
+/**
+ * The limits the full path enforces with diagnostics (source.ts `LIMITS`): here anything near them
+ * is declined, so a file over a limit always reaches the path that reports it, and this one never
+ * recurses deeper than the limit.
+ */
+export const FAST_LIMITS = { depth: 64, valueChars: 64 * 1024 } as const;
+
 interface Line {
   indent: number;
   text: string;
@@ -36,12 +43,14 @@ export function parseSimpleYaml(text: string): { value: unknown } | undefined {
   for (const raw of text.split("\n")) {
     const trimmed = raw.trimStart();
     if (trimmed === "" || trimmed.startsWith("#")) continue;
+    // A value can be no longer than its line.
+    if (raw.length > FAST_LIMITS.valueChars) return undefined;
     if (/^(---|\.\.\.|%)/.test(trimmed) && raw === trimmed) return undefined;
     lines.push({ indent: raw.length - trimmed.length, text: trimmed.trimEnd() });
   }
   if (lines.length === 0) return undefined;
   try {
-    const state = { lines, i: 0 };
+    const state = { lines, i: 0, depth: 0 };
     const first = lines[0] as Line;
     const value = parseBlock(state, first.indent);
     if (state.i !== lines.length) return undefined;
@@ -56,6 +65,13 @@ export function parseSimpleYaml(text: string): { value: unknown } | undefined {
 interface State {
   readonly lines: Line[];
   i: number;
+  /** Collections open around the current line. */
+  depth: number;
+}
+
+/** Enters one more level of nesting; past the limit the file is left to the full parser. */
+function enter(depth: number): number {
+  return depth + 1 > FAST_LIMITS.depth ? unsupported() : depth + 1;
 }
 
 const isSeqItem = (t: string) => t === "-" || t.startsWith("- ");
@@ -68,6 +84,7 @@ function parseBlock(st: State, indent: number): unknown {
 
 function parseSeq(st: State, indent: number): unknown[] {
   const out: unknown[] = [];
+  st.depth = enter(st.depth);
   for (
     let line = st.lines[st.i];
     line && line.indent === indent && isSeqItem(line.text);
@@ -87,15 +104,17 @@ function parseSeq(st: State, indent: number): unknown[] {
       continue;
     }
     st.i++;
-    out.push(parseInlineValue(rest));
+    out.push(parseInlineValue(rest, st.depth));
   }
   const next = st.lines[st.i];
   if (next && next.indent > indent) unsupported();
+  st.depth--;
   return out;
 }
 
 function parseMap(st: State, indent: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  st.depth = enter(st.depth);
   for (
     let line = st.lines[st.i];
     line && line.indent === indent && !isSeqItem(line.text);
@@ -105,10 +124,12 @@ function parseMap(st: State, indent: number): Record<string, unknown> {
     const [key, rest] = kv;
     if (Object.hasOwn(out, key) || key === "__proto__") unsupported(); // yaml reports duplicates
     st.i++;
-    out[key] = rest === "" || rest.startsWith("#") ? nestedOrNull(st, indent, true) : parseInlineValue(rest);
+    out[key] =
+      rest === "" || rest.startsWith("#") ? nestedOrNull(st, indent, true) : parseInlineValue(rest, st.depth);
   }
   const next = st.lines[st.i];
   if (next && next.indent > indent) unsupported();
+  st.depth--;
   return out;
 }
 
@@ -135,16 +156,16 @@ function splitKey(text: string): [string, string] | undefined {
 }
 
 /** A value written on the same line as its key or dash: a flow collection or a scalar. */
-function parseInlineValue(text: string): unknown {
+function parseInlineValue(text: string, depth: number): unknown {
   const c = text[0];
   if (c === "{" || c === "[") {
-    const p = { s: text, i: 0 };
+    const p = { s: text, i: 0, depth };
     const value = parseFlow(p);
     expectLineEnd(p.s.slice(p.i));
     return value;
   }
   if (c === '"' || c === "'") {
-    const p = { s: text, i: 0 };
+    const p = { s: text, i: 0, depth };
     const value = parseQuoted(p);
     expectLineEnd(p.s.slice(p.i));
     return value;
@@ -177,6 +198,8 @@ function plainUntil(text: string, flow: boolean): string {
 interface Cursor {
   readonly s: string;
   i: number;
+  /** Collections open around the cursor, block ones included. */
+  depth: number;
 }
 
 function skipSpaces(p: Cursor): void {
@@ -187,10 +210,12 @@ function parseFlow(p: Cursor): unknown {
   const open = p.s[p.i];
   const close = open === "{" ? "}" : "]";
   const out: Record<string, unknown> | unknown[] = open === "{" ? {} : [];
+  p.depth = enter(p.depth);
   p.i++;
   skipSpaces(p);
   if (p.s[p.i] === close) {
     p.i++;
+    p.depth--;
     return out;
   }
   for (;;) {
@@ -207,7 +232,10 @@ function parseFlow(p: Cursor): unknown {
     skipSpaces(p);
     const c = p.s[p.i];
     p.i++;
-    if (c === close) return out;
+    if (c === close) {
+      p.depth--;
+      return out;
+    }
     if (c !== ",") unsupported();
     skipSpaces(p);
     // A trailing comma before the closing bracket is left to yaml.

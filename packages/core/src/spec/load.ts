@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { z } from "zod";
-import { type Diagnostic, diag, formatPath, InputError, NotFoundError } from "../diagnostics.js";
+import { type Diagnostic, diag, formatPath, InputError, NotFoundError, printable } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
 import { allowedKeys, closest } from "./introspect.js";
 import { crossFieldRules, serviceFileStem } from "./rules.js";
@@ -206,11 +206,29 @@ export function validate<S extends z.ZodType>(
   }
   const result = schema.safeParse(parsed.data);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
+  // Each diagnostic locates itself by parsing the file again: a file of thousands of wrong values
+  // reports its first ones, and the count of the rest.
+  const issues = result.error.issues;
+  for (const issue of issues.slice(0, MAX_ISSUES)) {
     out.push(...issueToDiagnostics(issue, [], { src, data: parsed.data, schema }));
   }
+  if (issues.length > MAX_ISSUES)
+    out.push(
+      diag(
+        "SW_SPEC_MORE_ERRORS",
+        `${issues.length - MAX_ISSUES} more problems in ${src.file} are not shown`,
+        {
+          severity: "info",
+          location: { file: src.file, line: 1, col: 1 },
+          hint: `Only the first ${MAX_ISSUES} are reported; fix those and run again.`,
+        },
+      ),
+    );
   return undefined;
 }
+
+/** Schema problems reported per file. */
+const MAX_ISSUES = 50;
 
 function checkHeader(
   data: Record<string, unknown>,
@@ -252,7 +270,7 @@ function issueToDiagnostics(issue: Issue, prefix: Path, ctx: IssueContext): Diag
   const { src } = ctx;
   const path: Path = [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
   const actual = valueAt(ctx.data, path);
-  const field = path.length > 0 ? String(path.at(-1)) : "document";
+  const field = path.length > 0 ? printable(String(path.at(-1))) : "document";
 
   // A missing value shows up as a type error (or a failed union or literal); report it at the parent
   // mapping, where the key has to be added.
@@ -275,11 +293,17 @@ function issueToDiagnostics(issue: Issue, prefix: Path, ctx: IssueContext): Diag
         const keyPath = [...path, key];
         const guess = closest(key, allowed);
         const list = allowed.length > 0 ? `Allowed here: ${allowed.join(", ")}.` : "";
-        return diag("SW_SPEC_UNKNOWN_KEY", `unknown key '${key}' in ${formatPath(path) || "the document"}`, {
-          path: keyPath,
-          location: src.locate(keyPath, { key: true }),
-          hint: guess ? `did you mean '${guess}'? ${list}` : `Unknown keys are errors, not ignored. ${list}`,
-        });
+        return diag(
+          "SW_SPEC_UNKNOWN_KEY",
+          `unknown key '${printable(key)}' in ${formatPath(path) || "the document"}`,
+          {
+            path: keyPath,
+            location: src.locate(keyPath, { key: true }),
+            hint: guess
+              ? `did you mean '${guess}'? ${list}`
+              : `Unknown keys are errors, not ignored. ${list}`,
+          },
+        );
       });
     }
     case "invalid_type":
@@ -308,20 +332,16 @@ function issueToDiagnostics(issue: Issue, prefix: Path, ctx: IssueContext): Diag
       const values = issue.values.map((v) => JSON.stringify(v));
       const guess = typeof actual === "string" ? closest(actual, issue.values.map(String)) : undefined;
       return [
-        diag(
-          "SW_SPEC_VALUE",
-          `${field} is ${JSON.stringify(actual)}; it must be one of ${values.join(", ")}`,
-          {
-            path,
-            location: src.locate(path),
-            hint: guess ? `did you mean '${guess}'?` : `Use one of ${values.join(", ")}.`,
-          },
-        ),
+        diag("SW_SPEC_VALUE", `${field} is ${quoted(actual)}; it must be one of ${values.join(", ")}`, {
+          path,
+          location: src.locate(path),
+          hint: guess ? `did you mean '${guess}'?` : `Use one of ${values.join(", ")}.`,
+        }),
       ];
     }
     case "invalid_format":
       return [
-        diag("SW_SPEC_FORMAT", `${field} ${JSON.stringify(actual)} is not valid`, {
+        diag("SW_SPEC_FORMAT", `${field} ${quoted(actual)} is not valid`, {
           path,
           location: src.locate(path),
           hint: formatHint(issue),
@@ -361,7 +381,7 @@ function issueToDiagnostics(issue: Issue, prefix: Path, ctx: IssueContext): Diag
       // Refinements in the schema carry their own code and hint in `params` (see primitives.ts).
       const params = (issue.params ?? {}) as { code?: string; hint?: string };
       return [
-        diag(params.code ?? "SW_SPEC_VALUE", `${field} ${JSON.stringify(actual)} ${issue.message}`, {
+        diag(params.code ?? "SW_SPEC_VALUE", `${field} ${quoted(actual)} ${issue.message}`, {
           path,
           location: src.locate(path),
           hint: params.hint ?? "Change the value.",
@@ -385,7 +405,7 @@ function typeMismatch(
   actual: unknown,
   ctx: IssueContext,
 ): Diagnostic {
-  const field = path.length > 0 ? String(path.at(-1)) : "document";
+  const field = path.length > 0 ? printable(String(path.at(-1))) : "document";
   const unique = [...new Set(expected)];
   const want = unique.map(withArticle).join(" or ");
   let hint = `Give ${field} ${want}.`;
@@ -447,7 +467,7 @@ function describeValue(v: unknown): string {
   if (v === null) return "an empty value (null)";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  if (typeof v === "string") return `a string ${JSON.stringify(v)}`;
+  if (typeof v === "string") return `a string ${quoted(v)}`;
   if (typeof v === "number") return Number.isInteger(v) ? `the integer ${v}` : `the number ${v}`;
   if (typeof v === "boolean") return `the boolean ${v}`;
   return typeof v;
@@ -471,4 +491,10 @@ function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
     else return undefined;
   }
   return cur;
+}
+
+/** A value quoted in a message: JSON-escaped (control characters included) and cut to a readable length. */
+function quoted(v: unknown): string {
+  const s = printable(JSON.stringify(v) ?? String(v));
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
