@@ -71,7 +71,8 @@ function reread(file: string): string {
 
 /** Parses YAML text that is not on disk (tests, web requests); the source keeps the text. */
 export function parseSource(text: string, file: string): ParsedSource {
-  if (text.length > LIMITS.fileBytes) return refused(tooLarge(file, Buffer.byteLength(text)), file);
+  const size = Buffer.byteLength(text);
+  if (size > LIMITS.fileBytes) return refused(tooLarge(file, size), file);
   return parseText(text, file, () => text);
 }
 
@@ -156,6 +157,8 @@ function parseText(text: string, file: string, reload: () => string): ParsedSour
         break;
       }
     }
+    // A bug past this point keeps its stack trace (SLIPWAY_DEBUG=1).
+    Error.stackTraceLimit = stackTraceLimit;
     if (!doc) return { source: lazySource(file, reload), data: undefined, diagnostics: [], empty: true };
     const diagnostics = syntaxDiagnostics(doc, extraDoc, truncated, at);
     if (diagnostics.length > 0)
