@@ -131,6 +131,10 @@ function parseText(text: string, file: string, reload: () => string): ParsedSour
   Error.stackTraceLimit = 0;
   try {
     // The CST is built without recursion; its depth is checked before the composer (recursive) sees it.
+    // The lexer alone finds deep flow nesting (a megabyte of '['), which the CST parser takes
+    // seconds and a gigabyte to build.
+    const flowDeep = flowTooDeepOffset(text);
+    if (flowDeep !== undefined) return refused(tooDeep(offsetLocation(text, flowDeep, file)), file);
     // Tokens come lazily: on a corrupt file (every line a stray token) reading stops after the
     // errors that will be reported, instead of lexing and composing the whole megabyte.
     const tokens: unknown[] = [];
@@ -258,6 +262,31 @@ function duplicateKeys(doc: Document.Parsed): { code: string; message: string; p
     },
   });
   return found;
+}
+
+/** The offset of the first '[' or '{' nested deeper than the limit, from the lexer's tokens. */
+function flowTooDeepOffset(text: string): number | undefined {
+  const { Lexer } = yaml();
+  let depth = 0;
+  let offset = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (lexeme === "[" || lexeme === "{") {
+      if (++depth > LIMITS.depth) return offset;
+    } else if (lexeme === "]" || lexeme === "}") depth = Math.max(0, depth - 1);
+    // The lexer's control lexemes (document start, flow end, scalar) are not in the text.
+    if (lexeme !== "\x02" && lexeme !== "\x18" && lexeme !== "\x1f") offset += lexeme.length;
+  }
+  return undefined;
+}
+
+function offsetLocation(text: string, offset: number, file: string): SourceLocation {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { file, line, col: offset - lineStart + 1 };
 }
 
 interface CstToken {

@@ -43,6 +43,13 @@ describe("spec input limits", () => {
     },
   );
 
+  it("a megabyte of '[' is SW_SPEC_TOO_DEEP from the lexer, without building the CST", () => {
+    const { d, ms } = only(`a: ${"[".repeat(LIMITS.fileBytes - 4)}\n`);
+    expect(d?.code).toBe("SW_SPEC_TOO_DEEP");
+    expect(d?.location).toMatchObject({ line: 1, col: 4 + LIMITS.depth });
+    expect(ms).toBeLessThan(1500);
+  });
+
   it("nesting up to the limit is read", () => {
     const depth = LIMITS.depth;
     const text = `a: ${"[".repeat(depth - 1)}1${"]".repeat(depth - 1)}\n`;
