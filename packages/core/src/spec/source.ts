@@ -264,15 +264,22 @@ function duplicateKeys(doc: Document.Parsed): { code: string; message: string; p
   return found;
 }
 
-/** The offset of the first '[' or '{' nested deeper than the limit, from the lexer's tokens. */
+/**
+ * The offset of the first '[' or '{' nested deeper than the limit, or of the first '-' or '?' past
+ * it on one line (`- - - x` nests a sequence per dash), from the lexer's tokens. Only nesting by
+ * indentation is left to the CST, and that needs a quadratic amount of text.
+ */
 function flowTooDeepOffset(text: string): number | undefined {
   const { Lexer } = yaml();
   let depth = 0;
+  let compact = 0;
   let offset = 0;
   for (const lexeme of new Lexer().lex(text)) {
     if (lexeme === "[" || lexeme === "{") {
       if (++depth > LIMITS.depth) return offset;
     } else if (lexeme === "]" || lexeme === "}") depth = Math.max(0, depth - 1);
+    else if (lexeme === "\n") compact = 0;
+    else if ((lexeme === "-" || lexeme === "?") && depth === 0 && ++compact > LIMITS.depth) return offset;
     // The lexer's control lexemes (document start, flow end, scalar) are not in the text.
     if (lexeme !== "\x02" && lexeme !== "\x18" && lexeme !== "\x1f") offset += lexeme.length;
   }
