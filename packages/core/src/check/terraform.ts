@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { type Diagnostic, diag, InputError } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
+import { type RunResult, runProgram } from "./process.js";
 
 /**
  * The Terraform stage of `check`: every rendered Terraform root (a directory of `*.tf.json`) is
@@ -29,7 +29,6 @@ export interface TerraformCheckOptions {
 export interface TerraformRoot {
   /** The root's directory in the rendered tree, e.g. `vault/terraform`. */
   readonly root: string;
-  readonly files: number;
   readonly references: "ok" | "failed" | "skipped";
   /** `providers-unavailable`: the configuration loaded, but init could not install the providers. */
   readonly init: "ok" | "failed" | "providers-unavailable" | "skipped";
@@ -75,7 +74,13 @@ export async function checkTerraform(
       // Root-level findings point at the file that declares the providers.
       const requirer =
         list.find((f) => f.content.includes('"required_providers"'))?.path ?? list[0]?.path ?? root;
-      results.push(await checkRoot(root, dir, list.length, requirer, opts, cliConfig, work, diagnostics));
+      results.push(
+        await checkRoot(
+          { root, dir, requirer, cliConfig, dataDir: join(work, "data", root) },
+          opts,
+          diagnostics,
+        ),
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -83,14 +88,21 @@ export async function checkTerraform(
   return { diagnostics, roots: results };
 }
 
+/** One root, written out: where it is in the tree and on disk, and where its findings point. */
+interface RootDir {
+  /** The root's directory in the rendered tree. */
+  readonly root: string;
+  /** Its copy on disk. */
+  readonly dir: string;
+  /** The rendered file declaring the providers: where root-level findings point. */
+  readonly requirer: string;
+  readonly cliConfig: string;
+  readonly dataDir: string;
+}
+
 async function checkRoot(
-  root: string,
-  dir: string,
-  files: number,
-  requirer: string,
+  { root, dir, requirer, cliConfig, dataDir }: RootDir,
   opts: TerraformCheckOptions,
-  cliConfig: string,
-  work: string,
   diagnostics: Diagnostic[],
 ): Promise<TerraformRoot> {
   const at = (file: string, line?: number, col?: number) => ({
@@ -100,7 +112,7 @@ async function checkRoot(
   });
   let references: TerraformRoot["references"] = "skipped";
   if (opts.tfrefs) {
-    const r = await run(opts.tfrefs, [dir], dir, {});
+    const r = await run(opts.tfrefs, [dir], dir);
     references = r.code === 0 ? "ok" : "failed";
     for (const line of r.stdout.split("\n")) {
       if (!line.trim()) continue;
@@ -126,13 +138,13 @@ async function checkRoot(
       );
     }
   }
-  if (!opts.tofu) return { root, files, references, init: "skipped", validate: "skipped" };
+  if (!opts.tofu) return { root, references, init: "skipped", validate: "skipped" };
 
   const env = {
     TF_CLI_CONFIG_FILE: cliConfig,
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
-    TF_DATA_DIR: join(work, "data", root),
+    TF_DATA_DIR: dataDir,
     CHECKPOINT_DISABLE: "1",
   };
   const init = await run(
@@ -155,19 +167,23 @@ async function checkRoot(
           },
         ),
       );
-      return { root, files, references, init: "providers-unavailable", validate: "skipped" };
+      return { root, references, init: "providers-unavailable", validate: "skipped" };
     }
     for (const d of errors.length > 0
       ? errors
       : [{ severity: "error", summary: `tofu init failed: ${init.stderr.trim()}` }]) {
       diagnostics.push(tofuDiagnostic("SW_CHECK_TF_INIT", d, at));
     }
-    return { root, files, references, init: "failed", validate: "skipped" };
+    return { root, references, init: "failed", validate: "skipped" };
   }
   const validate = await run(opts.tofu, ["validate", "-json", "-no-color"], dir, env);
   const report = JSON.parse(validate.stdout || "{}") as { valid?: boolean; diagnostics?: TofuDiagnostic[] };
-  for (const d of report.diagnostics ?? []) diagnostics.push(tofuDiagnostic("SW_CHECK_TF_VALIDATE", d, at));
-  return { root, files, references, init: "ok", validate: report.valid === true ? "ok" : "failed" };
+  const found = report.diagnostics ?? [];
+  // Not valid and nothing said why (it crashed): its stderr is the finding.
+  if (report.valid !== true && found.length === 0)
+    found.push({ severity: "error", summary: `tofu validate failed: ${validate.stderr.trim()}` });
+  for (const d of found) diagnostics.push(tofuDiagnostic("SW_CHECK_TF_VALIDATE", d, at));
+  return { root, references, init: "ok", validate: report.valid === true ? "ok" : "failed" };
 }
 
 interface TofuDiagnostic {
@@ -207,42 +223,18 @@ function cliConfigText(mirror: string | undefined): string {
   return `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`;
 }
 
-interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(
+/** {@link runProgram} for a Terraform tool; one that cannot start is the user's to fix (exit 2). */
+async function run(
   cmd: string,
   args: readonly string[],
   cwd: string,
-  env: Record<string, string>,
+  env?: Record<string, string>,
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding("utf8").on("data", (s: string) => {
-      stderr += s;
-    });
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code !== "ENOENT" && e.code !== "EACCES") return reject(e);
-      reject(
-        new InputError([
-          diag("SW_CHECK_TF_TOOL", `cannot run ${cmd}: ${e.code}`, {
-            hint: "Install OpenTofu (or Terraform) and pass --tofu PATH; build slipway-tfrefs with `bash tools/build.sh tofu`.",
-          }),
-        ]),
-      );
-    });
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  const r = await runProgram(cmd, args, { cwd, timeoutMs: 300_000, ...(env ? { env } : {}) });
+  if (r.code !== null) return r;
+  throw new InputError([
+    diag("SW_CHECK_TF_TOOL", `cannot run ${cmd}: ${r.error ?? "no exit code"}`, {
+      hint: "Install OpenTofu (or Terraform) and pass --tofu PATH; build slipway-tfrefs with `bash tools/build.sh tofu`.",
+    }),
+  ]);
 }
