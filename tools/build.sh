@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the real tools that the tests prove rendered artifacts against, from their Go modules at
 # the versions pinned in tools/<name>/go.mod and go.sum, into "$SLIPWAY_TOOLS/bin" (default
-# ~/.cache/slipway/tools). Each tools/<name>/build lists "<binary> <go package>" lines.
+# ~/.cache/slipway/tools). Each tools/<name>/build lists "<binary> <go package> [go build flags]"
+# lines; a tools/<name>/prepare.sh, where one exists, prepares sources and prints further flags.
 #
-# A tool whose stamp (Go version, go.mod, go.sum, build list) is unchanged is not rebuilt, and Go's
-# own build cache (GOCACHE) makes a rebuild after a small change fast; on a fresh machine the first
-# run downloads the modules and compiles everything (minutes: see tools/README.md).
+# A tool whose stamp (Go version, go.mod, go.sum, build list, prepare.sh) is unchanged is not
+# rebuilt, and Go's own build cache (GOCACHE) makes a rebuild after a small change fast; on a fresh
+# machine the first run downloads the modules and compiles everything (minutes: tools/README.md).
 #
 #   tools/build.sh            build every tool
 #   tools/build.sh helm kube  build those only

@@ -7,7 +7,7 @@
 # copied from the module cache (where go.sum verified it) into $1, two call sites of its identity
 # store are adapted to that signature (and one of transit, below), and a go.mod beside it replaces
 # the module with the copy.
-# No Vault source is kept in this repository; the build fails if either edit no longer applies.
+# No Vault source is kept in this repository; the build fails if any edit no longer applies.
 set -euo pipefail
 work="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
