@@ -1,4 +1,5 @@
 import { diag, InputError } from "@slipway/core/lite";
+import { LOOPBACK_NETWORKS, networkMatcher } from "./auth/networks.js";
 import { AuthUnavailableError } from "./auth-loader.js";
 
 /** Where `serve` was asked to listen: what a startup error names. */
@@ -7,10 +8,12 @@ export interface ListenAddress {
   readonly port: number;
 }
 
-/** Host names and addresses that stay on this machine. */
+const onLoopback = networkMatcher(LOOPBACK_NETWORKS);
+
+/** Host names and addresses that stay on this machine: the networks `--dev` lets in anonymously. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  return h === "localhost" || onLoopback(h);
 }
 
 /**
