@@ -4,4 +4,3 @@ export { type AuthFactoryInput, AuthUnavailableError, type LoadedAuth, loadAuth 
 export type { ServerLimits, ServerOptions } from "./options.js";
 export { buildServer } from "./server.js";
 export { type Started, type StartOptions, startServer } from "./start.js";
-export { isLoopbackHost, type ListenAddress, startupError } from "./startup-errors.js";
