@@ -1,3 +1,4 @@
+import type { InputError } from "@slipway/core/lite";
 import { describe, expect, it } from "vitest";
 import { AuthUnavailableError } from "../src/auth-loader.js";
 import { assertDevAddress, isLoopbackHost, startupError } from "../src/startup-errors.js";
@@ -6,6 +7,16 @@ import { assertDevAddress, isLoopbackHost, startupError } from "../src/startup-e
 // is tested here, the rest through the built CLI (packages/cli/test/serve-startup.test.ts).
 const at = { host: "127.0.0.1", port: 80 };
 const sysError = (code: string) => Object.assign(new Error(`listen ${code}`), { code });
+
+/** The [code, path] pairs of what `run` throws. */
+function refusal(run: () => void): unknown {
+  try {
+    run();
+  } catch (e) {
+    return (e as InputError).diagnostics.map((d) => [d.code, d.path]);
+  }
+  return undefined;
+}
 
 describe("startupError", () => {
   it.each([
@@ -35,10 +46,14 @@ describe("--dev stays on loopback", () => {
   });
   it.each(["0.0.0.0", "::", "192.0.2.1", "example.com", "127.0.0.1.example.com"])("refuses %s", (host) => {
     expect(isLoopbackHost(host)).toBe(false);
-    expect(() => assertDevAddress(host, "http://127.0.0.1:8080")).toThrow(/loopback/);
+    expect(refusal(() => assertDevAddress(host, "http://127.0.0.1:8080"))).toEqual([
+      ["SW_SERVE_DEV_NOT_LOOPBACK", ["host"]],
+    ]);
   });
   it("refuses a plain-http public base URL, allows https", () => {
-    expect(() => assertDevAddress("127.0.0.1", "http://scaffold.example.com")).toThrow(/base URL/);
-    expect(() => assertDevAddress("127.0.0.1", "https://scaffold.example.com")).not.toThrow();
+    expect(refusal(() => assertDevAddress("127.0.0.1", "http://scaffold.example.com"))).toEqual([
+      ["SW_SERVE_DEV_NOT_LOOPBACK", ["base-url"]],
+    ]);
+    expect(refusal(() => assertDevAddress("127.0.0.1", "https://scaffold.example.com"))).toBeUndefined();
   });
 });
