@@ -177,12 +177,9 @@ describe("authorization code flow", () => {
     expect((await jar.fetch(`${origin}/guarded`)).status).toBe(302);
   });
 
-  it.each([...HOSTILE_RETURN_PATHS, "/%5C%5Cevil.example"])(
-    "never returns to %j after login",
-    async (returnTo) => {
-      expect(await returnAfterLogin(origin, returnTo)).toBe("/");
-    },
-  );
+  it.each(HOSTILE_RETURN_PATHS)("never returns to %j after login", async (returnTo) => {
+    expect(await returnAfterLogin(origin, returnTo)).toBe("/");
+  });
 
   it.each(SAFE_RETURN_PATHS)("returns to the same-origin path %j after login", async (returnTo) => {
     expect(await returnAfterLogin(origin, returnTo)).toBe(returnTo);
