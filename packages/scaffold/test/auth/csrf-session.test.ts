@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevProvider, oidcAuth, startDevProvider } from "../../src/auth/index.js";
+import { type DevAuth, devAuth } from "../../src/auth/index.js";
 import { buildServer } from "../../src/server.js";
 import { authorizeAtProvider, CookieJar, freePort, location } from "./harness.js";
 
@@ -10,7 +10,7 @@ import { authorizeAtProvider, CookieJar, freePort, location } from "./harness.js
 const SESSION = "slipway-session";
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
-let provider: DevProvider;
+let auth: DevAuth;
 let app: FastifyInstance;
 let origin: string;
 
@@ -42,25 +42,15 @@ const PROJECT = { preset: "node-service", name: "demo", owner: "octocat" };
 beforeAll(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  provider = await startDevProvider({
-    redirectUris: [`${origin}/auth/callback`],
-    postLogoutRedirectUris: [`${origin}/`],
-  });
-  const auth = oidcAuth({
-    issuerUrl: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUri: `${origin}/auth/callback`,
-    cookieSecret: "0123456789abcdef0123456789abcdef-test",
-    secureCookies: false,
-  });
+  // serve --dev's own wiring: the development provider and oidcAuth over plain http.
+  auth = await devAuth({ appUrl: origin });
   app = await buildServer({ auth, cookieSecret: "csrf-secret-0123456789abcdef0123456789" });
   await app.listen({ port, host: "127.0.0.1" });
 });
 
 afterAll(async () => {
   await app?.close();
-  await provider?.close();
+  await auth?.provider.close();
 });
 
 describe("the CSRF token is bound to the login session", () => {
