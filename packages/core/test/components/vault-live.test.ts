@@ -209,6 +209,9 @@ describe("vault/terraform of examples/homelab on a real Vault and PostgreSQL", (
     };
     const err = await tf.apply(broken).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TfError);
+    // Failed on the undeclared address the role depends on, before anything was sent.
+    expect((err as TfError).address).toBe("vault_database_secret_backend_connection.nots");
+    expect((err as TfError).response).toBeUndefined();
     expect((err as TfError).message).toMatch(/vault_database_secret_backend_connection\.nots/);
     expect((await vault.request("GET", "database/roles/stray")).status).toBe(404);
   });

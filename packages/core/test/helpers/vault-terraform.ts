@@ -239,8 +239,14 @@ function checkAttrs(address: string, attrs: Attrs, known: readonly string[]): vo
 }
 
 /** One write to Vault; a non-2xx answer fails the resource with Vault's status and messages. */
-async function write(vault: TestVault, address: string, path: string, body: Attrs): Promise<VaultResponse> {
-  const res = await vault.request("POST", path, body);
+async function write(
+  vault: TestVault,
+  address: string,
+  path: string,
+  body: Attrs,
+  method: "POST" | "PUT" = "POST",
+): Promise<VaultResponse> {
+  const res = await vault.request(method, path, body);
   if (res.status >= 300) {
     throw new TfError(address, `Vault ${res.status} on ${path}: ${(res.body.errors ?? []).join("; ")}`, res);
   }
@@ -259,6 +265,22 @@ interface ResourceType {
   /** The attributes this function maps; any other fails the apply. */
   readonly attrs: readonly string[];
   apply(vault: TestVault, a: Attrs, address: string): Promise<Attrs>;
+}
+
+/** A resource whose create call writes every attribute but those in its path, to that path. */
+function writesRest(
+  attrs: readonly string[],
+  inPath: readonly string[],
+  path: (a: Attrs) => string,
+): ResourceType {
+  return {
+    attrs,
+    async apply(vault, a, address) {
+      const rest = Object.fromEntries(Object.entries(a).filter(([k]) => !inPath.includes(k)));
+      await write(vault, address, path(a), rest);
+      return {};
+    },
+  };
 }
 
 /**
@@ -309,15 +331,12 @@ export const RESOURCES: Record<string, ResourceType> = {
   vault_policy: {
     attrs: ["name", "policy"],
     async apply(vault, a, address) {
-      const res = await vault.request("PUT", `sys/policies/acl/${a.name}`, { policy: a.policy });
-      if (res.status >= 300) {
-        throw new TfError(address, `Vault ${res.status}: ${(res.body.errors ?? []).join("; ")}`, res);
-      }
+      await write(vault, address, `sys/policies/acl/${a.name}`, { policy: a.policy }, "PUT");
       return {};
     },
   },
-  vault_kubernetes_auth_backend_role: {
-    attrs: [
+  vault_kubernetes_auth_backend_role: writesRest(
+    [
       "backend",
       "role_name",
       "bound_service_account_names",
@@ -326,12 +345,9 @@ export const RESOURCES: Record<string, ResourceType> = {
       "token_ttl",
       "audience",
     ],
-    async apply(vault, a, address) {
-      const { backend, role_name, ...rest } = a;
-      await write(vault, address, `auth/${backend}/role/${role_name}`, rest);
-      return {};
-    },
-  },
+    ["backend", "role_name"],
+    (a) => `auth/${a.backend}/role/${a.role_name}`,
+  ),
   vault_database_secret_backend_connection: {
     attrs: ["backend", "name", "allowed_roles", "verify_connection", "postgresql"],
     async apply(vault, a, address) {
@@ -358,30 +374,16 @@ export const RESOURCES: Record<string, ResourceType> = {
       return {};
     },
   },
-  vault_database_secret_backend_role: {
-    attrs: [
-      "backend",
-      "name",
-      "db_name",
-      "creation_statements",
-      "revocation_statements",
-      "default_ttl",
-      "max_ttl",
-    ],
-    async apply(vault, a, address) {
-      const { backend, name, ...rest } = a;
-      await write(vault, address, `${backend}/roles/${name}`, rest);
-      return {};
-    },
-  },
-  vault_pki_secret_backend_config_urls: {
-    attrs: ["backend", "issuing_certificates", "crl_distribution_points"],
-    async apply(vault, a, address) {
-      const { backend, ...rest } = a;
-      await write(vault, address, `${backend}/config/urls`, rest);
-      return {};
-    },
-  },
+  vault_database_secret_backend_role: writesRest(
+    ["backend", "name", "db_name", "creation_statements", "revocation_statements", "default_ttl", "max_ttl"],
+    ["backend", "name"],
+    (a) => `${a.backend}/roles/${a.name}`,
+  ),
+  vault_pki_secret_backend_config_urls: writesRest(
+    ["backend", "issuing_certificates", "crl_distribution_points"],
+    ["backend"],
+    (a) => `${a.backend}/config/urls`,
+  ),
   vault_pki_secret_backend_root_cert: {
     attrs: [
       "backend",
@@ -440,8 +442,8 @@ export const RESOURCES: Record<string, ResourceType> = {
       return pick(res.body.data ?? {}, ["imported_issuers", "imported_keys"]);
     },
   },
-  vault_pki_secret_backend_role: {
-    attrs: [
+  vault_pki_secret_backend_role: writesRest(
+    [
       "backend",
       "name",
       "allow_bare_domains",
@@ -462,12 +464,9 @@ export const RESOURCES: Record<string, ResourceType> = {
       "server_flag",
       "ttl",
     ],
-    async apply(vault, a, address) {
-      const { backend, name, ...rest } = a;
-      await write(vault, address, `${backend}/roles/${name}`, rest);
-      return {};
-    },
-  },
+    ["backend", "name"],
+    (a) => `${a.backend}/roles/${a.name}`,
+  ),
 };
 
 /** `data.vault_policy_document`: the provider renders HCL locally (data_source_policy_document.go). */
