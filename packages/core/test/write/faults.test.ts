@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { ConflictError, type Diagnostic, starterFiles, writeTree } from "../../src/index.js";
 import { REAL_FS, type WriteFs } from "../../src/write/faults.js";
 import { PENDING_OWNERSHIP_FILE } from "../../src/write/ownership.js";
-import { out, put, read, snapshot, tempDir } from "./helpers.js";
+import { out, put, read, snapshot, tempDir, written } from "./helpers.js";
 
 // Issue 16 (low): faults in the write step: permission and disk-full errors, a rename failing
 // midway, concurrent runs, and what killed runs leave in .slipway/.
@@ -36,12 +36,8 @@ const v2 = {
   "argocd/applications/a.yaml": "kind: Application\n",
 };
 
-function synthesized(): string {
-  const root = tempDir();
-  put(root, { "platform.yaml": "kind: Platform\n" });
-  writeTree(root, out(v1));
-  return root;
-}
+/** A root holding an input, where slipway has written `v1`. */
+const synthesized = (): string => written(v1, { "platform.yaml": "kind: Platform\n" });
 
 const err = (code: string, syscall: string, path?: string) =>
   Object.assign(new Error(`${code}: injected, ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
@@ -155,7 +151,10 @@ describe("writeTree faults", () => {
     expect(existsSync(join(root, PENDING_OWNERSHIP_FILE))).toBe(true);
     const next = writeTree(root, out(v2));
     expect(next.warnings.map((w) => [w.code, w.severity])).toEqual([["SW_WRITE_INTERRUPTED", "warning"]]);
-    expect(snapshot(root)).toEqual(snapshot(writeThenSnapshot(v2)));
+    // The tree a clean v1 → v2 run leaves.
+    const clean = synthesized();
+    writeTree(clean, out(v2));
+    expect(snapshot(root)).toEqual(snapshot(clean));
   });
 
   it.skipIf(process.getuid?.() === 0)(
@@ -175,13 +174,6 @@ describe("writeTree faults", () => {
     },
   );
 });
-
-/** The tree a clean v1 → `files` synth leaves, for comparison. */
-function writeThenSnapshot(files: Record<string, string>): string {
-  const root = synthesized();
-  writeTree(root, out(files));
-  return root;
-}
 
 describe("writeTree lock and leftovers of killed runs", () => {
   it("a lock held by a running process is SW_WRITE_LOCKED naming its pid; nothing changes", () => {

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach } from "vitest";
-import type { OutputFile } from "../../src/index.js";
+import { type OutputFile, writeTree } from "../../src/index.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -35,6 +35,14 @@ export function put(root: string, files: Record<string, string>): void {
 
 export const out = (files: Record<string, string>): OutputFile[] =>
   Object.entries(files).map(([path, content]) => ({ path, content, owner: "test" }));
+
+/** A fresh root holding `inputs` (files a person keeps there) where slipway has written `files`. */
+export function written(files: Record<string, string>, inputs: Record<string, string> = {}): string {
+  const root = tempDir();
+  put(root, inputs);
+  writeTree(root, out(files));
+  return root;
+}
 
 /**
  * Everything under `root`, without following symlinks: `dir`, `file:<content>`, `link:<target>`.

@@ -19,7 +19,7 @@ import {
   readOwnership,
   writeTree,
 } from "../../src/index.js";
-import { codesOf, out, owned, put, read, snapshot, tempDir } from "./helpers.js";
+import { codesOf, out, owned, put, read, snapshot, tempDir, written } from "./helpers.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -28,13 +28,6 @@ const base = {
   "k8s/helm/values/a.yaml": "replicas: 1\n",
   "k8s/helm/manifests/a/deployment-a.yaml": "kind: Deployment\n",
 };
-
-/** A root where slipway has written `base`. */
-function written(): string {
-  const root = tempDir();
-  writeTree(root, out(base));
-  return root;
-}
 
 describe("writeTree: first write and the ownership record", () => {
   it("writes every file and records path → sha256, sorted, nothing else", () => {
@@ -74,7 +67,7 @@ describe("writeTree: first write and the ownership record", () => {
   });
 
   it("touches nothing, not even the record, when nothing changed", () => {
-    const root = written();
+    const root = written(base);
     const old = new Date("2020-01-01T00:00:00Z");
     utimesSync(join(root, OWNERSHIP_FILE), old, old);
     utimesSync(join(root, "k8s/helm/values/a.yaml"), old, old);
@@ -103,7 +96,7 @@ describe("writeTree: first write and the ownership record", () => {
   });
 
   it("recordChanged: a dry run tells when only the ownership record would change", () => {
-    const root = written();
+    const root = written(base);
     expect(writeTree(root, out(base), { dryRun: true }).recordChanged).toBe(false);
     rmSync(join(root, OWNERSHIP_FILE));
     const r = writeTree(root, out(base), { dryRun: true });
@@ -111,7 +104,7 @@ describe("writeTree: first write and the ownership record", () => {
   });
 
   it("replaces an owned, unedited file with new content", () => {
-    const root = written();
+    const root = written(base);
     const r = writeTree(root, out({ ...base, "k8s/helm/values/a.yaml": "replicas: 2\n" }));
     expect(r.changes).toEqual([{ path: "k8s/helm/values/a.yaml", kind: "changed" }]);
     expect(read(root, "k8s/helm/values/a.yaml")).toBe("replicas: 2\n");
@@ -147,7 +140,7 @@ describe("writeTree: conflicts", () => {
   });
 
   it("SW_WRITE_EDITED: an owned file a person edited is not overwritten; --force does", () => {
-    const root = written();
+    const root = written(base);
     put(root, { "k8s/helm/values/a.yaml": "replicas: 1\n# tuned by hand\n" });
     const before = snapshot(root);
     const next = out({ ...base, "k8s/helm/values/a.yaml": "replicas: 3\n" });
@@ -158,7 +151,7 @@ describe("writeTree: conflicts", () => {
   });
 
   it("an edit that matches what slipway now renders is not a conflict", () => {
-    const root = written();
+    const root = written(base);
     put(root, { "k8s/helm/values/a.yaml": "replicas: 3\n" });
     const r = writeTree(root, out({ ...base, "k8s/helm/values/a.yaml": "replicas: 3\n" }));
     expect(r.changes).toEqual([]);
@@ -166,7 +159,7 @@ describe("writeTree: conflicts", () => {
   });
 
   it("SW_WRITE_EDITED for a stale owned file that was edited; --force deletes it", () => {
-    const root = written();
+    const root = written(base);
     put(root, { "k8s/helm/manifests/a/deployment-a.yaml": "kind: Deployment\n# mine\n" });
     const { "k8s/helm/manifests/a/deployment-a.yaml": _gone, ...rest } = base;
     const before = snapshot(root);
@@ -178,7 +171,7 @@ describe("writeTree: conflicts", () => {
   });
 
   it("lists every conflict together and writes none of the other changes", () => {
-    const root = written();
+    const root = written(base);
     put(root, {
       "k8s/helm/values/a.yaml": "edited\n", // owned, edited
       "argocd/applications/b.yaml": "someone else's\n", // unowned, in the way
@@ -214,7 +207,7 @@ describe("writeTree: conflicts", () => {
   });
 
   it("with dryRun and conflicts: 'return', reports conflicts beside the changes", () => {
-    const root = written();
+    const root = written(base);
     put(root, { "k8s/helm/values/a.yaml": "edited\n" });
     const before = snapshot(root);
     const r = writeTree(
@@ -233,7 +226,7 @@ describe("writeTree: conflicts", () => {
 
 describe("writeTree: deletes and pruning", () => {
   it("deletes owned files no longer rendered and prunes the directories it emptied", () => {
-    const root = written();
+    const root = written(base);
     const r = writeTree(root, out({ "argocd/applications/a.yaml": base["argocd/applications/a.yaml"] }));
     expect(r.changes.map((c) => [c.path, c.kind])).toEqual([
       ["k8s/helm/manifests/a/deployment-a.yaml", "deleted"],
@@ -245,7 +238,7 @@ describe("writeTree: deletes and pruning", () => {
   });
 
   it("never prunes a directory that holds a file slipway does not own", () => {
-    const root = written();
+    const root = written(base);
     put(root, { "k8s/helm/manifests/a/README.md": "notes\n" });
     writeTree(root, out({ "argocd/applications/a.yaml": base["argocd/applications/a.yaml"] }));
     expect(read(root, "k8s/helm/manifests/a/README.md")).toBe("notes\n");
@@ -254,14 +247,14 @@ describe("writeTree: deletes and pruning", () => {
   });
 
   it("leaves an empty directory alone unless a deletion emptied it", () => {
-    const root = written();
+    const root = written(base);
     mkdirSync(join(root, "k8s/helm/empty-by-hand"), { recursive: true });
     writeTree(root, out({ ...base, "k8s/helm/values/a.yaml": "replicas: 9\n" }));
     expect(existsSync(join(root, "k8s/helm/empty-by-hand"))).toBe(true);
   });
 
   it("an owned file deleted by hand is forgotten if stale, recreated if rendered", () => {
-    const root = written();
+    const root = written(base);
     rmSync(join(root, "k8s/helm/values/a.yaml"));
     rmSync(join(root, "argocd/applications/a.yaml"));
     const { "argocd/applications/a.yaml": _stale, ...rest } = base;
@@ -292,7 +285,7 @@ describe("writeTree: deletes and pruning", () => {
 
 describe("writeTree: paths and symlinks", () => {
   it("SW_WRITE_SYMLINK: never writes through a symlinked directory, even with force", () => {
-    const root = written();
+    const root = written(base);
     const outside = tempDir("slipway-outside-");
     put(outside, { "deployment-b.yaml": "outside\n" });
     symlinkSync(outside, join(root, "k8s/helm/manifests/b"));
@@ -313,7 +306,7 @@ describe("writeTree: paths and symlinks", () => {
   });
 
   it("SW_WRITE_SYMLINK: a symlink where a file goes is not replaced or followed", () => {
-    const root = written();
+    const root = written(base);
     const outside = tempDir("slipway-outside-");
     put(outside, { "target.yaml": "outside\n" });
     symlinkSync(join(outside, "target.yaml"), join(root, "argocd/applications/b.yaml"));
@@ -323,7 +316,7 @@ describe("writeTree: paths and symlinks", () => {
   });
 
   it("SW_WRITE_SYMLINK: never deletes a stale owned file through a symlinked directory", () => {
-    const root = written();
+    const root = written(base);
     const outside = tempDir("slipway-outside-");
     // Same name and content as the owned file: deleting through the link would delete this.
     put(outside, { "deployment-a.yaml": base["k8s/helm/manifests/a/deployment-a.yaml"] });
@@ -361,7 +354,7 @@ describe("writeTree: paths and symlinks", () => {
     ".slipway/owned.json",
     ".slipway",
   ])("SW_WRITE_UNSAFE_PATH for %j, tree untouched", (path) => {
-    const root = written();
+    const root = written(base);
     const before = snapshot(root);
     const next = [...out(base), { path, content: "x", owner: "test" }];
     expect(codesOf(() => writeTree(root, next))).toEqual(["SW_WRITE_UNSAFE_PATH"]);
@@ -412,7 +405,7 @@ describe("writeTree: atomicity and streaming", () => {
   }
 
   it("a render error mid-stream leaves an existing tree byte-for-byte untouched", () => {
-    const root = written();
+    const root = written(base);
     put(root, { "notes.md": "mine\n" });
     const before = snapshot(root);
     const next = out({
@@ -469,7 +462,7 @@ describe("writeTree: atomicity and streaming", () => {
   });
 
   it("dry run computes changes with old and new content and touches nothing", () => {
-    const root = written();
+    const root = written(base);
     const before = snapshot(root);
     const { "k8s/helm/manifests/a/deployment-a.yaml": _stale, ...rest } = base;
     const r = writeTree(
@@ -505,7 +498,7 @@ describe("writeTree: the ownership record", () => {
     ["bad hash", JSON.stringify({ version: 1, files: { "a.yaml": "xyz" } })],
     ["path escaping the root", JSON.stringify({ version: 1, files: { "../a.yaml": "0".repeat(64) } })],
   ])("a corrupt record (%s) is SW_WRITE_OWNERSHIP_CORRUPT with a hint, tree untouched", (_name, text) => {
-    const root = written();
+    const root = written(base);
     writeFileSync(join(root, OWNERSHIP_FILE), text);
     const before = snapshot(root);
     let error: unknown;
@@ -545,7 +538,7 @@ describe("writeTree: the ownership record", () => {
   });
 
   it("ignores a pending record cut short (no file was touched after it)", () => {
-    const root = written();
+    const root = written(base);
     put(root, { ".slipway/owned.next.json": '{"version":1,"fi' });
     const r = writeTree(root, out({ ...base, "k8s/helm/values/a.yaml": "replicas: 2\n" }));
     expect(r.changes).toEqual([{ path: "k8s/helm/values/a.yaml", kind: "changed" }]);
