@@ -13,17 +13,24 @@ const node = existsSync(node24) ? node24 : process.execPath;
 
 export interface Run {
   readonly code: number | null;
+  /** The signal that ended it: `SIGTERM` when it outlived `timeout`. */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-export function slipway(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+/** `timeout` (ms) kills a run that does not end by itself, e.g. a server that should have failed to start. */
+export function slipway(
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): Run {
   const r = spawnSync(node, [bin, ...args], {
     cwd: opts.cwd ?? repo,
     encoding: "utf8",
     env: opts.env ?? { ...process.env, NO_COLOR: "1" },
+    ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /**

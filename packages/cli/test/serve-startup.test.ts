@@ -1,17 +1,12 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { repo } from "./_slipway.js";
+import { slipway } from "./_slipway.js";
 
 // Issue 16: startup failures were "internal error" (exit 70), and `--dev --host 0.0.0.0` printed
 // its refusal but never exited (the development provider it had started kept the process alive).
-
-const node24 = join(repo, "node_modules/.bin/node");
-const node = existsSync(node24) ? node24 : process.execPath;
-const bin = join(repo, "packages/cli/bin/slipway.js");
 
 const dirs: string[] = [];
 const servers: Server[] = [];
@@ -27,13 +22,11 @@ function serve(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith("OIDC_") && !k.startsWith("SCAFFOLD_")),
   );
-  const r = spawnSync(node, [bin, "serve", ...args], {
+  return slipway(["serve", ...args], {
     cwd,
-    encoding: "utf8",
     timeout: 30_000,
     env: { ...clean, NO_COLOR: "1", SLIPWAY_DEV_GIT_DIR: join(cwd, "dev-git"), ...env },
   });
-  return { code: r.status, signal: r.signal, stderr: r.stderr };
 }
 
 async function occupiedPort(): Promise<number> {
@@ -65,25 +58,25 @@ describe("slipway serve: startup failures are coded errors with exit 2, and the 
     expect(r.stderr).not.toContain("internal error");
   });
 
-  it("a port in use (the development provider it started is stopped again)", async () => {
+  it.each([
+    ["a port in use (the development provider it started is stopped again)", ["--dev"], {}],
+    [
+      "a port in use in production",
+      [],
+      {
+        OIDC_ISSUER_URL: "http://127.0.0.1:9/issuer",
+        OIDC_CLIENT_ID: "scaffold",
+        OIDC_CLIENT_SECRET: "secret",
+        SCAFFOLD_COOKIE_SECRET: "0123456789abcdef0123456789abcdef-test",
+      },
+    ],
+  ])("%s", async (_name, args, env) => {
     const port = await occupiedPort();
-    const r = serve(["--dev", "--port", String(port)]);
+    const r = serve([...args, "--port", String(port)], env);
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("error SW_SERVE_PORT_IN_USE:");
     expect(r.stderr).toContain("at port");
     expect(r.stderr).not.toContain("internal error");
-  });
-
-  it("a port in use in production", async () => {
-    const port = await occupiedPort();
-    const r = serve(["--port", String(port)], {
-      OIDC_ISSUER_URL: "http://127.0.0.1:9/issuer",
-      OIDC_CLIENT_ID: "scaffold",
-      OIDC_CLIENT_SECRET: "secret",
-      SCAFFOLD_COOKIE_SECRET: "0123456789abcdef0123456789abcdef-test",
-    });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("error SW_SERVE_PORT_IN_USE:");
   });
 });
