@@ -77,13 +77,13 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
   );
   app.post<{ Body: Form }>("/explore", { schema: { body: formSchema } }, async (request, reply) => {
     if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
-    if (!ctx.csrf.verify(request, request.body[CSRF_FIELD])) return forbidden(reply);
+    if (!ctx.csrf.verify(request)) return forbidden(reply);
     return explore(request, reply, request.body);
   });
 
   app.post<{ Body: Form }>("/generate", { schema: { body: formSchema } }, async (request, reply) => {
     if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
-    if (!ctx.csrf.verify(request, request.body[CSRF_FIELD])) return forbidden(reply);
+    if (!ctx.csrf.verify(request)) return forbidden(reply);
     if (rateLimited(ctx, request, reply)) return reply;
     const preset = choose(request.body.preset);
     if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
@@ -107,7 +107,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   app.post<{ Body: Form }>("/create", { schema: { body: formSchema } }, async (request, reply) => {
     if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
-    if (!ctx.csrf.verify(request, request.body[CSRF_FIELD])) return forbidden(reply);
+    if (!ctx.csrf.verify(request)) return forbidden(reply);
     const preset = choose(request.body.preset);
     if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
     if (!canCreate(ctx)) {

@@ -44,8 +44,9 @@ export class Csrf implements FormGuard {
     return token;
   }
 
-  /** True when the submitted token (default: the form body's `_csrf`) matches the signed cookie. */
-  verify(request: FastifyRequest, submitted: unknown = formToken(request)): boolean {
+  /** True when the form body's `_csrf` matches the signed cookie. */
+  verify(request: FastifyRequest): boolean {
+    const submitted = formToken(request);
     const expected = this.#fromCookie(request);
     if (expected === undefined || typeof submitted !== "string") return false;
     const a = Buffer.from(expected);
