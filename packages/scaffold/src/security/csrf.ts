@@ -22,7 +22,7 @@ export class Csrf implements FormGuard {
   constructor(
     secret: string | undefined,
     secure: boolean,
-    sessionOf: (request: FastifyRequest) => string | undefined = () => undefined,
+    sessionOf: (request: FastifyRequest) => string | undefined,
   ) {
     this.#secret = secret !== undefined ? Buffer.from(secret) : randomBytes(32);
     this.#secure = secure;
