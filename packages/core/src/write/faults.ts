@@ -14,7 +14,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join, posix, relative } from "node:path";
-import { ConflictError, type Diagnostic, diag } from "../diagnostics.js";
+import { ConflictError, type Diagnostic, diag, type SourceLocation } from "../diagnostics.js";
 import { SLIPWAY_DIR } from "../render/files.js";
 
 /**
@@ -41,11 +41,11 @@ export const STAGING_PREFIX = "staging-";
 /** What a killed run can leave in `.slipway/`: its staging directory and its half-taken lock. */
 const LEFTOVER = /^(?:staging-(\d+)-[A-Za-z0-9]{6}|lock\.(\d+))$/;
 
-const display = (root: string, path: string) => {
+/** Where a diagnostic about the output path `path` (a whole file, not a position in it) points. */
+export function locate(root: string, path: string): SourceLocation {
   const abs = join(root, path);
-  return relative(process.cwd(), abs) || abs;
-};
-const at = (root: string, path: string) => ({ file: display(root, path), line: 1, col: 1 });
+  return { file: relative(process.cwd(), abs) || abs, line: 1, col: 1 };
+}
 
 /** Whether process `pid` is running (on this machine); a process of another user counts. */
 export function alive(pid: number): boolean {
@@ -89,7 +89,7 @@ export function acquireLock(root: string, warnings: Diagnostic[]): () => void {
       if (holder === "link") {
         throw new ConflictError([
           diag("SW_WRITE_SYMLINK", `${LOCK_FILE} is a symbolic link; slipway never writes through one`, {
-            location: at(root, LOCK_FILE),
+            location: locate(root, LOCK_FILE),
             hint: "Delete the link (the lock is never committed); --force does not override this.",
           }),
         ]);
@@ -100,7 +100,7 @@ export function acquireLock(root: string, warnings: Diagnostic[]): () => void {
             "SW_WRITE_LOCKED",
             `another slipway run (pid ${holder.pid}, started ${holder.started}) is writing this tree`,
             {
-              location: at(root, LOCK_FILE),
+              location: locate(root, LOCK_FILE),
               hint: `Wait for it to finish and run again. If no such run exists, delete ${LOCK_FILE}.`,
             },
           ),
@@ -110,7 +110,7 @@ export function acquireLock(root: string, warnings: Diagnostic[]): () => void {
         holder === undefined ? "an unreadable lock" : `pid ${holder.pid}, started ${holder.started}`;
       warnings.push({
         ...diag("SW_WRITE_STALE_LOCK", `took over the lock of a run that is gone (${who})`, {
-          location: at(root, LOCK_FILE),
+          location: locate(root, LOCK_FILE),
           hint: "A previous run was killed; this run checks and finishes what it left.",
         }),
         severity: "warning",
@@ -234,7 +234,7 @@ export function faultDiagnostic(
     code,
     `${where === "." ? "the output root" : where}: ${what} (${e.code}, ${e.syscall ?? "write"})`,
     {
-      location: at(root, where),
+      location: locate(root, where),
       hint: `${fix}, then run 'slipway synth' again. ${outcome}`,
     },
   );

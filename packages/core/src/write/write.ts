@@ -31,6 +31,7 @@ import {
   checkWritable,
   faultDiagnostic,
   isFault,
+  locate,
   REAL_FS,
   removeStaleStaging,
   STAGING_PREFIX,
@@ -237,11 +238,7 @@ function writeLocked(
   if (pending !== undefined) {
     warnings.push({
       ...diag("SW_WRITE_INTERRUPTED", "a previous slipway run was interrupted while replacing the tree", {
-        location: {
-          file: relative(process.cwd(), join(root, PENDING_OWNERSHIP_FILE)) || PENDING_OWNERSHIP_FILE,
-          line: 1,
-          col: 1,
-        },
+        location: locate(root, PENDING_OWNERSHIP_FILE),
         hint:
           "Some files may be old and some new; every one still counts as slipway's. " +
           (opts.dryRun === true
@@ -529,10 +526,8 @@ class ConflictList {
     const key = `${code}\0${path}`;
     if (this.#seen.has(key)) return;
     this.#seen.add(key);
-    const abs = join(this.root, path);
-    const location = { file: relative(process.cwd(), abs) || abs, line: 1, col: 1 };
     const [message, hint] = describe(code, path, stale);
-    this.#list.push({ path, d: diag(code, message, { location, hint }) });
+    this.#list.push({ path, d: diag(code, message, { location: locate(this.root, path), hint }) });
   }
 
   sorted(): Diagnostic[] {
@@ -847,7 +842,7 @@ class Staging {
       if (isFault(e)) throw new ConflictError([faultDiagnostic(root, e, current, outcome)]);
       throw new ConflictError([
         diag("SW_WRITE_FAILED", `${current}: ${(e as Error).message}`, {
-          location: { file: relative(process.cwd(), join(root, current)) || current, line: 1, col: 1 },
+          location: locate(root, current),
           hint: outcome,
         }),
       ]);
