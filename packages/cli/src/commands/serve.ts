@@ -11,7 +11,8 @@ export const serveCommand = defineCommand({
     host: { type: "string", description: "Address to bind", default: "127.0.0.1", valueHint: "host" },
     dev: {
       type: "boolean",
-      description: "Built-in development OIDC provider, anonymous API access from loopback only",
+      description:
+        "Built-in development OIDC provider, anonymous API access from loopback only; refuses a non-loopback --host",
     },
     config: {
       type: "string",
