@@ -108,13 +108,13 @@ export function acquireLock(root: string, warnings: Diagnostic[]): () => void {
       }
       const who =
         holder === undefined ? "an unreadable lock" : `pid ${holder.pid}, started ${holder.started}`;
-      warnings.push({
-        ...diag("SW_WRITE_STALE_LOCK", `took over the lock of a run that is gone (${who})`, {
+      warnings.push(
+        diag("SW_WRITE_STALE_LOCK", `took over the lock of a run that is gone (${who})`, {
           location: locate(root, LOCK_FILE),
           hint: "A previous run was killed; this run checks and finishes what it left.",
+          severity: "warning",
         }),
-        severity: "warning",
-      });
+      );
       unlinkSync(file);
     }
   } finally {

@@ -236,17 +236,17 @@ function writeLocked(
   const keepContent = opts.diff === true;
   const { owned, pending, recordHash } = readOwnershipState(root);
   if (pending !== undefined) {
-    warnings.push({
-      ...diag("SW_WRITE_INTERRUPTED", "a previous slipway run was interrupted while replacing the tree", {
+    warnings.push(
+      diag("SW_WRITE_INTERRUPTED", "a previous slipway run was interrupted while replacing the tree", {
         location: locate(root, PENDING_OWNERSHIP_FILE),
         hint:
           "Some files may be old and some new; every one still counts as slipway's. " +
           (opts.dryRun === true
             ? "Run 'slipway synth' to finish it."
             : "This run re-applies the whole tree."),
+        severity: "warning",
       }),
-      severity: "warning",
-    });
+    );
   }
   /** Content on disk is what Slipway last wrote there (per either record). */
   const isOwnedContent = (path: string, hash: string) =>
