@@ -3,7 +3,6 @@ import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { AuthPlugin } from "./auth/contract.js";
 import { loadAuth } from "./auth-loader.js";
 import type { ServerOptions } from "./options.js";
 import { buildServer } from "./server.js";
@@ -66,11 +65,24 @@ async function start(opts: StartOptions): Promise<Started> {
   );
   if (opts.dev) assertDevAddress(opts.host, baseUrl);
   const loaded = await loadAuth(opts.dev ? "dev" : "oidc", { baseUrl, env });
+  let telemetry: Awaited<ReturnType<typeof startTelemetry>> | undefined;
   let app: FastifyInstance;
-  let telemetry: Awaited<ReturnType<typeof startTelemetry>>;
   try {
-    ({ app, telemetry } = await build(opts, env, baseUrl, loaded.auth));
+    const options: ServerOptions = {
+      auth: loaded.auth,
+      logger: true,
+      baseUrl,
+      ...pushOptions(opts, env),
+      ...(await devPlatform(opts, env)),
+      ...(env.SCAFFOLD_COOKIE_SECRET !== undefined ? { cookieSecret: env.SCAFFOLD_COOKIE_SECRET } : {}),
+      ...(env.SCAFFOLD_DEFAULT_OWNER !== undefined ? { defaultOwner: env.SCAFFOLD_DEFAULT_OWNER } : {}),
+      ...trustProxyOption(env.SCAFFOLD_TRUST_PROXY),
+    };
+    // Before buildServer: the server wires request tracing only when telemetry is active.
+    telemetry = await startTelemetry(env);
+    app = await buildServer(options);
   } catch (e) {
+    await telemetry?.shutdown();
     // The development provider listens already: left open, it keeps the process from exiting.
     await loaded.close();
     throw e;
@@ -92,33 +104,6 @@ async function start(opts: StartOptions): Promise<Started> {
     startupMs: performance.now() - t0,
     ...(loaded.issuer ? { issuer: loaded.issuer } : {}),
   };
-}
-
-/** The server's options, telemetry and the server itself, not listening yet. */
-async function build(
-  opts: StartOptions,
-  env: Readonly<Record<string, string | undefined>>,
-  baseUrl: string,
-  auth: AuthPlugin,
-): Promise<{ app: FastifyInstance; telemetry: Awaited<ReturnType<typeof startTelemetry>> }> {
-  const options: ServerOptions = {
-    auth,
-    logger: true,
-    baseUrl,
-    ...pushOptions(opts, env),
-    ...(await devPlatform(opts, env)),
-    ...(env.SCAFFOLD_COOKIE_SECRET !== undefined ? { cookieSecret: env.SCAFFOLD_COOKIE_SECRET } : {}),
-    ...(env.SCAFFOLD_DEFAULT_OWNER !== undefined ? { defaultOwner: env.SCAFFOLD_DEFAULT_OWNER } : {}),
-    ...trustProxyOption(env.SCAFFOLD_TRUST_PROXY),
-  };
-  // Before buildServer: the server wires request tracing only when telemetry is active.
-  const telemetry = await startTelemetry(env);
-  try {
-    return { app: await buildServer(options), telemetry };
-  } catch (e) {
-    await telemetry.shutdown();
-    throw e;
-  }
 }
 
 /**
