@@ -35,7 +35,7 @@ export const REAL_FS: WriteFs = {
 };
 
 /** The lock a writing run holds in `.slipway/`; never committed (`slipway init`'s .gitignore). */
-export const LOCK_FILE = `${SLIPWAY_DIR}/lock`;
+const LOCK_FILE = `${SLIPWAY_DIR}/lock`;
 /** Staging directories: `.slipway/staging-<pid>-<random>`; the pid tells whether its run is alive. */
 export const STAGING_PREFIX = "staging-";
 /** What a killed run can leave in `.slipway/`: its staging directory and its half-taken lock. */
@@ -48,7 +48,7 @@ export function locate(root: string, path: string): SourceLocation {
 }
 
 /** Whether process `pid` is running (on this machine); a process of another user counts. */
-export function alive(pid: number): boolean {
+function alive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -147,22 +147,19 @@ function lockHolder(file: string): { pid: number; started: string } | "link" | u
  * server; this run's own is made later). Called with the lock held. A name without a pid (an older
  * Slipway) is left alone.
  */
-export function removeStaleStaging(root: string): number {
-  let removed = 0;
+export function removeStaleStaging(root: string): void {
   let names: string[];
   try {
     names = readdirSync(join(root, SLIPWAY_DIR));
   } catch {
-    return 0;
+    return;
   }
   for (const name of names) {
     const m = LEFTOVER.exec(name);
     const pid = Number(m?.[1] ?? m?.[2]);
     if (m === null || (pid !== process.pid && alive(pid))) continue;
     rmSync(join(root, SLIPWAY_DIR, name), { recursive: true, force: true });
-    removed++;
   }
-  return removed;
 }
 
 const CHECKED_DIRS_LIMIT = 256;
