@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -17,6 +16,7 @@ import type { OutputFile } from "../render/files.js";
 import type { K8sObject } from "../render/k8s.js";
 import { type CheckInput, isRecord, type RenderedObject } from "./input.js";
 import type { Finding } from "./locate.js";
+import { runProgram } from "./process.js";
 import { parseBlockYaml } from "./schemas/fast-yaml.js";
 import type { SchemaDir } from "./schemas/schema-dir.js";
 
@@ -420,13 +420,13 @@ async function template(
   apiVersions: readonly string[],
 ): Promise<Output> {
   const args = helmTemplateArgs(job.src, job.chartDir, job.valueFiles, kube, apiVersions);
-  let r = await run(helm, args, 180_000);
+  let r = await runProgram(helm, args, { timeoutMs: 180_000 });
   // A chart whose values.schema.json `$ref`s schemas on the web (ZITADEL's) makes helm fetch them;
   // offline that fails before anything renders. Slipway's own values check covers those schemas
   // without the remote parts (SW_CHECK_VALUES), so the chart is rendered without helm's
   // validation and the gap is reported in the stats.
   if (r.code !== 0 && /failing loading "https?:\/\//.test(r.stderr)) {
-    r = await run(helm, [...args, "--skip-schema-validation"], 180_000);
+    r = await runProgram(helm, [...args, "--skip-schema-validation"], { timeoutMs: 180_000 });
     if (r.code === 0) return { job, stdout: r.stdout, schemaNotLoaded: true };
   }
   if (r.code === 0) return { job, stdout: r.stdout };
@@ -650,7 +650,7 @@ async function pull(
       : src.chart;
     const args = ["pull", ref, "--version", src.version, "--untar", "--untardir", tmp];
     if (!oci) args.push("--repo", src.repoURL);
-    const r = await run(helm, args, 300_000);
+    const r = await runProgram(helm, args, { timeoutMs: 300_000 });
     if (r.code !== 0) return { error: helmError(r.stderr || r.error || `exit ${r.code}`).message };
     mkdirSync(join(target, ".."), { recursive: true });
     renameSync(join(tmp, src.chart), target);
@@ -661,57 +661,13 @@ async function pull(
 }
 
 async function assertHelm(helm: string): Promise<void> {
-  const r = await run(helm, ["version", "--short"], 30_000);
+  const r = await runProgram(helm, ["version", "--short"], { timeoutMs: 30_000 });
   if (r.code === 0) return;
   throw new InputError([
     diag("SW_CHECK_HELM_MISSING", `helm (${helm}) does not run: ${r.error ?? r.stderr.trim()}`, {
       hint: "Install Helm or pass --helm PATH (or set SLIPWAY_HELM); this repository builds it with `bash tools/build.sh helm`.",
     }),
   ]);
-}
-
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Why the process did not run or was stopped (spawn error, timeout). */
-  readonly error?: string;
-}
-
-/** Runs a program with an argument array (no shell) and collects its output; killed after `timeoutMs`. */
-function run(cmd: string, args: readonly string[], timeoutMs: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let error: string | undefined;
-    let settled = false;
-    const finish = (r: RunResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(r);
-    };
-    const timer = setTimeout(() => {
-      error = `stopped after ${timeoutMs} ms`;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e) => {
-      error = e.message;
-      // A program that never started emits no "close".
-      if (child.pid === undefined) finish({ code: null, stdout: "", stderr: "", error });
-    });
-    child.on("close", (code) => {
-      finish({
-        code,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        ...(error ? { error } : {}),
-      });
-    });
-  });
 }
 
 /** Maps `items` with at most `limit` calls in flight, keeping their order. */
