@@ -4,7 +4,7 @@
 # ~/.cache/slipway/tools). Each tools/<name>/build lists "<binary> <go package> [go build flags]"
 # lines; a tools/<name>/prepare.sh, where one exists, prepares sources and prints further flags.
 #
-# A tool whose stamp (Go version, go.mod, go.sum, build list, prepare.sh) is unchanged is not
+# A tool whose stamp (Go version and every file of tools/<name>/) is unchanged is not
 # rebuilt, and Go's own build cache (GOCACHE) makes a rebuild after a small change fast; on a fresh
 # machine the first run downloads the modules and compiles everything (minutes: tools/README.md).
 #
@@ -26,7 +26,8 @@ fi
 for name in "${names[@]}"; do
   dir="$here/$name"
   [ -f "$dir/build" ] || { echo "tools/build.sh: no tool '$name' (no tools/$name/build)" >&2; exit 2; }
-  stamp="$( { go version; cat "$dir/go.mod" "$dir/go.sum" "$dir/build"; [ ! -f "$dir/prepare.sh" ] || cat "$dir/prepare.sh"; } | sha256sum | cut -c1-16)"
+  # Every file of the tool's directory counts: our own Go sources (tools/tofu/tfrefs) as much as go.sum.
+  stamp="$( { go version; find "$dir" -type f | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)"
   if [ "$(cat "$out/stamps/$name" 2>/dev/null)" = "$stamp" ]; then
     echo "tools: $name up to date ($out/bin)"
     continue
