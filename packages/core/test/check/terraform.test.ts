@@ -93,6 +93,17 @@ describe("the Terraform stage on examples/homelab", () => {
     expect(r.roots.find((x) => x.root === "cloudflare/terraform")?.init).toBe("failed");
   });
 
+  it("refuses a block outside Terraform's top level in both tools (required_providers belongs in terraform {})", async () => {
+    const files = edited("vault/terraform/providers.tf.json", (j) => {
+      j.required_providers = j.terraform.required_providers;
+    });
+    const r = await checkTerraform(files, opts);
+    expect(errors(r).map((d) => [d.code, d.location?.file])).toEqual([
+      ["SW_CHECK_TF_REFERENCE", "vault/terraform/providers.tf.json"],
+      ["SW_CHECK_TF_INIT", "vault/terraform/providers.tf.json"],
+    ]);
+  });
+
   it("runs only what it is given", async () => {
     const r = await checkTerraform(example, {});
     expect(r.roots.every((x) => x.references === "skipped" && x.init === "skipped")).toBe(true);
