@@ -13,8 +13,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { diag, InputError } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
-import type { K8sObject } from "../render/k8s.js";
-import { type CheckInput, isRecord, type RenderedObject } from "./input.js";
+import { type CheckInput, isK8sObject, isRecord, type RenderedObject } from "./input.js";
 import type { Finding } from "./locate.js";
 import { runProgram } from "./process.js";
 import { parseBlockYaml } from "./schemas/fast-yaml.js";
@@ -361,7 +360,7 @@ function chartObjects(input: CheckInput, out: Rendered): { objects: RenderedObje
         ? d.value.items
         : [d.value];
     for (const object of items) {
-      if (!isObject(object)) continue;
+      if (!isK8sObject(object)) continue;
       objects.push({
         file: chartFile(src.application, d.template),
         doc: texts.length,
@@ -386,12 +385,6 @@ function chartObjects(input: CheckInput, out: Rendered): { objects: RenderedObje
     owner,
   }));
   return { objects, files };
-}
-
-function isObject(v: unknown): v is K8sObject {
-  return (
-    isRecord(v) && typeof v.apiVersion === "string" && typeof v.kind === "string" && isRecord(v.metadata)
-  );
 }
 
 /**

@@ -69,7 +69,8 @@ export function parseYamlDocuments(content: string): unknown[] {
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-function isObject(v: unknown): v is K8sObject {
+/** Whether a parsed document is a Kubernetes object: apiVersion, kind and metadata. */
+export function isK8sObject(v: unknown): v is K8sObject {
   return (
     isRecord(v) && typeof v.apiVersion === "string" && typeof v.kind === "string" && isRecord(v.metadata)
   );
@@ -125,7 +126,7 @@ export function buildCheckInput(files: Iterable<OutputFile>, apps: readonly Rend
     }
     const app = appOf(f.path);
     docs.forEach((d, doc) => {
-      if (!isObject(d)) return;
+      if (!isK8sObject(d)) return;
       objects.push({ file: f.path, doc, object: d, owner: f.owner, ...(app ? { app } : {}) });
     });
   }

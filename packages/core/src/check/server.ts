@@ -3,7 +3,7 @@ import { parseAllDocuments } from "yaml";
 import { type Diagnostic, diag, InputError } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
 import { apiGroup, type K8sObject } from "../render/k8s.js";
-import { type CheckInput, isRecord, type RenderedObject } from "./input.js";
+import { type CheckInput, isK8sObject, isRecord, type RenderedObject } from "./input.js";
 import { type Finding, withLocations } from "./locate.js";
 import { SchemaDir } from "./schemas/schema-dir.js";
 
@@ -205,7 +205,7 @@ async function installCrds(r: Run, ordered: readonly Ordered[]): Promise<void> {
       continue;
     const doc = r.dir?.crdDocument(group, o.object.kind);
     const object = doc ? (parseAllDocuments(doc.text)[0]?.toJS() as unknown) : undefined;
-    if (!doc || !isK8s(object)) continue;
+    if (!doc || !isK8sObject(object)) continue;
     defined.add(k);
     crds.push({ source: doc.source, object });
   }
@@ -405,12 +405,6 @@ function crdKey(crd: K8sObject): string {
   const spec = isRecord(crd.spec) ? crd.spec : {};
   const names = isRecord(spec.names) ? spec.names : {};
   return `${String(spec.group)}/${String(names.kind)}`;
-}
-
-function isK8s(v: unknown): v is K8sObject {
-  return (
-    isRecord(v) && typeof v.apiVersion === "string" && typeof v.kind === "string" && isRecord(v.metadata)
-  );
 }
 
 function omitNamespace(meta: Record<string, unknown>): K8sObject["metadata"] {
