@@ -489,19 +489,16 @@ function order(objects: readonly RenderedObject[]): Ordered[] {
   );
 }
 
-function resourcePath(res: Resource, o: K8sObject): string {
-  const group = apiGroup(o.apiVersion);
-  const version = o.apiVersion.slice(o.apiVersion.indexOf("/") + 1);
-  const base = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
-  return `${base}/${res.name}/${encodeURIComponent(o.metadata.name)}`;
+/** `/api/v1` or `/apis/<group>/<version>`: where an apiVersion's resources are served. */
+function apiBase(apiVersion: string): string {
+  const group = apiGroup(apiVersion);
+  const version = apiVersion.slice(apiVersion.indexOf("/") + 1);
+  return group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
 }
 
 function objectPath(o: K8sObject, res: Resource, namespace: string | undefined): string {
-  const group = apiGroup(o.apiVersion);
-  const version = o.apiVersion.slice(o.apiVersion.indexOf("/") + 1);
-  const base = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
   const ns = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
-  return `${base}${ns}/${res.name}/${encodeURIComponent(o.metadata.name)}`;
+  return `${apiBase(o.apiVersion)}${ns}/${res.name}/${encodeURIComponent(o.metadata.name)}`;
 }
 
 /** A Kubernetes `Status` as returned with a failed request. */
@@ -640,7 +637,7 @@ class Discovery {
   }
 
   async #load(apiVersion: string): Promise<Map<string, Resource> | undefined> {
-    const path = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const path = apiBase(apiVersion);
     const r = await this.#api.send("GET", path);
     if (r.status === 404) return undefined;
     if (r.status === 401 || r.status === 403) throw forbidden(`GET ${path}`, r);
@@ -658,7 +655,7 @@ class Discovery {
 async function waitEstablished(api: Client, crds: readonly K8sObject[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const crd of crds) {
-    const path = resourcePath(CRD_RESOURCE, crd);
+    const path = objectPath(crd, CRD_RESOURCE, undefined);
     for (;;) {
       const r = await api.send("GET", path);
       const status = isRecord(r.body) && isRecord(r.body.status) ? r.body.status : {};
@@ -705,11 +702,13 @@ class Client {
 
   /** POST to the collection; 409 when it exists already. */
   create(res: Resource, object: K8sObject): Promise<Reply> {
-    const group = apiGroup(object.apiVersion);
-    const version = object.apiVersion.slice(object.apiVersion.indexOf("/") + 1);
-    const base = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
     const q = new URLSearchParams({ fieldManager: "slipway", fieldValidation: "Strict" });
-    return this.send("POST", `${base}/${res.name}?${q}`, JSON.stringify(object), "application/json");
+    return this.send(
+      "POST",
+      `${apiBase(object.apiVersion)}/${res.name}?${q}`,
+      JSON.stringify(object),
+      "application/json",
+    );
   }
 
   send(method: string, path: string, body?: string, contentType?: string): Promise<Reply> {
