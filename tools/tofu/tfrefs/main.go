@@ -91,7 +91,11 @@ func main() {
 func checkDir(dir string) []problem {
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf.json"))
 	if err != nil || len(files) == 0 {
-		return []problem{{File: dir, Summary: "no Terraform JSON files", Detail: fmt.Sprint(err)}}
+		p := problem{File: dir, Summary: "no Terraform JSON files"}
+		if err != nil {
+			p.Detail = err.Error()
+		}
+		return []problem{p}
 	}
 	sort.Strings(files)
 	r := &root{declared: map[string]hcl.Range{}, providers: map[string]bool{}}

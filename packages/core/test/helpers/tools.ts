@@ -7,7 +7,7 @@ import { join } from "node:path";
  * Vault), from their Go modules at pinned versions. `npm test` runs the build first.
  * @default ~/.cache/slipway/tools/bin
  */
-export const toolsBin = join(process.env.SLIPWAY_TOOLS ?? join(homedir(), ".cache/slipway/tools"), "bin");
+const toolsBin = join(process.env.SLIPWAY_TOOLS ?? join(homedir(), ".cache/slipway/tools"), "bin");
 
 /**
  * The path of one built tool. Throws when it is missing rather than letting a test skip: a tier
