@@ -54,12 +54,8 @@ export function apiServerFromKubeconfig(opts: { path?: string; context?: string 
   }
   const user = named(cfg.users, context.user, "user") ?? {};
   const base = dirname(path);
-  // A value inline (`…-data`, base64) or in a file relative to the kubeconfig.
-  const pem = (obj: Record<string, unknown>, key: string): string | undefined => {
-    const data = obj[`${key}-data`];
-    if (typeof data === "string") return Buffer.from(data, "base64").toString("utf8");
-    const file = obj[key];
-    if (typeof file !== "string") return undefined;
+  // A file named relative to the kubeconfig; one that cannot be read is the kubeconfig's fault.
+  const readRelative = (file: string, key: string): string => {
     try {
       return readFileSync(isAbsolute(file) ? file : join(base, file), "utf8");
     } catch (e) {
@@ -69,6 +65,13 @@ export function apiServerFromKubeconfig(opts: { path?: string; context?: string 
       );
     }
   };
+  // A value inline (`…-data`, base64) or in a file.
+  const pem = (obj: Record<string, unknown>, key: string): string | undefined => {
+    const data = obj[`${key}-data`];
+    if (typeof data === "string") return Buffer.from(data, "base64").toString("utf8");
+    const file = obj[key];
+    return typeof file === "string" ? readRelative(file, key) : undefined;
+  };
   if (user.exec !== undefined || user["auth-provider"] !== undefined) {
     return fail(
       `context ${contextName}: user ${String(context.user)} authenticates through an exec or auth-provider plugin, which slipway does not run`,
@@ -77,10 +80,7 @@ export function apiServerFromKubeconfig(opts: { path?: string; context?: string 
   }
   let token = typeof user.token === "string" ? user.token : undefined;
   if (token === undefined && typeof user.tokenFile === "string") {
-    token = readFileSync(
-      isAbsolute(user.tokenFile) ? user.tokenFile : join(base, user.tokenFile),
-      "utf8",
-    ).trim();
+    token = readRelative(user.tokenFile, "tokenFile").trim();
   }
   const ca = pem(cluster, "certificate-authority");
   const cert = pem(user, "client-certificate");
