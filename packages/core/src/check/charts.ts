@@ -81,7 +81,7 @@ export interface ChartRender {
 }
 
 /** The virtual file of a chart template's output: `helm:vault/vault/templates/server-statefulset.yaml`. */
-export const chartFile = (application: string, template: string) => `helm:${application}/${template}`;
+const chartFile = (application: string, template: string) => `helm:${application}/${template}`;
 
 /** One chart source of a rendered Application, read as Argo CD reads it. */
 export interface ChartSource {

@@ -7,14 +7,8 @@ export type {
   Unbounded,
 } from "./budget.js";
 export { budgetOf, computeBudget } from "./budget.js";
-export type {
-  ChartOptions,
-  ChartOrigin,
-  ChartRender,
-  ChartSource,
-  ChartStats,
-} from "./charts.js";
-export { chartFile, chartSources, crdApiVersions, helmTemplateArgs, renderCharts } from "./charts.js";
+export type { ChartOptions, ChartOrigin, ChartRender, ChartStats } from "./charts.js";
+export { renderCharts } from "./charts.js";
 export type { CheckOptions, CheckResult, CheckSession, CheckStats } from "./check.js";
 export { check, checkInput } from "./check.js";
 export type { CheckInput, ParsedFile, RenderedObject } from "./input.js";
@@ -34,6 +28,6 @@ export type {
   ServerCheckResult,
   ServerCheckStats,
 } from "./server.js";
-export { checkServer, fieldPath } from "./server.js";
+export { checkServer } from "./server.js";
 export type { TerraformCheckOptions, TerraformCheckResult, TerraformRoot } from "./terraform.js";
 export { checkTerraform } from "./terraform.js";
