@@ -17,7 +17,7 @@ import { type CheckInput, isK8sObject, isRecord, type RenderedObject } from "./i
 import type { Finding } from "./locate.js";
 import { runProgram } from "./process.js";
 import { parseBlockYaml } from "./schemas/fast-yaml.js";
-import type { SchemaDir } from "./schemas/schema-dir.js";
+import { type CrdSchema, crdSchema, type SchemaDir } from "./schemas/schema-dir.js";
 
 /** How `slipway check --render-charts` finds Helm and the charts. */
 export interface ChartOptions {
@@ -182,16 +182,21 @@ export function helmTemplateArgs(
  * Argo CD passes as `--api-versions` once those CRDs are installed.
  */
 export function crdApiVersions(objects: Iterable<unknown>): Set<string> {
-  const out = new Set<string>();
+  const crds: CrdSchema[] = [];
   for (const o of objects) {
-    if (!isRecord(o) || o.kind !== "CustomResourceDefinition" || !isRecord(o.spec)) continue;
-    const { group, names, versions } = o.spec;
-    const kind = isRecord(names) ? names.kind : undefined;
-    if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(versions)) continue;
-    for (const v of versions) {
-      if (!isRecord(v) || typeof v.name !== "string" || v.served === false) continue;
-      out.add(`${group}/${v.name}`);
-      out.add(`${group}/${v.name}/${kind}`);
+    const c = isRecord(o) && o.kind === "CustomResourceDefinition" ? crdSchema(o, "") : undefined;
+    if (c) crds.push(c);
+  }
+  return servedApiVersions(crds);
+}
+
+/** Adds `group/version` and `group/version/Kind` of every served version of `crds` to `out`. */
+function servedApiVersions(crds: Iterable<CrdSchema>, out = new Set<string>()): Set<string> {
+  for (const c of crds) {
+    for (const v of c.versions) {
+      if (!v.served) continue;
+      out.add(`${c.group}/${v.name}`);
+      out.add(`${c.group}/${v.name}/${c.kind}`);
     }
   }
   return out;
@@ -328,19 +333,10 @@ async function prepareJobs(
  * (`AppSpec.crds`, e.g. Gateway API from its Git repository), found in the schema directory.
  */
 function installedApiVersions(input: CheckInput, schemaDir: SchemaDir | undefined): Set<string> {
-  const known = crdApiVersions(input.objects.map((o) => o.object));
-  for (const a of input.apps) {
-    for (const g of a.spec.crds ?? []) {
-      for (const c of schemaDir?.crdsOfGroup(g) ?? []) {
-        for (const v of c.versions) {
-          if (!v.served) continue;
-          known.add(`${g}/${v.name}`);
-          known.add(`${g}/${v.name}/${c.kind}`);
-        }
-      }
-    }
-  }
-  return known;
+  const elsewhere = input.apps.flatMap((a) =>
+    (a.spec.crds ?? []).flatMap((g) => schemaDir?.crdsOfGroup(g) ?? []),
+  );
+  return servedApiVersions(elsewhere, crdApiVersions(input.objects.map((o) => o.object)));
 }
 
 /**
