@@ -276,162 +276,156 @@ function writeLocked(
   /** Rendered files whose parent chain is blocked by a regular file (resolved after deletes are known). */
   const blockedByFile: { path: string; at: string }[] = [];
   let unchanged = 0;
-  {
-    for (const f of files) {
-      assertSafePath(f);
-      if (!underRenderRoot(f.path)) {
+  for (const f of files) {
+    assertSafePath(f);
+    if (!underRenderRoot(f.path)) {
+      throw new InputError([
+        diag("SW_WRITE_UNSAFE_PATH", `output path ${JSON.stringify(f.path)} is outside the rendered roots`, {
+          hint:
+            `The component '${f.owner}' renders outside ${RENDER_ROOTS.map((r) => `${r}/`).join(", ")}; ` +
+            "this is a bug in it (a new output directory is added to RENDER_ROOTS).",
+        }),
+      ]);
+    }
+    const entry = next.add(f.path);
+    const clash = !entry.added
+      ? `${f.path} is rendered by both ${writers[writtenBy[entry.index] as number]} and ${f.owner}`
+      : renderedDirs.has(f.path)
+        ? `${f.path} is rendered both as a file and as a directory`
+        : undefined;
+    if (clash !== undefined) {
+      throw new InputError([
+        diag("SW_WRITE_DUPLICATE_PATH", clash, {
+          hint: `Every output path has one writer; '${f.owner}' renders a path already rendered.`,
+        }),
+      ]);
+    }
+    for (let d = posix.dirname(f.path); d !== "." && renderedDirs.add(d).added; d = posix.dirname(d)) {
+      if (next.has(d)) {
         throw new InputError([
-          diag(
-            "SW_WRITE_UNSAFE_PATH",
-            `output path ${JSON.stringify(f.path)} is outside the rendered roots`,
-            {
-              hint:
-                `The component '${f.owner}' renders outside ${RENDER_ROOTS.map((r) => `${r}/`).join(", ")}; ` +
-                "this is a bug in it (a new output directory is added to RENDER_ROOTS).",
-            },
-          ),
-        ]);
-      }
-      const entry = next.add(f.path);
-      const clash = !entry.added
-        ? `${f.path} is rendered by both ${writers[writtenBy[entry.index] as number]} and ${f.owner}`
-        : renderedDirs.has(f.path)
-          ? `${f.path} is rendered both as a file and as a directory`
-          : undefined;
-      if (clash !== undefined) {
-        throw new InputError([
-          diag("SW_WRITE_DUPLICATE_PATH", clash, {
-            hint: `Every output path has one writer; '${f.owner}' renders a path already rendered.`,
+          diag("SW_WRITE_DUPLICATE_PATH", `${d} is rendered both as a file and as a directory`, {
+            hint: `Every output path has one writer; '${f.owner}' renders ${f.path} inside the file ${d}.`,
           }),
         ]);
       }
-      for (let d = posix.dirname(f.path); d !== "." && renderedDirs.add(d).added; d = posix.dirname(d)) {
-        if (next.has(d)) {
-          throw new InputError([
-            diag("SW_WRITE_DUPLICATE_PATH", `${d} is rendered both as a file and as a directory`, {
-              hint: `Every output path has one writer; '${f.owner}' renders ${f.path} inside the file ${d}.`,
-            }),
-          ]);
-        }
-      }
-      // The same index as the path's. A chunked file is hashed and staged from its pieces.
-      const digest = f.chunks ? digests.addChunks(f.chunks()) : digests.add(f.content);
-      let writer = writerIndex.get(f.owner);
-      if (writer === undefined) {
-        writer = writers.push(f.owner) - 1;
-        writerIndex.set(f.owner, writer);
-      }
-      if (digest >= writtenBy.length) {
-        const grown = new Uint16Array(writtenBy.length * 2);
-        grown.set(writtenBy);
-        writtenBy = grown;
-      }
-      writtenBy[digest] = writer;
-      const at = fs.inspect(f.path);
-      let before: string | undefined;
-      switch (at.kind) {
-        case "blocked":
-          if (at.block === "SW_WRITE_SYMLINK") {
-            conflicts.add(at.block, at.at);
-            continue;
-          }
-          // Fine if the file in the way is a stale owned one, deleted before this is renamed.
-          blockedByFile.push({ path: f.path, at: at.at });
-          note(f.path, "added", undefined, keepContent ? f.content : undefined);
-          break;
-        case "symlink":
-          conflicts.add("SW_WRITE_SYMLINK", f.path);
-          continue;
-        case "dir":
-        case "other":
-          conflicts.add("SW_WRITE_NOT_A_FILE", f.path);
-          continue;
-        case "file": {
-          const onDisk = readFileSync(join(root, f.path));
-          const diskHash = sha256(onDisk);
-          if (diskHash === digests.hex(digest)) {
-            unchanged++;
-            continue;
-          }
-          if (!isOwned(f.path)) {
-            if (!force) {
-              conflicts.add("SW_WRITE_UNOWNED", f.path);
-              continue;
-            }
-          } else if (!isOwnedContent(f.path, diskHash) && !force) {
-            conflicts.add("SW_WRITE_EDITED", f.path);
-            continue;
-          }
-          if (keepContent) before = onDisk.toString("utf8");
-          note(f.path, "changed", before, keepContent ? f.content : undefined);
-          break;
-        }
-        case "missing":
-          note(f.path, "added", undefined, keepContent ? f.content : undefined);
-          if (!conflicts.any) staging.stage(f, at.top);
-          continue;
-      }
-      if (!conflicts.any) staging.stage(f, undefined, at.kind === "file");
     }
-
-    // Owned files no longer rendered: delete them if they are still as Slipway wrote them.
-    const stale: string[] = [];
-    for (const path of previouslyOwned(owned, pending)) {
-      if (next.has(path)) continue;
-      const at = fs.inspect(path);
-      if (at.kind === "blocked" && at.block === "SW_WRITE_SYMLINK") {
-        conflicts.add("SW_WRITE_SYMLINK", at.at);
-        continue;
-      }
-      if (at.kind === "symlink") {
-        conflicts.add("SW_WRITE_SYMLINK", path);
-        continue;
-      }
-      // Gone, or replaced by a directory: nothing of Slipway's left to delete; forget it.
-      if (at.kind !== "file") continue;
-      const onDisk = readFileSync(join(root, path));
-      if (!isOwnedContent(path, sha256(onDisk)) && !force) {
-        conflicts.add("SW_WRITE_EDITED", path, true);
-        continue;
-      }
-      stale.push(path);
-      note(path, "deleted", keepContent ? onDisk.toString("utf8") : undefined, undefined);
+    // The same index as the path's. A chunked file is hashed and staged from its pieces.
+    const digest = f.chunks ? digests.addChunks(f.chunks()) : digests.add(f.content);
+    let writer = writerIndex.get(f.owner);
+    if (writer === undefined) {
+      writer = writers.push(f.owner) - 1;
+      writerIndex.set(f.owner, writer);
     }
-
-    // A regular file where a directory must go is fine only when it is a stale file being deleted.
-    const deleting = new Set(stale);
-    for (const b of blockedByFile) if (!deleting.has(b.at)) conflicts.add("SW_WRITE_NOT_A_DIR", b.at);
-
-    const returnConflicts = opts.dryRun === true && opts.conflicts === "return";
-    if (!returnConflicts) conflicts.throwIfAny();
-    changes.sort(byPath);
-    const sorted = next.sorted();
-    const record = () => ownershipChunks(sortedEntries(next, digests, sorted));
-    const recordHasher = createHash("sha256");
-    for (const chunk of record()) recordHasher.update(chunk);
-    const result = {
-      changes,
-      counts,
-      written: 0,
-      deleted: 0,
-      unchanged,
-      files: next.size,
-      conflicts: returnConflicts ? conflicts.sorted() : [],
-      recordChanged: pending !== undefined || recordHash !== recordHasher.digest("hex"),
-      warnings: warnings.sort(byLocation),
-    };
-    if (opts.dryRun) return result;
-    if (counts.added + counts.changed + counts.deleted === 0 && !result.recordChanged) return result;
-
-    // Apply. A permission problem is found before anything changes.
-    checkWritable(root, staging.targetDirs(stale));
-    // From here on the ownership records keep every file attributable if the process dies.
-    // Written fresh in the staging directory and renamed: never opened where a link could be.
-    const pendingFile = staging.scratch("owned.next.json");
-    writeChunks(pendingFile, record(), staging.fs);
-    const written = staging.apply(stale, pendingFile);
-    return { ...result, written, deleted: stale.length };
+    if (digest >= writtenBy.length) {
+      const grown = new Uint16Array(writtenBy.length * 2);
+      grown.set(writtenBy);
+      writtenBy = grown;
+    }
+    writtenBy[digest] = writer;
+    const at = fs.inspect(f.path);
+    let before: string | undefined;
+    switch (at.kind) {
+      case "blocked":
+        if (at.block === "SW_WRITE_SYMLINK") {
+          conflicts.add(at.block, at.at);
+          continue;
+        }
+        // Fine if the file in the way is a stale owned one, deleted before this is renamed.
+        blockedByFile.push({ path: f.path, at: at.at });
+        note(f.path, "added", undefined, keepContent ? f.content : undefined);
+        break;
+      case "symlink":
+        conflicts.add("SW_WRITE_SYMLINK", f.path);
+        continue;
+      case "dir":
+      case "other":
+        conflicts.add("SW_WRITE_NOT_A_FILE", f.path);
+        continue;
+      case "file": {
+        const onDisk = readFileSync(join(root, f.path));
+        const diskHash = sha256(onDisk);
+        if (diskHash === digests.hex(digest)) {
+          unchanged++;
+          continue;
+        }
+        if (!isOwned(f.path)) {
+          if (!force) {
+            conflicts.add("SW_WRITE_UNOWNED", f.path);
+            continue;
+          }
+        } else if (!isOwnedContent(f.path, diskHash) && !force) {
+          conflicts.add("SW_WRITE_EDITED", f.path);
+          continue;
+        }
+        if (keepContent) before = onDisk.toString("utf8");
+        note(f.path, "changed", before, keepContent ? f.content : undefined);
+        break;
+      }
+      case "missing":
+        note(f.path, "added", undefined, keepContent ? f.content : undefined);
+        if (!conflicts.any) staging.stage(f, at.top);
+        continue;
+    }
+    if (!conflicts.any) staging.stage(f, undefined, at.kind === "file");
   }
+
+  // Owned files no longer rendered: delete them if they are still as Slipway wrote them.
+  const stale: string[] = [];
+  for (const path of previouslyOwned(owned, pending)) {
+    if (next.has(path)) continue;
+    const at = fs.inspect(path);
+    if (at.kind === "blocked" && at.block === "SW_WRITE_SYMLINK") {
+      conflicts.add("SW_WRITE_SYMLINK", at.at);
+      continue;
+    }
+    if (at.kind === "symlink") {
+      conflicts.add("SW_WRITE_SYMLINK", path);
+      continue;
+    }
+    // Gone, or replaced by a directory: nothing of Slipway's left to delete; forget it.
+    if (at.kind !== "file") continue;
+    const onDisk = readFileSync(join(root, path));
+    if (!isOwnedContent(path, sha256(onDisk)) && !force) {
+      conflicts.add("SW_WRITE_EDITED", path, true);
+      continue;
+    }
+    stale.push(path);
+    note(path, "deleted", keepContent ? onDisk.toString("utf8") : undefined, undefined);
+  }
+
+  // A regular file where a directory must go is fine only when it is a stale file being deleted.
+  const deleting = new Set(stale);
+  for (const b of blockedByFile) if (!deleting.has(b.at)) conflicts.add("SW_WRITE_NOT_A_DIR", b.at);
+
+  const returnConflicts = opts.dryRun === true && opts.conflicts === "return";
+  if (!returnConflicts) conflicts.throwIfAny();
+  changes.sort(byPath);
+  const sorted = next.sorted();
+  const record = () => ownershipChunks(sortedEntries(next, digests, sorted));
+  const recordHasher = createHash("sha256");
+  for (const chunk of record()) recordHasher.update(chunk);
+  const result = {
+    changes,
+    counts,
+    written: 0,
+    deleted: 0,
+    unchanged,
+    files: next.size,
+    conflicts: returnConflicts ? conflicts.sorted() : [],
+    recordChanged: pending !== undefined || recordHash !== recordHasher.digest("hex"),
+    warnings: warnings.sort(byLocation),
+  };
+  if (opts.dryRun) return result;
+  if (counts.added + counts.changed + counts.deleted === 0 && !result.recordChanged) return result;
+
+  // Apply. A permission problem is found before anything changes.
+  checkWritable(root, staging.targetDirs(stale));
+  // From here on the ownership records keep every file attributable if the process dies.
+  // Written fresh in the staging directory and renamed: never opened where a link could be.
+  const pendingFile = staging.scratch("owned.next.json");
+  writeChunks(pendingFile, record(), staging.fs);
+  const written = staging.apply(stale, pendingFile);
+  return { ...result, written, deleted: stale.length };
 }
 
 const byLocation = (a: Diagnostic, b: Diagnostic) => {
