@@ -17,6 +17,34 @@ export function yamlFile(path: string, objects: readonly unknown[], owner = "tes
   return { path, content: objects.map((o) => toYaml(o)).join("---\n"), owner };
 }
 
+/**
+ * A namespaced CustomResourceDefinition serving and storing `v1` of `group`/`kind` (plural:
+ * lower-case kind + "s"), whose `spec` has the schema `specSchema`.
+ */
+export function crdFixture(group: string, kind: string, specSchema: Record<string, unknown>) {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      scope: "Namespaced",
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: { type: "object", properties: { spec: { type: "object", ...specSchema } } },
+          },
+        },
+      ],
+    },
+  };
+}
+
 export function renderedApp(
   spec: Partial<AppSpec> & { name: string },
   wave = 0,

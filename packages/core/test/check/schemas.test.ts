@@ -4,7 +4,7 @@ import { buildCheckInput } from "../../src/check/input.js";
 import type { OutputFile } from "../../src/render/files.js";
 import type { RenderedApp } from "../../src/render/render.js";
 import { toYaml } from "../../src/render/yaml.js";
-import { renderedApp, SCHEMA_DIR, yamlFile } from "./helpers.js";
+import { crdFixture, renderedApp, SCHEMA_DIR, yamlFile } from "./helpers.js";
 
 /** Schema findings only (no policies), as `code path` strings, in a stable order. */
 async function schemaFindings(files: OutputFile[], opts: { offline?: boolean; apps?: RenderedApp[] } = {}) {
@@ -133,29 +133,7 @@ describe("schema validation against the upstream CRDs (strict)", () => {
   });
 
   it("validates custom resources against CRDs rendered in the tree", async () => {
-    const crd = {
-      apiVersion: "apiextensions.k8s.io/v1",
-      kind: "CustomResourceDefinition",
-      metadata: { name: "foos.example.com" },
-      spec: {
-        group: "example.com",
-        names: { kind: "Foo", plural: "foos" },
-        scope: "Namespaced",
-        versions: [
-          {
-            name: "v1",
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: {
-                type: "object",
-                properties: { spec: { type: "object", properties: { size: { type: "integer" } } } },
-              },
-            },
-          },
-        ],
-      },
-    };
+    const crd = crdFixture("example.com", "Foo", { properties: { size: { type: "integer" } } });
     const foo = (spec: unknown) => ({
       apiVersion: "example.com/v1",
       kind: "Foo",

@@ -14,7 +14,7 @@ import { toYaml } from "../../src/render/yaml.js";
 import { renderPlatform } from "../../src/synth.js";
 import { startApiServer, type TestApiServer } from "../helpers/apiserver.js";
 import { tool } from "../helpers/tools.js";
-import { SCHEMA_DIR, yamlFile } from "./helpers.js";
+import { crdFixture, SCHEMA_DIR, yamlFile } from "./helpers.js";
 
 /**
  * The server stage against a real etcd + kube-apiserver (tools/build.sh kube, the platform's
@@ -181,37 +181,10 @@ describe("checkServer against kube-apiserver", () => {
 
 describe("checkServer with objects from outside the tree (a chart's helm template output)", () => {
   it("installs their CRDs first and sends their objects: a CEL rule of a chart's CRD rejects", async () => {
-    const crd: K8sObject = {
-      apiVersion: "apiextensions.k8s.io/v1",
-      kind: "CustomResourceDefinition",
-      metadata: { name: "widgets.charts.example.com" },
-      spec: {
-        group: "charts.example.com",
-        names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
-        scope: "Namespaced",
-        versions: [
-          {
-            name: "v1",
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: {
-                type: "object",
-                properties: {
-                  spec: {
-                    type: "object",
-                    properties: { min: { type: "integer" }, max: { type: "integer" } },
-                    "x-kubernetes-validations": [
-                      { rule: "self.min <= self.max", message: "min must not exceed max" },
-                    ],
-                  },
-                },
-              },
-            },
-          },
-        ],
-      },
-    };
+    const crd: K8sObject = crdFixture("charts.example.com", "Widget", {
+      properties: { min: { type: "integer" }, max: { type: "integer" } },
+      "x-kubernetes-validations": [{ rule: "self.min <= self.max", message: "min must not exceed max" }],
+    });
     const widget: K8sObject = {
       apiVersion: "charts.example.com/v1",
       kind: "Widget",
