@@ -41,9 +41,10 @@ function paxRecord(key: string, value: string): Buffer {
 
 /** The ustar name of an entry whose real path is in a PAX header: its last 100 bytes, whole characters. */
 function fallbackName(path: string): string {
-  let name = path;
-  while (Buffer.byteLength(name) > 100) name = name.slice(1);
-  return name;
+  // By code point: slicing UTF-16 units could split a surrogate pair into a replacement character.
+  const chars = Array.from(path);
+  while (Buffer.byteLength(chars.join("")) > 100) chars.shift();
+  return chars.join("");
 }
 
 function header(
