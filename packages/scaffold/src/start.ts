@@ -59,10 +59,11 @@ export async function startServer(opts: StartOptions): Promise<Started> {
 async function start(opts: StartOptions): Promise<Started> {
   const t0 = performance.now();
   const env = opts.env ?? process.env;
-  const baseUrl = (opts.baseUrl ?? env.SCAFFOLD_BASE_URL ?? `http://${opts.host}:${opts.port}`).replace(
-    /\/+$/,
-    "",
-  );
+  const baseUrl = (
+    opts.baseUrl ??
+    env.SCAFFOLD_BASE_URL ??
+    `http://${urlHost(opts.host)}:${opts.port}`
+  ).replace(/\/+$/, "");
   if (opts.dev) assertDevAddress(opts.host, baseUrl);
   const loaded = await loadAuth(opts.dev ? "dev" : "oidc", { baseUrl, env });
   let telemetry: Awaited<ReturnType<typeof startTelemetry>> | undefined;
@@ -104,6 +105,11 @@ async function start(opts: StartOptions): Promise<Started> {
     startupMs: performance.now() - t0,
     ...(loaded.issuer ? { issuer: loaded.issuer } : {}),
   };
+}
+
+/** A listen host as a URL's host: an IPv6 address goes in brackets (`::1` → `[::1]`). */
+function urlHost(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
 
 /**

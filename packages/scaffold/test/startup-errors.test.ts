@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { InputError } from "@slipway/core/lite";
 import { describe, expect, it } from "vitest";
 import { AuthUnavailableError } from "../src/auth-loader.js";
+import { startServer } from "../src/start.js";
 import { assertDevAddress, isLoopbackHost, startupError } from "../src/startup-errors.js";
 
 // Issue 16: startup failures were "internal error". EACCES cannot be provoked as root: the mapping
@@ -55,5 +60,30 @@ describe("--dev stays on loopback", () => {
       ["SW_SERVE_DEV_NOT_LOOPBACK", ["base-url"]],
     ]);
     expect(refusal(() => assertDevAddress("127.0.0.1", "https://scaffold.example.com"))).toBeUndefined();
+  });
+});
+
+describe("--dev on IPv6 loopback", () => {
+  // Issue 16: `--dev --host ::1` refused with "needs a loopback or https base URL, not
+  // 'http://::1:8080'": the default base URL put the IPv6 address in without brackets.
+  it("starts, with a bracketed base URL that answers", async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "::1", resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const home = mkdtempSync(join(tmpdir(), "slipway-ipv6-"));
+    const started = await startServer({
+      dev: true,
+      host: "::1",
+      port,
+      env: { SLIPWAY_DEV_GIT_DIR: join(home, "dev-git") },
+    });
+    try {
+      expect(started.url).toBe(`http://[::1]:${port}`);
+      expect((await fetch(`${started.url}/healthz`)).status).toBe(200);
+    } finally {
+      await started.app.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
