@@ -40,6 +40,14 @@ const LOCK_FILE = `${SLIPWAY_DIR}/lock`;
 export const STAGING_PREFIX = "staging-";
 /** What a killed run can leave in `.slipway/`: its staging directory and its half-taken lock. */
 const LEFTOVER = /^(?:staging-(\d+)-[A-Za-z0-9]{6}|lock\.(\d+))$/;
+/**
+ * Staging directories of Slipway before the write lock: `.slipway/staging-<random>` (no pid) and
+ * `.slipway-tmp-<pid>` in the output root. Those runs never held the lock, so one might still be
+ * writing: a pid-less directory is removed only once untouched for {@link OLD_STAGING_AGE_MS}.
+ */
+const OLD_LEFTOVER = /^staging-[A-Za-z0-9]{6}$/;
+const OLD_ROOT_LEFTOVER = /^\.slipway-tmp-(\d+)$/;
+const OLD_STAGING_AGE_MS = 60 * 60 * 1000;
 
 /** Where a diagnostic about the output path `path` (a whole file, not a position in it) points. */
 export function locate(root: string, path: string): SourceLocation {
@@ -144,21 +152,42 @@ function lockHolder(file: string): { pid: number; started: string } | "link" | u
 /**
  * Removes what runs that were killed left: `.slipway/staging-<pid>-*` (and `lock.<pid>`) whose pid
  * is not running, or is this process (an earlier call in a long-running process, the scaffold's
- * server; this run's own is made later). Called with the lock held. A name without a pid (an older
- * Slipway) is left alone.
+ * server; this run's own is made later). Called with the lock held. Older Slipway's leftovers:
+ * `.slipway-tmp-<pid>` in the root once its pid is gone, `.slipway/staging-<random>` once it is an
+ * hour old (`now`, for tests).
  */
-export function removeStaleStaging(root: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(join(root, SLIPWAY_DIR));
-  } catch {
-    return;
-  }
-  for (const name of names) {
+export function removeStaleStaging(root: string, now: number = Date.now()): void {
+  const remove = (dir: string, name: string) => rmSync(join(dir, name), { recursive: true, force: true });
+  const dir = join(root, SLIPWAY_DIR);
+  for (const name of names(dir)) {
     const m = LEFTOVER.exec(name);
-    const pid = Number(m?.[1] ?? m?.[2]);
-    if (m === null || (pid !== process.pid && alive(pid))) continue;
-    rmSync(join(root, SLIPWAY_DIR, name), { recursive: true, force: true });
+    if (m !== null) {
+      const pid = Number(m[1] ?? m[2]);
+      if (pid === process.pid || !alive(pid)) remove(dir, name);
+    } else if (OLD_LEFTOVER.test(name) && now - modified(join(dir, name)) > OLD_STAGING_AGE_MS) {
+      remove(dir, name);
+    }
+  }
+  for (const name of names(root)) {
+    const m = OLD_ROOT_LEFTOVER.exec(name);
+    if (m !== null && !alive(Number(m[1])) && lstatSync(join(root, name)).isDirectory()) remove(root, name);
+  }
+}
+
+function names(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Last modification of `path` (not followed if a link); now when it cannot be read, so it is kept. */
+function modified(path: string): number {
+  try {
+    return lstatSync(path).mtimeMs;
+  } catch {
+    return Date.now();
   }
 }
 

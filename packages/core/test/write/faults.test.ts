@@ -7,6 +7,7 @@ import {
   readFileSync,
   renameSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -210,7 +211,7 @@ describe("writeTree lock and leftovers of killed runs", () => {
     expect(snapshot(root)).toEqual(before);
   });
 
-  it("removes staging directories of killed runs, keeps a running one's and old unnamed ones", () => {
+  it("removes staging directories of killed runs, keeps a running one's and a fresh unnamed one", () => {
     const root = synthesized();
     const dead = `staging-${deadPid()}-AbC123`;
     const running = `staging-${process.ppid}-AbC123`;
@@ -223,6 +224,27 @@ describe("writeTree lock and leftovers of killed runs", () => {
     expect(readdirSync(join(root, ".slipway")).sort()).toEqual(
       [running, "owned.json", "staging-XyZ789"].sort(),
     );
+  });
+
+  // Issue 16: staging directories of older Slipway (no pid in `.slipway/staging-<random>`, or
+  // `.slipway-tmp-<pid>` in the root) were never cleaned.
+  it("removes an older Slipway's leftovers: an hour-old unnamed staging dir, a dead run's .slipway-tmp-<pid>", () => {
+    const root = synthesized();
+    const hourAgo = (Date.now() - 61 * 60 * 1000) / 1000;
+    mkdirSync(join(root, ".slipway/staging-Old123/tree"), { recursive: true });
+    utimesSync(join(root, ".slipway/staging-Old123"), hourAgo, hourAgo);
+    mkdirSync(join(root, ".slipway/staging-New456"));
+    const deadTmp = `.slipway-tmp-${deadPid()}`;
+    const liveTmp = `.slipway-tmp-${process.ppid}`;
+    for (const d of [deadTmp, liveTmp]) mkdirSync(join(root, d, "k8s"), { recursive: true });
+    const userFile = `.slipway-tmp-${deadPid()}`;
+    writeFileSync(join(root, userFile), "a file of the user's, not ours\n");
+    writeTree(root, out(v2));
+    expect(existsSync(join(root, ".slipway/staging-Old123"))).toBe(false);
+    expect(existsSync(join(root, ".slipway/staging-New456"))).toBe(true);
+    expect(existsSync(join(root, deadTmp))).toBe(false);
+    expect(existsSync(join(root, liveTmp))).toBe(true);
+    expect(read(root, userFile)).toBe("a file of the user's, not ours\n");
   });
 
   it("a run with nothing to change still clears a killed run's staging directory", () => {
