@@ -112,6 +112,46 @@ describe("services component", () => {
     expect(env.UPSTREAM_TOKEN).toEqual({ secretKeyRef: { name: "api-secrets", key: "UPSTREAM_TOKEN" } });
   });
 
+  it("sets PUBLIC_URL to https://<host> for a service with a route, none without, the spec's own value wins", () => {
+    const env = (name: string) =>
+      read(`k8s/helm/manifests/${name}/deployment-${name}.yaml`).spec.template.spec.containers[0].env as {
+        name: string;
+        value?: string;
+      }[];
+    expect(env("api").find((e) => e.name === "PUBLIC_URL")?.value).toBe("https://api.example.dev");
+    expect(env("web").find((e) => e.name === "PUBLIC_URL")?.value).toBe("https://web.example.dev");
+    expect(env("worker").some((e) => e.name === "PUBLIC_URL")).toBe(false);
+    const own = render({
+      web: {
+        image: "ghcr.io/example/web:1.0.0",
+        port: 3000,
+        subdomain: "web",
+        env: { PUBLIC_URL: "https://www.example.org" },
+      },
+    }).read("k8s/helm/manifests/web/deployment-web.yaml").spec.template.spec.containers[0].env;
+    expect(own).toEqual([{ name: "PUBLIC_URL", value: "https://www.example.org" }]);
+  });
+
+  it("gives an auth: oidc node service the origin of its registered redirect URI as PUBLIC_URL", () => {
+    // node-service builds its redirect URI as new URL("/auth/callback", PUBLIC_URL): it must be
+    // exactly the URI the identity provider registered for the client, or every login fails.
+    const r = renderComponents({ identity: { enabled: true } }, [], {
+      notes: {
+        image: "ghcr.io/example/notes:1.0.0",
+        port: 3000,
+        subdomain: "notes",
+        runtime: "node",
+        auth: "oidc",
+      },
+    });
+    const registered = r.session.plan.oidcClients.find((c) => c.name === "notes")?.redirectUris ?? [];
+    expect(registered).toEqual(["https://notes.example.dev/auth/callback"]);
+    const env = r.read("k8s/helm/manifests/notes/deployment-notes.yaml").spec.template.spec.containers[0].env;
+    const publicUrl = env.find((e: { name: string }) => e.name === "PUBLIC_URL")?.value;
+    expect(publicUrl).toBe(new URL(registered[0] ?? "").origin);
+    expect(new URL("/auth/callback", publicUrl).href).toBe(registered[0]);
+  });
+
   it("reads secrets through ExternalSecrets on the vault-backend store, owned by ESO", () => {
     const own = read("k8s/helm/manifests/api/externalsecret-api-secrets.yaml");
     expect(own.spec).toMatchObject({

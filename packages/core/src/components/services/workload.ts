@@ -129,12 +129,31 @@ const databaseCustomizer: WorkloadCustomizer = {
   },
 };
 
+/** Env var holding the URL users reach a service at (the node-service preset's OIDC redirect base). */
+export const PUBLIC_URL_ENV = "PUBLIC_URL";
+
+/**
+ * A service with a route gets `PUBLIC_URL=https://<subdomain>.<domain>`: the origin of the redirect
+ * URIs registered at the identity provider (identity/clients.ts), so an app that derives its OIDC
+ * callback from it (node-service's `/auth/callback`) sends exactly the registered URI, and marks its
+ * cookies `Secure`. A value the service spec sets itself wins.
+ */
+const publicUrlCustomizer: WorkloadCustomizer = {
+  id: "public-url",
+  applies: (s) => s.host !== undefined,
+  customize(m) {
+    if (m.service.host === undefined || m.env.has(PUBLIC_URL_ENV)) return;
+    m.env.set(PUBLIC_URL_ENV, { value: `https://${m.service.host}` });
+  },
+};
+
 /**
  * The default customizers, in order. Capabilities add theirs to this list (e.g. OTel's
  * `OTEL_EXPORTER_OTLP_ENDPOINT`, the Java instrumentation annotation for `runtime: java`, the mesh's
  * pod labels); a later customizer sees and may override what an earlier one set.
  */
 export const workloadCustomizers: readonly WorkloadCustomizer[] = [
+  publicUrlCustomizer,
   secretsCustomizer,
   databaseCustomizer,
   dynamicDbCustomizer,
