@@ -83,7 +83,7 @@ export function parseSource(text: string, file: string): ParsedSource {
  */
 export const LIMITS = {
   /** Bytes in one file (platform.yaml, services/<name>.yaml). */
-  fileBytes: 1024 * 1024,
+  fileBytes: 256 * 1024,
   /** Collections nested in one another, aliases expanded. */
   depth: FAST_LIMITS.depth,
   /** Characters in one key or value. */

@@ -13,12 +13,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("readSource memory", () => {
   it("keeps none of the file's text alive through the parsed data", () => {
-    // 40 files of ~256 KiB each (mostly a comment); each value is long enough that a substring
+    // 40 files of ~200 KiB each (mostly a comment; the limit is 256 KiB); each value is long enough that a substring
     // of the text would be a V8 sliced string holding the whole text.
     const kept: unknown[] = [];
     const files = Array.from({ length: 40 }, (_, i) => {
       const file = join(dir, `svc-${i}.yaml`);
-      writeFileSync(file, `# ${"x".repeat(256 * 1024)}\nimage: ghcr.io/example/service-${i}:1.0.0\n`);
+      writeFileSync(file, `# ${"x".repeat(200 * 1024)}\nimage: ghcr.io/example/service-${i}:1.0.0\n`);
       return file;
     });
     gc();
@@ -31,7 +31,7 @@ describe("readSource memory", () => {
     gc();
     const grown = (process.memoryUsage().heapUsed - before) / 2 ** 20;
     expect(kept[3]).toEqual({ image: "ghcr.io/example/service-3:1.0.0" });
-    // 40 texts would be 10 MiB; the 40 small objects are a few KiB.
+    // 40 texts would be 8 MiB; the 40 small objects are a few KiB.
     expect(grown).toBeLessThan(2);
   });
 });
