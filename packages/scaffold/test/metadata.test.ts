@@ -39,9 +39,11 @@ describe("metadata content negotiation", () => {
       expect(typeof body[key].default).toBe("string");
     }
     expect(body.type.type).toBe("action");
-    expect(body.type.values.map((v: { id: string }) => v.id)).toContain("node-service");
+    expect(body.type.values.map((v: { id: string }) => v.id)).toEqual(["maven-project", "maven-build"]);
+    expect(body.type.default).toBe("maven-project");
     expect(body.javaVersion.type).toBe("single-select");
-    expect(body._links["node-service"].templated).toBe(true);
+    expect(body._links["maven-project"].templated).toBe(true);
+    expect(body._links["node-service"]).toBeUndefined();
   });
 
   it.each([
@@ -83,11 +85,34 @@ describe("metadata content negotiation", () => {
     expect(res.headers["content-type"]).toMatch(/^application\/vnd\.initializr\.v2\.1\+json/);
   });
 
-  it("GET /dependencies lists the platform dependencies", async () => {
+  it("GET /dependencies gives each listed dependency's Maven coordinates", async () => {
     const app = await server();
-    const res = await app.inject({ url: "/dependencies", headers: { accept: V22 } });
+    const res = await app.inject({ url: "/dependencies?bootVersion=3.5.7", headers: { accept: V22 } });
     expect(res.statusCode).toBe(200);
-    expect(Object.keys(res.json().dependencies)).toEqual(expect.arrayContaining(["postgres", "oidc"]));
+    expect(res.headers["content-type"]).toMatch(/^application\/vnd\.initializr\.v2\.2\+json/);
+    const body = res.json();
+    expect(body.bootVersion).toBe("3.5.7");
+    expect(body.dependencies.postgresql).toEqual({
+      groupId: "org.postgresql",
+      artifactId: "postgresql",
+      scope: "runtime",
+    });
+    const meta = (await app.inject({ url: "/metadata/client", headers: { accept: V22 } })).json();
+    const listed = meta.dependencies.values.flatMap((g: { values: { id: string }[] }) =>
+      g.values.map((d) => d.id),
+    );
+    expect(Object.keys(body.dependencies)).toEqual(listed);
+  });
+
+  it("GET /dependencies for another Spring Boot version: 400 naming bootVersion", async () => {
+    const app = await server();
+    const res = await app.inject({ url: "/dependencies?bootVersion=2.7.18", headers: { accept: V22 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      status: 400,
+      parameter: "bootVersion",
+      code: "SW_SCAFFOLD_UNSUPPORTED",
+    });
   });
 
   it("uses the configured base URL in _links", async () => {

@@ -147,7 +147,7 @@ describe("bad requests name the parameter", () => {
     ["type=node-service&artifactId=Not-A-Label", "artifactId", "SW_PRESET_INVALID_NAME"],
     ["type=node-service&subdomain=-x", "subdomain", "SW_PRESET_INVALID_NAME"],
     ["type=node-service&port=80", "port", "SW_PRESET_INVALID_PARAMETER"],
-    ["type=nope", "type", "SW_PRESET_NOT_FOUND"],
+    ["type=nope", "type", "SW_SCAFFOLD_UNKNOWN_TYPE"],
     ["preset=nope", "preset", "SW_PRESET_NOT_FOUND"],
     ["type=node-service&dependencies=kafka", "dependencies", "SW_SCAFFOLD_UNKNOWN_DEPENDENCY"],
     ["type=static-frontend&database=postgres", "database", "SW_SCAFFOLD_UNSUPPORTED"],

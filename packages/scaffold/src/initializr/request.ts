@@ -1,7 +1,22 @@
 import { diag, InputError } from "@slipway/core/lite";
 import { describe, type Preset, type ProjectDescription, presets } from "@slipway/presets";
 import { isSlipwayError } from "../errors.js";
-import { DEFAULT_TYPE, DEPENDENCIES, presetById, presetParameters, traitsOf } from "./catalog.js";
+import {
+  BOOT_VERSION,
+  BOOT_VERSION_IDS,
+  BUILD_TYPES,
+  DEFAULT_TYPE,
+  dependenciesOf,
+  dependencyById,
+  isBuildType,
+  LISTED_DEPENDENCIES,
+  presetById,
+  presetParameters,
+  SPRING_PRESETS,
+  springCombinations,
+  traitsOf,
+  UNSUPPORTED_TYPES,
+} from "./catalog.js";
 
 /**
  * The parameters of `/starter.zip` and `/starter.tgz`: Initializr's, then the platform's own.
@@ -48,12 +63,17 @@ const JAVA_ONLY: ReadonlySet<string> = new Set(["groupId", "artifactId", "packag
 
 export interface StarterRequest {
   readonly description: ProjectDescription;
-  /** The directory every archive entry sits under; "" for the root. */
+  /** The directory every archive entry sits under; "" (the default, as in Initializr) for the root. */
   readonly baseDir: string;
 }
 
 const bad = (parameter: string, code: string, message: string, hint?: string): InputError =>
   new InputError([diag(code, message, { path: [parameter], ...(hint !== undefined ? { hint } : {}) })]);
+
+const TYPES_HINT = `types: ${BUILD_TYPES.map((t) => t.id).join(", ")}; the other presets with preset=<id> (${presets
+  .filter((p) => !traitsOf(p.id).java)
+  .map((p) => p.id)
+  .join(", ")})`;
 
 /**
  * Turns an Initializr request into a {@link ProjectDescription}. The mapping only renames: every
@@ -86,12 +106,22 @@ export function starterRequest(query: StarterQuery, defaults: { readonly owner: 
   for (const p of ["description", "owner", "port", "system", "lifecycle"] as const) set(p, p);
   for (const p of JAVA_ONLY) if (accepted.has(p)) set(p, p as StarterParameter);
 
-  const traits = traitsOf(preset.id);
-  if (traits.language === "java") {
-    if (query.language !== undefined && query.language !== "java")
+  if (traitsOf(preset.id).java) {
+    if (query.language !== undefined && query.language !== "" && query.language !== "java")
       throw bad("language", "SW_SCAFFOLD_UNSUPPORTED", `${preset.id} is a Java project`, "use language=java");
-    if (query.packaging !== undefined && query.packaging !== "jar")
+    if (query.packaging !== undefined && query.packaging !== "" && query.packaging !== "jar")
       throw bad("packaging", "SW_SCAFFOLD_UNSUPPORTED", `${preset.id} packages a jar`, "use packaging=jar");
+    if (
+      query.bootVersion !== undefined &&
+      query.bootVersion !== "" &&
+      !BOOT_VERSION_IDS.has(query.bootVersion)
+    )
+      throw bad(
+        "bootVersion",
+        "SW_SCAFFOLD_UNSUPPORTED",
+        `${preset.id} is generated for Spring Boot ${BOOT_VERSION} only`,
+        `use bootVersion=${BOOT_VERSION}, or leave it out`,
+      );
   }
   const baseDir = query.baseDir ?? "";
   let description: ProjectDescription;
@@ -103,49 +133,80 @@ export function starterRequest(query: StarterQuery, defaults: { readonly owner: 
   return { description, baseDir };
 }
 
-/** `preset` or `type` names the preset; without either, the capabilities asked for choose one. */
+/**
+ * The preset of a request. `preset=<id>` names one; so does `type=<preset id>`, kept for the curl
+ * users of the time when presets were types. Otherwise the type is a build system (`maven-project`
+ * when none is given) and the dependencies choose the smallest Spring preset that has them all.
+ * `database`/`auth` constrain the choice the same way.
+ */
 function choosePreset(query: StarterQuery): Preset {
-  const wanted = wantedCapabilities(query);
-  const given = query.preset || query.type;
-  const param = query.preset ? "preset" : "type";
-  if (query.preset && query.type && query.preset !== query.type && presetById(query.type) !== undefined) {
-    throw bad("type", "SW_SCAFFOLD_CONFLICT", "type and preset name different presets", "give only one");
-  }
-  if (given) {
-    const preset = presetById(given);
-    if (preset === undefined) {
+  const type = query.type || undefined;
+  let typePreset: Preset | undefined;
+  if (type !== undefined && !isBuildType(type)) {
+    if (UNSUPPORTED_TYPES.has(type)) {
       throw bad(
-        param,
+        "type",
+        "SW_SCAFFOLD_UNSUPPORTED_TYPE",
+        `${type}: Slipway generates Java projects with Maven only`,
+        `use type=${DEFAULT_TYPE}`,
+      );
+    }
+    typePreset = presetById(type);
+    if (typePreset === undefined) {
+      throw bad("type", "SW_SCAFFOLD_UNKNOWN_TYPE", `unknown type ${JSON.stringify(type)}`, TYPES_HINT);
+    }
+  }
+  let named: Preset | undefined = typePreset;
+  if (query.preset) {
+    named = presetById(query.preset);
+    if (named === undefined) {
+      throw bad(
+        "preset",
         "SW_PRESET_NOT_FOUND",
-        `no preset ${JSON.stringify(given)}`,
+        `no preset ${JSON.stringify(query.preset)}`,
         `presets: ${presets.map((p) => p.id).join(", ")}`,
       );
     }
-    const traits = traitsOf(preset.id);
-    for (const w of wanted) {
-      if (traits[w.capability] !== w.value) {
-        throw bad(
-          w.parameter,
-          "SW_SCAFFOLD_UNSUPPORTED",
-          `${preset.id} does not provide ${w.capability} ${w.value}`,
-        );
-      }
+    if (typePreset !== undefined && typePreset.id !== named.id) {
+      throw bad("type", "SW_SCAFFOLD_CONFLICT", "type and preset name different presets", "give only one");
     }
-    return preset;
+    if (type !== undefined && isBuildType(type) && !traitsOf(named.id).java) {
+      throw bad(
+        "type",
+        "SW_SCAFFOLD_CONFLICT",
+        `${named.id} is not a Maven project`,
+        `leave type out with preset=${named.id}`,
+      );
+    }
   }
-  if (wanted.length === 0) return presetById(DEFAULT_TYPE) ?? (presets[0] as Preset);
-  const match = presets.find((p) => wanted.every((w) => traitsOf(p.id)[w.capability] === w.value));
-  if (match === undefined) {
-    const first = wanted[0] as Wanted;
-    throw bad(first.parameter, "SW_SCAFFOLD_UNSUPPORTED", "no preset provides this combination");
+  const candidates = named !== undefined ? [named] : SPRING_PRESETS.map((id) => presetById(id) as Preset);
+  const wanted = wantedCapabilities(query);
+  const match = candidates.find((p) => wanted.every((w) => w.satisfiedBy(p.id)));
+  if (match !== undefined) return match;
+  const first = (named !== undefined ? wanted.find((w) => !w.satisfiedBy(named.id)) : wanted[0]) as Wanted;
+  if (named !== undefined) {
+    const offered = dependenciesOf(named.id);
+    throw bad(
+      first.parameter,
+      "SW_SCAFFOLD_UNSUPPORTED",
+      `${named.id} does not provide ${first.what}`,
+      offered.length > 0
+        ? `${named.id} has dependencies ${offered.join(",")}`
+        : `${named.id} takes no dependencies; the Spring presets by dependencies: ${springCombinations()}`,
+    );
   }
-  return match;
+  throw bad(
+    first.parameter,
+    "SW_SCAFFOLD_UNSUPPORTED",
+    "no preset provides this combination",
+    `the Spring presets by dependencies: ${springCombinations()}`,
+  );
 }
 
 interface Wanted {
   readonly parameter: string;
-  readonly capability: "database" | "auth";
-  readonly value: string;
+  readonly what: string;
+  readonly satisfiedBy: (presetId: string) => boolean;
 }
 
 function wantedCapabilities(query: StarterQuery): Wanted[] {
@@ -156,18 +217,20 @@ function wantedCapabilities(query: StarterQuery): Wanted[] {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "")) {
-    const dep = DEPENDENCIES.find((d) => d.id === id);
+    const dep = dependencyById(id);
     if (dep === undefined) {
       throw bad(
         "dependencies",
         "SW_SCAFFOLD_UNKNOWN_DEPENDENCY",
         `unknown dependency ${JSON.stringify(id)}`,
-        `dependencies: ${DEPENDENCIES.map((d) => d.id).join(", ")}`,
+        `dependencies: ${LISTED_DEPENDENCIES.map((d) => d.id).join(", ")}`,
       );
     }
-    for (const [capability, value] of Object.entries(dep.requires)) {
-      out.push({ parameter: "dependencies", capability: capability as Wanted["capability"], value });
-    }
+    out.push({
+      parameter: "dependencies",
+      what: `dependency ${id}`,
+      satisfiedBy: (p) => dep.presets.includes(p),
+    });
   }
   const choice = (param: "database" | "auth", allowed: readonly string[]) => {
     const v = query[param];
@@ -175,7 +238,7 @@ function wantedCapabilities(query: StarterQuery): Wanted[] {
     if (!allowed.includes(v)) {
       throw bad(param, "SW_SCAFFOLD_INVALID_PARAMETER", `${param} must be one of ${allowed.join(", ")}`);
     }
-    out.push({ parameter: param, capability: param, value: v });
+    out.push({ parameter: param, what: `${param} ${v}`, satisfiedBy: (p) => traitsOf(p)[param] === v });
   };
   choice("database", ["postgres", "none"]);
   choice("auth", ["oidc", "none"]);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { apiError } from "../errors.js";
+import { BOOT_VERSION, BOOT_VERSION_IDS } from "../initializr/catalog.js";
 import { clientMetadata, dependenciesMetadata, helpText } from "../initializr/metadata.js";
 import { METADATA_TYPES, type MetadataType, negotiate, parseAccept } from "../initializr/negotiate.js";
 import { baseUrlOf, guarded, type RouteContext } from "./context.js";
@@ -16,7 +17,7 @@ const homeQuery = {
   maxProperties: 40,
 } as const;
 
-/** `GET /` (UI, metadata or help by negotiation), `/metadata/client`, `/dependencies`. */
+/** `GET /` (UI, metadata or help by negotiation), `/metadata/client`, `/dependencies?bootVersion=`. */
 export function metadataRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Querystring: { preset?: string } & Record<string, string> }>(
     "/",
@@ -57,6 +58,19 @@ export function metadataRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (await guarded(ctx.auth.requireApi, request, reply)) return reply;
       const chosen = negotiate(request.headers.accept, METADATA_TYPES);
       if (chosen === undefined) return notAcceptable(reply);
+      const { bootVersion } = request.query as { bootVersion?: string };
+      if (bootVersion !== undefined && bootVersion !== "" && !BOOT_VERSION_IDS.has(bootVersion)) {
+        return reply.code(400).send(
+          apiError(
+            400,
+            `no dependencies for Spring Boot ${bootVersion}: the Spring presets use ${BOOT_VERSION}`,
+            {
+              parameter: "bootVersion",
+              code: "SW_SCAFFOLD_UNSUPPORTED",
+            },
+          ),
+        );
+      }
       return reply.type(chosen).send(dependenciesMetadata());
     },
   );

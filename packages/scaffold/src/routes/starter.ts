@@ -1,3 +1,4 @@
+import { diag, InputError } from "@slipway/core/lite";
 import { generate } from "@slipway/presets";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { archiveEntries } from "../archive/entries.js";
@@ -15,7 +16,7 @@ const CONTENT_TYPE: Record<Format, string> = { zip: "application/zip", tgz: "app
 /** ZIP archives are written into reused buffers, each returned when its response has finished. */
 const zipBuffers = bufferPool();
 
-/** `GET|POST /starter.zip` and `/starter.tgz`: the Initializr download endpoints. */
+/** `GET|POST /starter.zip`, `/starter.tgz` and `/pom.xml`: the Initializr download endpoints. */
 export function starterRoutes(app: FastifyInstance, ctx: RouteContext): void {
   for (const format of ["zip", "tgz"] as const) {
     const url = `/starter.${format}`;
@@ -28,6 +29,45 @@ export function starterRoutes(app: FastifyInstance, ctx: RouteContext): void {
     app.get(url, { schema: { querystring: starterSchema } }, handler("query"));
     app.post(url, { schema: { body: starterSchema } }, handler("body"));
   }
+  // Initializr's build-file endpoint (type maven-build): the Spring presets' pom.xml alone.
+  for (const url of ["/pom.xml", "/pom"]) {
+    const handler = (source: "query" | "body") => async (request: FastifyRequest, reply: FastifyReply) => {
+      if (await guarded(ctx.auth.requireApi, request, reply)) return reply;
+      if (rateLimited(ctx, request, reply)) return reply;
+      const query = ((source === "query" ? request.query : request.body) ?? {}) as StarterQuery;
+      return sendPom(ctx, reply, query);
+    };
+    app.get(url, { schema: { querystring: starterSchema } }, handler("query"));
+    app.post(url, { schema: { body: starterSchema } }, handler("body"));
+  }
+}
+
+/** The pom.xml of the project `query` describes; a preset without one (not Maven) is a 400. */
+function sendPom(ctx: RouteContext, reply: FastifyReply, query: StarterQuery): FastifyReply {
+  const { preset, pom } = withSpan("scaffold.generate", { "scaffold.output": "pom" }, (span) => {
+    const { description } = starterRequest(query, { owner: ctx.defaultOwner });
+    span.setAttribute("scaffold.preset", description.preset.id);
+    const file = generate(description).find((f) => f.path === "pom.xml");
+    if (file === undefined) {
+      throw new InputError([
+        diag(
+          "SW_SCAFFOLD_NO_BUILD_FILE",
+          `${description.preset.id} is not a Maven project: it has no pom.xml`,
+          {
+            path: [query.preset ? "preset" : "type"],
+            hint: "use /starter.zip for this preset, or ask for a Spring preset (type=maven-build)",
+          },
+        ),
+      ]);
+    }
+    return { preset: description.preset.id, pom: file.content };
+  });
+  ctx.metrics.generations.inc({ preset, output: "pom" });
+  return reply
+    .type("application/xml")
+    .header("content-disposition", 'attachment; filename="pom.xml"')
+    .header("cache-control", "no-store")
+    .send(pom);
 }
 
 /**
