@@ -77,14 +77,14 @@ describe.skipIf(!available)(
       await page.goto(`${dev.url}/`);
       await signIn(page);
       expect(page.url()).toBe(`${dev.url}/`);
-      await expect(page.getByRole("heading", { name: "Slipway scaffold" }).isVisible()).resolves.toBe(true);
+      await expect(page.getByRole("heading", { name: "New service" }).isVisible()).resolves.toBe(true);
       const session = (await context.cookies(dev.url)).find((c) => c.name === "slipway-session");
       expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
 
       await page.getByLabel("Node.js service (TypeScript)").check();
-      await page.getByRole("button", { name: "Choose preset" }).click();
-      await page.waitForURL(`${dev.url}/?preset=node-service`);
-      await page.getByLabel("Name").fill(NAME);
+      // The owner of the platform --dev seeded (`slipway init --owner dev`) until one is typed.
+      await expect(page.getByLabel("Owner").inputValue()).resolves.toBe("dev");
+      await page.getByRole("textbox", { name: "Name", exact: true }).fill(NAME);
       await page.getByLabel("Owner").fill(OWNER);
       await page.getByRole("button", { name: "Explore" }).click();
       await page.waitForURL(`${dev.url}/explore`);
@@ -94,7 +94,7 @@ describe.skipIf(!available)(
 
       // Back to the form: the values come back with it.
       await page.getByRole("link", { name: "Back to the form" }).click();
-      await expect(page.getByLabel("Name").inputValue()).resolves.toBe(NAME);
+      await expect(page.getByRole("textbox", { name: "Name", exact: true }).inputValue()).resolves.toBe(NAME);
       await expect(page.getByLabel("Owner").inputValue()).resolves.toBe(OWNER);
       await expect(page.locator(".signout").textContent()).resolves.toContain("Signed in as");
       const [download] = await Promise.all([
@@ -121,10 +121,10 @@ describe.skipIf(!available)(
       await page.goto(`${dev.url}/?preset=node-service`);
       await signIn(page);
       await page.goto(`${dev.url}/?preset=node-service`);
-      await page.getByLabel("Name").fill("e2e-created");
+      await page.getByRole("textbox", { name: "Name", exact: true }).fill("e2e-created");
       await page.getByLabel("Owner").fill(OWNER);
       await page.getByRole("button", { name: "Create repository" }).click();
-      await expect(page.locator("h2").textContent()).resolves.toBe("Repository created");
+      await expect(page.locator("h1").textContent()).resolves.toBe("Repository created");
       const body = (await page.locator("main").textContent()) ?? "";
       expect(body).toContain("slipway/new-e2e-created");
       expect(body).toContain("ready to merge");
@@ -154,7 +154,7 @@ describe.skipIf(!available)(
       await page.goto(`${dev.url}/?preset=node-service`);
       expect(new URL(page.url()).origin).toBe(issuer);
       await expect(page.locator('input[name="login"]').count()).resolves.toBe(1);
-      await expect(page.getByLabel("Name").count()).resolves.toBe(0);
+      await expect(page.getByRole("textbox", { name: "Name", exact: true }).count()).resolves.toBe(0);
       await context.close();
 
       const form = new URLSearchParams({ preset: "node-service", name: NAME, owner: OWNER });

@@ -1,6 +1,5 @@
 import { type Span, SpanStatusCode } from "@opentelemetry/api";
 import {
-  describe,
   type GeneratedFile,
   generate,
   type Preset,
@@ -12,10 +11,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { archiveEntries } from "../archive/entries.js";
 import { zipArchive } from "../archive/zip.js";
 import { isSlipwayError, statusOf } from "../errors.js";
-import { presetById, presetParameters } from "../initializr/catalog.js";
+import { presetById } from "../initializr/catalog.js";
+import { type StarterQuery, starterRequest } from "../initializr/request.js";
 import { CSRF_FIELD } from "../security/csrf.js";
 import { withSpan } from "../telemetry.js";
+import { isFormField, takesField } from "../ui/form-fields.js";
 import { type Html, html } from "../ui/html.js";
+import { platformOwner } from "../ui/owner.js";
 import { EMPTY_FORM, explorePage, type FormState, homePage, messagePage, type Viewer } from "../ui/pages.js";
 import { STYLESHEET } from "../ui/style.js";
 import { canCreate, guarded, type RouteContext, rateLimited } from "./context.js";
@@ -38,6 +40,11 @@ const CONTROL_FIELDS = new Set(["preset", CSRF_FIELD, "file"]);
 
 /** The UI: home form (via `GET /`), Explore, Generate, Create repository, the stylesheet. */
 export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  // Read once, in the background: the first page waits for it only if it comes first.
+  owners.set(
+    ctx,
+    platformOwner(ctx).then((o) => o ?? ctx.defaultOwner),
+  );
   app.get("/static/app.css", async (_request, reply) =>
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLESHEET),
   );
@@ -62,7 +69,12 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     ctx.metrics.generations.inc({ preset: preset.id, output: "explore" });
     const selected: GeneratedFile | undefined =
       files.find((f) => f.path === form.file) ?? files.find((f) => f.path === "README.md") ?? files[0];
-    const query = Object.fromEntries(Object.entries(form).filter(([k]) => k !== CSRF_FIELD));
+    // What the links carry (back to the form, Download ZIP, the files): this preset's fields only.
+    const query = {
+      preset: preset.id,
+      ...parametersOf(preset, form),
+      ...(form.file ? { file: form.file } : {}),
+    };
     return reply
       .type("text/html; charset=utf-8")
       .send(explorePage(preset, query, files, selected, viewerOf(ctx, request, reply)));
@@ -125,7 +137,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     }
     const described = describeForm(preset, request.body);
     if ("state" in described) return sendPage(ctx, request, reply, preset, described.state, 422);
-    const { name, ...parameters } = described.parameters;
+    const { name, ...parameters } = described.description.parameters;
     // The onboarding engine loads all of core: only pay for it when someone creates a repository.
     const { githubRepo, onboard, onboardOnBranch } = await import("@slipway/presets/onboard");
     const pushUrl = ctx.pushTarget.replaceAll("{name}", name);
@@ -204,14 +216,14 @@ function invalid(span: Span, state: FormState): { readonly state: FormState } {
  * `GET /` for browsers (called from the metadata route after negotiation). `values` prefill the
  * form (Explore's "Back to the form" link carries them); nothing is validated until submitted.
  */
-export function renderHome(
+export async function renderHome(
   ctx: RouteContext,
   request: FastifyRequest,
   reply: FastifyReply,
   presetId: string | undefined,
   requested = 200,
   values: Readonly<Record<string, string>> = {},
-): FastifyReply {
+): Promise<FastifyReply> {
   const chosen = choose(presetId);
   const preset = chosen ?? (presets[0] as Preset);
   const status = chosen === undefined ? 404 : requested;
@@ -222,20 +234,29 @@ export function renderHome(
   return sendPage(ctx, request, reply, preset, state, status);
 }
 
-function sendPage(
+/** The platform's GitHub owner per server (see `platformOwner`), else its default owner. */
+const owners = new WeakMap<RouteContext, Promise<string>>();
+
+async function sendPage(
   ctx: RouteContext,
   request: FastifyRequest,
   reply: FastifyReply,
   preset: Preset,
   state: FormState,
   status: number,
-): FastifyReply {
+): Promise<FastifyReply> {
   const csrf = ctx.csrf.token(request, reply);
+  const owner = await (owners.get(ctx) ?? ctx.defaultOwner);
   return reply
     .code(status)
     .type("text/html; charset=utf-8")
     .send(
-      homePage(preset, state, { csrf, canCreate: canCreate(ctx), viewer: viewerOf(ctx, request, reply) }),
+      homePage(preset, state, {
+        csrf,
+        canCreate: canCreate(ctx),
+        viewer: viewerOf(ctx, request, reply),
+        owner,
+      }),
     );
 }
 
@@ -251,45 +272,74 @@ function choose(id: string | undefined): Preset | undefined {
   return id === undefined || id === "" ? presets[0] : presetById(id);
 }
 
-/** The form's fields but the control fields: what the preset is given, and what a re-rendered form shows. */
-function parametersOf(form: Form): Record<string, string> {
+/**
+ * The form's fields that `preset` takes. The form holds every preset's fields (the stylesheet shows
+ * the checked preset's), so one left from another preset is dropped here, never sent on: the
+ * project is the checked preset's, with what its fields show. Names that are no field of any preset
+ * go on, for the request mapping to refuse.
+ */
+function parametersOf(preset: Preset, form: Form): Record<string, string> {
   const parameters: Record<string, string> = {};
-  for (const [k, v] of Object.entries(form)) if (!CONTROL_FIELDS.has(k)) parameters[k] = v;
+  for (const [k, v] of Object.entries(form)) {
+    if (CONTROL_FIELDS.has(k)) continue;
+    if (isFormField(k) && !takesField(preset, k)) continue;
+    parameters[k] = v;
+  }
   return parameters;
 }
 
-type Described =
-  | {
-      readonly description: ProjectDescription;
-      readonly parameters: Record<string, string> & { name: string };
-    }
-  | { readonly state: FormState };
+type Described = { readonly description: ProjectDescription } | { readonly state: FormState };
 
-/** The form's fields go to describe() untouched but for the control fields (STYLE 10). */
+/**
+ * The form is an API request with `preset` (STYLE 10: the same mapping as `/starter.zip`, so
+ * `subdomain`, `auth` and `database` mean the same in both), except that a person's empty Name or
+ * Owner is an error: the API's defaults (`demo`, `SCAFFOLD_DEFAULT_OWNER`) are for clients that
+ * never send them, and the form shows its owner.
+ */
 function describeForm(preset: Preset, form: Form): Described {
-  const parameters = parametersOf(form);
+  const parameters = parametersOf(preset, form);
+  const missing: Diagnostic[] = [];
+  if (!parameters.name && !parameters.subdomain)
+    missing.push(required("name", "give the service name, a DNS label such as orders"));
+  if (!parameters.owner)
+    missing.push(required("owner", "give the GitHub user or organization, e.g. octocat"));
+  if (parameters.name && parameters.subdomain && parameters.name !== parameters.subdomain)
+    missing.push({
+      path: ["subdomain"],
+      message: "the service name is its subdomain: Name and Subdomain differ",
+      hint: "leave one of them empty, or give both the same",
+    });
+  if (missing.length > 0) return { state: stateOf(preset, form, missing) };
   try {
-    const description = describe(preset.id, parameters);
-    return { description, parameters: { ...parameters, name: description.parameters.name } };
+    const { description } = starterRequest({ ...parameters, preset: preset.id } as StarterQuery, {
+      owner: parameters.owner as string,
+    });
+    return { description };
   } catch (e) {
     if (!isSlipwayError(e)) throw e;
     return { state: stateOf(preset, form, e.diagnostics) };
   }
 }
 
-function stateOf(
-  preset: Preset,
-  form: Form,
-  diagnostics: readonly { path: readonly (string | number)[]; message: string; hint?: string }[],
-): FormState {
-  const fields = presetParameters(preset);
-  const values = parametersOf(form);
+interface Diagnostic {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly hint?: string;
+}
+
+function required(field: string, hint: string): Diagnostic {
+  return { path: [field], message: "is required", hint };
+}
+
+function stateOf(preset: Preset, form: Form, diagnostics: readonly Diagnostic[]): FormState {
+  // Every field keeps its value, another preset's too: switching back shows what was typed.
+  const values = Object.fromEntries(Object.entries(form).filter(([k]) => !CONTROL_FIELDS.has(k)));
   const errors: Record<string, string> = {};
   const general: string[] = [];
   for (const d of diagnostics) {
     const text = d.hint !== undefined ? `${d.message} (${d.hint})` : d.message;
     const key = d.path[0];
-    if (typeof key === "string" && fields.has(key)) errors[key] ??= text;
+    if (typeof key === "string" && takesField(preset, key)) errors[key] ??= text;
     else general.push(text);
   }
   return { values, errors, general };
