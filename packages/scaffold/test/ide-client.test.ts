@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -56,6 +56,18 @@ function unzip(bytes: ArrayBuffer, dir: string): string {
   mkdirSync(dir, { recursive: true });
   execFileSync("unzip", ["-q", "-o", file, "-d", dir]);
   return dir;
+}
+
+/** A JDK that compiles `--release 21`: JAVA_HOME when it is one, else Debian's Temurin 25 package. */
+function jdk(): string {
+  const candidates = [process.env.JAVA_HOME, "/usr/lib/jvm/temurin-25-jdk-amd64"];
+  for (const home of candidates) {
+    if (home === undefined || !existsSync(join(home, "bin/java"))) continue;
+    // `java -version` writes to stderr: `openjdk version "25.0.1" ...`.
+    const { stderr } = spawnSync(join(home, "bin/java"), ["-version"], { encoding: "utf8" });
+    if (Number(/version "(\d+)/.exec(stderr)?.[1] ?? 0) >= 21) return home;
+  }
+  throw new Error(`no JDK 21 or later in ${candidates.join(", ")}: set JAVA_HOME to one`);
 }
 
 const presetOf = (dir: string): string =>
@@ -155,6 +167,17 @@ describe("the VS Code Spring Initializr extension", () => {
       "<artifactId>spring-boot-starter-web</artifactId>",
     );
   });
+
+  it("the project it extracted builds with Maven (offline, from the local repository)", async () => {
+    const { res, artifactId } = await generate("maven-project", ["Spring Web"]);
+    const dir = unzip(await res.arrayBuffer(), join(tempDir(), artifactId));
+    execFileSync("mvn", ["-o", "-q", "-B", "package", "-DskipTests"], {
+      cwd: dir,
+      stdio: "pipe",
+      env: { ...process.env, JAVA_HOME: jdk() },
+    });
+    expect(existsSync(join(dir, "target/app.jar"))).toBe(true);
+  }, 240_000);
 
   it("PostgreSQL Driver + OAuth2 Client: the PostgreSQL + OIDC preset", async () => {
     const { res } = await generate("maven-project", ["Spring Web", "PostgreSQL Driver", "OAuth2 Client"]);

@@ -71,6 +71,18 @@ describe("refused combinations name the parameter, with a code and a hint", () =
     ["type=node-service&preset=static-frontend", "type", "SW_SCAFFOLD_CONFLICT", "give only one"],
     ["type=maven-project&bootVersion=3.4.0", "bootVersion", "SW_SCAFFOLD_UNSUPPORTED", "bootVersion=3.5.7"],
     ["type=maven-project&language=kotlin", "language", "SW_SCAFFOLD_UNSUPPORTED", "language=java"],
+    [
+      "preset=static-frontend&database=postgres",
+      "database",
+      "SW_SCAFFOLD_UNSUPPORTED",
+      "comes with spring-boot-postgres-oidc",
+    ],
+    [
+      "preset=spring-boot-microservice&auth=oidc",
+      "auth",
+      "SW_SCAFFOLD_UNSUPPORTED",
+      "spring-boot-postgres-oidc, node-service",
+    ],
   ])("%s → 400 %s %s", async (query, parameter, code, hint) => {
     const app = await server();
     for (const path of ["/starter.zip", "/starter.tgz"]) {

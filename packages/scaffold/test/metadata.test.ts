@@ -108,11 +108,9 @@ describe("metadata content negotiation", () => {
     const app = await server();
     const res = await app.inject({ url: "/dependencies?bootVersion=2.7.18", headers: { accept: V22 } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({
-      status: 400,
-      parameter: "bootVersion",
-      code: "SW_SCAFFOLD_UNSUPPORTED",
-    });
+    const body = res.json();
+    expect(body).toMatchObject({ status: 400, parameter: "bootVersion", code: "SW_SCAFFOLD_UNSUPPORTED" });
+    expect(body.diagnostics[0].hint).toContain("bootVersion=3.5.7");
   });
 
   it("uses the configured base URL in _links", async () => {

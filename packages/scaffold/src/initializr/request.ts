@@ -186,13 +186,16 @@ function choosePreset(query: StarterQuery): Preset {
   const first = (named !== undefined ? wanted.find((w) => !w.satisfiedBy(named.id)) : wanted[0]) as Wanted;
   if (named !== undefined) {
     const offered = dependenciesOf(named.id);
+    const providers = presets.filter((p) => first.satisfiedBy(p.id)).map((p) => p.id);
     throw bad(
       first.parameter,
       "SW_SCAFFOLD_UNSUPPORTED",
       `${named.id} does not provide ${first.what}`,
-      offered.length > 0
-        ? `${named.id} has dependencies ${offered.join(",")}`
-        : `${named.id} takes no dependencies; the Spring presets by dependencies: ${springCombinations()}`,
+      first.parameter !== "dependencies"
+        ? `${first.what} comes with ${providers.join(", ") || "no preset"}`
+        : offered.length > 0
+          ? `${named.id} has dependencies ${offered.join(",")}`
+          : `${named.id} has none of the listed dependencies; the Spring presets by dependencies: ${springCombinations()}`,
     );
   }
   throw bad(

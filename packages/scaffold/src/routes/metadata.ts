@@ -1,5 +1,6 @@
+import { diag, InputError } from "@slipway/core/lite";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { apiError } from "../errors.js";
+import { apiError, apiErrorOf } from "../errors.js";
 import { BOOT_VERSION, BOOT_VERSION_IDS } from "../initializr/catalog.js";
 import { clientMetadata, dependenciesMetadata, helpText } from "../initializr/metadata.js";
 import { METADATA_TYPES, type MetadataType, negotiate, parseAccept } from "../initializr/negotiate.js";
@@ -60,16 +61,13 @@ export function metadataRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (chosen === undefined) return notAcceptable(reply);
       const { bootVersion } = request.query as { bootVersion?: string };
       if (bootVersion !== undefined && bootVersion !== "" && !BOOT_VERSION_IDS.has(bootVersion)) {
-        return reply.code(400).send(
-          apiError(
-            400,
-            `no dependencies for Spring Boot ${bootVersion}: the Spring presets use ${BOOT_VERSION}`,
-            {
-              parameter: "bootVersion",
-              code: "SW_SCAFFOLD_UNSUPPORTED",
-            },
-          ),
-        );
+        const e = new InputError([
+          diag("SW_SCAFFOLD_UNSUPPORTED", `no dependencies for Spring Boot ${bootVersion}`, {
+            path: ["bootVersion"],
+            hint: `the Spring presets use Spring Boot ${BOOT_VERSION}: use bootVersion=${BOOT_VERSION}, or leave it out`,
+          }),
+        ]);
+        return reply.code(400).send(apiErrorOf(e));
       }
       return reply.type(chosen).send(dependenciesMetadata());
     },
