@@ -213,6 +213,47 @@ describe.skipIf(!available)(
       }
     });
 
+    it("sign-in, consent, the app and sign-out request nothing but this machine, and the provider's pages look like the app", async () => {
+      const context = await browser.newContext();
+      const requests: string[] = [];
+      context.on("request", (r) => requests.push(r.url()));
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${dev.url}/`);
+      // The provider's sign-in page is ours: the app's stylesheet, labelled fields, one heading.
+      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Sign in");
+      await expect(page.getByLabel("User").inputValue()).resolves.toBe("dev");
+      await expect(page.getByLabel("Password").count()).resolves.toBe(1);
+      await signIn(page);
+      expect(page.url()).toBe(`${dev.url}/`);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Sign out");
+      await page.getByRole("button", { name: /sign me out/i }).click();
+      await page.waitForURL((url) => url.origin === issuer && url.pathname.startsWith("/interaction/"));
+      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Sign in");
+
+      expect(requests).toContain(`${issuer}/static/app.css`);
+      expect(requests).toContain(`${dev.url}/static/app.css`);
+      const elsewhere = requests.filter(
+        (u) => !["127.0.0.1", "localhost", "[::1]"].includes(new URL(u).hostname),
+      );
+      expect(elsewhere).toEqual([]);
+      await context.close();
+    });
+
+    it("a wrong user on the sign-in page is answered on the page, next to the field", async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${dev.url}/`);
+      await page.getByLabel("User").fill("mallory");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.locator("#login-error").textContent()).resolves.toContain("sign in as dev");
+      await expect(page.getByLabel("User").getAttribute("aria-invalid")).resolves.toBe("true");
+      await expect(page.getByLabel("User").inputValue()).resolves.toBe("mallory");
+      await context.close();
+    });
+
     it("logs out: the session cookie is cleared and, after the provider's end-session, / asks for login again", async () => {
       const context = await browser.newContext();
       const page = await context.newPage();

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider, { type ProviderAccount } from "oidc-provider";
 import type { AuthPlugin } from "./contract.js";
+import { devPages } from "./dev-pages.js";
 import { LOOPBACK_NETWORKS } from "./networks.js";
 import { oidcAuth } from "./oidc.js";
 
@@ -31,9 +32,10 @@ export interface DevProvider {
 }
 
 /**
- * A development OpenID provider on 127.0.0.1: oidc-provider with its built-in login form (the
- * `dev` login is the only account that exists; the password is not checked, which is why it only
- * ever listens on loopback), one confidential client with PKCE required.
+ * A development OpenID provider on 127.0.0.1: oidc-provider with sign-in, consent and sign-out pages
+ * of its own (dev-pages.ts: the scaffold's look, nothing loaded from elsewhere; the `dev` login is
+ * the only account that exists and the password is not checked, which is why it only ever listens
+ * on loopback), one confidential client with PKCE required.
  */
 export async function startDevProvider(options: DevProviderOptions): Promise<DevProvider> {
   const server: Server = createServer();
@@ -50,6 +52,15 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     use: "sig",
   };
   const resources = new Set(options.resources ?? []);
+  const pages = devPages({
+    login: DEV_USER.login,
+    appName: "Slipway scaffold",
+    appOrigins: [
+      ...new Set(
+        [...options.redirectUris, ...(options.postLogoutRedirectUris ?? [])].map((u) => new URL(u).origin),
+      ),
+    ],
+  });
 
   const provider = new Provider(issuer, {
     clients: [
@@ -64,6 +75,9 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       },
     ],
     jwks: { keys: [signingKey] },
+    // The pages at /interaction/<uid> are served below, before the provider sees the request.
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    renderError: pages.renderError,
     cookies: { keys: [randomBytes(32).toString("base64url")] },
     claims: { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"] },
     async findAccount(_ctx: unknown, id: string): Promise<ProviderAccount | undefined> {
@@ -84,7 +98,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       Session: 8 * 3600,
     },
     features: {
-      devInteractions: { enabled: true },
+      devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: {
         enabled: true,
@@ -93,7 +107,11 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
           client.clientId === DEV_CLIENT_ID,
       },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: pages.logoutSource,
+        postLogoutSuccessSource: pages.postLogoutSuccessSource,
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string) => oneOf,
@@ -110,7 +128,18 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       },
     },
   });
-  server.on("request", provider.callback());
+  const callback = provider.callback();
+  server.on("request", (req, res) => {
+    pages.handle(provider as unknown as Parameters<typeof pages.handle>[0], req, res).then(
+      (handled) => {
+        if (!handled) callback(req, res);
+      },
+      () => {
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        res.end("internal error");
+      },
+    );
+  });
 
   return {
     issuer,

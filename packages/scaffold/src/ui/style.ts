@@ -78,6 +78,13 @@ code{font-family:ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas
 .message{background:var(--surface);border:1px solid var(--line);border-radius:8px;padding:1rem 1.25rem;margin:0 0 1rem}
 .message h2,.message h3{font-size:1.0625rem;margin:1.25rem 0 .375rem}
 .message pre{margin:.375rem 0 .75rem}
+.narrow{max-width:34rem}
+.card{background:var(--surface);border:1px solid var(--line);border-radius:8px;padding:1.25rem;margin:0 0 1rem}
+.card input{max-width:none}
+.badge{margin:0;font-size:.875rem;color:var(--muted);border:1px solid var(--line);border-radius:999px;padding:.125rem .75rem}
+.scopes{margin:0 0 1.25rem;padding-left:1.25rem}
+.scopes li{margin:.25rem 0}
+.scopes code{color:var(--muted);font-size:.875rem}
 @media (max-width:48rem){
 .explore{grid-template-columns:minmax(0,1fr)}
 .filelist{position:static;max-height:16rem}
