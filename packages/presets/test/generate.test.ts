@@ -83,7 +83,7 @@ group.each(cases)("%s", (_label, presetId, request) => {
       workflow.jobs as Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>,
     ).flatMap((j) => j.steps);
     for (const s of steps)
-      if (s.uses) expect(s.uses, "actions pinned to a major version").toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+      if (s.uses) expect(s.uses, "actions pinned by commit SHA").toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
     expect(steps.some((s) => /npm test|mvn .*verify/.test(JSON.stringify(s)))).toBe(true);
 
     const image = workflow.jobs.image;

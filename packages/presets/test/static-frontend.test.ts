@@ -98,7 +98,27 @@ group("static-frontend served by nginx", () => {
     expect(asset.status).toBe(200);
     expect(asset.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
     expect(asset.headers["content-type"]).toMatch(/javascript/);
-    expect((await get(port, "/assets/missing.js")).status).toBe(404);
+
+    // A missing asset is a 404 that nobody may cache: with the immutable header a browser or CDN
+    // would keep the error for a year after the file is deployed.
+    const missing = await get(port, "/assets/missing.0123456789ab.js");
+    expect(missing.status).toBe(404);
+    expect(missing.headers["cache-control"]).toBe("no-store");
+    expect(missing.headers["x-content-type-options"]).toBe("nosniff");
+    const revalidated = await new Promise<Response>((resolve, reject) => {
+      const etag = String(asset.headers.etag);
+      const req = request(
+        { host: "127.0.0.1", port, path: script ?? "", headers: { "if-none-match": etag } },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: "" }));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
 
     for (const r of [health, index, route, asset]) {
       expect(r.headers.server).toBe("nginx");

@@ -22,6 +22,7 @@ describe("service template", () => {
     const paths = templateFiles().map((f) => f.path);
     expect(paths).toEqual(
       expect.arrayContaining([
+        ".github/dependabot.yml",
         ".github/workflows/ci.yaml",
         "README.md",
         "deploy/argocd/application.yaml",
@@ -33,13 +34,14 @@ describe("service template", () => {
     expect(templateFiles()).toEqual(templateFiles());
   });
 
-  it("has a workflow valid against the GitHub schema that names the image after the repository", () => {
+  it("has a workflow valid against the GitHub schema that names the image after the repository, lowercased", () => {
     const workflow = parse(file(".github/workflows/ci.yaml"));
     expectValidWorkflow(workflow);
-    const build = workflow.jobs.image.steps.find((s: { uses?: string }) =>
-      s.uses?.startsWith("docker/build-push"),
-    );
-    expect(build.with.tags).toBe("ghcr.io/${{ github.repository }}:sha-${{ github.sha }}");
+    const steps = workflow.jobs.image.steps as { id?: string; uses?: string; env?: any; with?: any }[];
+    const build = steps.find((s) => s.uses?.startsWith("docker/build-push"));
+    // GHCR refuses `MyOrg/…`: a step lowercases the repository (ci-template.test.ts runs it).
+    expect(steps.find((s) => s.id === "image")?.env.IMAGE).toBe("ghcr.io/${{ github.repository }}");
+    expect(build?.with.tags).toBe("${{ steps.image.outputs.name }}:sha-${{ github.sha }}");
     expect(workflow.jobs.image.permissions).toEqual({ contents: "read", packages: "write" });
   });
 

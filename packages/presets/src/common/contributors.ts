@@ -1,7 +1,7 @@
 import { toYaml } from "@slipway/core/lite";
 import type { ProjectDescription } from "../description.js";
 import { textFile } from "../files.js";
-import { ACTIONS, ON_MAIN } from "../models/workflow.js";
+import { ACTIONS, annotateActionVersions, IMAGE_PLATFORMS, ON_MAIN } from "../models/workflow.js";
 import { type Contributor, defineContributor } from "../preset.js";
 import { escapeMarkdown } from "../text.js";
 
@@ -31,13 +31,33 @@ export const ciReadme = defineContributor({
       body: [
         "`.github/workflows/ci.yaml` builds and tests every push to `main` and every pull request, and",
         "builds the container image. Pushes to `main` also publish the image to GHCR as",
-        `\`${d.image}:sha-<commit>\` using the workflow's \`GITHUB_TOKEN\`; pull requests never push.`,
+        `\`${d.image}:sha-<commit>\` for \`linux/amd64\` and \`linux/arm64\` (QEMU) using the workflow's`,
+        "`GITHUB_TOKEN`; pull requests build it for `linux/amd64` only (fast) and never push.",
+        "A newer push to a pull request cancels its older run; runs on `main` never cancel each other,",
+        "so every commit on `main` gets its image.",
         "Argo CD Image Updater on the platform picks up new `sha-` tags and writes them back to the",
         "platform repository.",
+        "",
+        "Every action is pinned to a commit (`@<sha> # vX.Y.Z`) and every `FROM` image to a digest",
+        "(`image:tag@sha256:…`); `.github/dependabot.yml` proposes updates to both weekly.",
       ].join("\n"),
     });
   },
 });
+
+/**
+ * The workflow's `concurrency`: a newer push to a pull request cancels the older run, but runs on
+ * `main` never cancel or displace each other (one group per commit), because each publishes that
+ * commit's image. One group for `main` without cancelling would not do: GitHub still cancels a
+ * *pending* run of a group when a newer one queues, so a burst of merges would skip images.
+ */
+export const CI_CONCURRENCY = {
+  group: "${{ github.workflow }}-${{ github.event_name == 'pull_request' && github.ref || github.sha }}",
+  "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
+} as const;
+
+/** Image platforms: both on `main` (what the cluster pulls), amd64 only for pull requests (fast). */
+const PLATFORMS = `\${{ (${ON_MAIN}) && '${IMAGE_PLATFORMS.join(",")}' || 'linux/amd64' }}`;
 
 /** Renders `.github/workflows/ci.yaml` from the workflow model plus the image job. */
 export const ciWorkflow = defineContributor({
@@ -46,11 +66,15 @@ export const ciWorkflow = defineContributor({
     const build: Record<string, unknown> = { "runs-on": "ubuntu-latest" };
     if (Object.keys(workflow.buildEnv).length > 0) build.env = { ...workflow.buildEnv };
     build.steps = workflow.buildSteps;
+    // GHCR refuses uppercase repository names. A description's image is lowercase already; an image
+    // named by an expression (the template's `${{ github.repository }}`) is lowercased by a step.
+    const dynamic = d.image.includes("${{");
+    const image = dynamic ? "${{ steps.image.outputs.name }}" : d.image;
     const doc = {
       name: "CI",
       on: { push: { branches: ["main"] }, pull_request: {} },
       permissions: { contents: "read" },
-      concurrency: { group: "ci-${{ github.ref }}", "cancel-in-progress": true },
+      concurrency: CI_CONCURRENCY,
       jobs: {
         build,
         image: {
@@ -59,6 +83,17 @@ export const ciWorkflow = defineContributor({
           permissions: { contents: "read", packages: "write" },
           steps: [
             { uses: ACTIONS.checkout },
+            ...(dynamic
+              ? [
+                  {
+                    name: "Image name (GHCR needs it lowercase)",
+                    id: "image",
+                    env: { IMAGE: d.image },
+                    run: 'echo "name=${IMAGE,,}" >> "$GITHUB_OUTPUT"',
+                  },
+                ]
+              : []),
+            { name: "Set up QEMU (arm64 on main)", if: ON_MAIN, uses: ACTIONS.setupQemu },
             { uses: ACTIONS.setupBuildx },
             {
               name: "Log in to GHCR",
@@ -75,8 +110,9 @@ export const ciWorkflow = defineContributor({
               uses: ACTIONS.buildPush,
               with: {
                 context: ".",
+                platforms: PLATFORMS,
                 push: `\${{ ${ON_MAIN} }}`,
-                tags: `${d.image}:sha-\${{ github.sha }}`,
+                tags: `${image}:sha-\${{ github.sha }}`,
                 "cache-from": "type=gha",
                 "cache-to": "type=gha,mode=max",
               },
@@ -85,7 +121,33 @@ export const ciWorkflow = defineContributor({
         },
       },
     };
-    return [textFile(".github/workflows/ci.yaml", toYaml(doc, { preserveKeyOrder: true }))];
+    return [
+      textFile(".github/workflows/ci.yaml", annotateActionVersions(toYaml(doc, { preserveKeyOrder: true }))),
+    ];
+  },
+});
+
+/**
+ * `.github/dependabot.yml`: weekly updates of the pinned actions (SHA and `# vX.Y.Z` comment
+ * together) and of the digest-pinned `FROM` images, plus whatever ecosystems the preset asked for.
+ */
+export const dependabotConfig = defineContributor({
+  id: "dependabot",
+  contribute(_d, { workflow, dockerfile }) {
+    const ecosystems = new Set(["github-actions", ...(dockerfile.isEmpty() ? [] : ["docker"])]);
+    for (const e of workflow.updateEcosystems) ecosystems.add(e);
+    const doc = {
+      version: 2,
+      updates: [...ecosystems].map((ecosystem) => ({
+        "package-ecosystem": ecosystem,
+        directory: "/",
+        schedule: { interval: "weekly" },
+        ...(ecosystem === "github-actions" || ecosystem === "docker"
+          ? { groups: { [ecosystem]: { patterns: ["*"] } } }
+          : {}),
+      })),
+    };
+    return [textFile(".github/dependabot.yml", toYaml(doc, { preserveKeyOrder: true }))];
   },
 });
 
@@ -183,6 +245,7 @@ export function commonContributors(type: "service" | "website"): Contributor[] {
     catalogInfo(type),
     slipwayJson,
     ciWorkflow,
+    dependabotConfig,
     renderGitignore,
     renderDockerfile,
     renderReadme,

@@ -1,6 +1,12 @@
+import { pinnedImage } from "./images.js";
+
 export interface DockerStage {
   /** `AS` name; the last stage is the image. */
   readonly name?: string;
+  /**
+   * The base image: `image:tag@sha256:…`, or a tag in models/images.ts, which {@link pinnedImage} pins by
+   * digest (every generated `FROM` is pinned; an unknown unpinned image throws).
+   */
   readonly from: string;
   /** Instructions after `FROM`, one per entry (`RUN …`, `COPY …`). */
   readonly instructions: string[];
@@ -31,7 +37,7 @@ export class Dockerfile {
   render(): string {
     const last = this.stages.length - 1;
     const blocks = this.stages.map((s, i) => {
-      const out = [`FROM ${s.from}${s.name ? ` AS ${s.name}` : ""}`];
+      const out = [`FROM ${pinnedImage(s.from)}${s.name ? ` AS ${s.name}` : ""}`];
       if (i === last) {
         for (const [k, v] of [...this.#labels].sort(([a], [b]) => (a < b ? -1 : 1))) {
           out.push(`LABEL ${k}=${dockerQuote(v)}`);

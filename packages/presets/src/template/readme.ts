@@ -21,7 +21,8 @@ registers it on the platform in one step. Use this template for a stack no prese
 
 | File | What |
 |---|---|
-| \`.github/workflows/ci.yaml\` | on pull requests: build and test, build the image; on pushes to \`main\`: also push \`ghcr.io/<owner>/<repo>:sha-<commit>\` with \`GITHUB_TOKEN\` |
+| \`.github/workflows/ci.yaml\` | on pull requests: build and test, build the image for \`linux/amd64\`; on pushes to \`main\`: build it for \`linux/amd64\` and \`linux/arm64\` and push \`ghcr.io/<owner>/<repo>:sha-<commit>\` (lowercased) with \`GITHUB_TOKEN\`. Actions are pinned by commit SHA |
+| \`.github/dependabot.yml\` | weekly pull requests that bump the pinned actions (SHA and \`# vX.Y.Z\` comment together) |
 | \`deploy/services/${ex.name}.yaml\` | what you add to the platform repository as \`services/<name>.yaml\` |
 | \`deploy/argocd/application.yaml\` | the Argo CD Application Slipway renders for it (\`argocd/applications/<name>.yaml\`) |
 | \`deploy/argocd/imageupdater.yaml\` | the \`ImageUpdater\` that follows new \`sha-\` tags and commits them to the platform repository |
@@ -32,12 +33,15 @@ from \`services/<name>.yaml\`, never copied by hand.
 
 ## Runbook
 
-1. **Create the repository** from this template (GitHub → Use this template), lowercase name:
-   GHCR image names must be lowercase, and the workflow names the image after the repository.
-2. **Add a \`Dockerfile\`** whose final stage runs as a numeric non-root \`USER\` and listens on
+1. **Create the repository** from this template (GitHub → Use this template). The workflow names
+   the image after the repository, lowercased (GHCR image names must be lowercase):
+   \`MyOrg/My-Service\` publishes \`ghcr.io/myorg/my-service\`.
+2. **Add a \`Dockerfile\`** (pin its \`FROM\` images by digest, \`image:tag@sha256:…\`, and add a
+   \`docker\` entry to \`.github/dependabot.yml\` so they are bumped) whose final stage runs as a numeric non-root \`USER\` and listens on
    port ${ex.port} (or the port you declare), serving \`/healthz\` and \`/readyz\`; replace the
    workflow's \`Test\` step with your build and tests (or add an executable \`./test.sh\`).
-3. **Push to \`main\`.** CI publishes \`ghcr.io/<owner>/<repo>:sha-<full commit hash>\`. Make the
+3. **Push to \`main\`.** CI publishes \`ghcr.io/<owner>/<repo>:sha-<full commit hash>\` (a
+   multi-arch image: \`linux/amd64\` and \`linux/arm64\`). Make the
    package public (Package settings → visibility) or the cluster cannot pull it.
 4. **Register it on the platform**: copy \`deploy/services/${ex.name}.yaml\` to
    \`services/<name>.yaml\` in the platform repository, set \`metadata.name\`, \`image\` (the tag

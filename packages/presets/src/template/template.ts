@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { API_VERSION, renderPlatform, toYaml } from "@slipway/core";
-import { ciWorkflow } from "../common/contributors.js";
+import { ciWorkflow, dependabotConfig } from "../common/contributors.js";
 import type { ProjectDescription } from "../description.js";
 import { FileCollector, type GeneratedFile, textFile } from "../files.js";
 import { Dockerfile } from "../models/dockerfile.js";
@@ -38,7 +38,7 @@ export function templateFiles(): GeneratedFile[] {
 
 function workflowFiles(): readonly GeneratedFile[] {
   // A template repository has no name yet: the workflow names the image after whichever
-  // repository is created from it. GHCR needs it lowercase, which the README calls out.
+  // repository is created from it, lowercased by a step (GHCR refuses `MyOrg/My-Service`).
   const d: ProjectDescription = {
     preset: { id: "service-template", version: "1" },
     parameters: {
@@ -68,7 +68,7 @@ function workflowFiles(): readonly GeneratedFile[] {
     dockerfile: new Dockerfile(),
     env: new EnvVars(),
   };
-  return ciWorkflow.contribute?.(d, models) ?? [];
+  return [...(ciWorkflow.contribute?.(d, models) ?? []), ...(dependabotConfig.contribute?.(d, models) ?? [])];
 }
 
 /** Renders an example platform with one service and keeps that service's files, under `deploy/`. */

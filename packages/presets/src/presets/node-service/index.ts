@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { commonContributors } from "../../common/contributors.js";
 import { textFile } from "../../files.js";
+import { BASE_IMAGES } from "../../models/images.js";
 import { ACTIONS } from "../../models/workflow.js";
 import { commonShape } from "../../parameters.js";
 import { definePreset } from "../../preset.js";
@@ -69,6 +70,9 @@ export const nodeService = definePreset({
           }),
         ),
         textFile(".node-version", "24\n"),
+        // npm refuses to install on a Node older than `engines` says instead of failing later.
+        textFile(".npmrc", "engine-strict=true\n"),
+        textFile("scripts/require-node.mjs", t.requireNodeMjs()),
         textFile(".dockerignore", "node_modules/\ndist/\n.git/\n.github/\n*.md\n"),
       ],
     },
@@ -84,10 +88,11 @@ export const nodeService = definePreset({
           { run: "npm test" },
           { run: "npm run build" },
         );
+        workflow.updateEcosystems.add("npm");
         dockerfile
           .stage({
             name: "build",
-            from: "node:24-slim",
+            from: BASE_IMAGES.node24Slim,
             instructions: [
               "WORKDIR /app",
               "COPY package.json package-lock.json ./",
@@ -98,7 +103,7 @@ export const nodeService = definePreset({
             ],
           })
           .stage({
-            from: "node:24-slim",
+            from: BASE_IMAGES.node24Slim,
             instructions: [
               "ENV NODE_ENV=production",
               "WORKDIR /app",
@@ -116,7 +121,7 @@ export const nodeService = definePreset({
           { name: "PORT", description: "HTTP port", default: String(port) },
           {
             name: "PUBLIC_URL",
-            description: "URL users reach the service at (OIDC redirect)",
+            description: "URL users reach the service at (OIDC redirect base; https makes cookies Secure)",
             default: `http://localhost:${port}`,
           },
           { name: "OIDC_ISSUER_URL", description: "OIDC issuer; unset disables login", default: "" },
@@ -133,7 +138,8 @@ export const nodeService = definePreset({
           title: "Run locally",
           order: 10,
           body: [
-            "Needs Node 24 (`.node-version`).",
+            "Needs Node 24 (`.node-version`): on older Node `npm ci` stops with `EBADENGINE` (`.npmrc` sets",
+            "`engine-strict`) and `npm test`/`npm run dev` stop with a message saying so.",
             "",
             "```sh",
             "npm ci",
@@ -144,8 +150,12 @@ export const nodeService = definePreset({
             "",
             "Without `OIDC_ISSUER_URL` login is disabled and `/api/me` answers anonymously; with it,",
             "`/login` runs the authorization code flow (PKCE, state, nonce) against the issuer and",
-            "`/auth/callback` is the redirect URI to register. `/readyz` turns ready once the issuer's",
-            "discovery document was fetched.",
+            "`<PUBLIC_URL>/auth/callback` is the redirect URI. On the platform the Deployment sets",
+            "`PUBLIC_URL=https://<subdomain>.<domain>`, exactly the origin of the redirect URI the platform",
+            "registers for the service's client, and an https `PUBLIC_URL` makes the session cookie `Secure`",
+            "(always `HttpOnly; SameSite=Lax; Path=/`). In the image (`NODE_ENV=production`) login without",
+            "`PUBLIC_URL` refuses to start. `/readyz` turns ready once the issuer's discovery document was",
+            "fetched.",
           ].join("\n"),
         });
         readme.section({

@@ -28,7 +28,10 @@ export function nodeServicePackageJson(name: string): Record<string, unknown> {
     scripts: {
       build: "tsc -p tsconfig.build.json",
       start: "node dist/server.js",
+      // Older Node fails on the TypeScript sources with errors that do not say why; say why first.
+      predev: "node scripts/require-node.mjs",
       dev: "node --watch src/server.ts",
+      pretest: "node scripts/require-node.mjs",
       test: 'node --test "test/**/*.test.ts"',
       lint: "biome check . && tsc -p tsconfig.json",
     },

@@ -33,6 +33,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = env.PUBLIC_URL ?? \`http://localhost:\${port}\`;
   const serviceName = env.OTEL_SERVICE_NAME ?? ${stringLiteral(name)};
   if (!env.OIDC_ISSUER_URL) return { serviceName, port, publicUrl };
+  // The redirect URI and the cookies' Secure flag come from PUBLIC_URL: the localhost default would
+  // make every login fail (unregistered redirect URI) and send session cookies without Secure.
+  if (!env.PUBLIC_URL && env.NODE_ENV === "production") {
+    throw new Error("OIDC_ISSUER_URL is set, so PUBLIC_URL must be too: the https URL users reach the service at");
+  }
   const clientId = env.OIDC_CLIENT_ID;
   const clientSecret = env.OIDC_CLIENT_SECRET;
   if (!clientId || !clientSecret) {
@@ -332,6 +337,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { createApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
 import { OidcLogin } from "../src/oidc.ts";
 
 async function listen(server: Server): Promise<string> {
@@ -412,7 +418,59 @@ describe("OIDC login", () => {
     assert.equal(location.searchParams.get("code_challenge_method"), "S256");
     assert.ok(location.searchParams.get("state"));
     assert.ok(location.searchParams.get("nonce"));
-    assert.match(res.headers.get("set-cookie") ?? "", /^login=[\\w-]+; Path=\\/; HttpOnly; SameSite=Lax/);
+    const cookie = res.headers.get("set-cookie") ?? "";
+    assert.match(cookie, /^login=[\\w-]+; Path=\\/; HttpOnly; SameSite=Lax/);
+    assert.doesNotMatch(cookie, /Secure/, "plain-HTTP localhost keeps working without Secure");
+  });
+
+  test("behind https (PUBLIC_URL on the platform) cookies are Secure and the redirect URI is https", async () => {
+    const secure = await OidcLogin.discover(
+      {
+        issuer: new URL(\`http://127.0.0.1:\${(issuer.address() as AddressInfo).port}\`),
+        clientId: "demo",
+        clientSecret: "s",
+      },
+      "https://demo.example.com",
+    );
+    const server = createServer(createApp({ serviceName: "test", isReady: () => true, login: secure }));
+    try {
+      const res = await fetch(\`\${await listen(server)}/login\`, { redirect: "manual" });
+      const location = new URL(res.headers.get("location") ?? "");
+      assert.equal(location.searchParams.get("redirect_uri"), "https://demo.example.com/auth/callback");
+      const attributes = (res.headers.get("set-cookie") ?? "").split("; ").slice(1);
+      for (const a of ["Path=/", "HttpOnly", "SameSite=Lax", "Secure"]) assert.ok(attributes.includes(a), a);
+    } finally {
+      server.close();
+    }
   });
 });
+
+describe("configuration", () => {
+  const oidc = { OIDC_ISSUER_URL: "https://auth.example.com", OIDC_CLIENT_ID: "id", OIDC_CLIENT_SECRET: "secret" };
+
+  test("PUBLIC_URL defaults to localhost for local runs", () => {
+    assert.equal(loadConfig({ PORT: "8080", ...oidc }).publicUrl, "http://localhost:8080");
+    assert.equal(loadConfig({ PUBLIC_URL: "https://demo.example.com", ...oidc }).publicUrl, "https://demo.example.com");
+  });
+
+  test("in production, login without PUBLIC_URL is refused rather than broken", () => {
+    assert.throws(() => loadConfig({ NODE_ENV: "production", ...oidc }), /PUBLIC_URL must be too/);
+    assert.equal(loadConfig({ NODE_ENV: "production" }).oidc, undefined);
+  });
+});
+`;
+
+/** Plain JavaScript on purpose: it must run on the old Node it refuses. */
+export const requireNodeMjs =
+  () => `// Run before \`npm test\` and \`npm run dev\`: both run the TypeScript sources directly (type
+// stripping, test globs), which Node 24 supports and older Node fails on with unrelated-looking errors.
+const required = 24;
+const major = Number(process.versions.node.split(".")[0]);
+if (major < required) {
+  console.error(
+    \`error: this project needs Node \${required} or newer (.node-version, package.json engines); this is Node \${process.versions.node}.\\n\` +
+      "Install Node 24 (e.g. \`fnm use\` or \`nvm use\` reads .node-version) and run it again.",
+  );
+  process.exit(1);
+}
 `;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { commonContributors } from "../../common/contributors.js";
 import { executableFile, textFile } from "../../files.js";
+import { BASE_IMAGES } from "../../models/images.js";
 import { ACTIONS } from "../../models/workflow.js";
 import { commonShape } from "../../parameters.js";
 import { definePreset } from "../../preset.js";
@@ -54,7 +55,7 @@ export const staticFrontend = definePreset({
         dockerfile
           .stage({
             name: "build",
-            from: "node:24-slim",
+            from: BASE_IMAGES.node24Slim,
             instructions: [
               "WORKDIR /app",
               "COPY package.json ./",
@@ -65,7 +66,7 @@ export const staticFrontend = definePreset({
             ],
           })
           .stage({
-            from: "nginxinc/nginx-unprivileged:1.28-alpine",
+            from: BASE_IMAGES.nginxUnprivileged,
             instructions: [
               "COPY nginx.conf /etc/nginx/nginx.conf",
               "COPY --from=build /app/dist /usr/share/nginx/html",
@@ -89,7 +90,8 @@ export const staticFrontend = definePreset({
             "",
             "`nginx.conf` runs as a non-root user on an unprivileged port, sends no version token, serves",
             "`index.html` for client-side routes, caches `/assets/` forever (their names change with their",
-            "content) and revalidates `index.html` on every load.",
+            "content; a missing asset's 404 is `no-store`, never cached) and revalidates `index.html` on",
+            "every load.",
           ].join("\n"),
         });
       },

@@ -57,6 +57,15 @@ http {
     gzip_min_length 1024;
     gzip_types text/css application/javascript application/json image/svg+xml text/plain;
 
+    # Only an asset that exists may be cached for a year. A 404 (a stale or mistyped name) must not
+    # be: a browser or CDN would keep serving the error after the file is deployed.
+    map $status $asset_cache_control {
+        200     "public, max-age=31536000, immutable";
+        206     "public, max-age=31536000, immutable";
+        304     "public, max-age=31536000, immutable";
+        default "no-store";
+    }
+
     server {
         listen ${port};
         server_name _;
@@ -78,10 +87,11 @@ http {
             return 200 "ok\\n";
         }
 
-        # Content-hashed by the build: safe to cache forever. A missing asset is a 404, not the app.
+        # Content-hashed by the build: safe to cache forever. A missing asset is a 404, not the app,
+        # and is not cached ($asset_cache_control above).
         location /assets/ {
             try_files $uri =404;
-${headers("            ", "public, max-age=31536000, immutable")}
+${headers("            ", "$asset_cache_control")}
         }
 
         # The entry point must always be revalidated so a deploy is picked up on the next load.
