@@ -12,15 +12,24 @@
  * Cold start spawns the real CLI, `slipway serve [--dev]`, and polls the metadata endpoint until the
  * first 200.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { stripTypeScriptTypes } from "node:module";
-import { createServer } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon, { type Request, type Result } from "autocannon";
 import { writeReadmeBlock } from "../readme-block.ts";
+import {
+  buildInitializr,
+  CONTRACT,
+  INITIALIZR_VERSION,
+  JVM_CONFIGS,
+  type JvmConfig,
+  javaToolchain,
+  starterPath,
+  startInitializr,
+} from "./initializr.ts";
+import { type Answer, fetchOnce, firstOk, freePort, median, type Probe, procStatus, stop } from "./proc.ts";
 
 const here = import.meta.dirname;
 const repoRoot = join(here, "../..");
@@ -37,6 +46,28 @@ const coldRuns = Number(argValue("--cold-runs") ?? 7);
 const withStatic = !process.argv.includes("--no-static");
 const withCold = !process.argv.includes("--no-cold");
 const writeReadme = !process.argv.includes("--no-readme");
+
+/*
+ * The Spring Initializr peer (issue 14): on with `--peer initializr` (or `--peer-only`, which skips
+ * the rows above), and by default when java and mvn are on the PATH; `--no-peer` turns it off.
+ */
+const peerArg = argValue("--peer");
+if (peerArg !== undefined && peerArg !== "initializr") {
+  throw new Error(`unknown peer ${JSON.stringify(peerArg)}; known: initializr`);
+}
+const peerOnly = process.argv.includes("--peer-only");
+const peerAsked = peerArg !== undefined || peerOnly;
+const noPeer = process.argv.includes("--no-peer");
+const hasJava = !noPeer && javaToolchain();
+if (peerAsked && !hasJava) throw new Error("--peer initializr needs java and mvn on the PATH");
+if (!noPeer && !hasJava) process.stderr.write("no java or mvn on the PATH: the Initializr peer is skipped\n");
+const peer = !noPeer && hasJava;
+const peerWarmup = Number(argValue("--peer-warmup") ?? 5);
+const peerConfigs = (argValue("--peer-configs") ?? "default,small").split(",").map((n) => {
+  const c = JVM_CONFIGS.find((x) => x.name === n);
+  if (c === undefined) throw new Error(`unknown JVM config ${n}; known: ${JVM_CONFIGS.map((x) => x.name)}`);
+  return c;
+});
 
 /**
  * V8 settings of the server process: `node` command-line flags, and flags set at start-up with
@@ -81,13 +112,8 @@ const form = (name = `bench-service-${serial++}`) =>
     description: "A service generated under load",
   }).toString();
 
-interface Load {
+interface Load extends Probe {
   readonly name: "starter.zip" | "metadata";
-  readonly method: "GET" | "POST";
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Called per request. */
-  readonly body?: () => string;
 }
 
 const LOADS: readonly Load[] = [
@@ -113,77 +139,6 @@ const staticDir = join(cache, "static");
 mkdirSync(staticDir, { recursive: true });
 const devNull = openSync("/dev/null", "w");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Answer {
-  readonly status: number;
-  readonly type: string;
-  readonly body: Buffer;
-}
-
-/** One request on a fresh connection; rejects when nothing listens yet. */
-function fetchOnce(port: number, load: Load): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: "127.0.0.1", port, method: load.method, path: load.path, headers: load.headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: String(res.headers["content-type"]),
-            body: Buffer.concat(chunks),
-          }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(load.body?.());
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until a 200; returns it with the milliseconds since `since`. */
-async function firstOk(port: number, load: Load, since: number, child: ChildProcess): Promise<Answer> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before answering`);
-    try {
-      const a = await fetchOnce(port, load);
-      if (a.status === 200) return a;
-      throw new Error(`${load.method} ${load.path} answered ${a.status}: ${a.body.toString().slice(0, 300)}`);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ECONNREFUSED") throw e;
-    }
-    if (performance.now() - since > 20_000) throw new Error("server did not answer within 20 s");
-    await sleep(2);
-  }
-}
-
-function procStatus(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
-
 type ServerKind = "scaffold" | "static";
 
 function startServer(kind: ServerKind, config: V8Config, port: number): ChildProcess {
@@ -197,46 +152,72 @@ function startServer(kind: ServerKind, config: V8Config, port: number): ChildPro
   return child;
 }
 
-interface LoadResult {
-  readonly server: ServerKind;
-  readonly config: string;
-  readonly load: Load["name"];
+/** What one load on one fresh server process measured. */
+interface Measured {
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
   readonly requests: number;
   readonly bytes: number;
-  readonly rssMax: number;
-  readonly hwm: number;
   readonly rssIdle: number;
+  readonly rssMax: number;
+  /** VmRSS once the load has ended. */
+  readonly rssAfter: number;
+  readonly hwm: number;
 }
 
-async function measureLoad(kind: ServerKind, config: V8Config, load: Load): Promise<LoadResult> {
+interface LoadResult extends Measured {
+  readonly server: ServerKind;
+  readonly config: string;
+  readonly load: Load["name"];
+}
+
+/** A load as autocannon sends it; `path`, when given, is called per request. */
+interface LoadSpec extends Probe {
+  readonly perRequestPath?: () => string;
+}
+
+/**
+ * Starts a server with `start`, waits for its first 200 to `spec`, then loads it: `warmupS` seconds,
+ * then `duration` measured while VmRSS is sampled every 100 ms. Stops the server in every case.
+ */
+async function runLoad(
+  label: string,
+  start: (port: number) => ChildProcess,
+  spec: LoadSpec,
+  warmupS: number,
+): Promise<Measured> {
   const port = await freePort();
-  const child = startServer(kind, config, port);
+  const child = start(port);
   try {
-    const first = await firstOk(port, load, performance.now(), child);
+    const first = await firstOk(port, spec, performance.now(), child);
     const pid = child.pid as number;
     const rssIdle = procStatus(pid, "VmRSS");
-    const body = load.body;
+    const { body, perRequestPath } = spec;
+    const setup =
+      body !== undefined || perRequestPath !== undefined
+        ? (req: Request) => ({
+            ...req,
+            ...(body !== undefined ? { body: body() } : {}),
+            ...(perRequestPath !== undefined ? { path: perRequestPath() } : {}),
+          })
+        : undefined;
     const options = {
-      url: `http://127.0.0.1:${port}${load.path}`,
+      url: `http://127.0.0.1:${port}${spec.path}`,
       connections,
-      method: load.method,
-      headers: load.headers,
-      ...(body !== undefined
-        ? { requests: [{ setupRequest: (req: Request) => ({ ...req, body: body() }) }] }
-        : {}),
+      method: spec.method,
+      headers: spec.headers,
+      ...(setup !== undefined ? { requests: [{ setupRequest: setup }] } : {}),
     };
     const check = (r: Result, phase: string) => {
       if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) {
         throw new Error(
-          `${kind}/${config.name} ${load.name} ${phase}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts of ${r.requests.total} requests`,
+          `${label} ${phase}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts of ${r.requests.total} requests`,
         );
       }
     };
-    if (warmup > 0) check(await autocannon({ ...options, duration: warmup }), "warm-up");
+    if (warmupS > 0) check(await autocannon({ ...options, duration: warmupS }), "warm-up");
     let rssMax = 0;
     const sampler = setInterval(() => {
       rssMax = Math.max(rssMax, procStatus(pid, "VmRSS"));
@@ -248,29 +229,38 @@ async function measureLoad(kind: ServerKind, config: V8Config, load: Load): Prom
       clearInterval(sampler);
     }
     check(r, "measured");
-    rssMax = Math.max(rssMax, procStatus(pid, "VmRSS"));
+    const rssAfter = procStatus(pid, "VmRSS");
+    rssMax = Math.max(rssMax, rssAfter);
     const hwm = procStatus(pid, "VmHWM");
-    const result: LoadResult = {
-      server: kind,
-      config: config.name,
-      load: load.name,
+    const m: Measured = {
       rps: r.requests.average,
       p50: r.latency.p50,
       p99: r.latency.p99,
       max: r.latency.max,
       requests: r.requests.total,
       bytes: first.body.length,
-      rssMax,
-      hwm,
       rssIdle,
+      rssMax,
+      rssAfter,
+      hwm,
     };
     process.stderr.write(
-      `${kind}/${config.name} ${load.name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, RSS idle ${rssIdle.toFixed(1)} max ${rssMax.toFixed(1)} HWM ${hwm.toFixed(1)} MiB\n`,
+      `${label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, RSS idle ${rssIdle.toFixed(1)} max ${rssMax.toFixed(1)} after ${rssAfter.toFixed(1)} HWM ${hwm.toFixed(1)} MiB\n`,
     );
-    return result;
+    return m;
   } finally {
     await stop(child);
   }
+}
+
+async function measureLoad(kind: ServerKind, config: V8Config, load: Load): Promise<LoadResult> {
+  const m = await runLoad(
+    `${kind}/${config.name} ${load.name}`,
+    (port) => startServer(kind, config, port),
+    load,
+    warmup,
+  );
+  return { ...m, server: kind, config: config.name, load: load.name };
 }
 
 /** The scaffold's answers, for the static server to replay byte for byte. */
@@ -301,10 +291,8 @@ interface ColdResult {
   readonly rss: number[];
 }
 
-/** Spawn of the real CLI to the first 200 from the metadata endpoint, `runs` times. */
-async function coldStart(dev: boolean): Promise<ColdResult> {
-  const ms: number[] = [];
-  const rss: number[] = [];
+/** The real CLI's `serve` with the node flags the Dockerfile's CMD gives it (the `shipped` configuration). */
+function startCli(dev: boolean, port: number): ChildProcess {
   const env: NodeJS.ProcessEnv = dev
     ? { ...process.env }
     : {
@@ -316,28 +304,39 @@ async function coldStart(dev: boolean): Promise<ColdResult> {
         SCAFFOLD_COOKIE_SECRET: "bench-cookie-secret-bench-cookie-secret",
         SCAFFOLD_ANONYMOUS_NETWORKS: "127.0.0.0/8,::1/128",
       };
+  const shipped = (CONFIGS[0] as V8Config).node;
+  const args = [...shipped, join(repoRoot, "packages/cli/bin/slipway.js"), "serve", "--port", String(port)];
+  if (dev) args.push("--dev");
+  return spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", devNull, "inherit"], env });
+}
+
+/** Spawn → the first 200 to `probe`, and the resident memory then. */
+async function coldOnce(
+  start: (port: number) => ChildProcess,
+  probe: Probe,
+): Promise<{ ms: number; rss: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = start(port);
+  try {
+    await firstOk(port, probe, t0, child);
+    const ms = performance.now() - t0;
+    return { ms, rss: procStatus(child.pid as number, "VmRSS") };
+  } finally {
+    await stop(child);
+  }
+}
+
+/** Spawn of the real CLI to the first 200 from the metadata endpoint, `runs` times. */
+async function coldStart(dev: boolean): Promise<ColdResult> {
+  const ms: number[] = [];
+  const rss: number[] = [];
   // One unmeasured run: the page cache holds Node and the module graph, as on a node that pulled the image.
   for (let i = -1; i < coldRuns; i++) {
-    const port = await freePort();
-    // The node flags the Dockerfile's CMD gives `serve` (the `shipped` configuration).
-    const shipped = (CONFIGS[0] as V8Config).node;
-    const args = [...shipped, join(repoRoot, "packages/cli/bin/slipway.js"), "serve", "--port", String(port)];
-    if (dev) args.push("--dev");
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, {
-      cwd: repoRoot,
-      stdio: ["ignore", devNull, "inherit"],
-      env,
-    });
-    try {
-      await firstOk(port, LOADS[1] as Load, t0, child);
-      const elapsed = performance.now() - t0;
-      if (i >= 0) {
-        ms.push(elapsed);
-        rss.push(procStatus(child.pid as number, "VmRSS"));
-      }
-    } finally {
-      await stop(child);
+    const run = await coldOnce((port) => startCli(dev, port), LOADS[1] as Load);
+    if (i >= 0) {
+      ms.push(run.ms);
+      rss.push(run.rss);
     }
   }
   const mode = dev ? "slipway serve --dev" : "slipway serve (OIDC from env, anonymous loopback)";
@@ -345,82 +344,285 @@ async function coldStart(dev: boolean): Promise<ColdResult> {
   return { mode, ms, rss };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-const loadBefore = loadavg()[0] ?? 0;
-const started = new Date();
-await captureAnswers();
-const results: LoadResult[] = [];
-for (const load of LOADS) {
-  for (const c of configs) results.push(await measureLoad("scaffold", c, load));
-  if (withStatic) results.push(await measureLoad("static", { name: "default", node: [], runtime: "" }, load));
-}
-const cold: ColdResult[] = [];
-if (withCold) for (const dev of [true, false]) cold.push(await coldStart(dev));
-const loadAfter = loadavg()[0] ?? 0;
-
 const fmt = (x: number, d = 0) => x.toFixed(d);
-const TARGET: Record<Load["name"], (r: LoadResult) => boolean> = {
-  "starter.zip": (r) => r.rps >= 300 && r.p99 <= 50 && r.rssMax <= 150,
-  metadata: (r) => r.rps >= 3000 && r.rssMax <= 150,
-};
-const lines = [
-  "| request | server | V8 flags | req/s (mean) | p50 ms | p99 ms | max ms | requests | body bytes | RSS idle MiB | RSS max MiB | VmHWM MiB | target |",
-  "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-];
-for (const r of results) {
-  const c = CONFIGS.find((x) => x.name === r.config) as V8Config;
-  const flags = r.server === "static" ? "none" : [...c.node, c.runtime].filter(Boolean).join(" ") || "none";
-  const target = r.server === "static" ? "ceiling" : TARGET[r.load](r) ? "met" : "**missed**";
-  lines.push(
-    `| ${r.load === "metadata" ? "GET / (metadata)" : "POST /starter.zip"} | ${r.server === "static" ? "bare fastify, fixed bytes" : `scaffold (${r.config})`} | ${flags} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.requests} | ${r.bytes} | ${fmt(r.rssIdle, 1)} | ${fmt(r.rssMax, 1)} | ${fmt(r.hwm, 1)} | ${target} |`,
-  );
-}
-const ratios: string[] = [];
-if (withStatic) {
+const cpu = cpus();
+const machine = () =>
+  `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${fmt(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`;
+const runLine = `Run: \`node bench/scaffold/run.ts${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}\`.`;
+
+/** The scaffold alone, beside the bare-fastify ceiling, and its cold starts: the `bench:scaffold` block. */
+async function scaffoldSection(): Promise<string> {
+  const loadBefore = loadavg()[0] ?? 0;
+  const started = new Date();
+  await captureAnswers();
+  const results: LoadResult[] = [];
   for (const load of LOADS) {
-    const ceiling = results.find((r) => r.server === "static" && r.load === load.name);
-    const ours = results.find((r) => r.server === "scaffold" && r.load === load.name);
-    if (ceiling && ours) {
-      ratios.push(
-        `${load.name}: scaffold (${ours.config}) / bare-fastify ceiling = ${fmt(ours.rps / ceiling.rps, 2)} (${fmt(ours.rps)} / ${fmt(ceiling.rps)} req/s)`,
+    for (const c of configs) results.push(await measureLoad("scaffold", c, load));
+    if (withStatic)
+      results.push(await measureLoad("static", { name: "default", node: [], runtime: "" }, load));
+  }
+  const cold: ColdResult[] = [];
+  if (withCold) for (const dev of [true, false]) cold.push(await coldStart(dev));
+  const loadAfter = loadavg()[0] ?? 0;
+
+  const TARGET: Record<Load["name"], (r: LoadResult) => boolean> = {
+    "starter.zip": (r) => r.rps >= 300 && r.p99 <= 50 && r.rssMax <= 150,
+    metadata: (r) => r.rps >= 3000 && r.rssMax <= 150,
+  };
+  const lines = [
+    "| request | server | V8 flags | req/s (mean) | p50 ms | p99 ms | max ms | requests | body bytes | RSS idle MiB | RSS max MiB | VmHWM MiB | target |",
+    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const r of results) {
+    const c = CONFIGS.find((x) => x.name === r.config) as V8Config;
+    const flags = r.server === "static" ? "none" : [...c.node, c.runtime].filter(Boolean).join(" ") || "none";
+    const target = r.server === "static" ? "ceiling" : TARGET[r.load](r) ? "met" : "**missed**";
+    lines.push(
+      `| ${r.load === "metadata" ? "GET / (metadata)" : "POST /starter.zip"} | ${r.server === "static" ? "bare fastify, fixed bytes" : `scaffold (${r.config})`} | ${flags} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.requests} | ${r.bytes} | ${fmt(r.rssIdle, 1)} | ${fmt(r.rssMax, 1)} | ${fmt(r.hwm, 1)} | ${target} |`,
+    );
+  }
+  const ratios: string[] = [];
+  if (withStatic) {
+    for (const load of LOADS) {
+      const ceiling = results.find((r) => r.server === "static" && r.load === load.name);
+      const ours = results.find((r) => r.server === "scaffold" && r.load === load.name);
+      if (ceiling && ours) {
+        ratios.push(
+          `${load.name}: scaffold (${ours.config}) / bare-fastify ceiling = ${fmt(ours.rps / ceiling.rps, 2)} (${fmt(ours.rps)} / ${fmt(ceiling.rps)} req/s)`,
+        );
+      }
+    }
+  }
+  const coldLines = [
+    "| command | runs | median ms (spawn → first 200) | min ms | max ms | RSS at first answer MiB (median) | target ≤ 1000 ms |",
+    "|---|---:|---:|---:|---:|---:|---|",
+    ...cold.map(
+      (c) =>
+        `| \`${c.mode}\` | ${c.ms.length} | ${fmt(median(c.ms))} | ${fmt(Math.min(...c.ms))} | ${fmt(Math.max(...c.ms))} | ${fmt(median(c.rss), 1)} | ${median(c.ms) <= 1000 ? "met" : "**missed**"} |`,
+    ),
+  ];
+  const context = [
+    `Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}; autocannon ${connections} connections, ${warmup} s warm-up then ${duration} s per row, from the bench process on the same machine; 1-minute load average ${fmt(loadBefore, 2)} at the start, ${fmt(loadAfter, 2)} at the end.`,
+    runLine,
+  ];
+  const table = [
+    lines.join("\n"),
+    ratios.length > 0 ? ratios.map((r) => `- ${r}`).join("\n") : "",
+    cold.length > 0 ? coldLines.join("\n") : "",
+    context.join("\n"),
+  ]
+    .filter((s) => s !== "")
+    .join("\n\n");
+  rmSync(staticDir, { recursive: true, force: true });
+  return table;
+}
+
+/** A server of the side-by-side. */
+interface SideServer {
+  readonly side: "slipway" | "initializr";
+  readonly label: string;
+  readonly flags: string;
+  readonly start: (port: number) => ChildProcess;
+}
+
+/** One status (and media type) per side for each request of {@link CONTRACT}. */
+async function compareContract(ours: SideServer, theirs: SideServer): Promise<string> {
+  const probe: Probe = { method: "GET", path: "/metadata/client", headers: { accept: METADATA_TYPE } };
+  const ports = { slipway: await freePort(), initializr: await freePort() };
+  const children = {
+    slipway: ours.start(ports.slipway),
+    initializr: theirs.start(ports.initializr),
+  };
+  const shortType = (a: Answer) => a.type.split(";")[0]?.trim() || "none";
+  const rows = ["| request | Initializr | Slipway | verdict |", "|---|---|---|---|"];
+  let undocumented = 0;
+  try {
+    for (const side of ["slipway", "initializr"] as const) {
+      await firstOk(ports[side], probe, performance.now(), children[side]);
+    }
+    for (const c of CONTRACT) {
+      const ask = (side: SideServer["side"]) =>
+        fetchOnce(ports[side], {
+          method: c.method,
+          path: c.path,
+          headers: {
+            ...c.headers,
+            ...(c.form !== undefined ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+          },
+          ...(c.form !== undefined ? { body: () => c.form as string } : {}),
+        });
+      const theirsA = await ask("initializr");
+      const oursA = await ask("slipway");
+      const differs = theirsA.status !== oursA.status;
+      let verdict: string;
+      if (differs && c.differs === undefined) {
+        undocumented++;
+        verdict = "**differs, not documented**";
+      } else if (differs && c.differs !== undefined) {
+        verdict = `${c.differs.verdict === "defect" ? "**defect**" : "intended"}: ${c.differs.why}`;
+      } else if (c.differs !== undefined) {
+        undocumented++;
+        verdict = `**same now**, documented as differing (${c.differs.why})`;
+      } else {
+        verdict = `same${c.note ? `; ${c.note}` : ""}`;
+      }
+      const request = `${c.label}: \`${c.method} ${c.path}${c.form !== undefined ? ` (form: ${c.form || "empty"})` : ""}\``;
+      rows.push(
+        `| ${request.replaceAll("|", "\\|")} | ${theirsA.status} ${shortType(theirsA)} | ${oursA.status} ${shortType(oursA)} | ${verdict.replaceAll("|", "\\|")} |`,
+      );
+    }
+  } finally {
+    await Promise.all([stop(children.slipway), stop(children.initializr)]);
+  }
+  const differing = CONTRACT.length - rows.filter((r) => r.includes("| same")).length;
+  process.stderr.write(
+    `contract: ${CONTRACT.length} requests, ${differing} with different statuses or flagged, ${undocumented} undocumented\n`,
+  );
+  return rows.join("\n");
+}
+
+/**
+ * The side-by-side with the Spring Initializr peer: the contract comparison, then starter.zip and
+ * metadata under load on each server in turn (a fresh process per row, `peerWarmup` seconds of
+ * warm-up, which the JIT of either side gets alike), then cold starts alternating between the sides.
+ * The `bench:scaffold-peer` block.
+ */
+async function peerSection(): Promise<string> {
+  const jar = buildInitializr();
+  const loadBefore = loadavg()[0] ?? 0;
+  const started = new Date();
+  const shipped = CONFIGS[0] as V8Config;
+  const ours: SideServer = {
+    side: "slipway",
+    label: "Slipway scaffold",
+    flags: shipped.node.join(" "),
+    start: (port) => startServer("scaffold", shipped, port),
+  };
+  const theirs: SideServer[] = peerConfigs.map((c: JvmConfig) => ({
+    side: "initializr",
+    label: `Initializr ${INITIALIZR_VERSION} (${c.name} JVM)`,
+    flags: c.flags.join(" ") || "none",
+    start: (port) => startInitializr(jar, c, port, devNull),
+  }));
+  const contract = await compareContract(ours, theirs[0] as SideServer);
+
+  const metadataSpec: LoadSpec = {
+    method: "GET",
+    path: "/metadata/client",
+    headers: { accept: METADATA_TYPE },
+  };
+  const starterSpec: LoadSpec = {
+    method: "GET",
+    path: starterPath("bench-service"),
+    headers: {},
+    perRequestPath: () => starterPath(`bench-service-${serial++}`),
+  };
+  const all = [ours, ...theirs];
+  const loads = { starter: new Map<SideServer, Measured>(), metadata: new Map<SideServer, Measured>() };
+  // starter.zip with Initializr first, metadata with Slipway first: neither side always runs on a fresher machine.
+  for (const s of [...all].reverse()) {
+    loads.starter.set(s, await runLoad(`${s.label} starter.zip`, s.start, starterSpec, peerWarmup));
+  }
+  for (const s of all) {
+    loads.metadata.set(s, await runLoad(`${s.label} metadata`, s.start, metadataSpec, peerWarmup));
+  }
+  // Cold starts: the real CLI's `serve` as production runs it, and `java -jar`; alternating, one unmeasured round.
+  const cold = new Map<SideServer, { ms: number[]; rss: number[] }>(all.map((s) => [s, { ms: [], rss: [] }]));
+  const coldStartOf = (s: SideServer) =>
+    s.side === "slipway" ? (port: number) => startCli(false, port) : s.start;
+  if (withCold) {
+    for (let i = -1; i < coldRuns; i++) {
+      for (const s of i % 2 === 0 ? all : [...all].reverse()) {
+        const run = await coldOnce(coldStartOf(s), metadataSpec);
+        if (i >= 0) {
+          (cold.get(s) as { ms: number[] }).ms.push(run.ms);
+          (cold.get(s) as { rss: number[] }).rss.push(run.rss);
+        }
+      }
+    }
+    for (const s of all) {
+      process.stderr.write(
+        `${s.label} cold: ${cold
+          .get(s)
+          ?.ms.map((x) => x.toFixed(0))
+          .join(", ")} ms\n`,
       );
     }
   }
-}
-const coldLines = [
-  "| command | runs | median ms (spawn → first 200) | min ms | max ms | RSS at first answer MiB (median) | target ≤ 1000 ms |",
-  "|---|---:|---:|---:|---:|---:|---|",
-  ...cold.map(
-    (c) =>
-      `| \`${c.mode}\` | ${c.ms.length} | ${fmt(median(c.ms))} | ${fmt(Math.min(...c.ms))} | ${fmt(Math.max(...c.ms))} | ${fmt(median(c.rss), 1)} | ${median(c.ms) <= 1000 ? "met" : "**missed**"} |`,
-  ),
-];
-const cpu = cpus();
-const context = [
-  `Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${fmt(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; autocannon ${connections} connections, ${warmup} s warm-up then ${duration} s per row, from the bench process on the same machine; 1-minute load average ${fmt(loadBefore, 2)} at the start, ${fmt(loadAfter, 2)} at the end.`,
-  `Run: \`node bench/scaffold/run.ts${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}\`.`,
-];
-const table = [
-  lines.join("\n"),
-  ratios.length > 0 ? ratios.map((r) => `- ${r}`).join("\n") : "",
-  cold.length > 0 ? coldLines.join("\n") : "",
-  context.join("\n"),
-]
-  .filter((s) => s !== "")
-  .join("\n\n");
-process.stdout.write(`\n${table}\n`);
+  const loadAfter = loadavg()[0] ?? 0;
 
-if (writeReadme) {
-  writeReadmeBlock(
-    join(repoRoot, "bench/README.md"),
-    "<!-- bench:scaffold:start -->",
-    "<!-- bench:scaffold:end -->",
-    `${table}\n`,
-  );
+  type Row = readonly [label: string, value: (s: SideServer) => number, digits: number];
+  const st = (s: SideServer) => loads.starter.get(s) as Measured;
+  const md = (s: SideServer) => loads.metadata.get(s) as Measured;
+  const rows: Row[] = [
+    ["starter.zip req/s (mean)", (s) => st(s).rps, 0],
+    ["starter.zip p50 ms", (s) => st(s).p50, 0],
+    ["starter.zip p99 ms", (s) => st(s).p99, 0],
+    ["starter.zip body bytes", (s) => st(s).bytes, 0],
+    ["RSS idle, before the starter.zip load, MiB", (s) => st(s).rssIdle, 1],
+    ["RSS max under the starter.zip load, MiB", (s) => st(s).rssMax, 1],
+    ["RSS after the starter.zip load, MiB", (s) => st(s).rssAfter, 1],
+    ["metadata req/s (mean)", (s) => md(s).rps, 0],
+    ["metadata p50 ms", (s) => md(s).p50, 0],
+    ["metadata p99 ms", (s) => md(s).p99, 0],
+    ["RSS max under the metadata load, MiB", (s) => md(s).rssMax, 1],
+    ["RSS after the metadata load, MiB", (s) => md(s).rssAfter, 1],
+  ];
+  if (withCold) {
+    rows.push(
+      ["cold start, spawn → first metadata 200, ms (median)", (s) => median(cold.get(s)?.ms ?? []), 0],
+      ["RSS at the first answer, MiB (median)", (s) => median(cold.get(s)?.rss ?? []), 1],
+    );
+  }
+  const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? "1.00" : "∞") : fmt(a / b, 2));
+  const lines = [
+    `| measure | ${ours.label} | ${theirs.map((t) => `${t.label} | Slipway / it`).join(" | ")} |`,
+    `|---|---:|${theirs.map(() => "---:|---:").join("|")}|`,
+    ...rows.map(
+      ([label, value, d]) =>
+        `| ${label} | ${fmt(value(ours), d)} | ${theirs.map((t) => `${fmt(value(t), d)} | ${ratio(value(ours), value(t))}`).join(" | ")} |`,
+    ),
+  ];
+  const context = [
+    `Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}, ${javaVersion()}; autocannon ${connections} connections from the bench process on the same machine (2 cores: server and load generator share them), ${peerWarmup} s warm-up then ${duration} s per row, a fresh server process per row; cold starts: ${withCold ? `median of ${coldRuns} alternating runs after one unmeasured round` : "not measured"}; 1-minute load average ${fmt(loadBefore, 2)} at the start, ${fmt(loadAfter, 2)} at the end.`,
+    `Requests: \`GET /metadata/client\` with \`Accept: ${METADATA_TYPE}\`; \`GET ${starterPath("<n>")}\`, \`<n>\` new per request (Slipway: its spring-boot-microservice preset). Slipway: ${ours.flags}; Initializr JVMs: ${theirs.map((t) => `${t.label.replace(/^Initializr \S+ /, "")} = ${t.flags}`).join(", ")}. Ratios are Slipway / Initializr: above 1 for req/s, below 1 for ms and MiB favour Slipway.`,
+    runLine,
+  ];
+  return [
+    lines.join("\n"),
+    context.join("\n"),
+    "Contract: the same client requests to both (the Initializr peer with its default JVM).",
+    contract,
+  ].join("\n\n");
 }
-rmSync(staticDir, { recursive: true, force: true });
+
+function javaVersion(): string {
+  const r = spawnSync("java", ["-version"], { encoding: "utf8" });
+  const m = /version "([^"]+)"/.exec(`${r.stderr}`);
+  return `Java ${m?.[1] ?? "unknown"}`;
+}
+
+if (!peerOnly) {
+  const table = await scaffoldSection();
+  process.stdout.write(`\n${table}\n`);
+  if (writeReadme) {
+    writeReadmeBlock(
+      join(repoRoot, "bench/README.md"),
+      "<!-- bench:scaffold:start -->",
+      "<!-- bench:scaffold:end -->",
+      `${table}\n`,
+    );
+  }
+}
+if (peer) {
+  const table = await peerSection();
+  process.stdout.write(`\n${table}\n`);
+  if (writeReadme) {
+    writeReadmeBlock(
+      join(repoRoot, "bench/README.md"),
+      "<!-- bench:scaffold-peer:start -->",
+      "<!-- bench:scaffold-peer:end -->",
+      `${table}\n`,
+    );
+  }
+}
