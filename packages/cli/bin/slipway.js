@@ -20,6 +20,38 @@ import { setFlagsFromString } from "node:v8";
 // (still 0.40x cdk8s at N = 1000). Measured in bench/synth. `check` keeps them: its schema
 // validation is compute-bound and memory is no figure of it.
 const command = process.argv.slice(2).find((a) => !a.startsWith("-"));
+
+// `serve` runs with the service's V8 flags and allocator settings (packages/scaffold/Dockerfile's
+// CMD and ENV; bench/scaffold), which only take effect at process start: without them a local
+// `slipway serve --dev` grew from 120 to 306 MiB under load and stayed there (issue 16). So the
+// process replaces itself (execve: same pid, no parent left waiting) with one that has them,
+// unless it already has a heap cap (the container's CMD, or one of the user's). glibc keeps freed
+// zlib state in its arenas; fixed thresholds give it back (~10-15 MiB less after load).
+const SERVE_NODE_FLAGS = ["--max-semi-space-size=2", "--max-old-space-size=64"];
+const SERVE_MALLOC_ENV = {
+  MALLOC_ARENA_MAX: "2",
+  MALLOC_MMAP_THRESHOLD_: "131072",
+  MALLOC_TRIM_THRESHOLD_: "131072",
+};
+if (
+  command === "serve" &&
+  typeof process.execve === "function" &&
+  !process.execArgv.some((a) => a.startsWith("--max-old-space-size"))
+) {
+  const { fileURLToPath } = await import("node:url");
+  process.execve(
+    process.execPath,
+    [
+      process.execPath,
+      ...process.execArgv,
+      ...SERVE_NODE_FLAGS,
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
+    { ...SERVE_MALLOC_ENV, ...process.env },
+  );
+}
+
 if (command === "synth")
   setFlagsFromString("--optimize-for-size --no-maglev --no-turbofan --semi-space-growth-factor=1");
 else if (command !== "serve") setFlagsFromString("--optimize-for-size");

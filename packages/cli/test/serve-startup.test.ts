@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { slipway } from "./_slipway.js";
+import { repo, slipway } from "./_slipway.js";
 
 // Issue 16: startup failures were "internal error" (exit 70), and `--dev --host 0.0.0.0` printed
 // its refusal but never exited (the development provider it had started kept the process alive).
@@ -78,5 +79,64 @@ describe("slipway serve: startup failures are coded errors with exit 2, and the 
     expect(r.stderr).toContain("error SW_SERVE_PORT_IN_USE:");
     expect(r.stderr).toContain("at port");
     expect(r.stderr).not.toContain("internal error");
+  });
+});
+
+// Issue 16: a local `slipway serve --dev` ran without the container's heap cap and grew from 120 to
+// 306 MiB under load. It now replaces itself (same pid) with the flags and allocator settings of
+// packages/scaffold/Dockerfile, unless it was given a heap cap already.
+describe("slipway serve runs with the service's memory settings", () => {
+  const node24 = join(repo, "node_modules/.bin/node");
+  const node = existsSync(node24) ? node24 : process.execPath;
+
+  /** Starts `node [nodeFlags] slipway.js serve --dev`, waits for /healthz, returns what its pid runs. */
+  async function started(nodeFlags: readonly string[]) {
+    const cwd = mkdtempSync(join(tmpdir(), "slipway-serve-"));
+    dirs.push(cwd);
+    const port = 18460 + Math.floor(Math.random() * 500);
+    const child = spawn(
+      node,
+      [...nodeFlags, join(repo, "packages/cli/bin/slipway.js"), "serve", "--dev", "--port", String(port)],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: "1", SLIPWAY_DEV_GIT_DIR: join(cwd, "dev-git") },
+        stdio: "ignore",
+      },
+    );
+    try {
+      for (let i = 0; i < 150; i++) {
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const pid = child.pid as number;
+      return {
+        argv: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"),
+        env: readFileSync(`/proc/${pid}/environ`, "utf8").split("\0"),
+        healthy: (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+      };
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
+  }
+
+  it.runIf(process.platform === "linux")(
+    "adds the heap cap and allocator settings, in the same process",
+    async () => {
+      const s = await started([]);
+      expect(s.healthy).toBe(true);
+      expect(s.argv).toEqual(expect.arrayContaining(["--max-semi-space-size=2", "--max-old-space-size=64"]));
+      expect(s.env).toEqual(expect.arrayContaining(["MALLOC_ARENA_MAX=2", "MALLOC_TRIM_THRESHOLD_=131072"]));
+    },
+  );
+
+  it.runIf(process.platform === "linux")("keeps a heap cap it was given", async () => {
+    const s = await started(["--max-old-space-size=96"]);
+    expect(s.healthy).toBe(true);
+    expect(s.argv.filter((a) => a.startsWith("--max-old-space-size"))).toEqual(["--max-old-space-size=96"]);
   });
 });
