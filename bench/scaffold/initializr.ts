@@ -11,7 +11,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 
 const project = join(import.meta.dirname, "initializr");
 
@@ -56,6 +56,11 @@ export function buildInitializr(): string {
   if (r.status !== 0) throw new Error(`mvn package of bench/scaffold/initializr failed (exit ${r.status})`);
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);
+  // Earlier sources' builds are dead weight (~26 MB each); a concurrent build is left alone.
+  for (const e of readdirSync(root)) {
+    if (e !== basename(dir) && !e.includes(".building-"))
+      rmSync(join(root, e), { recursive: true, force: true });
+  }
   process.stderr.write(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   return jar;
 }

@@ -1,16 +1,18 @@
 /**
  * bench/scaffold: the scaffold web service (`slipway serve`) under load, beside a bare fastify
- * server answering with the same bytes. Needs a build (`npx tsc -b`); run with Node 24:
+ * server answering with the same bytes, and side by side with Spring Initializr (issue 14). Needs a
+ * build (`npx tsc -b`); run with Node 24:
  *
  *   node bench/scaffold/run.ts [--configs shipped,default,...|all] [--duration 10] [--warmup 2]
  *        [--connections 10] [--cold-runs 7] [--no-static] [--no-cold] [--no-readme]
+ *        [--peer initializr | --peer-only | --no-peer] [--peer-configs default,small] [--peer-warmup 5]
  *
  * Every load scenario gets a fresh server process (bench/scaffold/server.ts), so that its resident
  * memory is its own: a warm-up, then autocannon from this process for the measured duration while
  * /proc/<pid>/status is sampled every 100 ms (VmRSS, the maximum is reported) and VmHWM is read at
  * the end. Any non-2xx answer or socket error fails the run: a benchmark of 429s measures nothing.
  * Cold start spawns the real CLI, `slipway serve [--dev]`, and polls the metadata endpoint until the
- * first 200.
+ * first 200. The Initializr peer: see initializr.ts and peerSection() below.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -58,6 +60,7 @@ if (peerArg !== undefined && peerArg !== "initializr") {
 const peerOnly = process.argv.includes("--peer-only");
 const peerAsked = peerArg !== undefined || peerOnly;
 const noPeer = process.argv.includes("--no-peer");
+if (peerAsked && noPeer) throw new Error("--no-peer contradicts --peer and --peer-only");
 const hasJava = !noPeer && javaToolchain();
 if (peerAsked && !hasJava) throw new Error("--peer initializr needs java and mvn on the PATH");
 if (!noPeer && !hasJava) process.stderr.write("no java or mvn on the PATH: the Initializr peer is skipped\n");
