@@ -78,9 +78,13 @@ group("node-service lockfile", () => {
   it("locks Biome's binary for every platform Biome publishes, so `npm ci` works on macOS and Windows", {
     timeout: 240_000,
   }, () => {
-    // npm's --os/--cpu install what a Mac (Apple silicon) would: only what the lockfile lists.
+    // npm's --os/--cpu install what a Mac (Apple silicon) or a Windows PC would: only what the
+    // lockfile lists.
     const dir = writeProject(files);
     try {
+      npm(dir, "ci", "--prefer-offline", "--ignore-scripts", "--os=win32", "--cpu=x64");
+      const exe = join(dir, "node_modules/@biomejs/cli-win32-x64/biome.exe");
+      expect(existsSync(exe), "the Windows x64 Biome binary was installed").toBe(true);
       npm(dir, "ci", "--prefer-offline", "--ignore-scripts", "--os=darwin", "--cpu=arm64");
       const bin = join(dir, "node_modules/@biomejs/cli-darwin-arm64/biome");
       expect(existsSync(bin), "the macOS arm64 Biome binary was installed").toBe(true);
