@@ -171,4 +171,40 @@ describe.skipIf(!available)("the UI in a real browser (no JavaScript needed)", (
     expect(widths.doc).toBeLessThanOrEqual(widths.view);
     await context.close();
   });
+  it("keyboard: a skip link first, then the presets (arrow keys switch them, the tile shows focus), then the fields", async () => {
+    const base = await start();
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/?preset=node-service`);
+    await page.keyboard.press("Tab");
+    const skip = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      return { text: el.textContent, top: el.getBoundingClientRect().top };
+    });
+    expect(skip.text).toBe("Skip to content");
+    expect(skip.top).toBeGreaterThanOrEqual(0);
+    const focused = async () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const tile = el.closest(".choice");
+        return {
+          id: el.id,
+          tileOutline: tile ? getComputedStyle(tile).outlineStyle : undefined,
+        };
+      });
+    let now = await focused();
+    for (let i = 0; i < 5 && !now.id.startsWith("preset-"); i++) {
+      await page.keyboard.press("Tab");
+      now = await focused();
+    }
+    // Tab lands on the checked preset; its tile carries the focus ring.
+    expect(now.id).toBe("preset-node-service");
+    expect(now.tileOutline).toBe("solid");
+    await page.keyboard.press("ArrowUp");
+    expect((await focused()).id).toBe("preset-static-frontend");
+    expect(await page.locator("#preset-static-frontend").isChecked()).toBe(true);
+    await page.keyboard.press("Tab");
+    expect((await focused()).id).toBe("f-name");
+    await context.close();
+  });
 });

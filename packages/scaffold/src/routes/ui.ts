@@ -174,10 +174,12 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
         .send(
           messagePage(
             plan.noop ? "Repository already created" : "Repository created",
-            [`Image ${plan.image}`, `First commit ${plan.repository.commit}`],
-            html`<h3>Project repository</h3><p>${onGithub !== undefined ? html`<a href="${`https://github.com/${onGithub}`}">${repoUrl}</a>` : repoUrl}</p>
-${branchHtml(name, branch)}<h3>Platform changes</h3><ul>${plan.platform.changes.map((c) => html`<li>${c.kind} ${c.path}</li>`)}</ul>
-<h3>Next steps</h3><ol>${plan.steps.map((s) => html`<li>${s.title}${s.commands.length > 0 ? html`<pre><code>${s.commands.join("\n")}</code></pre>` : ""}</li>`)}</ol>`,
+            [],
+            html`<dl class="facts"><dt>Project repository</dt><dd>${onGithub !== undefined ? html`<a href="${`https://github.com/${onGithub}`}">${repoUrl}</a>` : html`<code>${repoUrl}</code>`}</dd>
+<dt>Image</dt><dd><code>${plan.image}</code></dd>
+<dt>First commit</dt><dd><code>${plan.repository.commit}</code></dd></dl>
+${branchHtml(name, branch)}<h2>Platform changes</h2><ul class="changes">${plan.platform.changes.map((c) => html`<li><span class="kind">${c.kind}</span> <code>${c.path}</code></li>`)}</ul>
+<h2>Next steps</h2><ol>${plan.steps.map((s) => html`<li>${s.title}${s.commands.length > 0 ? html`<pre><code>${s.commands.join("\n")}</code></pre>` : ""}</li>`)}</ol>`,
             viewerOf(ctx, request, reply),
           ),
         );
@@ -337,12 +339,21 @@ function stateOf(preset: Preset, form: Form, diagnostics: readonly Diagnostic[])
   const errors: Record<string, string> = {};
   const general: string[] = [];
   for (const d of diagnostics) {
-    const text = d.hint !== undefined ? `${d.message} (${d.hint})` : d.message;
     const key = d.path[0];
-    if (typeof key === "string" && takesField(preset, key)) errors[key] ??= text;
-    else general.push(text);
+    if (typeof key === "string" && takesField(preset, key)) errors[key] ??= fieldMessage(d);
+    else general.push(d.hint !== undefined ? `${d.message} (${d.hint})` : d.message);
   }
   return { values, errors, general };
+}
+
+/**
+ * A message shown under its field's label: without the parameter name it starts with
+ * (`name: must be a DNS label`, `name is required`), capitalized, with its hint.
+ */
+function fieldMessage(d: Diagnostic): string {
+  const bare = d.message.replace(/^[A-Za-z]+(?:: | (?=is required))/, "");
+  const text = bare.charAt(0).toUpperCase() + bare.slice(1);
+  return d.hint !== undefined ? `${text} (${d.hint})` : text;
 }
 
 /** Where the registration went when it is a branch of the platform repository: for review, then merge. */
@@ -350,10 +361,10 @@ function branchHtml(name: string, branch: PlatformBranch | undefined): Html | st
   if (branch === undefined) return "";
   const where = html`Branch <code>${branch.name}</code> of ${branch.repository}`;
   if (branch.state === "merged")
-    return html`<h3>Platform registration</h3><p>${where} is not needed: ${branch.base} already registers ${name}.</p>`;
+    return html`<h2>Platform registration</h2><p>${where} is not needed: ${branch.base} already registers ${name}.</p>`;
   const link =
     branch.compareUrl !== undefined ? html`: <a href="${branch.compareUrl}">open the pull request</a>` : ".";
-  return html`<h3>Platform registration</h3><p>${where}, ready to merge into <code>${branch.base}</code>${link}</p>`;
+  return html`<h2>Platform registration</h2><p>${where}, ready to merge into <code>${branch.base}</code>${link}</p>`;
 }
 
 function forbidden(reply: FastifyReply): FastifyReply {

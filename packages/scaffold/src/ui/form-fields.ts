@@ -41,7 +41,7 @@ const PLATFORM_FIELDS: readonly FormField[] = [
       type: "string",
       title: "Subdomain",
       description:
-        "Optional: <subdomain>.<domain> serves the service. The service name is its subdomain, so a subdomain given here is the name (leave Name empty, or give the same).",
+        "Optional: <subdomain>.<domain> serves the service. It is the service name too: give it instead of Name, or the same.",
       maxLength: 63,
     },
     required: false,

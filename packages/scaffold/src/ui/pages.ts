@@ -40,7 +40,7 @@ export function layout(title: string, body: Html, viewer?: Viewer): string {
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<header class="top"><div class="bar"><p class="brand"><a href="/">Slipway scaffold</a></p>${viewer ? html`<form method="post" action="/auth/logout" class="signout"><input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrf}"><span>Signed in as <strong>${viewer.name}</strong></span> <button type="submit" class="secondary small">Sign out</button></form>` : ""}</div></header>
+<header class="top"><div class="bar"><p class="brand"><a href="/">Slipway scaffold</a></p>${viewer ? html`<form method="post" action="/auth/logout" class="signout"><input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrf}"><span class="who">Signed in as <strong>${viewer.name}</strong></span> <button type="submit" class="secondary small">Sign out</button></form>` : ""}</div></header>
 <main id="main" tabindex="-1">
 ${body}
 </main>

@@ -31,8 +31,8 @@ h2{font-size:1.25rem;line-height:1.3;margin:1.5rem 0 .5rem}
 a{color:var(--accent);text-underline-offset:.15em}
 fieldset{border:1px solid var(--line);border-radius:8px;background:var(--surface);margin:0 0 1.25rem;padding:1rem 1.25rem 1.25rem;min-width:0}
 legend{font-weight:700;font-size:1.0625rem;padding:0 .375rem}
-.choices{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:.75rem}
-.choice{position:relative;display:grid;grid-template-columns:auto 1fr;column-gap:.625rem;align-items:start;border:1px solid var(--border);border-radius:6px;padding:.75rem .875rem;background:var(--surface)}
+.choices{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.75rem}
+.choice{position:relative;display:grid;grid-template-columns:auto 1fr;column-gap:.625rem;align-items:start;align-content:start;border:1px solid var(--border);border-radius:6px;padding:.75rem .875rem;background:var(--surface)}
 .choice:has(input:checked){border:2px solid var(--accent);background:var(--accent-soft);padding:calc(.75rem - 1px) calc(.875rem - 1px)}
 .choice input{position:relative;z-index:1;margin:.3rem 0 0;width:1.125rem;height:1.125rem;accent-color:var(--accent)}
 .choice label{font-weight:600;cursor:pointer}
@@ -53,7 +53,8 @@ input:hover,select:hover{border-color:var(--text)}
 .summary{border:2px solid var(--error);border-radius:8px;background:var(--error-soft);padding:.75rem 1.25rem;margin:0 0 1.25rem}
 .summary h2{margin:0 0 .25rem;font-size:1.125rem}
 .summary ul{margin:0;padding-left:1.25rem}
-.summary a{color:var(--error);font-weight:600}
+.summary li{margin:.25rem 0}
+.summary a{color:var(--error)}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center}
 .actions .hint{flex-basis:100%;margin:0}
 button,.button{display:inline-block;font:inherit;font-weight:600;line-height:1.25;padding:.625rem 1.125rem;min-height:2.75rem;border:2px solid var(--accent);border-radius:6px;background:var(--accent);color:var(--accent-text);cursor:pointer;text-decoration:none}
@@ -75,8 +76,17 @@ code{font-family:ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas
 .tag{display:inline-block;margin:0 1rem .25rem;font-size:.8125rem;color:var(--muted)}
 .preview{min-width:0}
 .preview h2{margin-top:0;font-size:1.0625rem;overflow-wrap:anywhere}
-.message{background:var(--surface);border:1px solid var(--line);border-radius:8px;padding:1rem 1.25rem;margin:0 0 1rem}
-.message h2,.message h3{font-size:1.0625rem;margin:1.25rem 0 .375rem}
+.message{background:var(--surface);border:1px solid var(--line);border-radius:8px;padding:1.25rem;margin:0 0 1rem}
+.message>:first-child{margin-top:0}
+.message>:last-child{margin-bottom:0}
+.message h2{font-size:1.0625rem;margin:1.5rem 0 .5rem}
+.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.375rem 1.25rem;margin:0}
+.facts dt{font-weight:600}
+.facts dd{margin:0;overflow-wrap:anywhere}
+.changes{list-style:none;padding:0;margin:0}
+.changes li{margin:.125rem 0;overflow-wrap:anywhere}
+.kind{display:inline-block;min-width:4.5rem;color:var(--muted);font-size:.9375rem}
+code{font-size:.9375em}
 .message pre{margin:.375rem 0 .75rem}
 .narrow{max-width:34rem}
 .card{background:var(--surface);border:1px solid var(--line);border-radius:8px;padding:1.25rem;margin:0 0 1rem}
@@ -85,12 +95,25 @@ code{font-family:ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas
 .scopes{margin:0 0 1.25rem;padding-left:1.25rem}
 .scopes li{margin:.25rem 0}
 .scopes code{color:var(--muted);font-size:.875rem}
+@media (min-width:56rem){
+.params{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));column-gap:2rem;align-items:start}
+.params>.hint{grid-column:1/-1}
+.params .field:last-child{margin-bottom:1.125rem}
+.params .field{display:flex;flex-direction:column;align-self:stretch}
+.params .field>input,.params .field>select{margin-top:auto}
+}
 @media (max-width:48rem){
 .explore{grid-template-columns:minmax(0,1fr)}
 .filelist{position:static;max-height:16rem}
 h1{font-size:1.5rem}
 fieldset{padding:.75rem .875rem 1rem}
 .actions button{flex:1 1 auto}
+.choices{grid-template-columns:minmax(0,1fr)}
+.facts{grid-template-columns:minmax(0,1fr)}
+.facts dd{margin-bottom:.5rem}
+}
+@media (max-width:30rem){
+.who{display:none}
 }
 `;
 
