@@ -43,7 +43,11 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
   // Read once, in the background: the first page waits for it only if it comes first.
   owners.set(
     ctx,
-    platformOwner(ctx).then((o) => o ?? ctx.defaultOwner),
+    platformOwner(ctx).then(
+      (o) => o ?? ctx.defaultOwner,
+      // Never an unhandled rejection at startup: the default owner is a fine start value.
+      () => ctx.defaultOwner,
+    ),
   );
   app.get("/static/app.css", async (_request, reply) =>
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLESHEET),
