@@ -50,6 +50,36 @@ describe("the form posts exactly what it shows", () => {
   });
 });
 
+describe("Explore's links", () => {
+  it.each([
+    ["static-frontend", "nginx.conf"],
+    ["node-service", "package.json"],
+    ["spring-boot-postgres-oidc", "pom.xml"],
+  ])("carry only %s's fields, so its Download ZIP link is a valid API request", async (preset, file) => {
+    const app = await server();
+    // Every field the form posts, whichever preset they belong to (what a browser sends).
+    const all = {
+      preset,
+      name: "demo",
+      subdomain: "",
+      owner: "octocat",
+      auth: "oidc",
+      database: "postgres",
+      groupId: "com.example",
+      artifactId: "",
+      packageName: "",
+      javaVersion: "21",
+    };
+    const res = await app.inject({ url: `/explore?${new URLSearchParams(all)}`, headers: HTML });
+    expect(res.statusCode).toBe(200);
+    const href = /<a class="button" href="([^"]+)" download>Download ZIP<\/a>/.exec(res.body)?.[1];
+    expect(href).toBeDefined();
+    const zip = await app.inject({ url: (href as string).replaceAll("&amp;", "&") });
+    expect(zip.statusCode).toBe(200);
+    expect(unzipWithModes(zip.rawPayload).has(file)).toBe(true);
+  });
+});
+
 describe("owner", () => {
   it("defaults to the server's default owner", async () => {
     const app = await server({ defaultOwner: "acme" });
