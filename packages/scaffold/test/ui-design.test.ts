@@ -119,63 +119,75 @@ describe.skipIf(!available)("every page, desktop and phone, light and dark", () 
     VIEWPORTS.flatMap((v) =>
       (["light", "dark"] as const).map((scheme) => [`${v.name} ${scheme}`, v, scheme] as const),
     ),
-  )("%s: sign-in, consent, form, errors, explore, created, sign-out", async (_label, viewport, scheme) => {
-    const context = await browser.newContext({
-      viewport: { width: viewport.width, height: viewport.height },
-      deviceScaleFactor: 1,
-      colorScheme: scheme,
-      ...(viewport.name === "phone" ? { isMobile: true, hasTouch: true } : {}),
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: Problem[] = [];
-    const shoot = async (name: string) => {
-      await page.locator("body").evaluate(() => {
-        (document.activeElement as HTMLElement | null)?.blur();
-        window.scrollTo(0, 0);
+  )(
+    "%s: sign-in, consent, form, errors, form expired, explore, created, sign-out",
+    async (_label, viewport, scheme) => {
+      const context = await browser.newContext({
+        viewport: { width: viewport.width, height: viewport.height },
+        deviceScaleFactor: 1,
+        colorScheme: scheme,
+        ...(viewport.name === "phone" ? { isMobile: true, hasTouch: true } : {}),
       });
-      problems.push(...(await audit(page, name)));
-      // The documented pictures are the light ones; dark ones are only audited.
-      if (scheme === "light")
-        await page.screenshot({
-          path: join(out, `scaffold-${name}${viewport.suffix}.png`),
-          animations: "disabled",
-          caret: "hide",
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const problems: Problem[] = [];
+      const shoot = async (name: string) => {
+        await page.locator("body").evaluate(() => {
+          (document.activeElement as HTMLElement | null)?.blur();
+          window.scrollTo(0, 0);
         });
-    };
+        problems.push(...(await audit(page, name)));
+        // The documented pictures are the light ones; dark ones are only audited.
+        if (scheme === "light")
+          await page.screenshot({
+            path: join(out, `scaffold-${name}${viewport.suffix}.png`),
+            animations: "disabled",
+            caret: "hide",
+          });
+      };
 
-    await page.goto(`${dev.url}/?preset=node-service`);
-    await page.waitForURL((u) => u.origin === dev.issuer);
-    await shoot("signin");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("button", { name: "Allow" }).waitFor();
-    await shoot("consent");
-    await page.getByRole("button", { name: "Allow" }).click();
-    await page.waitForURL(`${dev.url}/?preset=node-service`);
-    const name = `shot-${viewport.name}-${scheme}`;
-    await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
-    await shoot("home");
+      await page.goto(`${dev.url}/?preset=node-service`);
+      await page.waitForURL((u) => u.origin === dev.issuer);
+      await shoot("signin");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Allow" }).waitFor();
+      await shoot("consent");
+      await page.getByRole("button", { name: "Allow" }).click();
+      await page.waitForURL(`${dev.url}/?preset=node-service`);
+      const name = `shot-${viewport.name}-${scheme}`;
+      await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
+      await shoot("home");
 
-    await page.getByRole("textbox", { name: "Name", exact: true }).fill("Not A Name");
-    await page.getByLabel("Port").fill("80");
-    await page.getByRole("button", { name: "Generate" }).click();
-    await page.locator("#errors").waitFor();
-    await shoot("errors");
+      await page.getByRole("textbox", { name: "Name", exact: true }).fill("Not A Name");
+      await page.getByLabel("Port").fill("80");
+      await page.getByRole("button", { name: "Generate" }).click();
+      await page.locator("#errors").waitFor();
+      await shoot("errors");
 
-    await page.goto(`${dev.url}/explore?preset=node-service&name=${name}&owner=octocat&file=src%2Fserver.ts`);
-    await shoot("explore");
+      // A form whose CSRF cookie is gone (another tab signed out, say): the "Form expired" page.
+      await context.clearCookies({ name: "sw_csrf" });
+      await page.getByRole("button", { name: "Generate" }).click();
+      await page.getByRole("heading", { name: "Form expired" }).waitFor();
+      expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(1);
+      await shoot("expired");
 
-    await page.goto(`${dev.url}/?preset=node-service`);
-    await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
-    await page.getByRole("button", { name: "Create repository" }).click();
-    await page.getByRole("heading", { name: "Repository created" }).waitFor();
-    await shoot("created");
+      await page.goto(
+        `${dev.url}/explore?preset=node-service&name=${name}&owner=octocat&file=src%2Fserver.ts`,
+      );
+      await shoot("explore");
 
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByRole("button", { name: /sign me out/i }).waitFor();
-    await shoot("signout");
+      await page.goto(`${dev.url}/?preset=node-service`);
+      await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
+      await page.getByRole("button", { name: "Create repository" }).click();
+      await page.getByRole("heading", { name: "Repository created" }).waitFor();
+      await shoot("created");
 
-    expect(problems).toEqual([]);
-    await context.close();
-  });
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: /sign me out/i }).waitFor();
+      await shoot("signout");
+
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+  );
 });

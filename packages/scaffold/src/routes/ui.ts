@@ -93,13 +93,13 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
   );
   app.post<{ Body: Form }>("/explore", { schema: { body: formSchema } }, async (request, reply) => {
     if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
-    if (!ctx.csrf.verify(request)) return forbidden(reply);
+    if (!ctx.csrf.verify(request)) return forbidden(ctx, request, reply);
     return explore(request, reply, request.body);
   });
 
   app.post<{ Body: Form }>("/generate", { schema: { body: formSchema } }, async (request, reply) => {
     if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
-    if (!ctx.csrf.verify(request)) return forbidden(reply);
+    if (!ctx.csrf.verify(request)) return forbidden(ctx, request, reply);
     if (rateLimited(ctx, request, reply)) return reply;
     const preset = choose(request.body.preset);
     if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
@@ -123,7 +123,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   app.post<{ Body: Form }>("/create", { schema: { body: formSchema } }, async (request, reply) => {
     if (await guarded(ctx.auth.requirePage, request, reply)) return reply;
-    if (!ctx.csrf.verify(request)) return forbidden(reply);
+    if (!ctx.csrf.verify(request)) return forbidden(ctx, request, reply);
     const preset = choose(request.body.preset);
     if (preset === undefined) return renderHome(ctx, request, reply, request.body.preset, 404);
     if (!canCreate(ctx)) {
@@ -371,13 +371,17 @@ function branchHtml(name: string, branch: PlatformBranch | undefined): Html | st
   return html`<h2>Platform registration</h2><p>${where}, ready to merge into <code>${branch.base}</code>${link}</p>`;
 }
 
-function forbidden(reply: FastifyReply): FastifyReply {
+/** A form post without a valid CSRF token; the page's header issues a fresh one (and Sign out). */
+function forbidden(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return reply
     .code(403)
     .type("text/html; charset=utf-8")
     .send(
-      messagePage("Form expired", [
-        "The form's security token is missing or invalid. Reload the page and try again.",
-      ]),
+      messagePage(
+        "Form expired",
+        ["The form's security token is missing or invalid. Go back to the form and submit it again."],
+        undefined,
+        viewerOf(ctx, request, reply),
+      ),
     );
 }
