@@ -7,9 +7,10 @@ import { parse as parseYaml } from "yaml";
 import { fileOf, generateSample, SAMPLE_REQUESTS, SCHEMA_DIR, writeProject } from "./helpers/project.js";
 
 /*
- * Maven Central is unreachable here, so the Spring presets are proven structurally: the POM against
- * the Maven 4.0.0 XSD (Debian's libxml2-utils: `apt-get install -y libxml2-utils`), every Java file
- * through a full Java parser, and the configuration as data.
+ * Structural checks of the Spring presets, fast and for every sample request: the POM against the
+ * Maven 4.0.0 XSD (Debian's libxml2-utils: `apt-get install -y libxml2-utils`), every Java file
+ * through a full Java parser, and the configuration as data. spring-maven.test.ts builds and runs
+ * them for real.
  */
 const XSD = join(SCHEMA_DIR, "maven-pom/4.0.0/maven-4.0.0.xsd");
 const spring = SAMPLE_REQUESTS.filter(([id]) => id.startsWith("spring-boot-"));
@@ -56,6 +57,23 @@ group.each(spring.map(([id, req]) => [`${id} ${String(req.name)}`, id, req] as c
       expect(app.management.endpoint.health.group.readiness["additional-path"]).toBe("server:/readyz");
       expect(app.management.endpoint.health.group.liveness["additional-path"]).toBe("server:/livez");
     });
+
+    it("keeps liveness to the app's own state, so an outage of a dependency never restarts the pod", () => {
+      // A group named in the configuration replaces Boot's probe group and includes every indicator
+      // unless it lists its own.
+      const app = parseYaml(fileOf(files, "src/main/resources/application.yaml"));
+      expect(app.management.endpoint.health.group.liveness.include).toBe("livenessState");
+      expect(app.management.endpoint.health.group.readiness.include).toMatch(/^readinessState(,|$)/);
+    });
+
+    it("ships the Maven wrapper, mvnw executable, and the README builds with it", () => {
+      expect(files.find((f) => f.path === "mvnw")?.mode).toBe(0o755);
+      expect(fileOf(files, "mvnw.cmd")).toContain("\r\n");
+      expect(fileOf(files, ".mvn/wrapper/maven-wrapper.properties")).toMatch(
+        /^distributionType=only-script$/m,
+      );
+      expect(fileOf(files, "README.md")).toContain("./mvnw verify");
+    });
   },
 );
 
@@ -84,7 +102,7 @@ group("spring-boot-postgres-oidc", () => {
   const app = parseYaml(fileOf(files, "src/main/resources/application.yaml"));
   const pom = fileOf(files, "pom.xml");
 
-  it("depends on web, actuator, JPA, Flyway for PostgreSQL, the driver and OAuth2 login", () => {
+  it("depends on web, actuator, JPA, Flyway for PostgreSQL, the driver, OAuth2 login and resource server", () => {
     const artifacts = [...pom.matchAll(/<artifactId>([^<]+)<\/artifactId>/g)].map((m) => m[1]);
     expect(artifacts).toEqual(
       expect.arrayContaining([
@@ -96,9 +114,13 @@ group("spring-boot-postgres-oidc", () => {
         "flyway-database-postgresql",
         "postgresql",
         "spring-boot-starter-oauth2-client",
+        "spring-boot-starter-oauth2-resource-server",
         "spring-boot-starter-test",
       ]),
     );
+    // Boot 3.5's BOM versions Flyway; spring-boot-starter-flyway only exists from Boot 4.
+    expect(pom).not.toMatch(/<artifactId>flyway-[a-z-]+<\/artifactId>\s*<version>/);
+    expect(pom).toContain("<version>3.5.16</version>");
   });
 
   it("reads the database and the OIDC client from the env names the platform injects", () => {
@@ -112,20 +134,51 @@ group("spring-boot-postgres-oidc", () => {
     ]) {
       expect(text).toContain(`\${${env}`);
     }
-    expect(app.spring.security.oauth2.client.provider.platform["issuer-uri"]).toBe("${OIDC_ISSUER_URL}");
-    expect(app.spring.security.oauth2.client.registration.platform).toMatchObject({
-      "client-id": "${OIDC_CLIENT_ID}",
-      "client-secret": "${OIDC_CLIENT_SECRET}",
+    expect(app.app.oidc).toEqual({
+      "issuer-url": "${OIDC_ISSUER_URL:}",
+      "client-id": "${OIDC_CLIENT_ID:}",
+      "client-secret": "${OIDC_CLIENT_SECRET:}",
+      audience: "${OIDC_AUDIENCE:}",
     });
-    expect(app.spring.jpa.hibernate["ddl-auto"]).toBe("validate");
-    expect(app.management.endpoint.health.group.readiness.include).toContain("db");
+    // Spring Boot's own issuer-uri properties fetch discovery while the context starts.
+    expect(text).not.toContain("issuer-uri");
+    expect(app.management.endpoint.health.group.readiness.include).toBe(
+      "readinessState,db,migrations,issuer",
+    );
+  });
+
+  it("touches neither database nor issuer while starting: lazy pool, no JDBC metadata, migrations after", () => {
+    expect(app.spring.datasource.hikari["initialization-fail-timeout"]).toBe(-1);
+    expect(app.spring.datasource.hikari["connection-timeout"]).toBeLessThanOrEqual(2000);
+    expect(app.spring.jpa.properties.hibernate.boot.allow_jdbc_metadata_access).toBe(false);
+    expect(app.spring.jpa.hibernate["ddl-auto"]).toBe("none");
+    const migrations = files.find((f) => f.path.endsWith("/db/Migrations.java"))?.content ?? "";
+    expect(migrations).toMatch(/implements FlywayMigrationStrategy/);
+    expect(migrations).toMatch(/@EventListener\(ApplicationReadyEvent\.class\)/);
+    expect(migrations).toMatch(/validateMappedObjects\(\)/);
+  });
+
+  it("exempts bearer-token and session-less requests from CSRF, and answers the API with 401", () => {
+    const security = files.find((f) => f.path.endsWith("/SecurityConfig.java"))?.content ?? "";
+    expect(security).toMatch(/oauth2ResourceServer/);
+    expect(security).toMatch(/csrf\.ignoringRequestMatchers\(BEARER, NO_SESSION\)/);
+    expect(security).toMatch(/entryPoints\.put\(API, new BearerTokenAuthenticationEntryPoint\(\)\)/);
+  });
+
+  it("runs locally with the local profile on loopback only, and says so in the README", () => {
+    const local = parseYaml(fileOf(files, "src/main/resources/application-local.yaml"));
+    expect(local).toEqual({ server: { address: "127.0.0.1" } });
+    const readme = fileOf(files, "README.md");
+    expect(readme).toContain("./mvnw spring-boot:run -Dspring-boot.run.profiles=local");
+    expect(readme).toContain("local-developer");
   });
 
   it("ships a first Flyway migration for the entity it maps, and keeps the probes public", () => {
     const migration = fileOf(files, "src/main/resources/db/migration/V1__create_note.sql");
     expect(migration).toMatch(/CREATE TABLE note/);
     const security = files.find((f) => f.path.endsWith("/SecurityConfig.java"))?.content ?? "";
-    expect(security).toMatch(/"\/healthz", "\/healthz\/\*\*", "\/livez", "\/readyz".*permitAll/);
+    expect(security).toContain('PUBLIC = {"/healthz", "/healthz/**", "/livez", "/readyz", "/error"}');
+    expect(security).toMatch(/requestMatchers\(PUBLIC\)\.permitAll\(\)/);
     expect(fileOf(files, "README.md")).toContain("OTEL_EXPORTER_OTLP_ENDPOINT");
   });
 });

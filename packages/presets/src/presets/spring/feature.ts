@@ -1,14 +1,18 @@
 import { toYaml } from "@slipway/core/lite";
 import type { ProjectDescription } from "../../description.js";
-import { type GeneratedFile, textFile } from "../../files.js";
+import { executableFile, type GeneratedFile, textFile } from "../../files.js";
 import type { EnvVar } from "../../models/env.js";
 import type { ReadmeSection } from "../../models/readme.js";
 import { ACTIONS } from "../../models/workflow.js";
 import type { Contributor } from "../../preset.js";
 import { type MavenDependency, renderPom } from "./maven.js";
+import { MAVEN_VERSION, MVNW, MVNW_CMD, wrapperProperties } from "./maven-wrapper.js";
 import { type JavaParameters, type JavaProject, javaProject, SPRING_BOOT_VERSION } from "./project.js";
 
 type D = ProjectDescription<JavaParameters>;
+
+/** Share of the container's memory limit the JVM may use for its heap (`-XX:MaxRAMPercentage`). */
+export const MAX_RAM_PERCENTAGE = 35;
 
 /**
  * A Spring feature (web, JPA + Flyway, OAuth2 login, …): what it adds to the shared build file, the
@@ -18,6 +22,10 @@ type D = ProjectDescription<JavaParameters>;
 export interface SpringFeature {
   readonly id: string;
   readonly dependencies?: readonly MavenDependency[];
+  /** Health indicators the readiness probe waits for, beside the application's readiness state. */
+  readonly readiness?: readonly string[];
+  /** Ships an `application-local.yaml` that `Run locally` starts with. */
+  readonly localProfile?: boolean;
   /** A fragment deep-merged into `application.yaml`, in feature order. */
   application?(d: D, j: JavaProject): Record<string, unknown>;
   env?(d: D): readonly EnvVar[];
@@ -70,6 +78,13 @@ export function springContributors(features: readonly SpringFeature[]): Contribu
         const j = javaProject(d.parameters);
         let doc: Record<string, unknown> = {};
         for (const f of features) if (f.application) doc = deepMerge(doc, f.application(d, j));
+        const readiness = features.flatMap((f) => f.readiness ?? []);
+        if (readiness.length > 0) {
+          const include = ["readinessState", ...readiness].join(",");
+          doc = deepMerge(doc, {
+            management: { endpoint: { health: { group: { readiness: { include } } } } },
+          });
+        }
         return [textFile("src/main/resources/application.yaml", toYaml(doc, { preserveKeyOrder: true }))];
       },
     },
@@ -120,30 +135,64 @@ export function springContributors(features: readonly SpringFeature[]): Contribu
               "COPY --from=build /src/target/app.jar /app/app.jar",
               "USER 10001:10001",
               `EXPOSE ${d.parameters.port}`,
-              'ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]',
+              // Heap flags on the command line, not in ENV JAVA_TOOL_OPTIONS: the OpenTelemetry operator
+              // injects its Java agent through the container's JAVA_TOOL_OPTIONS, which would replace an
+              // image-level one. 35% of the platform's 512Mi JVM limit is a 179 MB heap; the JVM and the
+              // agent need about 250 MB beside it (test/spring-maven.test.ts measures both).
+              `ENTRYPOINT ["java", "-XX:MaxRAMPercentage=${MAX_RAM_PERCENTAGE}", "-jar", "/app/app.jar"]`,
             ],
           });
+        const port = String(d.parameters.port);
+        const local = features.some((f) => f.localProfile);
         readme.section({
           id: "run",
           title: "Run locally",
           order: 10,
           body: [
-            `Needs Java ${j.javaVersion} and Maven 3.9+.`,
+            `Needs Java ${j.javaVersion} or newer; \`./mvnw\` downloads Maven ${MAVEN_VERSION} on first use.`,
             "",
             "```sh",
-            "mvn verify            # build and test",
-            "mvn spring-boot:run   # http://localhost:" + String(d.parameters.port),
-            `curl -s localhost:${d.parameters.port}/healthz   # {"status":"UP",…}`,
+            "./mvnw verify            # build and test",
+            local
+              ? `./mvnw spring-boot:run -Dspring-boot.run.profiles=local   # http://localhost:${port}`
+              : `./mvnw spring-boot:run   # http://localhost:${port}`,
+            `curl -s localhost:${port}/readyz   # {"status":"UP"}`,
+            ...(local
+              ? [
+                  `curl -s -X POST localhost:${port}/api/notes -H 'Content-Type: application/json' -d '{"text":"hi"}'`,
+                  `curl -s localhost:${port}/api/notes`,
+                ]
+              : []),
             "```",
+            ...(local
+              ? [
+                  "",
+                  "The `local` profile needs no OIDC issuer: it listens on 127.0.0.1 only and treats every",
+                  "request as the user `local-developer`. Start PostgreSQL first (see Database); until it",
+                  "answers, the app runs and `/readyz` answers 503. Without the profile the app expects",
+                  "`OIDC_ISSUER_URL`, `OIDC_CLIENT_ID` and `OIDC_CLIENT_SECRET`, as on the platform.",
+                ]
+              : []),
             "",
-            "Or as the platform runs it:",
+            local
+              ? "Or as the platform runs it, given the env listed under Configuration (`docker run -e …`):"
+              : "Or as the platform runs it:",
             "",
             "```sh",
-            `docker build -t ${d.parameters.name} . && docker run --rm -p ${d.parameters.port}:${d.parameters.port} ${d.parameters.name}`,
+            `docker build -t ${d.parameters.name} . && docker run --rm -p ${port}:${port} ${d.parameters.name}`,
             "```",
           ].join("\n"),
         });
       },
+    },
+    {
+      // The Apache Maven Wrapper ("only-script"): ./mvnw fetches Maven from Maven Central on first use.
+      id: "maven-wrapper",
+      contribute: () => [
+        executableFile("mvnw", MVNW),
+        textFile("mvnw.cmd", MVNW_CMD),
+        textFile(".mvn/wrapper/maven-wrapper.properties", wrapperProperties()),
+      ],
     },
     {
       id: "dockerignore",

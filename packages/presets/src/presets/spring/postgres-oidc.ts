@@ -3,7 +3,7 @@ import { commonContributors } from "../../common/contributors.js";
 import { commonShape, javaShape } from "../../parameters.js";
 import { definePreset } from "../../preset.js";
 import { springContributors } from "./feature.js";
-import { ambientMesh, oidcLogin, otel, postgres, web } from "./features.js";
+import { ambientMesh, oidcLogin, otel, postgres, postgresOidcStartupTest, web } from "./features.js";
 import { checkDerivedPackage } from "./validate.js";
 
 export const springBootPostgresOidc = definePreset({
@@ -15,7 +15,7 @@ export const springBootPostgresOidc = definePreset({
   componentType: "service",
   parameters: z.strictObject({ ...commonShape, ...javaShape }).superRefine(checkDerivedPackage),
   contributors: [
-    ...springContributors([web, postgres, oidcLogin, otel, ambientMesh]),
+    ...springContributors([web, postgres, oidcLogin, postgresOidcStartupTest, otel, ambientMesh]),
     ...commonContributors("service"),
   ],
 });
