@@ -42,7 +42,7 @@ try {
   await page.waitForURL((url) => url.href !== login);
   if (new URL(page.url()).origin !== started.url) await page.locator('button[type="submit"]').click();
   await page.waitForURL(`${started.url}/?preset=node-service`);
-  await page.getByLabel("Name").fill("hello-api");
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill("hello-api");
   await page.getByLabel("Owner").fill("octocat");
   await page.locator("body").click({ position: { x: 1, y: 1 } }); // no focus ring in the picture
   mkdirSync(dirname(out), { recursive: true });

@@ -8,6 +8,7 @@ import type { ServerOptions } from "./options.js";
 import { buildServer } from "./server.js";
 import { assertDevAddress, startupError } from "./startup-errors.js";
 import { startTelemetry } from "./telemetry.js";
+import { platformOwner } from "./ui/owner.js";
 
 export interface StartOptions {
   readonly port: number;
@@ -69,14 +70,22 @@ async function start(opts: StartOptions): Promise<Started> {
   let telemetry: Awaited<ReturnType<typeof startTelemetry>> | undefined;
   let app: FastifyInstance;
   try {
+    const platform = { ...pushOptions(opts, env), ...(await devPlatform(opts, env)) };
+    // The owner an API request without one gets: the platform's own, like the form's Owner field.
+    const defaultOwner =
+      env.SCAFFOLD_DEFAULT_OWNER ??
+      (await platformOwner({
+        platformConfig: platform.platformConfig,
+        platformRepo: platform.platformRepo,
+        platformConfigPath: platform.platformConfigPath,
+      }).catch(() => undefined));
     const options: ServerOptions = {
       auth: loaded.auth,
       logger: true,
       baseUrl,
-      ...pushOptions(opts, env),
-      ...(await devPlatform(opts, env)),
+      ...platform,
       ...(env.SCAFFOLD_COOKIE_SECRET !== undefined ? { cookieSecret: env.SCAFFOLD_COOKIE_SECRET } : {}),
-      ...(env.SCAFFOLD_DEFAULT_OWNER !== undefined ? { defaultOwner: env.SCAFFOLD_DEFAULT_OWNER } : {}),
+      ...(defaultOwner !== undefined ? { defaultOwner } : {}),
       ...trustProxyOption(env.SCAFFOLD_TRUST_PROXY),
     };
     // Before buildServer: the server wires request tracing only when telemetry is active.

@@ -47,7 +47,7 @@ describe.skipIf(!available)("the UI in a real browser (no JavaScript needed)", (
     ]);
     expect(download.suggestedFilename()).toBe("demo.zip");
     const files = unzipWithModes(readFileSync((await download.path()) as string));
-    expect(files.has("package.json")).toBe(true);
+    expect(files.has("demo/package.json")).toBe(true);
     await context.close();
   });
 
@@ -105,8 +105,8 @@ describe.skipIf(!available)("the UI in a real browser (no JavaScript needed)", (
         page.getByRole("button", { name: "Generate" }).click(),
       ]);
       const files = unzipWithModes(readFileSync((await download.path()) as string));
-      expect(files.has("package.json")).toBe(true);
-      expect(files.has("pom.xml")).toBe(false);
+      expect(files.has("picked/package.json")).toBe(true);
+      expect(files.has("picked/pom.xml")).toBe(false);
       await context.close();
     },
   );

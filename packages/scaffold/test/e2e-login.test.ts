@@ -104,13 +104,17 @@ describe.skipIf(!available)(
       expect(download.suggestedFilename()).toBe(`${NAME}.zip`);
       const files = unzipWithModes(readFileSync((await download.path()) as string));
 
-      // Exactly what the preset generates, with its modes (node-service has no executables: all 0644).
+      // Exactly what the preset generates, with its modes (node-service has no executables: all 0644),
+      // under one folder named after the project.
       const expected = generate(describePreset("node-service", { name: NAME, owner: OWNER }));
-      expect([...files.keys()].sort()).toEqual(expected.map((f) => f.path).sort());
-      for (const f of expected) expect(files.get(f.path)?.mode, f.path).toBe(f.mode ?? 0o644);
-      expect(JSON.parse(files.get("package.json")?.text ?? "{}")).toMatchObject({ name: NAME });
-      expect(files.get("Dockerfile")?.text).toMatch(/^FROM /m);
-      expect(files.get(".github/workflows/ci.yaml")?.text).toContain("jobs:");
+      const at = (path: string) => `${NAME}/${path}`;
+      expect([...files.keys()].filter((p) => !p.endsWith("/")).sort()).toEqual(
+        expected.map((f) => at(f.path)).sort(),
+      );
+      for (const f of expected) expect(files.get(at(f.path))?.mode, f.path).toBe(f.mode ?? 0o644);
+      expect(JSON.parse(files.get(at("package.json"))?.text ?? "{}")).toMatchObject({ name: NAME });
+      expect(files.get(at("Dockerfile"))?.text).toMatch(/^FROM /m);
+      expect(files.get(at(".github/workflows/ci.yaml"))?.text).toContain("jobs:");
       await context.close();
     });
 

@@ -45,8 +45,18 @@ describe("the form posts exactly what it shows", () => {
     });
     expect(res.statusCode).toBe(200);
     const files = unzipWithModes(res.rawPayload);
-    expect(files.has("package.json")).toBe(true);
-    expect(files.has("pom.xml")).toBe(false);
+    expect(files.has("demo/package.json")).toBe(true);
+    expect(files.has("demo/pom.xml")).toBe(false);
+  });
+
+  // Issue 14: the ZIP had no top-level folder; unzipped in Downloads it spilled its files there.
+  it("Generate's ZIP unpacks into one folder named after the project", async () => {
+    const post = await formPoster(await server());
+    const res = await post("/generate", { preset: "static-frontend", name: "site", owner: "octocat" });
+    expect(res.statusCode).toBe(200);
+    const paths = [...unzipWithModes(res.rawPayload).keys()];
+    expect(paths.length).toBeGreaterThan(3);
+    expect(paths.filter((p) => !p.startsWith("site/"))).toEqual([]);
   });
 });
 
@@ -76,7 +86,7 @@ describe("Explore's links", () => {
     expect(href).toBeDefined();
     const zip = await app.inject({ url: (href as string).replaceAll("&amp;", "&") });
     expect(zip.statusCode).toBe(200);
-    expect(unzipWithModes(zip.rawPayload).has(file)).toBe(true);
+    expect(unzipWithModes(zip.rawPayload).has(`demo/${file}`)).toBe(true);
   });
 });
 

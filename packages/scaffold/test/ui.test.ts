@@ -99,7 +99,7 @@ describe("UI", () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("application/zip");
-    expect(unzipWithModes(res.rawPayload).has("package.json")).toBe(true);
+    expect(unzipWithModes(res.rawPayload).has("demo/package.json")).toBe(true);
   });
 
   it.each([

@@ -107,7 +107,10 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const described = describeForm(preset, request.body);
       if ("state" in described) return invalid(span, described.state);
       const files = generate(described.description);
-      const bytes = zipArchive(archiveEntries(files, ""));
+      // Under one folder named after the project, as start.spring.io's page asks for (`baseDir`):
+      // a person unzips it into a folder of projects. The API keeps Initializr's root default,
+      // which IDE clients extract into a folder of their own.
+      const bytes = zipArchive(archiveEntries(files, described.description.parameters.name));
       span.setAttributes({ "scaffold.files": files.length, "scaffold.bytes": bytes.byteLength });
       return { bytes, name: described.description.parameters.name };
     });

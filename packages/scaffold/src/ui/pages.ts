@@ -168,11 +168,14 @@ export function explorePage(
   const params = new URLSearchParams(Object.entries(query).filter(([k]) => k !== "file"));
   const back = `/?${params.toString()}`;
   const name = query.subdomain || query.name || "";
+  // The ZIP unpacks into one folder named after the project, like the form's Generate.
+  const download = new URLSearchParams(params);
+  if (name !== "") download.set("baseDir", name);
   return layout(
     `Explore ${name}`,
     html`<h1>${name}: ${files.length} files</h1>
 <p class="lead">${preset.name}. Nothing is written until you download or create the repository.</p>
-<p class="links"><a href="${back}">Back to the form</a> <a class="button" href="/starter.zip?${params.toString()}" download>Download ZIP</a></p>
+<p class="links"><a href="${back}">Back to the form</a> <a class="button" href="/starter.zip?${download.toString()}" download>Download ZIP</a></p>
 <div class="explore">
 <nav aria-label="Generated files" class="filelist"><ul class="files">${files.map((f) => {
       const p = new URLSearchParams(params);
