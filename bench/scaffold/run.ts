@@ -5,7 +5,7 @@
  *
  *   node bench/scaffold/run.ts [--configs shipped,default,...|all] [--duration 10] [--warmup 2]
  *        [--connections 10] [--cold-runs 7] [--no-static] [--no-cold] [--no-readme]
- *        [--peer initializr | --peer-only | --no-peer] [--peer-configs default,small] [--peer-warmup 5]
+ *        [--peer initializr | --peer-only | --no-peer] [--peer-configs default,small] [--peer-warmup 20]
  *
  * Every load scenario gets a fresh server process (bench/scaffold/server.ts), so that its resident
  * memory is its own: a warm-up, then autocannon from this process for the measured duration while
@@ -65,7 +65,8 @@ const hasJava = !noPeer && javaToolchain();
 if (peerAsked && !hasJava) throw new Error("--peer initializr needs java and mvn on the PATH");
 if (!noPeer && !hasJava) process.stderr.write("no java or mvn on the PATH: the Initializr peer is skipped\n");
 const peer = !noPeer && hasJava;
-const peerWarmup = Number(argValue("--peer-warmup") ?? 5);
+// The JVM's JIT needs it: Initializr's starter.zip went from ~8 req/s after 5 s to a plateau after ~20 s.
+const peerWarmup = Number(argValue("--peer-warmup") ?? 20);
 const peerConfigs = (argValue("--peer-configs") ?? "default,small").split(",").map((n) => {
   const c = JVM_CONFIGS.find((x) => x.name === n);
   if (c === undefined) throw new Error(`unknown JVM config ${n}; known: ${JVM_CONFIGS.map((x) => x.name)}`);
