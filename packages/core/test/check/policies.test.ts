@@ -55,6 +55,10 @@ describe("policies", () => {
       "app-project",
       "route-reference-grant",
       "crd-order",
+      "service-secret-store",
+      "service-vault-scope",
+      "service-default-deny",
+      "service-quota",
     ]);
     for (const p of policies) {
       expect(existsSync(join(FIXTURES, "policies", p.id, "pass")), p.id).toBe(true);
@@ -145,6 +149,61 @@ describe("policies", () => {
       "k8s/helm/manifests/foos/foo-one.yaml apiVersion",
       "k8s/helm/manifests/issuers/clusterissuer-vault.yaml apiVersion",
       "k8s/helm/manifests/vault-config/certificate-vault.yaml apiVersion",
+    ]);
+  });
+
+  it("service-secret-store: cluster stores serving service namespaces, services reading through them or a missing store", () => {
+    expect(run("service-secret-store", "fail")).toEqual([
+      "k8s/helm/manifests/api/externalsecret-api-other.yaml spec.secretStoreRef.name",
+      "k8s/helm/manifests/api/externalsecret-api-secrets.yaml spec.data.1.sourceRef.storeRef.kind",
+      "k8s/helm/manifests/api/externalsecret-api-secrets.yaml spec.secretStoreRef.kind",
+      "k8s/helm/manifests/external-secrets-store/clustersecretstore-open.yaml spec",
+      "k8s/helm/manifests/external-secrets-store/clustersecretstore-vault-backend.yaml spec.conditions.0.namespaces.1",
+      "k8s/helm/manifests/external-secrets-store/clustersecretstore-vault-backend.yaml spec.conditions.1.namespaceSelector",
+    ]);
+  });
+
+  it("service-vault-scope: a store's role shared across namespaces, undeclared, or reaching platform paths", () => {
+    const store =
+      "k8s/helm/manifests/tenancy/secretstore-api-vault-api.yaml spec.provider.vault.auth.kubernetes.role";
+    expect(run("service-vault-scope", "fail")).toEqual([
+      ...Array(6).fill(store),
+      "k8s/helm/manifests/tenancy/secretstore-web-vault-web.yaml spec.provider.vault.auth.kubernetes.role",
+    ]);
+    // The six on api's store: bound to two namespaces, an undeclared policy, and four paths not its own.
+    const { files, apps } = loadFixture(join(FIXTURES, "policies", "service-vault-scope", "fail"));
+    const reached = [...policy("service-vault-scope").check(buildCheckInput(files, apps))]
+      .map((f) => / reaches (\S+),/.exec(f.diagnostic.message)?.[1])
+      .filter((p) => p !== undefined)
+      .sort();
+    expect(reached).toEqual([
+      "kv/data/*",
+      "kv/data/postgres/admin",
+      "kv/data/postgres/zitadel",
+      "kv/data/services/web/*",
+    ]);
+  });
+
+  it("service-default-deny: a namespace whose policies select only some pods, leave egress open or allow everything", () => {
+    expect(run("service-default-deny", "fail")).toEqual([
+      "argocd/applications/api.yaml spec.destination.namespace",
+      "argocd/applications/jobs.yaml spec.destination.namespace",
+      "argocd/applications/web.yaml spec.destination.namespace",
+      "argocd/applications/worker.yaml spec.destination.namespace",
+    ]);
+  });
+
+  it("service-quota: no quota or LimitRange, a quota without the rollout's surge, a limit some container lacks", () => {
+    expect(run("service-quota", "fail")).toEqual([
+      // jobs: neither a ResourceQuota nor a LimitRange.
+      "argocd/applications/jobs.yaml spec.destination.namespace",
+      "argocd/applications/jobs.yaml spec.destination.namespace",
+      // api: 2 replicas + 1 surge pod, each reserving its 256Mi init container.
+      "k8s/helm/manifests/tenancy/resourcequota-api-services.yaml spec.hard.pods",
+      "k8s/helm/manifests/tenancy/resourcequota-api-services.yaml spec.hard.requests.cpu",
+      "k8s/helm/manifests/tenancy/resourcequota-api-services.yaml spec.hard.requests.memory",
+      // web: limits.cpu is in the quota, on no container and in no LimitRange default.
+      "k8s/helm/manifests/web/deployment-web.yaml spec.template.spec.containers",
     ]);
   });
 });

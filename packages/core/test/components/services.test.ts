@@ -152,11 +152,11 @@ describe("services component", () => {
     expect(new URL("/auth/callback", publicUrl).href).toBe(registered[0]);
   });
 
-  it("reads secrets through ExternalSecrets on the vault-backend store, owned by ESO", () => {
+  it("reads secrets through ExternalSecrets on the service's own SecretStore, owned by ESO", () => {
     const own = read("k8s/helm/manifests/api/externalsecret-api-secrets.yaml");
     expect(own.spec).toMatchObject({
       refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: "vault-backend" },
+      secretStoreRef: { kind: "SecretStore", name: "vault-api" },
       target: { name: "api-secrets", creationPolicy: "Owner" },
       data: [{ secretKey: "UPSTREAM_TOKEN", remoteRef: { key: "services/api/upstream", property: "token" } }],
     });
@@ -165,6 +165,7 @@ describe("services component", () => {
       ["password", "postgres/api", "password"],
       ["username", "postgres/api", "username"],
     ]);
+    expect(db.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "vault-api" });
     for (const o of [own, db])
       expect(validationErrors(crdValidator(CRD_FILE.ExternalSecret, o.apiVersion, o.kind), o)).toEqual([]);
     // No secrets declared and no database: no ExternalSecret at all.

@@ -149,6 +149,55 @@ describe("vault/terraform of examples/homelab on a real Vault and PostgreSQL", (
     });
   });
 
+  /** A token as a login through the service's store role would get: exactly the role's policies. */
+  async function storeToken(service: string): Promise<string> {
+    const role = await vault.request("GET", `auth/kubernetes/role/kv-${service}`);
+    expect(role.status, JSON.stringify(role.body)).toBe(200);
+    expect(role.body.data).toMatchObject({
+      audience: "vault",
+      bound_service_account_names: [service],
+      bound_service_account_namespaces: [service],
+    });
+    return tokenWith(role.body.data.token_policies as string[]);
+  }
+
+  it("gives each service's SecretStore role its own KV paths and nothing of another service's or the platform's", async () => {
+    const put = async (path: string, data: Record<string, string>) =>
+      expect((await vault.request("POST", `kv/data/${path}`, { data })).status).toBe(200);
+    await put("services/notes/session", { key: "notes-own" });
+    await put("services/status-api/upstream", { token: "status-own" });
+    await put("identity/clients/notes", { client_id: "notes", client_secret: "oidc-notes" });
+    await put("identity/admin", { key: "zitadel-admin" });
+    await put("scaffold/git", { token: "scaffold-git" });
+    const notes = await storeToken("notes");
+    const status = await storeToken("status-api");
+    const read = async (token: string, path: string) =>
+      (await vault.request("GET", path, undefined, token)).status;
+
+    // Its own: the services/<name>/ prefix (and listing it), and its OIDC client (notes has auth: oidc).
+    expect(await read(status, "kv/data/services/status-api/upstream")).toBe(200);
+    expect(await read(status, "kv/metadata/services/status-api/upstream")).toBe(200);
+    expect((await vault.request("LIST", "kv/metadata/services/status-api/", undefined, status)).status).toBe(
+      200,
+    );
+    expect(await read(notes, "kv/data/services/notes/session")).toBe(200);
+    expect(await read(notes, "kv/data/identity/clients/notes")).toBe(200);
+    // Another service's.
+    expect(await read(status, "kv/data/services/notes/session")).toBe(403);
+    expect(await read(notes, "kv/data/services/status-api/upstream")).toBe(403);
+    expect(await read(status, "kv/data/identity/clients/notes")).toBe(403);
+    expect((await vault.request("LIST", "kv/metadata/services/", undefined, notes)).status).toBe(403);
+    // The platform's: the PostgreSQL superuser, the identity provider's admin, the scaffold's Git token.
+    for (const token of [notes, status]) {
+      expect(await read(token, "kv/data/postgres/admin")).toBe(403);
+      expect(await read(token, "kv/data/identity/admin")).toBe(403);
+      expect(await read(token, "kv/data/scaffold/git")).toBe(403);
+      expect(
+        (await vault.request("POST", "kv/data/services/notes/session", { data: { x: "y" } }, token)).status,
+      ).toBe(403);
+    }
+  });
+
   let cred: { username: string; password: string };
   let leaseId = "";
 

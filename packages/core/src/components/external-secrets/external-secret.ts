@@ -20,11 +20,22 @@ export interface ExternalSecretSpec {
   readonly refreshInterval?: string;
   readonly labels?: Record<string, string>;
   readonly annotations?: Record<string, string>;
+  /** Store it reads through. @default the platform's `vault-backend` ClusterSecretStore */
+  readonly store?: SecretStoreRef;
 }
 
+/** `spec.secretStoreRef` of an ExternalSecret. */
+export interface SecretStoreRef {
+  readonly kind: "SecretStore" | "ClusterSecretStore";
+  readonly name: string;
+}
+
+/** The platform's store: only platform namespaces may use it (its `conditions`). */
+export const PLATFORM_STORE: SecretStoreRef = { kind: "ClusterSecretStore", name: VAULT.clusterSecretStore };
+
 /**
- * An ExternalSecret over the platform's `vault-backend` ClusterSecretStore: the only way a
- * credential reaches a pod. Entries are sorted by secret key so output is stable whatever the
+ * An ExternalSecret over a Vault store (the platform's `vault-backend` ClusterSecretStore unless
+ * `store` names a service's own SecretStore): the only way a credential reaches a pod. Entries are sorted by secret key so output is stable whatever the
  * declaration order.
  */
 export function externalSecret(spec: ExternalSecretSpec): K8sObject {
@@ -42,7 +53,10 @@ export function externalSecret(spec: ExternalSecretSpec): K8sObject {
     },
     spec: {
       refreshInterval: spec.refreshInterval ?? "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: VAULT.clusterSecretStore },
+      secretStoreRef: {
+        kind: (spec.store ?? PLATFORM_STORE).kind,
+        name: (spec.store ?? PLATFORM_STORE).name,
+      },
       target: {
         name: spec.target ?? spec.name,
         // Owner: the Secret goes away with the ExternalSecret, so pruning leaves nothing behind.
@@ -50,6 +64,49 @@ export function externalSecret(spec: ExternalSecretSpec): K8sObject {
         deletionPolicy: "Retain",
       },
       data,
+    },
+  };
+}
+
+/** What a service's SecretStore needs: where it is, and the Vault role and service account it logs in as. */
+export interface ServiceSecretStoreSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly vaultRole: string;
+  readonly serviceAccount: string;
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A namespaced SecretStore over Vault KV v2 that logs in with Kubernetes auth as the service's own
+ * service account (a token ESO requests for Vault's audience; the pod never mounts one). The role
+ * is bound to exactly that account and namespace, and its policy reads only the service's paths,
+ * so an ExternalSecret in this namespace reaches nothing else in Vault.
+ */
+export function serviceSecretStore(spec: ServiceSecretStoreSpec): K8sObject {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "SecretStore",
+    metadata: {
+      name: spec.name,
+      namespace: spec.namespace,
+      ...(spec.labels ? { labels: spec.labels } : {}),
+    },
+    spec: {
+      provider: {
+        vault: {
+          server: VAULT.address,
+          path: VAULT.kvMount,
+          version: "v2",
+          auth: {
+            kubernetes: {
+              mountPath: VAULT.kubernetesAuthPath,
+              role: spec.vaultRole,
+              serviceAccountRef: { name: spec.serviceAccount, audiences: [VAULT.kubernetesAuthAudience] },
+            },
+          },
+        },
+      },
     },
   };
 }

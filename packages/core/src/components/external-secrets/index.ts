@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
+import type { NamespaceDecl } from "../../render/plan.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
 import { kvPolicyPaths, VAULT } from "../vault/paths.js";
 
@@ -23,13 +24,19 @@ const CONTROLLER: Resources = { requests: { cpu: "20m", memory: "64Mi" }, limits
 const WEBHOOK: Resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "96Mi" } };
 const CERT_CONTROLLER: Resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "96Mi" } };
 
-/** The one store every ExternalSecret reads from: Vault KV v2 through Kubernetes auth. */
-export function clusterSecretStore(): K8sObject {
+/**
+ * The platform components' store: Vault KV v2 through Kubernetes auth, with a policy that reads
+ * all of `kv/`. Its `conditions` admit ExternalSecrets only from `platformNamespaces` (by name,
+ * not by a label anyone able to edit a Namespace could add): a service namespace has its own
+ * SecretStore (external-secret.ts `serviceSecretStore`) and cannot name this one.
+ */
+export function clusterSecretStore(platformNamespaces: Iterable<string>): K8sObject {
   return {
     apiVersion: "external-secrets.io/v1",
     kind: "ClusterSecretStore",
     metadata: { name: VAULT.clusterSecretStore },
     spec: {
+      conditions: [{ namespaces: [...new Set(platformNamespaces)].sort() }],
       provider: {
         vault: {
           server: VAULT.address,
@@ -53,9 +60,15 @@ export function clusterSecretStore(): K8sObject {
   };
 }
 
+/** Namespaces of platform components: the only ones the platform store serves. */
+export function* platformNamespaces(namespaces: Iterable<NamespaceDecl>): Generator<string> {
+  for (const ns of namespaces) if (ns.project === "platform") yield ns.name;
+}
+
 export const externalSecrets = defineComponent({
   id: "external-secrets",
-  description: "External Secrets Operator and the vault-backend ClusterSecretStore",
+  description:
+    "External Secrets Operator; the platform's vault-backend ClusterSecretStore (platform namespaces only)",
   dependsOn: ["vault"],
   after: [],
   enabledByDefault: true,
@@ -81,7 +94,7 @@ export const externalSecrets = defineComponent({
       owner: ctx.id,
     });
   },
-  *contribute() {
+  *contribute(ctx) {
     const values = {
       installCRDs: true,
       replicaCount: 1,
@@ -120,7 +133,7 @@ export const externalSecrets = defineComponent({
       project: "platform",
       namespace: ESO.namespace,
       order: 1,
-      manifests: [clusterSecretStore()],
+      manifests: [clusterSecretStore(platformNamespaces(ctx.plan.namespaces.values()))],
     });
   },
 });

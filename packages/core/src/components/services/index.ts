@@ -1,8 +1,29 @@
 import { z } from "zod";
+import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import { app, defineComponent } from "../../render/component.js";
+import type { K8sObject } from "../../render/k8s.js";
+import type { PlatformSpec, ServiceSpec } from "../../spec/schema.js";
 import { httpRoute } from "../gateway/route.js";
 import { reloadedDeploymentIgnore } from "../reloader/objects.js";
-import { renderWorkload, SERVICE_PORT, serviceLabels, splitImage, workloadModel } from "./workload.js";
+import {
+  baseNetworkPolicies,
+  limitRange,
+  type NetworkContext,
+  resourceQuota,
+  serviceNetworkPolicy,
+  serviceStore,
+  serviceVaultAccess,
+  TENANCY_APP,
+  waypointNetworkPolicy,
+} from "./tenancy.js";
+import {
+  renderWorkload,
+  SERVICE_PORT,
+  serviceLabels,
+  splitImage,
+  type WorkloadModel,
+  workloadModel,
+} from "./workload.js";
 
 /**
  * Every `services/<name>.yaml` becomes its own Application in the `workloads` project, synced at
@@ -28,7 +49,16 @@ export const services = defineComponent({
   enabledByDefault: true,
   config: z.strictObject({}),
   plan(ctx) {
+    const secrets = ctx.isEnabled("external-secrets") && ctx.isEnabled("vault");
+    const oidc = ctx.isEnabled("identity");
     for (const s of ctx.services) {
+      // The tenancy Application (platform project) writes guardrails into every service namespace.
+      ctx.plan.platformDestinations.add(s.namespace);
+      if (secrets) {
+        const access = serviceVaultAccess(s, ctx.id, oidc && s.auth === "oidc");
+        ctx.plan.vaultPolicies.push(access.policy);
+        ctx.plan.vaultKubernetesRoles.push(access.role);
+      }
       ctx.plan.namespace({
         name: s.namespace,
         project: "workloads",
@@ -90,5 +120,59 @@ export const services = defineComponent({
           : {}),
       });
     }
+    yield app({
+      name: TENANCY_APP,
+      project: "platform",
+      // Its objects name their own namespaces; the destination is only Argo CD's default.
+      namespace: ARGOCD_NAMESPACE,
+      order: 0,
+      manifests: tenancyObjects(ctx.services, ctx.platform, {
+        secrets: ctx.isEnabled("external-secrets") && ctx.isEnabled("vault"),
+        mesh: ctx.isEnabled("istio"),
+        gateway: ctx.isEnabled("gateway"),
+        otel: ctx.isEnabled("otel"),
+      }),
+    });
   },
 });
+
+/**
+ * Per namespace (sorted): default deny and DNS, the waypoint's allows, the ResourceQuota and
+ * LimitRange; per service: its NetworkPolicy and SecretStore. A generator: one namespace's objects
+ * at a time.
+ */
+function* tenancyObjects(
+  services: readonly ServiceSpec[],
+  platform: PlatformSpec,
+  enabled: { secrets: boolean; mesh: boolean; gateway: boolean; otel: boolean },
+): Generator<K8sObject> {
+  const byNamespace = new Map<string, ServiceSpec[]>();
+  const callees = new Map<string, ServiceSpec[]>();
+  for (const s of services) {
+    byNamespace.set(s.namespace, [...(byNamespace.get(s.namespace) ?? []), s]);
+    for (const c of new Set(s.mesh.callers)) callees.set(c, [...(callees.get(c) ?? []), s]);
+  }
+  const waypoints = new Set(enabled.mesh ? services.filter((s) => s.mesh.l7).map((s) => s.namespace) : []);
+  const ctx: NetworkContext = {
+    platform,
+    services: new Map(services.map((s) => [s.name, s])),
+    callees,
+    mesh: enabled.mesh,
+    gateway: enabled.gateway,
+    otel: enabled.otel,
+    waypoints,
+  };
+  for (const ns of [...byNamespace.keys()].sort()) {
+    const members = (byNamespace.get(ns) ?? []).sort((a, b) => (a.name < b.name ? -1 : 1));
+    yield* baseNetworkPolicies(ns);
+    if (waypoints.has(ns)) yield waypointNetworkPolicy(ns, ctx);
+    const models: WorkloadModel[] = members.map((s) => workloadModel(s, platform));
+    const tenant = { name: ns, services: models, waypoint: waypoints.has(ns) };
+    yield resourceQuota(tenant);
+    yield limitRange(tenant);
+    for (const s of members) {
+      yield serviceNetworkPolicy(s, ctx);
+      if (enabled.secrets) yield serviceStore(s);
+    }
+  }
+}

@@ -8,7 +8,7 @@ import { oidcCustomizer } from "../identity/customizer.js";
 import { meshCustomizer } from "../istio/customizer.js";
 import { otelCustomizer } from "../otel/customizer.js";
 import { databaseSecretPath, postgresEndpoint } from "../postgres/endpoint.js";
-import { serviceSecretPath } from "../vault/paths.js";
+import { serviceSecretPath, serviceSecretStore } from "../vault/paths.js";
 
 /** UID/GID every service runs as: non-root, and not one an image's own user list is likely to collide with. */
 export const SERVICE_UID = 10001;
@@ -148,6 +148,24 @@ const publicUrlCustomizer: WorkloadCustomizer = {
 };
 
 /**
+ * Last: every ExternalSecret the service gets, whoever's customizer made it (its secrets, its
+ * database, its OIDC client), reads through the service's own SecretStore, never the platform's
+ * ClusterSecretStore (which does not serve service namespaces). Generator-backed ones (dynamic
+ * database credentials) name no store and log in with their own role.
+ */
+const secretStoreCustomizer: WorkloadCustomizer = {
+  id: "secret-store",
+  applies: (_s, platform) => platform.components["external-secrets"]?.enabled === true,
+  customize(m) {
+    for (const o of m.extraObjects) {
+      const spec = o.spec as { secretStoreRef?: unknown } | undefined;
+      if (o.kind === "ExternalSecret" && spec?.secretStoreRef !== undefined)
+        spec.secretStoreRef = { kind: "SecretStore", name: serviceSecretStore(m.service.name) };
+    }
+  },
+};
+
+/**
  * The default customizers, in order. Capabilities add theirs to this list (e.g. OTel's
  * `OTEL_EXPORTER_OTLP_ENDPOINT`, the Java instrumentation annotation for `runtime: java`, the mesh's
  * pod labels); a later customizer sees and may override what an earlier one set.
@@ -160,6 +178,7 @@ export const workloadCustomizers: readonly WorkloadCustomizer[] = [
   oidcCustomizer,
   otelCustomizer,
   meshCustomizer,
+  secretStoreCustomizer,
 ];
 
 /** Builds the model for a service and runs every applicable customizer in order. */

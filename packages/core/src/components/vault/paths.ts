@@ -1,4 +1,8 @@
-/** The contract for reading secrets: one ClusterSecretStore over Vault's KV v2 mount. */
+/**
+ * The contract for reading secrets from Vault's KV v2 mount: platform components through the
+ * `vault-backend` ClusterSecretStore (usable only from platform namespaces), each service through a
+ * SecretStore of its own namespace that logs in as the service and reads only the service's paths.
+ */
 export const VAULT = {
   namespace: "vault",
   address: "http://vault.vault.svc.cluster.local:8200",
@@ -6,7 +10,7 @@ export const VAULT = {
   kvMount: "kv",
   /** Kubernetes auth mount path. */
   kubernetesAuthPath: "kubernetes",
-  /** ESO ClusterSecretStore every ExternalSecret refers to. */
+  /** ESO ClusterSecretStore of platform components; its conditions admit only platform namespaces. */
   clusterSecretStore: "vault-backend",
   /**
    * Audience every Kubernetes auth role requires; clients request service account tokens for it
@@ -16,10 +20,19 @@ export const VAULT = {
   kubernetesAuthAudience: "vault",
 } as const;
 
+/** KV prefix of every secret a service owns (`services/<name>/`), as `spec.secrets[].key` is resolved. */
+export const serviceSecretPrefix = (service: string) => `services/${service}/`;
+
 /** Vault KV path of a service's own static secrets (`<kvMount>/<path>`). */
-export const serviceSecretPath = (service: string, key: string) => `services/${service}/${key}`;
+export const serviceSecretPath = (service: string, key: string) => `${serviceSecretPrefix(service)}${key}`;
 
 /** ACL paths of a KV v2 secret (or prefix ending in `*`): v2 puts data and metadata under separate paths. */
 export function kvPolicyPaths(path: string): { data: string; metadata: string } {
   return { data: `${VAULT.kvMount}/data/${path}`, metadata: `${VAULT.kvMount}/metadata/${path}` };
 }
+
+/** Name of a service's SecretStore in its namespace (one per service: services may share a namespace). */
+export const serviceSecretStore = (service: string) => `vault-${service}`;
+
+/** Vault policy and Kubernetes auth role a service's SecretStore logs in with. */
+export const serviceKvRole = (service: string) => `kv-${service}`;
