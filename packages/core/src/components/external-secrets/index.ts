@@ -67,8 +67,7 @@ export function* platformNamespaces(namespaces: Iterable<NamespaceDecl>): Genera
 
 export const externalSecrets = defineComponent({
   id: "external-secrets",
-  description:
-    "External Secrets Operator; the platform's vault-backend ClusterSecretStore (platform namespaces only)",
+  description: "External Secrets Operator and the vault-backend ClusterSecretStore",
   dependsOn: ["vault"],
   after: [],
   enabledByDefault: true,
