@@ -1,5 +1,6 @@
 import type { AnyComponent } from "../render/component.js";
 import { argocd } from "./argocd/index.js";
+import { backups } from "./backups/index.js";
 import { certManager } from "./cert-manager/index.js";
 import { cloudflare } from "./cloudflare/index.js";
 import { dynamicDb } from "./dynamic-db/index.js";
@@ -35,4 +36,5 @@ export const components: readonly AnyComponent[] = [
   reloader,
   scaffold,
   services,
+  backups,
 ];

@@ -283,8 +283,15 @@ describe("checkServer, what the server stores", () => {
         template: {
           metadata: { labels: { app: "q" } },
           spec: {
+            // Pod Security restricted, as namespace blog enforces: otherwise the server warns about that too.
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
             containers: [
-              { name: "q", image: "busybox:1.37", resources: { requests: { cpu: "1000m", memory: "64Mi" } } },
+              {
+                name: "q",
+                image: "busybox:1.37",
+                resources: { requests: { cpu: "1000m", memory: "64Mi" } },
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+              },
             ],
           },
         },

@@ -139,6 +139,57 @@ describe("argocd component", () => {
     expect(elsewhere.map(([p]) => p)).toEqual([]);
   });
 
+  it("Namespaces: Pod Security labels on every one, stateful ones never pruned nor deleted (issue 11, H1/H5)", () => {
+    const objects = [...files.keys()]
+      .filter((p) => p.startsWith("k8s/helm/manifests/namespaces/"))
+      .map((p) => read<K8sObject>(p));
+    const psa = (o: K8sObject | undefined) =>
+      Object.fromEntries(
+        Object.entries(o?.metadata.labels ?? {}).filter(([k]) => k.startsWith("pod-security.kubernetes.io/")),
+      );
+    const byName = (n: string) => objects.find((o) => o.metadata.name === n);
+    const level = (l: string, v: string) => ({
+      "pod-security.kubernetes.io/enforce": l,
+      "pod-security.kubernetes.io/enforce-version": v,
+      "pod-security.kubernetes.io/audit": l,
+      "pod-security.kubernetes.io/audit-version": v,
+      "pod-security.kubernetes.io/warn": l,
+      "pod-security.kubernetes.io/warn-version": v,
+    });
+    const version = `v${session.spec.platform.cluster.kubernetesVersion}`;
+    for (const o of objects) expect(Object.keys(psa(o)), o.metadata.name).toHaveLength(6);
+    expect(psa(byName("blog"))).toEqual(level("restricted", version));
+    expect(psa(byName("argocd"))).toEqual(level("restricted", version));
+    expect(psa(byName("database"))).toEqual(level("restricted", version));
+    const mesh = render({ istio: { enabled: true }, "cert-manager": { enabled: true } });
+    const istio = mesh.read<K8sObject>("k8s/helm/manifests/namespaces/namespace-istio-system.yaml");
+    expect(psa(istio)).toEqual(level("privileged", version));
+    expect(psa(byName("vault"))).toEqual(level("baseline", version));
+    const retained = objects
+      .filter(
+        (o) => o.metadata.annotations?.["argocd.argoproj.io/sync-options"] === "Prune=false,Delete=false",
+      )
+      .map((o) => o.metadata.name);
+    expect(retained).toEqual(["argocd", "database", "vault"]);
+    expect(byName("database")?.metadata.labels?.["slipway.dev/stateful"]).toBe("true");
+    expect(byName("blog")?.metadata.labels?.["slipway.dev/stateful"]).toBeUndefined();
+  });
+
+  it("no cascading finalizer on Argo CD's own Application nor on the namespaces Application (issue 11, H2)", () => {
+    expect(read("argocd/applications/argocd.yaml").metadata.finalizers).toBeUndefined();
+    expect(read("argocd/applications/namespaces.yaml").metadata.finalizers).toBeUndefined();
+    // Other Applications keep it: deleting them removes what they deployed.
+    expect(read("argocd/applications/blog.yaml").metadata.finalizers).toEqual([
+      "resources-finalizer.argocd.argoproj.io",
+    ]);
+  });
+
+  it("an external PostgreSQL leaves the database namespace stateless", () => {
+    const external = render({ postgres: { mode: "external", host: "db.example.net" } });
+    const db = external.read<K8sObject>("k8s/helm/manifests/namespaces/namespace-database.yaml");
+    expect(db.metadata.annotations?.["argocd.argoproj.io/sync-options"]).toBeUndefined();
+  });
+
   it("Argo CD manages itself from the argo-cd chart with the Application health check, Dex off, insecure server", () => {
     const a = read("argocd/applications/argocd.yaml");
     expect(a.spec.project).toBe("platform");

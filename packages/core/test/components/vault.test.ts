@@ -120,7 +120,11 @@ describe("vault component", () => {
       data: { vault_policy_document: Record<string, { rule: { path: string; capabilities: string[] }[] }> };
       resource: { vault_policy: Record<string, { name: string; policy: string }> };
     }>("vault/terraform/policies.tf.json");
-    expect(Object.keys(policies.resource.vault_policy).sort()).toEqual(["blog", "external-secrets"]);
+    expect(Object.keys(policies.resource.vault_policy).sort()).toEqual([
+      "backup-vault-snapshot",
+      "blog",
+      "external-secrets",
+    ]);
     expect(policies.data.vault_policy_document.blog?.rule).toEqual([
       { path: "kv/data/services/blog/*", capabilities: ["read"] },
     ]);
@@ -129,7 +133,7 @@ describe("vault component", () => {
     const roles = tree.read<{ resource: { vault_kubernetes_auth_backend_role: Record<string, TfRole> } }>(
       "vault/terraform/roles.tf.json",
     ).resource.vault_kubernetes_auth_backend_role;
-    expect(Object.keys(roles).sort()).toEqual(["blog", "external-secrets"]);
+    expect(Object.keys(roles).sort()).toEqual(["backup-vault-snapshot", "blog", "external-secrets"]);
     expect(roles.blog).toEqual({
       backend: "${vault_auth_backend.kubernetes.path}",
       role_name: "blog",

@@ -2,12 +2,18 @@ import type { Policy } from "../policy.js";
 import { appProject } from "./app-project.js";
 import { crdOrder } from "./crd-order.js";
 import { namespaceAlone } from "./namespace-alone.js";
+import { noCascadeFinalizer } from "./no-cascade-finalizer.js";
 import { noSecrets } from "./no-secrets.js";
+import { podSecurityLabels } from "./pod-security-labels.js";
+import { podSecurityStandards } from "./pod-security-standards.js";
+import { rolloutOnChange } from "./rollout-on-change.js";
 import { routeReferenceGrant } from "./route-reference-grant.js";
 import { serviceDefaultDeny } from "./service-default-deny.js";
 import { serviceQuota } from "./service-quota.js";
 import { serviceSecretStore } from "./service-secret-store.js";
 import { serviceVaultScope } from "./service-vault-scope.js";
+import { statefulBackup } from "./stateful-backup.js";
+import { statefulNamespaceRetained } from "./stateful-namespace-retained.js";
 import { workloadResources } from "./workload-resources.js";
 
 /** Every policy `slipway check` runs, in one explicit list (and in the order it reports them). */
@@ -18,6 +24,12 @@ export const policies: readonly Policy[] = [
   appProject,
   routeReferenceGrant,
   crdOrder,
+  statefulNamespaceRetained,
+  noCascadeFinalizer,
+  rolloutOnChange,
+  statefulBackup,
+  podSecurityLabels,
+  podSecurityStandards,
   serviceSecretStore,
   serviceVaultScope,
   serviceDefaultDeny,

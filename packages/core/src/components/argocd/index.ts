@@ -4,7 +4,8 @@ import { app, defineComponent, file, type RenderContext } from "../../render/com
 import { toYaml } from "../../render/yaml.js";
 import { dnsLabel } from "../../spec/primitives.js";
 import { imageUpdaters } from "./image-updater.js";
-import { appProjects, namespaceObjects, ROOT_APP_PATH, rootApplication } from "./projects.js";
+import { namespaceObjects } from "./namespaces.js";
+import { appProjects, ROOT_APP_PATH, rootApplication } from "./projects.js";
 import {
   ARGOCD_APP,
   ARGOCD_CHART,
@@ -76,12 +77,15 @@ export const argocd = defineComponent({
       yield file(paths.project(p.metadata.name), toYaml(p));
     }
     // First in the band: every other Application deploys into a namespace this one creates.
+    // No resources finalizer on it nor on Argo CD's own Applications: deleting one of them must
+    // never cascade into deleting every namespace (and its volumes) or Argo CD itself.
     yield app({
       name: NAMESPACES_APP,
       project: "platform",
       namespace: ARGOCD_NAMESPACE,
       order: 0,
-      manifests: namespaceObjects(namespaces),
+      manifests: namespaceObjects(namespaces, ctx.platform.cluster.kubernetesVersion),
+      finalizer: false,
     });
     yield app({
       name: ARGOCD_APP,
@@ -91,6 +95,7 @@ export const argocd = defineComponent({
       helm: { ...ARGOCD_CHART, values: argocdValues(hostOf(c, ctx.platform.domain)) },
       crds: ["argoproj.io"],
       budget: argocdBudget(),
+      finalizer: false,
     });
     if (c.imageUpdater.enabled) {
       yield app({

@@ -107,28 +107,3 @@ export function rootApplication(platform: PlatformSpec): K8sObject {
     },
   };
 }
-
-/**
- * One Namespace per resolved declaration (customizers already applied). The Argo CD namespace is
- * never pruned nor deleted with the Application: removing it would take Argo CD down mid-operation.
- */
-export function* namespaceObjects(namespaces: Iterable<NamespaceDecl>): Generator<K8sObject> {
-  for (const ns of namespaces) {
-    const annotations: Record<string, string> = { ...ns.annotations };
-    if (ns.name === ARGOCD_NAMESPACE)
-      annotations["argocd.argoproj.io/sync-options"] = "Prune=false,Delete=false";
-    yield {
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: {
-        name: ns.name,
-        labels: {
-          "app.kubernetes.io/managed-by": "slipway",
-          "slipway.dev/project": ns.project,
-          ...ns.labels,
-        },
-        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-      },
-    };
-  }
-}

@@ -5,6 +5,7 @@ import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { DatabaseDecl } from "../../render/plan.js";
 import { memoryQuantity } from "../../spec/primitives.js";
+import { STATEFUL_LABEL } from "../argocd/namespaces.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";
 import { databaseSecretPath, POSTGRES_NAMESPACE, postgresEndpoint } from "./endpoint.js";
@@ -313,7 +314,13 @@ export const postgres = defineComponent({
         }),
       ]);
     }
-    ctx.plan.namespace({ name: POSTGRES_NAMESPACE, project: "platform", owner: ctx.id });
+    // In-cluster, the namespace holds the data volume: never pruned nor deleted with its Application.
+    ctx.plan.namespace({
+      name: POSTGRES_NAMESPACE,
+      project: "platform",
+      owner: ctx.id,
+      ...(ctx.config.mode === "in-cluster" ? { labels: { [STATEFUL_LABEL]: "true" } } : {}),
+    });
   },
   *contribute(ctx) {
     const databases = ctx.plan.databases;

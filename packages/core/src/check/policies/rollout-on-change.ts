@@ -1,0 +1,37 @@
+import { diag } from "../../diagnostics.js";
+import { isRecord } from "../input.js";
+import { describe, type Policy, policyCode } from "../policy.js";
+
+/**
+ * H3: a StatefulSet or DaemonSet rolls its pods when its template changes (a new config, a new
+ * image): `updateStrategy.type: OnDelete` leaves the old pods running the old configuration until
+ * someone deletes them by hand (vault-helm's default). A warning, not an error: the rollout of a
+ * single Vault node seals it until it is unsealed, a trade-off the platform makes knowingly
+ * (docs/components/vault.md); an error once auto-unseal is in place.
+ */
+export const rolloutOnChange: Policy = {
+  id: "rollout-on-change",
+  description: "StatefulSets and DaemonSets roll their pods on a change (no OnDelete update strategy)",
+  chartOutput: true,
+  *check(input) {
+    for (const o of input.objects) {
+      if (o.object.kind !== "StatefulSet" && o.object.kind !== "DaemonSet") continue;
+      const spec = o.object.spec;
+      const strategy = isRecord(spec) && isRecord(spec.updateStrategy) ? spec.updateStrategy : undefined;
+      if (strategy?.type !== "OnDelete") continue;
+      yield {
+        file: o.file,
+        doc: o.doc,
+        diagnostic: diag(
+          policyCode(this.id),
+          `${describe(o, input.namespaceOf(o))} never rolls its pods on a change (updateStrategy OnDelete): a new config or image waits for someone to delete the pod`,
+          {
+            severity: "warning",
+            path: ["spec", "updateStrategy", "type"],
+            hint: "Use updateStrategy RollingUpdate (vault-helm: server.updateStrategyType: RollingUpdate).",
+          },
+        ),
+      };
+    }
+  },
+};

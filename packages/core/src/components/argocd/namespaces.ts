@@ -1,0 +1,103 @@
+import { ARGOCD_NAMESPACE } from "../../render/apps.js";
+import type { K8sObject } from "../../render/k8s.js";
+import type { NamespaceDecl } from "../../render/plan.js";
+import { ISTIO_NAMESPACE } from "../istio/values.js";
+import { OBSERVABILITY_NAMESPACE } from "../observability/endpoints.js";
+import { VAULT } from "../vault/paths.js";
+
+/**
+ * Label a component puts on a namespace it declares when the namespace holds state that must
+ * outlive the component (a PersistentVolumeClaim, Vault's raft data): the Namespace then gets
+ * {@link RETAIN_SYNC_OPTIONS}, and `check` asks for a backup of it.
+ */
+export const STATEFUL_LABEL = "slipway.dev/stateful";
+
+/**
+ * Argo CD neither prunes (`Prune=false`: the object left the tree) nor deletes (`Delete=false`: its
+ * Application is deleted, cascading) an object annotated so: disabling a component or deleting
+ * the `namespaces` Application leaves the namespace, and every PVC in it, in place.
+ */
+export const RETAIN_SYNC_OPTIONS = "Prune=false,Delete=false";
+export const SYNC_OPTIONS_ANNOTATION = "argocd.argoproj.io/sync-options";
+
+/** Pod Security Admission label prefix: `<prefix>enforce`, `<prefix>enforce-version`, … */
+export const PSA_PREFIX = "pod-security.kubernetes.io/";
+export const PSA_MODES = ["enforce", "audit", "warn"] as const;
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+/**
+ * Levels and state of namespaces whose components do not declare them yet. Each entry is what the
+ * charts those components deploy need (checked by `pod-security-standards` with
+ * `check --render-charts`); the component that owns the namespace should declare it instead (the
+ * labels `pod-security.kubernetes.io/enforce` and `slipway.dev/stateful` on `ctx.plan.namespace`),
+ * and a declared label wins over this table.
+ */
+const KNOWN: Readonly<Record<string, { level?: PodSecurityLevel; stateful?: boolean }>> = {
+  // istio-cni and ztunnel: hostPath volumes, NET_ADMIN/SYS_ADMIN, root.
+  [ISTIO_NAMESPACE]: { level: "privileged" },
+  // Alloy reads node logs through a hostPath volume (/var/log).
+  [OBSERVABILITY_NAMESPACE]: { level: "privileged" },
+  // vault-helm's server container sets neither a seccomp profile nor `capabilities.drop: [ALL]`;
+  // the raft data volume is the platform's most valuable state (PKI root, every secret).
+  [VAULT.namespace]: { level: "baseline", stateful: true },
+};
+
+/** The Pod Security level a namespace enforces: declared, known, else `restricted`. */
+export function podSecurityLevel(ns: NamespaceDecl): PodSecurityLevel {
+  const declared = ns.labels[`${PSA_PREFIX}enforce`];
+  if (declared === "privileged" || declared === "baseline" || declared === "restricted") return declared;
+  return KNOWN[ns.name]?.level ?? "restricted";
+}
+
+/** Whether a namespace holds state: declared by its component, or known. */
+export function isStateful(ns: NamespaceDecl): boolean {
+  return ns.labels[STATEFUL_LABEL] === "true" || KNOWN[ns.name]?.stateful === true;
+}
+
+/**
+ * Pod Security Admission labels: the same level enforced, audited and warned about, each pinned
+ * to the cluster's Kubernetes minor (`v1.32`) so a cluster upgrade never tightens a level silently.
+ */
+export function podSecurityLabels(
+  level: PodSecurityLevel,
+  kubernetesVersion: string,
+): Record<string, string> {
+  const version = `v${kubernetesVersion.split(".").slice(0, 2).join(".")}`;
+  const out: Record<string, string> = {};
+  for (const mode of PSA_MODES) {
+    out[`${PSA_PREFIX}${mode}`] = level;
+    out[`${PSA_PREFIX}${mode}-version`] = version;
+  }
+  return out;
+}
+
+/**
+ * One Namespace per resolved declaration (customizers already applied), labelled with its Pod
+ * Security level. The Argo CD namespace and every stateful namespace are never pruned nor deleted
+ * with the Application: removing the first takes Argo CD down mid-operation, the others their data.
+ */
+export function* namespaceObjects(
+  namespaces: Iterable<NamespaceDecl>,
+  kubernetesVersion: string,
+): Generator<K8sObject> {
+  for (const ns of namespaces) {
+    const annotations: Record<string, string> = { ...ns.annotations };
+    const stateful = isStateful(ns);
+    if (ns.name === ARGOCD_NAMESPACE || stateful) annotations[SYNC_OPTIONS_ANNOTATION] = RETAIN_SYNC_OPTIONS;
+    yield {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: ns.name,
+        labels: {
+          "app.kubernetes.io/managed-by": "slipway",
+          "slipway.dev/project": ns.project,
+          ...ns.labels,
+          ...(stateful ? { [STATEFUL_LABEL]: "true" } : {}),
+          ...podSecurityLabels(podSecurityLevel(ns), kubernetesVersion),
+        },
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,2 @@
+/** Label of a backup CronJob naming the namespace whose state it saves (`check`'s `stateful-backup` reads it). */
+export const BACKUP_OF_LABEL = "slipway.dev/backup-of";
