@@ -7,7 +7,7 @@ import { describe, type Policy, policyCode } from "../policy.js";
  * image): `updateStrategy.type: OnDelete` leaves the old pods running the old configuration until
  * someone deletes them by hand (vault-helm's default). A warning, not an error: the rollout of a
  * single Vault node seals it until it is unsealed, a trade-off the platform makes knowingly
- * (docs/components/vault.md); an error once auto-unseal is in place.
+ * (docs/check.md, `rollout-on-change`); an error once auto-unseal is in place.
  */
 export const rolloutOnChange: Policy = {
   id: "rollout-on-change",

@@ -30,6 +30,7 @@ export const POSTGRES_DUMP_SCRIPT = `set -eu
 rm -rf "$BACKUP_DIR"/postgres-*.partial
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 dir="$BACKUP_DIR/postgres-$stamp"
+if [ -e "$dir" ]; then echo "$dir already exists" >&2; exit 1; fi
 mkdir "$dir.partial"
 pg_dumpall --globals-only --file="$dir.partial/globals.sql"
 databases="$(psql --no-psqlrc -At -c "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1")"
