@@ -65,6 +65,7 @@ describe("policies", () => {
       "service-vault-scope",
       "service-default-deny",
       "service-quota",
+      "service-issuer-scope",
     ]);
     for (const p of policies) {
       expect(existsSync(join(FIXTURES, "policies", p.id, "pass")), p.id).toBe(true);
@@ -210,6 +211,13 @@ describe("policies", () => {
       "k8s/helm/manifests/tenancy/resourcequota-api-services.yaml spec.hard.requests.memory",
       // web: limits.cpu is in the quota, on no container and in no LimitRange default.
       "k8s/helm/manifests/web/deployment-web.yaml spec.template.spec.containers",
+    ]);
+  });
+
+  it("service-issuer-scope: ClusterIssuers signing with the platform's Vault PKI or CA key pair", () => {
+    expect(run("service-issuer-scope", "fail")).toEqual([
+      "k8s/helm/manifests/cert-manager-issuer/clusterissuer-mesh-ca.yaml spec.ca",
+      "k8s/helm/manifests/cert-manager-issuer/clusterissuer-vault-issuer.yaml spec.vault",
     ]);
   });
 });

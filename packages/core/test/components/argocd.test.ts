@@ -75,9 +75,11 @@ describe("argocd component", () => {
     const platformNs = [...session.plan.namespaces.values()]
       .filter((n) => n.project === "platform")
       .map((n) => n.name);
+    // Plus the namespaces platform Applications write into without owning them (services-tenancy's guardrails).
     expect(platform.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(
-      [...new Set(["argocd", ...platformNs])].sort(),
+      [...new Set(["argocd", ...platformNs, ...session.plan.platformDestinations])].sort(),
     );
+    expect(session.plan.platformDestinations).toEqual(new Set(["blog"]));
     const workloads = read("argocd/projects/workloads.yaml");
     expect(workloads.spec.sourceRepos).toEqual(["https://github.com/example/platform.git"]);
     expect(workloads.spec.destinations).toEqual([

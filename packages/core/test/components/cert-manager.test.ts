@@ -3,7 +3,12 @@ import { check } from "../../src/check/index.js";
 import { policyCode } from "../../src/check/policy.js";
 import { CERT_MANAGER_CHART } from "../../src/components/cert-manager/index.js";
 import { ISTIO_CA_VALUES, ISTIO_CSR, ISTIO_CSR_CHART } from "../../src/components/cert-manager/istio.js";
-import { CERT_MANAGER, PKI, PKI_SIGN_PATH } from "../../src/components/cert-manager/pki.js";
+import {
+  CERT_MANAGER,
+  PKI,
+  PKI_MESH_SIGN_PATH,
+  PKI_SIGN_PATH,
+} from "../../src/components/cert-manager/pki.js";
 import { VAULT } from "../../src/components/vault/paths.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
@@ -81,9 +86,11 @@ describe("cert-manager component", () => {
     expect(wave("cert-manager")).toBeGreaterThan(wave("external-secrets-store"));
   });
 
-  it("renders a Vault ClusterIssuer with Kubernetes auth through a bound service account token", () => {
-    const issuer = find(issuerObjects, "ClusterIssuer", CERT_MANAGER.clusterIssuer);
+  it("renders namespaced Vault Issuers, no ClusterIssuer, with Kubernetes auth through a bound service account token", () => {
+    expect(issuerObjects.filter((o) => o.kind === "ClusterIssuer")).toEqual([]);
+    const issuer = find(issuerObjects, "Issuer", CERT_MANAGER.issuer);
     expect(issuer.apiVersion).toBe("cert-manager.io/v1");
+    expect(issuer.metadata.namespace).toBe(CERT_MANAGER.namespace);
     expect(issuer.spec).toEqual({
       vault: {
         server: VAULT.address,
@@ -100,12 +107,30 @@ describe("cert-manager component", () => {
     // Plain HTTP inside the cluster: no CA bundle, and never a static token or token Secret.
     const text = JSON.stringify(issuer);
     expect(text).not.toMatch(/caBundle|tokenSecretRef|secretRef/);
+    // The mesh's Issuer: in istio-system, where istio-csr creates its requests, on the mesh role.
+    const mesh = find(issuerObjects, "Issuer", CERT_MANAGER.meshIssuer);
+    expect(mesh.metadata.namespace).toBe("istio-system");
+    expect((mesh.spec as any).vault.path).toBe(PKI_MESH_SIGN_PATH);
+    expect((mesh.spec as any).vault.auth.kubernetes.role).toBe(CERT_MANAGER.meshVaultRole);
+    // Without the mesh, only the platform Issuer.
+    const off = renderComponents({ "cert-manager": { enabled: true } }).objects(ISSUER_DIR);
+    expect(off.filter((o) => o.kind === "Issuer").map((o) => o.metadata.name)).toEqual([CERT_MANAGER.issuer]);
   });
 
   it("lets the controller mint tokens for the issuer's service account only", () => {
     const sa = find(issuerObjects, "ServiceAccount", CERT_MANAGER.issuerServiceAccount);
     expect(sa.automountServiceAccountToken).toBe(false);
-    const role = find(issuerObjects, "Role");
+    // One account, Role and RoleBinding per Issuer namespace.
+    expect(
+      issuerObjects
+        .filter((o) => o.kind === "Role")
+        .map((o) => o.metadata.namespace)
+        .sort(),
+    ).toEqual(["cert-manager", "istio-system"]);
+    const role = find(
+      issuerObjects.filter((o) => o.metadata.namespace === CERT_MANAGER.namespace),
+      "Role",
+    );
     expect(role.metadata.namespace).toBe(CERT_MANAGER.namespace);
     expect(role.rules).toEqual([
       {
@@ -115,7 +140,10 @@ describe("cert-manager component", () => {
         verbs: ["create"],
       },
     ]);
-    const binding = find(issuerObjects, "RoleBinding");
+    const binding = find(
+      issuerObjects.filter((o) => o.metadata.namespace === CERT_MANAGER.namespace),
+      "RoleBinding",
+    );
     expect(binding.roleRef).toEqual({
       apiGroup: "rbac.authorization.k8s.io",
       kind: "Role",
@@ -126,11 +154,11 @@ describe("cert-manager component", () => {
     ]);
   });
 
-  it("renders the test Certificate from the ClusterIssuer when asked", () => {
+  it("renders the test Certificate from the platform Issuer when asked", () => {
     const cert = find(issuerObjects, "Certificate");
     expect(cert.spec).toMatchObject({
       secretName: "vault-issuer-test-tls",
-      issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: CERT_MANAGER.clusterIssuer },
+      issuerRef: { group: "cert-manager.io", kind: "Issuer", name: CERT_MANAGER.issuer },
       dnsNames: ["vault-issuer-test.cert-manager.svc", "vault-issuer-test.cert-manager.svc.cluster.local"],
     });
     const off = renderComponents({ "cert-manager": { enabled: true } }).objects(ISSUER_DIR);
@@ -148,6 +176,13 @@ describe("cert-manager component", () => {
       bound_service_account_namespaces: ["cert-manager"],
       token_policies: ["${vault_policy.cert-manager.name}"],
       audience: VAULT.kubernetesAuthAudience,
+    });
+    const mesh = tree.session.plan.vaultPolicies.find((p) => p.name === CERT_MANAGER.meshVaultRole);
+    expect(mesh?.rules).toEqual([{ path: PKI_MESH_SIGN_PATH, capabilities: ["create", "update"] }]);
+    expect(roles["cert-manager-mesh"]).toMatchObject({
+      bound_service_account_names: ["vault-issuer"],
+      bound_service_account_namespaces: ["istio-system"],
+      token_policies: ["${vault_policy.cert-manager-mesh.name}"],
     });
   });
 
@@ -186,11 +221,21 @@ describe("cert-manager component", () => {
       name: PKI.role,
       allowed_domains: ["example.dev", "svc", "cluster.local"],
       allow_subdomains: true,
-      allowed_uri_sans: ["spiffe://cluster.local/*"],
       require_cn: false,
       key_type: "any",
       max_ttl: 720 * 3600,
     });
+    // SPIFFE identities only through the mesh role (istio-csr's Issuer), never the platform one.
+    expect(role?.allowed_uri_sans).toBeUndefined();
+    expect(r.vault_pki_secret_backend_role?.mesh).toMatchObject({
+      backend: "${vault_pki_secret_backend_intermediate_set_signed.intermediate.backend}",
+      name: PKI.meshRole,
+      allowed_domains: ["svc"],
+      allowed_uri_sans: ["spiffe://cluster.local/*"],
+      max_ttl: 720 * 3600,
+    });
+    const noMesh = pkiOf(renderComponents({ "cert-manager": { enabled: true } }));
+    expect(Object.keys(noMesh.vault_pki_secret_backend_role ?? {})).toEqual(["cert-manager"]);
     expect(Object.keys(r.vault_pki_secret_backend_config_urls ?? {}).sort()).toEqual(["pki_int", "pki_root"]);
     expect(r.vault_pki_secret_backend_config_urls?.pki_int).toMatchObject({
       issuing_certificates: [`${VAULT.address}/v1/pki_int/ca`],
@@ -232,8 +277,8 @@ describe("cert-manager component", () => {
     const values = tree.read<Record<string, any>>("k8s/helm/values/cert-manager-istio-csr.yaml");
     expect(values.app.certmanager.issuer).toEqual({
       enabled: true,
-      name: CERT_MANAGER.clusterIssuer,
-      kind: "ClusterIssuer",
+      name: CERT_MANAGER.meshIssuer,
+      kind: "Issuer",
       group: "cert-manager.io",
     });
     expect(values.app.server.caTrustedNodeAccounts).toBe("istio-system/ztunnel");

@@ -215,10 +215,13 @@ describe("dynamic-db: objects in the service's Application", () => {
     expect(env.DATABASE_URL?.valueFrom.secretKeyRef).toEqual({ name: "notes-database", key: "url" });
     expect(env.DATABASE_NAME?.value).toBe("notes");
     expect(objs.filter((o) => o.kind === "ExternalSecret")).toHaveLength(1);
-    // The static service keeps its KV-backed credentials and no generator.
+    // The static service keeps its KV-backed credentials, through its own store, and no generator.
     const blog = rendered.objects("k8s/helm/manifests/blog/");
     expect(blog.some((o) => o.kind === "VaultDynamicSecret")).toBe(false);
-    expect(blog.find((o) => o.kind === "ExternalSecret")?.spec.secretStoreRef.name).toBe("vault-backend");
+    expect(blog.find((o) => o.kind === "ExternalSecret")?.spec.secretStoreRef).toEqual({
+      kind: "SecretStore",
+      name: "vault-blog",
+    });
   });
 
   it("annotates the pod template for Reloader unless restartOnRotation is none", () => {

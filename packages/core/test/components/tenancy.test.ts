@@ -23,6 +23,7 @@ const TENANCY_POLICIES = [
   "service-vault-scope",
   "service-default-deny",
   "service-quota",
+  "service-issuer-scope",
 ];
 
 /** Findings of the tenancy policies over a rendered tree, as `code file path`. */

@@ -317,4 +317,53 @@ describe("vault/terraform of examples/homelab on a real Vault and PostgreSQL", (
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("signs a SPIFFE identity only through the mesh role (istio-csr's Issuer), never the platform Issuer's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-csr-"));
+    try {
+      // A mesh CSR as istio-agent/ztunnel sends it: no subject, the identity as a URI SAN.
+      const spiffe = "spiffe://cluster.local/ns/notes/sa/notes";
+      const r = spawnSync(
+        "openssl",
+        ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"].concat([
+          "-keyout",
+          join(dir, "key.pem"),
+          "-subj",
+          "/",
+          "-addext",
+          `subjectAltName=URI:${spiffe}`,
+        ]),
+        { encoding: "utf8" },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const platform = await tokenWith(["cert-manager"]);
+      const mesh = await tokenWith(["cert-manager-mesh"]);
+      // The platform role has no URI SANs: a namespace that reached it could not mint a mesh identity.
+      const refused = await vault.request(
+        "POST",
+        "pki_int/sign/cert-manager",
+        { csr: r.stdout, uri_sans: spiffe },
+        platform,
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors?.join(" ")).toMatch(/URI Subject Alternative Names|not allowed/);
+      const signed = await vault.request(
+        "POST",
+        "pki_int/sign/mesh",
+        { csr: r.stdout, uri_sans: spiffe },
+        mesh,
+      );
+      expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+      expect(new X509Certificate(signed.body.data.certificate).subjectAltName).toBe(`URI:${spiffe}`);
+      // Each policy signs through its own role only.
+      expect((await vault.request("POST", "pki_int/sign/mesh", { csr: r.stdout }, platform)).status).toBe(
+        403,
+      );
+      expect((await vault.request("POST", "pki_int/sign/cert-manager", { csr: r.stdout }, mesh)).status).toBe(
+        403,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { podSecurityStandards } from "./pod-security-standards.js";
 import { rolloutOnChange } from "./rollout-on-change.js";
 import { routeReferenceGrant } from "./route-reference-grant.js";
 import { serviceDefaultDeny } from "./service-default-deny.js";
+import { serviceIssuerScope } from "./service-issuer-scope.js";
 import { serviceQuota } from "./service-quota.js";
 import { serviceSecretStore } from "./service-secret-store.js";
 import { serviceVaultScope } from "./service-vault-scope.js";
@@ -34,4 +35,5 @@ export const policies: readonly Policy[] = [
   serviceVaultScope,
   serviceDefaultDeny,
   serviceQuota,
+  serviceIssuerScope,
 ];

@@ -1,3 +1,5 @@
+import { POSTGRES_NAMESPACE } from "../../components/postgres/endpoint.js";
+import { POSTGRES_ADMIN_SECRET_PATH } from "../../components/postgres/index.js";
 import type { CheckInput } from "../input.js";
 import { isRecord } from "../input.js";
 import { describe, objectFinding, type Policy } from "../policy.js";
@@ -31,12 +33,17 @@ function vaultConfig(input: CheckInput) {
   return { roles, rules };
 }
 
-/** KV paths platform components read: every ExternalSecret key outside service namespaces. */
+/**
+ * KV paths platform components read for themselves: every ExternalSecret key outside service
+ * namespaces, except the database owners' secrets the PostgreSQL provisioning reads for every
+ * database (a service's own among them), plus the superuser's.
+ */
 function platformPaths(input: CheckInput, tenants: ReadonlyMap<string, unknown>): Set<string> {
-  const out = new Set(["kv/data/postgres/admin"]);
+  const out = new Set([`kv/data/${POSTGRES_ADMIN_SECRET_PATH}`]);
   for (const o of input.objects) {
     const ns = input.namespaceOf(o);
     if (o.object.kind !== "ExternalSecret" || ns === undefined || tenants.has(ns)) continue;
+    if (ns === POSTGRES_NAMESPACE) continue;
     for (const d of list(at(o.object.spec, "data"))) {
       const key = at(d, "remoteRef", "key");
       if (typeof key === "string") out.add(`kv/data/${key}`);
@@ -45,16 +52,37 @@ function platformPaths(input: CheckInput, tenants: ReadonlyMap<string, unknown>)
   return out;
 }
 
-/** Whether a policy path is one of the namespace's services' own secrets, and no platform component's. */
-function ownPath(path: string, services: readonly string[], platform: ReadonlySet<string>): boolean {
+/** Databases the namespace's Deployments connect to (`DATABASE_NAME`, set by the database customizer). */
+function databasesOf(input: CheckInput, namespace: string): Set<string> {
+  const out = new Set<string>();
+  for (const o of input.objects) {
+    if (o.object.kind !== "Deployment" || input.namespaceOf(o) !== namespace) continue;
+    for (const c of list(at(o.object, "spec", "template", "spec", "containers")))
+      for (const e of list(at(c, "env")))
+        if (at(e, "name") === "DATABASE_NAME" && typeof at(e, "value") === "string")
+          out.add(String(at(e, "value")));
+  }
+  return out;
+}
+
+/**
+ * Whether a policy path is one of the namespace's services' own secrets (their KV prefix, their
+ * OIDC client, the owner secret of a database they connect to), and no platform component's.
+ */
+function ownPath(
+  path: string,
+  services: readonly string[],
+  databases: ReadonlySet<string>,
+  platform: ReadonlySet<string>,
+): boolean {
   if (platform.has(path)) return false;
-  return (
-    services.some(
-      (s) =>
-        path.startsWith(`kv/data/services/${s}/`) ||
-        path.startsWith(`kv/metadata/services/${s}/`) ||
-        path === `kv/data/identity/clients/${s}`,
-    ) || /^kv\/data\/postgres\/[a-z_][a-z0-9_]*$/.test(path)
+  const db = /^kv\/data\/postgres\/([a-z_][a-z0-9_]*)$/.exec(path)?.[1];
+  if (db !== undefined) return databases.has(db);
+  return services.some(
+    (s) =>
+      path.startsWith(`kv/data/services/${s}/`) ||
+      path.startsWith(`kv/metadata/services/${s}/`) ||
+      path === `kv/data/identity/clients/${s}`,
   );
 }
 
@@ -116,7 +144,7 @@ export const serviceVaultScope: Policy = {
           continue;
         }
         for (const path of paths)
-          if (!ownPath(path, services, platform))
+          if (!ownPath(path, services, databasesOf(input, ns), platform))
             yield objectFinding(
               this.id,
               o,

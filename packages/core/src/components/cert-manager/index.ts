@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { app, defineComponent, file } from "../../render/component.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
-import { clusterIssuer, issuerRbac, testCertificate } from "./issuer.js";
+import { issuerRbac, testCertificate, vaultIssuer } from "./issuer.js";
 import {
   ISTIO_CSR,
   ISTIO_CSR_CHART,
@@ -10,7 +10,16 @@ import {
   istioCsrValues,
   rootCaExternalSecret,
 } from "./istio.js";
-import { CERT_MANAGER, certManagerVaultPolicy, certManagerVaultRole, pkiTerraform } from "./pki.js";
+import {
+  CERT_MANAGER,
+  certManagerVaultPolicy,
+  certManagerVaultRole,
+  meshVaultPolicy,
+  meshVaultRole,
+  PKI_MESH_SIGN_PATH,
+  PKI_SIGN_PATH,
+  pkiTerraform,
+} from "./pki.js";
 
 /** cert-manager's chart (app v1.21.1); a constant, not config: upgrading it is a reviewed code change. */
 export const CERT_MANAGER_CHART = {
@@ -39,11 +48,11 @@ const config = z.strictObject({
     .regex(TTL, "a Vault TTL: 3600, 60m, 720h or 30d")
     .default("720h")
     .describe("Longest lifetime of a certificate the Vault PKI role signs (90s, 15m, 720h, 30d)"),
-  /** Render a short-lived test Certificate from the Vault ClusterIssuer. @default false */
+  /** Render a short-lived test Certificate from the platform's Vault Issuer. @default false */
   testCertificate: z
     .boolean()
     .default(false)
-    .describe("Render a short-lived test Certificate from the Vault ClusterIssuer"),
+    .describe("Render a short-lived test Certificate from the platform's Vault Issuer"),
 });
 
 /** cert-manager values: only what differs from the chart's defaults, each for a reason. */
@@ -69,7 +78,7 @@ function chartValues(): Record<string, unknown> {
 
 export const certManager = defineComponent({
   id: "cert-manager",
-  description: "cert-manager with a Vault PKI ClusterIssuer; the mesh trust anchor",
+  description: "cert-manager with namespaced Vault PKI Issuers (no ClusterIssuer); the mesh trust anchor",
   dependsOn: ["vault"],
   after: ["external-secrets"],
   enabledByDefault: false,
@@ -80,8 +89,11 @@ export const certManager = defineComponent({
     ctx.plan.vaultPolicies.push(certManagerVaultPolicy(ctx.id));
     ctx.plan.vaultKubernetesRoles.push(certManagerVaultRole(ctx.id));
     if (ctx.isEnabled("istio")) {
-      // istio-csr writes istiod's certificate and its CertificateRequests there.
+      // istio-csr writes istiod's certificate and its CertificateRequests there, signed by the
+      // mesh Issuer of that namespace only.
       ctx.plan.namespace({ name: ISTIO_NAMESPACE, project: "platform", owner: ctx.id });
+      ctx.plan.vaultPolicies.push(meshVaultPolicy(ctx.id));
+      ctx.plan.vaultKubernetesRoles.push(meshVaultRole(ctx.id, ISTIO_NAMESPACE));
       ctx.plan.sourceRepos.add(ISTIO_CSR_CHART.repoURL);
     }
   },
@@ -119,7 +131,27 @@ export const certManager = defineComponent({
       project: "platform",
       namespace: CERT_MANAGER.namespace,
       order: 1,
-      manifests: [...issuerRbac(), clusterIssuer(), ...(withTest ? [testCertificate()] : [])],
+      manifests: [
+        ...issuerRbac(CERT_MANAGER.namespace),
+        vaultIssuer({
+          name: CERT_MANAGER.issuer,
+          namespace: CERT_MANAGER.namespace,
+          signPath: PKI_SIGN_PATH,
+          vaultRole: CERT_MANAGER.vaultRole,
+        }),
+        ...(mesh
+          ? [
+              ...issuerRbac(ISTIO_NAMESPACE),
+              vaultIssuer({
+                name: CERT_MANAGER.meshIssuer,
+                namespace: ISTIO_NAMESPACE,
+                signPath: PKI_MESH_SIGN_PATH,
+                vaultRole: CERT_MANAGER.meshVaultRole,
+              }),
+            ]
+          : []),
+        ...(withTest ? [testCertificate()] : []),
+      ],
     });
 
     if (mesh) {
@@ -141,7 +173,7 @@ export const certManager = defineComponent({
       });
     }
 
-    const pki = pkiTerraform({ domain: ctx.platform.domain, maxTtl, publishRootCa: pinRoot });
+    const pki = pkiTerraform({ domain: ctx.platform.domain, maxTtl, publishRootCa: pinRoot, mesh });
     yield file(pki.path, pki.content);
   },
 });

@@ -16,7 +16,8 @@ export const ISTIO_NAMESPACE = "istio-system";
 
 /**
  * The contract between the mesh and its CA (ADR 0006). istio-csr replaces istiod's built-in CA:
- * ztunnel and istiod send CSRs to `address`, istio-csr has them signed by the Vault ClusterIssuer,
+ * ztunnel and istiod send CSRs to `address`, istio-csr has them signed by the Vault mesh Issuer in
+ * istio-system (the one namespace where it creates CertificateRequests),
  * and it writes the pinned root into every namespace's `istio-ca-root-cert` ConfigMap.
  */
 export const ISTIO_CSR = {
@@ -86,8 +87,9 @@ export function istioCsrValues(pinRoot: boolean): Record<string, unknown> {
         namespace: ISTIO_NAMESPACE,
         issuer: {
           enabled: true,
-          name: CERT_MANAGER.clusterIssuer,
-          kind: "ClusterIssuer",
+          // Namespaced, in the namespace above: no other namespace can mint a mesh identity with it.
+          name: CERT_MANAGER.meshIssuer,
+          kind: "Issuer",
           group: "cert-manager.io",
         },
       },

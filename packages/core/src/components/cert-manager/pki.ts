@@ -8,12 +8,19 @@ export const CERT_MANAGER = {
   namespace: "cert-manager",
   /** The controller's service account (chart release `cert-manager`); it requests the issuer's tokens. */
   controllerServiceAccount: "cert-manager",
-  /** The service account whose bound tokens the ClusterIssuer logs in to Vault with; no pod runs as it. */
+  /** The service account (one in each issuer's namespace) whose bound tokens an Issuer logs in to Vault with; no pod runs as it. */
   issuerServiceAccount: "vault-issuer",
-  /** The ClusterIssuer every platform certificate (and the mesh, through istio-csr) names. */
-  clusterIssuer: "vault-issuer",
-  /** Vault policy and Kubernetes auth role of the ClusterIssuer. */
+  /**
+   * The namespaced Issuer of platform certificates in cert-manager's namespace (DNS names only).
+   * There is no ClusterIssuer: one would serve every namespace, services' included (ADR 0008).
+   */
+  issuer: "vault-issuer",
+  /** Vault policy and Kubernetes auth role of {@link CERT_MANAGER.issuer}. */
   vaultRole: "cert-manager",
+  /** The namespaced Issuer istio-csr signs mesh identities with, in istio-csr's request namespace only. */
+  meshIssuer: "vault-mesh",
+  /** Vault policy and Kubernetes auth role of {@link CERT_MANAGER.meshIssuer}. */
+  meshVaultRole: "cert-manager-mesh",
 } as const;
 
 /**
@@ -24,8 +31,10 @@ export const CERT_MANAGER = {
 export const PKI = {
   rootMount: "pki",
   intermediateMount: "pki_int",
-  /** PKI role on the intermediate mount; cert-manager calls `<intermediateMount>/sign/<role>`. */
+  /** PKI role on the intermediate mount for platform certificates (DNS names, no URI SANs). */
   role: "cert-manager",
+  /** PKI role for mesh identities (SPIFFE URIs) and the mesh's in-cluster serving names; only istio-csr's Issuer signs with it. */
+  meshRole: "mesh",
   /** KV path (under the platform KV mount) Terraform writes the root certificate to, for the mesh's trust anchor. */
   rootCaKvPath: "cert-manager/root-ca",
   rootCaKvProperty: "certificate",
@@ -33,8 +42,10 @@ export const PKI = {
   trustDomain: "cluster.local",
 } as const;
 
-/** The path the ClusterIssuer signs through (cert-manager requires the `sign` endpoint). */
+/** The path the platform Issuer signs through (cert-manager requires the `sign` endpoint). */
 export const PKI_SIGN_PATH = `${PKI.intermediateMount}/sign/${PKI.role}`;
+/** The path the mesh Issuer signs through. */
+export const PKI_MESH_SIGN_PATH = `${PKI.intermediateMount}/sign/${PKI.meshRole}`;
 
 const YEAR = 365 * 86400;
 /** Root 10 years, intermediate 5: the intermediate must expire before the root that signed it. */
@@ -53,6 +64,27 @@ export function certManagerVaultPolicy(owner: string): VaultPolicyDecl {
   return {
     name: CERT_MANAGER.vaultRole,
     rules: [{ path: PKI_SIGN_PATH, capabilities: ["create", "update"] }],
+    owner,
+  };
+}
+
+/** The mesh Issuer's policy: sign through the mesh role, nothing else. */
+export function meshVaultPolicy(owner: string): VaultPolicyDecl {
+  return {
+    name: CERT_MANAGER.meshVaultRole,
+    rules: [{ path: PKI_MESH_SIGN_PATH, capabilities: ["create", "update"] }],
+    owner,
+  };
+}
+
+/** Kubernetes auth role of the mesh Issuer: only its service account, in istio-csr's request namespace. */
+export function meshVaultRole(owner: string, namespace: string): VaultKubernetesRoleDecl {
+  return {
+    name: CERT_MANAGER.meshVaultRole,
+    serviceAccounts: [CERT_MANAGER.issuerServiceAccount],
+    namespaces: [namespace],
+    policies: [CERT_MANAGER.meshVaultRole],
+    ttl: "15m",
     owner,
   };
 }
@@ -77,6 +109,33 @@ export interface PkiSettings {
   readonly maxTtl: string;
   /** Write the root certificate to KV so an ExternalSecret can pin the mesh trust anchor. */
   readonly publishRootCa: boolean;
+  /** Render the mesh role (SPIFFE URIs) istio-csr's Issuer signs with. */
+  readonly mesh: boolean;
+}
+
+/** What both PKI roles share: leaves only, hostnames enforced, keys brought by the requester. */
+function leafRole(name: string, s: PkiSettings): Record<string, unknown> {
+  return {
+    // The signed intermediate's backend: a role exists only once the intermediate can sign.
+    backend: tfRef("vault_pki_secret_backend_intermediate_set_signed.intermediate.backend"),
+    name,
+    ttl: LEAF_DEFAULT_TTL,
+    max_ttl: ttlSeconds(s.maxTtl, ["spec", "components", "cert-manager", "maxTtl"]),
+    allow_subdomains: true,
+    allow_bare_domains: false,
+    allow_glob_domains: false,
+    allow_wildcard_certificates: false,
+    allow_localhost: false,
+    allow_ip_sans: false,
+    enforce_hostnames: true,
+    // Workloads bring their own keys (RSA from istio-agent, ECDSA from ztunnel).
+    key_type: "any",
+    server_flag: true,
+    client_flag: true,
+    // Hour-long mesh certificates would fill Vault's storage; expiry, not revocation, ends them.
+    no_store: true,
+    generate_lease: false,
+  };
 }
 
 const urls = (mount: string) => ({
@@ -94,7 +153,6 @@ export function pkiTerraform(s: PkiSettings): { path: string; content: string } 
   const root = "vault_pki_secret_backend_root_cert.root";
   const request = "vault_pki_secret_backend_intermediate_cert_request.intermediate";
   const signed = "vault_pki_secret_backend_root_sign_intermediate.intermediate";
-  const setSigned = "vault_pki_secret_backend_intermediate_set_signed.intermediate";
   const resource: Record<string, Record<string, Record<string, unknown>>> = {
     vault_mount: {
       pki_root: {
@@ -159,29 +217,25 @@ export function pkiTerraform(s: PkiSettings): { path: string; content: string } 
     },
     vault_pki_secret_backend_role: {
       [tfName(PKI.role)]: {
-        backend: tfRef(`${setSigned}.backend`),
-        name: PKI.role,
-        ttl: LEAF_DEFAULT_TTL,
-        max_ttl: ttlSeconds(s.maxTtl, ["spec", "components", "cert-manager", "maxTtl"]),
+        ...leafRole(PKI.role, s),
         allowed_domains: allowedDomains(s.domain),
-        allow_subdomains: true,
-        allow_bare_domains: false,
-        allow_glob_domains: false,
-        allow_wildcard_certificates: false,
-        allow_localhost: false,
-        allow_ip_sans: false,
-        enforce_hostnames: true,
-        // Mesh workload certificates carry only a SPIFFE URI and no common name.
-        allowed_uri_sans: [`spiffe://${PKI.trustDomain}/*`],
+        // No URI SANs: a mesh identity (SPIFFE URI) comes only from the mesh role, through istio-csr.
+        // The platform Issuer's certificates are server names under the domain or in-cluster.
         require_cn: false,
-        // Workloads bring their own keys (RSA from istio-agent, ECDSA from ztunnel).
-        key_type: "any",
-        server_flag: true,
-        client_flag: true,
-        // Hour-long mesh certificates would fill Vault's storage; expiry, not revocation, ends them.
-        no_store: true,
-        generate_lease: false,
       },
+      ...(s.mesh
+        ? {
+            [tfName(PKI.meshRole)]: {
+              ...leafRole(PKI.meshRole, s),
+              // istiod's and istio-csr's serving names (`<service>.<namespace>.svc`).
+              allowed_domains: ["svc"],
+              // Mesh workload certificates carry only a SPIFFE URI and no common name. istio-csr
+              // checks each request against the caller's service account token before it asks.
+              allowed_uri_sans: [`spiffe://${PKI.trustDomain}/*`],
+              require_cn: false,
+            },
+          }
+        : {}),
     },
   };
   if (s.publishRootCa) {
