@@ -167,7 +167,7 @@ group("spring-boot-postgres-oidc", () => {
 
   it("runs locally with the local profile on loopback only, and says so in the README", () => {
     const local = parseYaml(fileOf(files, "src/main/resources/application-local.yaml"));
-    expect(local).toEqual({ server: { address: "127.0.0.1" } });
+    expect(local.server).toEqual({ address: "127.0.0.1" });
     const readme = fileOf(files, "README.md");
     expect(readme).toContain("./mvnw spring-boot:run -Dspring-boot.run.profiles=local");
     expect(readme).toContain("local-developer");

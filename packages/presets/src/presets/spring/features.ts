@@ -182,6 +182,7 @@ export const oidcLogin: SpringFeature = {
     textFile(`src/main/java/${j.packagePath}/security/MeController.java`, java.meController(j)),
     textFile(`src/main/java/${j.packagePath}/security/CsrfController.java`, java.csrfController(j)),
     textFile(`src/test/java/${j.packagePath}/security/MeControllerTest.java`, java.meControllerTest(j)),
+    textFile(`src/test/java/${j.packagePath}/security/LocalProfileTests.java`, java.localProfileTests(j)),
   ],
 };
 
@@ -193,6 +194,11 @@ function localProfileYaml(): string {
     "# loopback (LocalSecurityConfig refuses any other address).",
     "server:",
     "  address: 127.0.0.1",
+    "# There is no issuer health indicator here; the readiness group still names it.",
+    "management:",
+    "  endpoint:",
+    "    health:",
+    "      validate-group-membership: false",
   );
 }
 
