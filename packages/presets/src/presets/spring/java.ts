@@ -551,7 +551,6 @@ import org.springframework.http.HttpStatus;
  * Starts the whole application the way the platform does, except that nothing listens where it
  * looks for PostgreSQL and the OIDC issuer (port 1): it must start anyway, be live but not ready,
  * and answer API calls without a token with 401 (never a CSRF 403 or a login page).
- * tests against the real database and issuer run in the Slipway repository.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
