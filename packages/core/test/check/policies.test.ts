@@ -209,6 +209,9 @@ describe("policies", () => {
       "k8s/helm/manifests/tenancy/resourcequota-api-services.yaml spec.hard.pods",
       "k8s/helm/manifests/tenancy/resourcequota-api-services.yaml spec.hard.requests.cpu",
       "k8s/helm/manifests/tenancy/resourcequota-api-services.yaml spec.hard.requests.memory",
+      // cache: requests default to the container's own limits, not the LimitRange's defaultRequest.
+      "k8s/helm/manifests/tenancy/resourcequota-cache-services.yaml spec.hard.requests.cpu",
+      "k8s/helm/manifests/tenancy/resourcequota-cache-services.yaml spec.hard.requests.memory",
       // web: limits.cpu is in the quota, on no container and in no LimitRange default.
       "k8s/helm/manifests/web/deployment-web.yaml spec.template.spec.containers",
     ]);

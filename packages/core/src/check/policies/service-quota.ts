@@ -21,18 +21,20 @@ export function rolloutPodsOf(deployment: unknown): number {
 }
 
 /**
- * A container's amount for `key` (`requests.cpu`, `limits.memory`…): its own, else the LimitRange's
- * default (a request also falls back to the limit, as the API server does); undefined when unset.
+ * A container's amount for `key` (`requests.cpu`, `limits.memory`…) as the API server settles it:
+ * its own; for a request, its own limit (pod defaulting, before admission); then the LimitRange's
+ * default (`defaultRequest`, which itself defaults to `default`). Undefined when nothing sets it.
  */
 function containerAmount(c: unknown, key: string, limitRange: unknown): number | undefined {
   const [kind, resource] = key.split(".") as ["requests" | "limits", string];
   const defaults = list(at(limitRange, "spec", "limits")).find((l) => at(l, "type") === "Container");
   const own =
-    at(c, "resources", kind, resource) ??
-    at(defaults, kind === "requests" ? "defaultRequest" : "default", resource) ??
-    (kind === "requests"
-      ? (at(c, "resources", "limits", resource) ?? at(defaults, "default", resource))
-      : undefined);
+    kind === "requests"
+      ? (at(c, "resources", "requests", resource) ??
+        at(c, "resources", "limits", resource) ??
+        at(defaults, "defaultRequest", resource) ??
+        at(defaults, "default", resource))
+      : (at(c, "resources", "limits", resource) ?? at(defaults, "default", resource));
   return own === undefined ? undefined : amount(key, own);
 }
 
