@@ -5,7 +5,7 @@ import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { declaring, renderComponents } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
-import { chartValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
+import { chartValidator, coreValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
 
 type Values = {
   injector: { enabled: boolean };
@@ -203,5 +203,33 @@ describe("vault component", () => {
     expect(secrets).toEqual([]);
     const objs: K8sObject[] = tree.objects("k8s/");
     expect(objs.filter((o) => o.kind === "Secret")).toEqual([]);
+  });
+
+  it("admits connections only from its own namespace and, on the API port, from ESO's and cert-manager's", () => {
+    const policyOf = (t: ReturnType<typeof renderComponents>) =>
+      t.read("k8s/helm/manifests/vault/networkpolicy-vault-ingress.yaml");
+    const ns = (name: string) => ({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } },
+    });
+    // Defaults: external-secrets on, cert-manager and istio off.
+    const p = policyOf(tree);
+    expect(p.spec).toEqual({
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [
+        { from: [ns("vault")] },
+        { from: [ns("external-secrets")], ports: [{ protocol: "TCP", port: 8200 }] },
+      ],
+    });
+    expect(validationErrors(coreValidator(p), p)).toEqual([]);
+    // With cert-manager and the ambient mesh: its namespace too, and HBONE beside the API port.
+    const mesh = policyOf(renderComponents({ "cert-manager": { enabled: true }, istio: { enabled: true } }));
+    expect(mesh.spec.ingress[1]).toEqual({
+      from: [ns("cert-manager"), ns("external-secrets")],
+      ports: [
+        { protocol: "TCP", port: 8200 },
+        { protocol: "TCP", port: 15008 },
+      ],
+    });
   });
 });

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { app, defineComponent, file } from "../../render/component.js";
 import { memoryQuantity } from "../../spec/primitives.js";
+import { CERT_MANAGER } from "../cert-manager/pki.js";
+import { ESO } from "../external-secrets/index.js";
 import { budgetEntry, type Resources, resourcesValue } from "./budget.js";
 import { block, toHcl } from "./hcl.js";
+import { vaultNetworkPolicy } from "./network.js";
 import { VAULT } from "./paths.js";
 import { vaultTerraformFiles } from "./terraform.js";
 
@@ -105,6 +108,16 @@ export const vault = defineComponent({
         values,
         schemaRef: VAULT_CHART.schemaRef,
       },
+      // Default-deny ingress but for the controllers that log in (network.ts).
+      manifests: [
+        vaultNetworkPolicy(
+          [
+            ...(ctx.isEnabled("external-secrets") ? [ESO.namespace] : []),
+            ...(ctx.isEnabled("cert-manager") ? [CERT_MANAGER.namespace] : []),
+          ],
+          ctx.isEnabled("istio"),
+        ),
+      ],
       budget: [budgetEntry("vault", 1, SERVER_RESOURCES)],
     });
     for (const f of vaultTerraformFiles(ctx.plan.vaultPolicies, ctx.plan.vaultKubernetesRoles)) {
