@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import { type Diagnostic, formatPath, printable, SlipwayError } from "@slipway/core/lite";
 
 /**
@@ -63,8 +63,12 @@ let excerptCache: { key: string; lines: readonly string[] } | undefined;
 /** Characters of a line shown around the column; a minified or hostile line can be megabytes. */
 const EXCERPT_WIDTH = 120;
 
+/** A file is quoted only when it is a regular file of spec size: never through a link, never a device. */
+const EXCERPT_FILE_BYTES = 1024 * 1024;
+
 function caretExcerpt(file: string, line: number, col: number, endCol?: number): string | undefined {
-  const stat = statSync(file, { throwIfNoEntry: false });
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  if (stat === undefined || !stat.isFile() || stat.size > EXCERPT_FILE_BYTES) return undefined;
   const key = `${file}\0${stat?.size}\0${stat?.mtimeMs}`;
   if (excerptCache?.key !== key) {
     try {

@@ -44,9 +44,9 @@ describe("slipway synth on hostile spec files", () => {
     expect(r.stderr.length).toBeLessThan(5000);
   });
 
-  it("a corrupt 1 MB file reports its first errors in seconds, not minutes", () => {
+  it("a corrupt file just under the size limit (256 KiB) reports its first errors in seconds, not minutes", () => {
     const started = performance.now();
-    const r = run(`${HELLO}${'  - ]:{"x\n\t[: &\n'.repeat(60_000)}`);
+    const r = run(`${HELLO}${'  - ]:{"x\n\t[: &\n'.repeat(15_000)}`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("SW_YAML_MORE_ERRORS");
     expect(r.stderr.match(/error SW_YAML_SYNTAX/g)?.length).toBeLessThanOrEqual(20);

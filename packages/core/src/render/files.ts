@@ -60,6 +60,9 @@ export function underRenderRoot(path: string): boolean {
   return RENDER_ROOTS.some((root) => path.startsWith(root) && path[root.length] === "/");
 }
 
+const NAME_MAX_BYTES = 255;
+const PATH_MAX_CHARS = 1024;
+
 /** The usual rendered path, checked in one step: segments that cannot be `.`, `..` or `.slipway`. */
 const COMMON_SAFE_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
 
@@ -68,6 +71,9 @@ const COMMON_SAFE_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
  * segments, no NUL or backslash, and never inside Slipway's own `.slipway/` directory.
  */
 export function unsafeOutputPath(path: string): string | undefined {
+  // Filesystems refuse longer names (ENAMETOOLONG); a rendered path never comes near them.
+  if (path.length > PATH_MAX_CHARS || path.split("/").some((s) => Buffer.byteLength(s) > NAME_MAX_BYTES))
+    return `must have segments of at most ${NAME_MAX_BYTES} bytes and at most ${PATH_MAX_CHARS} characters in all`;
   if (COMMON_SAFE_PATH.test(path)) return undefined;
   if (path === "" || path.startsWith("/")) return "must be a relative path";
   if (path.includes("\\") || path.includes("\0")) return "must be a POSIX path without NUL";

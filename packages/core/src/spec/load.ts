@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { type Diagnostic, diag, formatPath, InputError, NotFoundError, printable } from "../diagnostics.js";
@@ -31,7 +31,8 @@ export const PLATFORM_FILE = "platform.yaml";
 export function loadSpec(configPath: string, components: readonly AnyComponent[]): LoadedSpec {
   const display = (p: string) => relative(process.cwd(), p) || p;
   const configFile = isDirectory(configPath) ? join(configPath, PLATFORM_FILE) : configPath;
-  if (!isFile(configFile)) {
+  // Not followed: a link is refused by readSource (SW_SPEC_NOT_A_FILE), as is a directory or FIFO.
+  if (lstatSync(configFile, { throwIfNoEntry: false }) === undefined) {
     throw new NotFoundError([
       diag("SW_CONFIG_NOT_FOUND", `${display(configFile)} does not exist`, {
         hint: "Pass the platform file with --config, or create a starter repository with 'slipway init'.",
@@ -47,12 +48,26 @@ export function loadSpec(configPath: string, components: readonly AnyComponent[]
 
   const servicesDir = join(root, "services");
   let serviceFiles: string[] = [];
-  try {
+  const servicesStat = lstatSync(servicesDir, { throwIfNoEntry: false });
+  if (servicesStat === undefined) {
+    // No services directory: a platform with no services yet.
+  } else if (!servicesStat.isDirectory()) {
+    // A link (to /etc, say) would have its YAML files read and quoted; a file would read as "no
+    // services" and delete every service's rendered files.
+    diagnostics.push(
+      diag(
+        "SW_SPEC_SERVICES_NOT_A_DIR",
+        `${display(servicesDir)} is ${servicesStat.isSymbolicLink() ? "a symbolic link" : "not a directory"}`,
+        {
+          location: { file: display(servicesDir), line: 1, col: 1 },
+          hint: "services/ is a plain directory of services/<name>.yaml files in the platform repository.",
+        },
+      ),
+    );
+  } else {
     serviceFiles = readdirSync(servicesDir)
       .filter((f) => /\.ya?ml$/.test(f))
       .sort();
-  } catch {
-    // No services directory: a platform with no services yet.
   }
   const platform: PlatformSpec | undefined = platformDoc && {
     name: platformDoc.metadata.name,
@@ -152,10 +167,6 @@ function deepFreeze<T>(v: T): T {
 
 function isDirectory(p: string): boolean {
   return statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
-}
-
-function isFile(p: string): boolean {
-  return statSync(p, { throwIfNoEntry: false })?.isFile() === true;
 }
 
 /** What a document of each kind is and where it lives, for the header hints. */

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, type Stats } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { CST, Document, LineCounter, Node } from "yaml";
@@ -52,8 +52,12 @@ export interface ParsedSource {
  * for, so nothing of the file is retained; the CLI's caret excerpt reads the file the same way.
  */
 export function readSource(file: string, displayName = file): ParsedSource {
-  // Checked before reading: a hostile multi-gigabyte file is never loaded.
-  const size = statSync(file).size;
+  // Checked before reading, without following a link: a pull request can commit
+  // `services/x.yaml -> ~/.git-credentials` (whose first line an error would print), or a link to
+  // /dev/zero, a directory or a loop; and a hostile multi-gigabyte file is never loaded.
+  const st = lstatSync(file);
+  if (!st.isFile()) return refused(notAFile(displayName, st), displayName);
+  const size = st.size;
   if (size > LIMITS.fileBytes) return refused(tooLarge(displayName, size), displayName);
   const text = readFileSync(file, "utf8");
   // The locator must not close over `text`: that would keep every file's text alive.
@@ -98,6 +102,21 @@ function tooLarge(file: string, size: number): Diagnostic {
   return diag("SW_SPEC_TOO_LARGE", `${file} is ${size} bytes, over the limit of ${LIMITS.fileBytes}`, {
     location: { file, line: 1, col: 1 },
     hint: "A spec file is a few KiB; split it, or look for a generated or pasted blob in it.",
+  });
+}
+
+/** An input that is not a regular file: never read, never followed. */
+export function notAFile(file: string, st: Stats): Diagnostic {
+  const what = st.isSymbolicLink()
+    ? "a symbolic link"
+    : st.isDirectory()
+      ? "a directory"
+      : "not a regular file";
+  return diag("SW_SPEC_NOT_A_FILE", `${file} is ${what}; slipway reads only regular files`, {
+    location: { file, line: 1, col: 1 },
+    hint: st.isSymbolicLink()
+      ? "Replace the link with the file itself; a link in the repository could point at any file on the machine that runs slipway."
+      : "Spec files are plain YAML files; remove or rename this entry.",
   });
 }
 

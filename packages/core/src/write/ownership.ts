@@ -108,7 +108,8 @@ function foreignEntries(record: OwnershipRecord, file: string, name: string): Di
   const roots = RENDER_ROOTS.map((r) => `${r}/`).join(", ");
   const out: Diagnostic[] = [];
   for (const path of record.paths()) {
-    if (underRenderRoot(path)) continue;
+    // `..` segments or names too long for the filesystem are never rendered either.
+    if (underRenderRoot(path) && unsafeOutputPath(path) === undefined) continue;
     out.push(
       diag("SW_WRITE_OWNERSHIP_TAMPERED", `${name} lists ${path}, which slipway never writes`, {
         path: ["files", path],

@@ -59,7 +59,9 @@ export function snapshot(root: string): Record<string, string> {
       else if (st.isDirectory()) {
         result[r] = "dir";
         walk(r);
-      } else result[r] = `file:${readFileSync(join(root, r)).toString("base64")}`;
+      } else if (!st.isFile())
+        result[r] = "special"; // a FIFO would block a read
+      else result[r] = `file:${readFileSync(join(root, r)).toString("base64")}`;
     }
   };
   walk("");

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { lstatSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "@slipway/core";
@@ -97,6 +97,7 @@ export function onboardOnBranch(opts: BranchOnboardOptions): BranchOnboardPlan {
         }),
       ]);
     }
+    refuseLinksAlong(clone, configPath);
     const base = gitOut(["symbolic-ref", "--short", "HEAD"], clone, "git symbolic-ref");
     const compareUrl =
       github !== undefined ? `https://github.com/${github}/compare/${base}...${branch}?expand=1` : undefined;
@@ -271,4 +272,32 @@ function inClone<T>(clone: string, configPath: string, fn: () => T): T {
       ...(location !== undefined ? { location } : {}),
     };
   });
+}
+
+/**
+ * The platform file's directories inside the clone must be plain directories: a repository holding
+ * `cfg -> /some/dir` with `platformConfigPath: cfg/platform.yaml` would have the service file and
+ * the whole rendered tree written into `/some/dir`. (The file itself is refused by loadSpec.)
+ *
+ * @throws ConflictError `SW_WRITE_SYMLINK`, located at `platformConfigPath`.
+ */
+function refuseLinksAlong(clone: string, configPath: string): void {
+  const parts = configPath.split("/").slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const rel = parts.slice(0, i).join("/");
+    if (rel === "" || rel === ".") continue;
+    const st = lstatSync(join(clone, rel), { throwIfNoEntry: false });
+    if (st !== undefined && !st.isDirectory()) {
+      throw new ConflictError([
+        diag(
+          "SW_WRITE_SYMLINK",
+          `${rel}/ in the platform repository is a symbolic link or not a directory; slipway never writes through one`,
+          {
+            path: ["platformConfigPath"],
+            hint: "Point the platform config path at a plain directory of the repository.",
+          },
+        ),
+      ]);
+    }
+  }
 }

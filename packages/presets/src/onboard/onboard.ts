@@ -1,8 +1,13 @@
+import { randomBytes } from "node:crypto";
 import {
+  closeSync,
+  constants,
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -11,6 +16,7 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -226,7 +232,10 @@ export function onboardWith(opts: OnboardOptions, hooks: OnboardHooks): OnboardP
 
     const service = serviceDocument(description, platform, image, serviceModeline(root, configFile));
     const declared = existing.spec.services.find((s) => s.name === name);
-    const onDisk = existsSync(serviceAbs) ? readFileSync(serviceAbs, "utf8") : undefined;
+    // Read only as a regular file: loadSpec refused a link there already, this is the same rule.
+    const onDisk = lstatSync(serviceAbs, { throwIfNoEntry: false })?.isFile()
+      ? readFileSync(serviceAbs, "utf8")
+      : undefined;
     const registered = onDisk === service.content && declared !== undefined;
     if ((declared !== undefined || onDisk !== undefined) && !registered) {
       throw new ConflictError([
@@ -330,10 +339,7 @@ export function onboardWith(opts: OnboardOptions, hooks: OnboardHooks): OnboardP
     const writePlatform = () => {
       let wroteService = false;
       if (!registered) {
-        mkdirSync(dirname(serviceAbs), { recursive: true });
-        const tmp = join(dirname(serviceAbs), `.${name}.yaml.slipway-new`);
-        writeFileSync(tmp, service.content);
-        renameSync(tmp, serviceAbs);
+        writeServiceFile(serviceAbs, serviceRel, service.content);
         wroteService = true;
       }
       try {
@@ -355,6 +361,46 @@ export function onboardWith(opts: OnboardOptions, hooks: OnboardHooks): OnboardP
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes the new `services/<name>.yaml`: created fresh (`O_EXCL | O_NOFOLLOW`) under a random name
+ * beside it and renamed into place, so a link a pull request planted (at the temporary name, the
+ * file, or `services/` itself) is never written through.
+ *
+ * @throws ConflictError `SW_WRITE_SYMLINK` when `services/` or the file is a link or not a plain
+ * directory/file; nothing is written.
+ */
+function writeServiceFile(abs: string, rel: string, content: string): void {
+  const dir = dirname(abs);
+  const refuse = (what: string) =>
+    new ConflictError([
+      diag(
+        "SW_WRITE_SYMLINK",
+        `${what} is a symbolic link or not a plain ${what === rel ? "file" : "directory"}; slipway never writes through one`,
+        {
+          location: { file: display(what === rel ? abs : dir), line: 1, col: 1 },
+          hint: "Replace it with a plain directory or file (a link in the repository could point anywhere on this machine).",
+        },
+      ),
+    ]);
+  const dirStat = lstatSync(dir, { throwIfNoEntry: false });
+  if (dirStat === undefined) mkdirSync(dir);
+  else if (!dirStat.isDirectory()) throw refuse("services");
+  const fileStat = lstatSync(abs, { throwIfNoEntry: false });
+  if (fileStat !== undefined && !fileStat.isFile()) throw refuse(rel);
+  const tmp = join(dir, `.${basename(abs)}.${randomBytes(6).toString("hex")}.slipway-new`);
+  const fd = openSync(
+    tmp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o644,
+  );
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, abs);
 }
 
 type Target = { kind: "dir"; path: string } | { kind: "push"; url: string } | { kind: "none" };
