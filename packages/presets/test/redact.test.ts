@@ -14,6 +14,9 @@ const CASES: readonly (readonly [string, string, string])[] = [
   ["IPv6 host", "http://u:p/w@[::1]:3000/o/r", "http://***@[::1]:3000/o/r"],
   ["no credentials", "https://h.example/o/r.git", "https://h.example/o/r.git"],
   ["no path", "https://u:p/w@h.example", "https://***@h.example"],
+  // Red-team rerun: with nothing after the `@`, the password was printed.
+  ["no host", "https://u:pa55w0rd@", "https://***@"],
+  ["no host, quoted", "cannot reach 'https://u:pa55w0rd@'", "cannot reach 'https://***@'"],
   ["ssh URL", "ssh://git@h.example/o/r.git", "ssh://***@h.example/o/r.git"],
   ["scp-like, no credentials", "git@github.com:o/r.git", "git@github.com:o/r.git"],
   [
@@ -31,7 +34,7 @@ const CASES: readonly (readonly [string, string, string])[] = [
 describe("redact: the user info of a push URL never shows", () => {
   it.each(CASES)("%s", (_name, input, expected) => {
     expect(redact(input)).toBe(expected);
-    for (const secret of ["s3cret", "p@ss", "p/ss", "a@b/c", "p:ss", "p%40ss", "ghp_abc123"]) {
+    for (const secret of ["s3cret", "p@ss", "p/ss", "a@b/c", "p:ss", "p%40ss", "ghp_abc123", "pa55w0rd"]) {
       expect(redact(input)).not.toContain(secret);
     }
   });

@@ -1,5 +1,5 @@
 import { diag, InputError } from "@slipway/core/lite";
-import { LOOPBACK_NETWORKS, networkMatcher } from "./auth/networks.js";
+import { isLoopbackHost } from "./auth/networks.js";
 import { AuthUnavailableError } from "./auth-loader.js";
 
 /** Where `serve` was asked to listen: what a startup error names. */
@@ -8,13 +8,7 @@ export interface ListenAddress {
   readonly port: number;
 }
 
-const onLoopback = networkMatcher(LOOPBACK_NETWORKS);
-
-/** Host names and addresses that stay on this machine: the networks `--dev` lets in anonymously. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return h === "localhost" || onLoopback(h);
-}
+export { isLoopbackHost };
 
 /**
  * `--dev` signs anyone in with any password and lets loopback call the API anonymously: it must

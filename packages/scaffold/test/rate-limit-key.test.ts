@@ -21,6 +21,14 @@ describe("clientKey", () => {
     expect(clientKey(ip)).toBe(key);
   });
 
+  // Red-team rerun: the hex spelling of an IPv4-mapped address had a budget of its own.
+  it.each(["::ffff:203.0.113.7", "::ffff:cb00:7107", "0:0:0:0:0:ffff:cb00:7107", "::FFFF:CB00:7107"])(
+    "%s shares 203.0.113.7's budget",
+    (ip) => {
+      expect(clientKey(ip)).toBe("203.0.113.7");
+    },
+  );
+
   it("puts the addresses of one /64 together and other /64s apart", () => {
     expect(clientKey("2001:db8:1:2::1")).toBe(clientKey("2001:db8:1:2:ffff:ffff:ffff:fffe"));
     expect(clientKey("2001:db8:1:2::1")).not.toBe(clientKey("2001:db8:1:3::1"));

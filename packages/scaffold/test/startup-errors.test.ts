@@ -46,7 +46,16 @@ describe("startupError", () => {
 });
 
 describe("--dev stays on loopback", () => {
-  it.each(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"])("allows %s", (host) => {
+  it.each([
+    "127.0.0.1",
+    "127.1.2.3",
+    "localhost",
+    "::1",
+    "[::1]",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "127.255.255.254",
+  ])("allows %s", (host) => {
     expect(isLoopbackHost(host)).toBe(true);
   });
   it.each(["0.0.0.0", "::", "192.0.2.1", "example.com", "127.0.0.1.example.com"])("refuses %s", (host) => {
@@ -66,20 +75,25 @@ describe("--dev stays on loopback", () => {
 describe("--dev on IPv6 loopback", () => {
   // Issue 16: `--dev --host ::1` refused with "needs a loopback or https base URL, not
   // 'http://::1:8080'": the default base URL put the IPv6 address in without brackets.
-  it("starts, with a bracketed base URL that answers", async () => {
+  it.each([
+    ["::1", "[::1]"],
+    // Red-team rerun: allowed by the host check, refused by the login's loopback check: exit 70.
+    ["::ffff:127.0.0.1", "[::ffff:127.0.0.1]"],
+    ["127.255.255.254", "127.255.255.254"],
+  ])("--host %s starts, with a base URL that answers", async (host, inUrl) => {
     const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "::1", resolve));
+    await new Promise<void>((resolve) => probe.listen(0, host, resolve));
     const port = (probe.address() as { port: number }).port;
     await new Promise((resolve) => probe.close(resolve));
     const home = mkdtempSync(join(tmpdir(), "slipway-ipv6-"));
     const started = await startServer({
       dev: true,
-      host: "::1",
+      host,
       port,
       env: { SLIPWAY_DEV_GIT_DIR: join(home, "dev-git") },
     });
     try {
-      expect(started.url).toBe(`http://[::1]:${port}`);
+      expect(started.url).toBe(`http://${inUrl}:${port}`);
       expect((await fetch(`${started.url}/healthz`)).status).toBe(200);
     } finally {
       await started.app.close();

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { components as defaultComponents } from "../components/index.js";
 import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
@@ -206,7 +206,10 @@ export function starterFiles(opts: InitOptions = {}): StarterFile[] {
 export function initPlatform(dir: string, opts: InitOptions = {}): { readonly files: readonly string[] } {
   const files = starterFiles(opts);
   const display = (p: string) => relative(process.cwd(), p) || p;
-  const existing = files.map((f) => join(dir, f.path)).filter((p) => existsSync(p));
+  // lstat, not exists: a dangling link counts as there (writing `wx` through it fails half-way).
+  const existing = files
+    .map((f) => join(dir, f.path))
+    .filter((p) => lstatSync(p, { throwIfNoEntry: false }) !== undefined);
   if (existing.length > 0) {
     throw new ConflictError(
       existing.map((p) =>

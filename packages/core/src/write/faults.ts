@@ -102,6 +102,14 @@ export function acquireLock(root: string, warnings: Diagnostic[]): () => void {
           }),
         ]);
       }
+      if (holder === "special") {
+        throw new ConflictError([
+          diag("SW_WRITE_NOT_A_FILE", `${LOCK_FILE} is not a regular file`, {
+            location: locate(root, LOCK_FILE),
+            hint: "Delete it (the lock is never committed and only slipway creates it); --force does not override this.",
+          }),
+        ]);
+      }
       if (holder !== undefined && alive(holder.pid)) {
         throw new ConflictError([
           diag(
@@ -137,10 +145,13 @@ export function acquireLock(root: string, warnings: Diagnostic[]): () => void {
   };
 }
 
-/** Who holds the lock: its pid and start, "link", or undefined when it cannot be read. */
-function lockHolder(file: string): { pid: number; started: string } | "link" | undefined {
+/** Who holds the lock: its pid and start, "link", "special" (not a file), or undefined when it cannot be read. */
+function lockHolder(file: string): { pid: number; started: string } | "link" | "special" | undefined {
   try {
-    if (lstatSync(file).isSymbolicLink()) return "link";
+    const st = lstatSync(file);
+    if (st.isSymbolicLink()) return "link";
+    // A FIFO would block the read below; a directory cannot be taken over by unlinking it.
+    if (!st.isFile()) return "special";
     const [pid, started] = readFileSync(file, "utf8").trim().split(" ");
     const n = Number(pid);
     return Number.isSafeInteger(n) && n > 0 ? { pid: n, started: started ?? "?" } : undefined;

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -80,6 +88,16 @@ describe("slipway init", () => {
       const schema = resolve(dirname(join(dir, f)), m?.[1] ?? "");
       expect(JSON.parse(readFileSync(schema, "utf8")).title, f).toMatch(/Slipway/);
     }
+  });
+
+  // Issue 16, red-team rerun: a dangling link at README.md passed the exists check, and the
+  // exclusive write through it failed with exit 70 after platform.yaml and services/ were written.
+  it("counts a dangling link as an existing file: SW_INIT_FILE_EXISTS, nothing written", () => {
+    const dir = fresh();
+    symlinkSync(join(dir, "nowhere"), join(dir, "README.md"));
+    const e = thrown(() => initPlatform(dir));
+    expect(e.diagnostics.map((d) => d.code)).toEqual(["SW_INIT_FILE_EXISTS"]);
+    expect(readdirSync(dir)).toEqual(["README.md"]);
   });
 
   it("refuses to overwrite any existing file and writes nothing", () => {

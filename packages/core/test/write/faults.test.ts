@@ -200,6 +200,18 @@ describe("writeTree lock and leftovers of killed runs", () => {
     expect(existsSync(join(root, ".slipway/lock"))).toBe(false);
   });
 
+  // Issue 16, red-team rerun: a FIFO at .slipway/lock hung synth in the lock holder's read.
+  it.each([
+    ["a FIFO", (p: string) => spawnSync("mkfifo", [p])],
+    ["a directory", (p: string) => mkdirSync(p)],
+  ])(".slipway/lock as %s is SW_WRITE_NOT_A_FILE, at once", (_name, make) => {
+    const root = synthesized();
+    make(join(root, ".slipway/lock"));
+    const started = performance.now();
+    expect(only(caught(() => writeTree(root, out(v2)))).code).toBe("SW_WRITE_NOT_A_FILE");
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it("a symbolic link at .slipway/lock is SW_WRITE_SYMLINK; its target is untouched", () => {
     const root = synthesized();
     const outside = tempDir("slipway-outside-");

@@ -273,6 +273,8 @@ export function redact(text: string, token?: string): string {
   let out = text.replace(URL_IN_TEXT, (_match, scheme: string, rest: string) => {
     let last = -1;
     for (const m of rest.matchAll(AT_HOST)) last = m.index;
+    // No host after any `@` (`https://u:p@`, a URL cut short): still hide up to the last `@`.
+    if (last === -1) last = rest.lastIndexOf("@");
     return last === -1 ? `${scheme}${rest}` : `${scheme}***${rest.slice(last)}`;
   });
   if (token !== undefined && token !== "") {

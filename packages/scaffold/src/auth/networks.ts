@@ -18,10 +18,30 @@ export function networkMatcher(cidrs: readonly string[]): (ip: string) => boolea
     else throw new Error(`invalid CIDR in anonymousNetworks: ${cidr}`);
   }
   return (ip) => {
-    // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d.
-    const mapped = ip.toLowerCase().startsWith("::ffff:") ? ip.slice(7) : ip;
-    if (isIPv4(mapped)) return list.check(mapped, "ipv4");
-    if (isIPv6(ip)) return list.check(ip, "ipv6");
+    const address = unmapIPv4(ip);
+    if (isIPv4(address)) return list.check(address, "ipv4");
+    if (isIPv6(address)) return list.check(address, "ipv6");
     return false;
   };
 }
+
+/**
+ * An IPv4-mapped IPv6 address as the IPv4 address it carries, in any spelling (`::ffff:127.0.0.1`,
+ * `::ffff:7f00:1`, `0:0:0:0:0:ffff:7f00:1`; a dual-stack socket reports IPv4 peers so); any other
+ * address unchanged.
+ */
+export function unmapIPv4(ip: string): string {
+  if (!isIPv6(ip)) return ip;
+  const m = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(new URL(`http://[${ip}]/`).hostname);
+  if (m === null) return ip;
+  const [hi, lo] = [Number.parseInt(m[1] as string, 16), Number.parseInt(m[2] as string, 16)];
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+/** Host names and addresses that stay on this machine: `localhost`, 127.0.0.0/8, ::1, in any spelling. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return h === "localhost" || onLoopback(h);
+}
+
+const onLoopback = networkMatcher(LOOPBACK_NETWORKS);

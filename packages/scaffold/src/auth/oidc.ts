@@ -4,7 +4,7 @@ import * as client from "openid-client";
 import type { AuthPlugin, FormGuard, Principal } from "./contract.js";
 import { createSealer, readCookie, serializeCookie } from "./cookie.js";
 import { looksLikeJwt, RemoteJwks, verifyJwtAccessToken } from "./jwt.js";
-import { networkMatcher } from "./networks.js";
+import { isLoopbackHost, networkMatcher } from "./networks.js";
 import { safeReturnPath } from "./return-path.js";
 
 export interface OidcAuthOptions {
@@ -76,7 +76,9 @@ interface Session {
 const principals = new WeakMap<FastifyRequest, Principal>();
 
 function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  // The same rule as `--dev`'s host check: 127.255.255.254 and ::ffff:127.0.0.1 were allowed there
+  // and refused here, which crashed the start (exit 70).
+  return url.protocol === "http:" && isLoopbackHost(url.hostname);
 }
 
 function isTransaction(v: unknown): v is Transaction {

@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { unmapIPv4 } from "../auth/networks.js";
 
 /**
  * The rate-limit key of a client address: an IPv4 address as is, an IPv6 address by its /64. One
@@ -10,8 +11,8 @@ import { isIPv4, isIPv6 } from "node:net";
  */
 export function clientKey(ip: string): string {
   const address = ip.replace(/%.*$/, ""); // a zone (fe80::1%eth0) names an interface, not a host
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped !== undefined && isIPv4(mapped)) return mapped;
+  const mapped = unmapIPv4(address);
+  if (isIPv4(mapped)) return mapped;
   if (!isIPv6(address)) return ip;
   return `${hextets(address).slice(0, 4).join(":")}::/64`;
 }
