@@ -5,4 +5,5 @@ export type { GeneratedFile } from "./files.js";
 export { unsafePathReason } from "./files.js";
 export { generate } from "./generate.js";
 export type { Contributor, Preset, ProjectModels } from "./preset.js";
+export { SPRING_BOOT_VERSION } from "./presets/spring/project.js";
 export { getPreset, presets } from "./registry.js";

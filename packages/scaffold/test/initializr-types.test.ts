@@ -24,6 +24,8 @@ describe("choosing the preset", () => {
     ["type=maven-project&dependencies=security", "spring-boot-postgres-oidc"],
     ["type=maven-build&dependencies=web", "spring-boot-microservice"],
     ["style=web,oauth2-client", "spring-boot-postgres-oidc"],
+    // The bench's contract comparison: the POM has the resource server, the catalog did not.
+    ["type=maven-project&dependencies=web,oauth2-resource-server", "spring-boot-postgres-oidc"],
     ["dependencies=postgres,oidc", "spring-boot-postgres-oidc"],
     ["database=postgres", "spring-boot-postgres-oidc"],
     ["preset=node-service", "node-service"],
@@ -31,7 +33,7 @@ describe("choosing the preset", () => {
     ["type=node-service", "node-service"],
     ["type=node-service&dependencies=oidc", "node-service"],
     ["preset=spring-boot-postgres-oidc&type=maven-project&dependencies=web", "spring-boot-postgres-oidc"],
-    ["type=maven-project&bootVersion=3.5.7.RELEASE", "spring-boot-microservice"],
+    ["type=maven-project&bootVersion=3.5.16.RELEASE", "spring-boot-microservice"],
   ])("%s → %s", async (query, preset) => {
     expect(await presetOf(`${query}&name=demo`)).toBe(preset);
   });
@@ -69,7 +71,7 @@ describe("refused combinations name the parameter, with a code and a hint", () =
     ],
     ["type=maven-project&preset=node-service", "type", "SW_SCAFFOLD_CONFLICT", "leave type out"],
     ["type=node-service&preset=static-frontend", "type", "SW_SCAFFOLD_CONFLICT", "give only one"],
-    ["type=maven-project&bootVersion=3.4.0", "bootVersion", "SW_SCAFFOLD_UNSUPPORTED", "bootVersion=3.5.7"],
+    ["type=maven-project&bootVersion=3.4.0", "bootVersion", "SW_SCAFFOLD_UNSUPPORTED", "bootVersion=3.5.16"],
     ["type=maven-project&language=kotlin", "language", "SW_SCAFFOLD_UNSUPPORTED", "language=java"],
     [
       "preset=static-frontend&database=postgres",

@@ -87,11 +87,11 @@ describe("metadata content negotiation", () => {
 
   it("GET /dependencies gives each listed dependency's Maven coordinates", async () => {
     const app = await server();
-    const res = await app.inject({ url: "/dependencies?bootVersion=3.5.7", headers: { accept: V22 } });
+    const res = await app.inject({ url: "/dependencies?bootVersion=3.5.16", headers: { accept: V22 } });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^application\/vnd\.initializr\.v2\.2\+json/);
     const body = res.json();
-    expect(body.bootVersion).toBe("3.5.7");
+    expect(body.bootVersion).toBe("3.5.16");
     expect(body.dependencies.postgresql).toEqual({
       groupId: "org.postgresql",
       artifactId: "postgresql",
@@ -110,7 +110,7 @@ describe("metadata content negotiation", () => {
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body).toMatchObject({ status: 400, parameter: "bootVersion", code: "SW_SCAFFOLD_UNSUPPORTED" });
-    expect(body.diagnostics[0].hint).toContain("bootVersion=3.5.7");
+    expect(body.diagnostics[0].hint).toContain("bootVersion=3.5.16");
   });
 
   it("uses the configured base URL in _links", async () => {

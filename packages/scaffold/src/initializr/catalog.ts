@@ -1,4 +1,4 @@
-import { type Preset, parametersJsonSchema, presets } from "@slipway/presets";
+import { type Preset, parametersJsonSchema, presets, SPRING_BOOT_VERSION } from "@slipway/presets";
 
 /**
  * The Initializr view of the presets. In Initializr a `type` is a build system and a project's
@@ -7,7 +7,7 @@ import { type Preset, parametersJsonSchema, presets } from "@slipway/presets";
  */
 
 /** The Spring Boot version the Spring presets generate (their POM's parent). */
-export const BOOT_VERSION = "3.5.7";
+export const BOOT_VERSION = SPRING_BOOT_VERSION;
 
 /** The boot version ids a client may send back: metadata v2.1 clients may add Initializr's old `.RELEASE` suffix. */
 export const BOOT_VERSION_IDS: ReadonlySet<string> = new Set([BOOT_VERSION, `${BOOT_VERSION}.RELEASE`]);
@@ -152,6 +152,18 @@ export const DEPENDENCIES: readonly InitializrDependency[] = [
     maven: {
       groupId: "org.springframework.boot",
       artifactId: "spring-boot-starter-oauth2-client",
+      scope: "compile",
+    },
+    presets: [POSTGRES_OIDC],
+  },
+  {
+    id: "oauth2-resource-server",
+    name: "OAuth2 Resource Server",
+    description: `API calls with the issuer's JWT bearer tokens, checked against its keys.${selects}`,
+    group: "Security",
+    maven: {
+      groupId: "org.springframework.boot",
+      artifactId: "spring-boot-starter-oauth2-resource-server",
       scope: "compile",
     },
     presets: [POSTGRES_OIDC],
