@@ -86,6 +86,20 @@ describe("argocd component", () => {
       { server: "https://kubernetes.default.svc", namespace: "blog" },
     ]);
     expect(workloads.spec.clusterResourceWhitelist).toEqual([]);
+    // A service's own Application cannot add or replace its namespace's guardrails (ADR 0008).
+    expect(
+      workloads.spec.namespaceResourceBlacklist.map(
+        (k: { group: string; kind: string }) => `${k.group}/${k.kind}`,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        "networking.k8s.io/NetworkPolicy",
+        "/ResourceQuota",
+        "/LimitRange",
+        "external-secrets.io/SecretStore",
+        "cert-manager.io/Issuer",
+      ]),
+    );
     for (const name of ["platform", "workloads", "default"]) {
       const p = read(`argocd/projects/${name}.yaml`);
       expect(wave(p)).toBeLessThan(0);
@@ -166,7 +180,7 @@ describe("argocd component", () => {
     const mesh = render({ istio: { enabled: true }, "cert-manager": { enabled: true } });
     const istio = mesh.read<K8sObject>("k8s/helm/manifests/namespaces/namespace-istio-system.yaml");
     expect(psa(istio)).toEqual(level("privileged", version));
-    expect(psa(byName("vault"))).toEqual(level("baseline", version));
+    expect(psa(byName("vault"))).toEqual(level("restricted", version));
     const retained = objects
       .filter(
         (o) => o.metadata.annotations?.["argocd.argoproj.io/sync-options"] === "Prune=false,Delete=false",

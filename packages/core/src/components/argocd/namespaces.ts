@@ -37,9 +37,9 @@ const KNOWN: Readonly<Record<string, { level?: PodSecurityLevel; stateful?: bool
   [ISTIO_NAMESPACE]: { level: "privileged" },
   // Alloy reads node logs through a hostPath volume (/var/log).
   [OBSERVABILITY_NAMESPACE]: { level: "privileged" },
-  // vault-helm's server container sets neither a seccomp profile nor `capabilities.drop: [ALL]`;
-  // the raft data volume is the platform's most valuable state (PKI root, every secret).
-  [VAULT.namespace]: { level: "baseline", stateful: true },
+  // The raft data volume is the platform's most valuable state (PKI root, every secret); its pods
+  // meet `restricted` through the vault component's security-context values.
+  [VAULT.namespace]: { stateful: true },
 };
 
 /** The Pod Security level a namespace enforces: declared, known, else `restricted`. */

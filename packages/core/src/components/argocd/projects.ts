@@ -32,6 +32,19 @@ function project(name: string, spec: Record<string, unknown>): K8sObject {
   };
 }
 
+/** Kinds only the platform deploys into service namespaces. */
+const WORKLOAD_GUARDRAIL_KINDS = [
+  { group: "networking.k8s.io", kind: "NetworkPolicy" },
+  { group: "", kind: "ResourceQuota" },
+  { group: "", kind: "LimitRange" },
+  { group: "external-secrets.io", kind: "SecretStore" },
+  { group: "external-secrets.io", kind: "ClusterSecretStore" },
+  { group: "cert-manager.io", kind: "Issuer" },
+  { group: "cert-manager.io", kind: "Certificate" },
+  { group: "cert-manager.io", kind: "CertificateRequest" },
+  { group: "security.istio.io", kind: "PeerAuthentication" },
+];
+
 const destinations = (namespaces: Iterable<string>) =>
   sorted(namespaces).map((namespace) => ({ server: IN_CLUSTER, namespace }));
 
@@ -62,6 +75,10 @@ export function appProjects(
       destinations: destinations(of("workloads")),
       // Empty: services create no cluster-scoped objects (namespaces come from the platform).
       clusterResourceWhitelist: [],
+      // The guardrails of a service namespace are the platform's (the `services-tenancy`
+      // Application, ADR 0008): a service's own Application may not add or replace its network
+      // policies, quotas, secret stores or certificate issuers.
+      namespaceResourceBlacklist: WORKLOAD_GUARDRAIL_KINDS,
     }),
     // The root app lives in `default` (the one project that exists on a fresh Argo CD); narrowing
     // it to exactly what the root needs stops anyone deploying anything else through it.

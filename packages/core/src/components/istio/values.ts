@@ -94,7 +94,7 @@ const isMap = (v: unknown): boolean => v !== null && typeof v === "object" && !A
 /**
  * Where istiod and ztunnel get workload certificates. The trust anchor is cert-manager's
  * (issue 3 P2, cert-manager/istio.ts): istio-csr signs mesh certificates through the cert-manager
- * ClusterIssuer chained to Vault PKI, so istiod's own CA is off (`env.ENABLE_CA_SERVER`, the
+ * Issuer `istio-system/vault-mesh` chained to Vault PKI (ADR 0008), so istiod's own CA is off (`env.ENABLE_CA_SERVER`, the
  * chart's `env` into which profiles flatten `pilot.env`) and both istiod (`global.caAddress`, for
  * waypoints) and ztunnel (`caAddress`, for the pods on its node) send CSRs to istio-csr. istiod
  * finds its serving certificate and the root without further values: its chart always mounts the

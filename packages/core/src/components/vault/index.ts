@@ -93,6 +93,26 @@ export const vault = defineComponent({
         auditStorage: { enabled: false },
         // Vault reviews Kubernetes tokens with its own service account (auth config in Terraform).
         authDelegator: { enabled: true },
+        // A config change rolls the pod (the chart's default OnDelete never applied it; the
+        // `rollout-on-change` rule, H3). With one raft node the restarted Vault is sealed until it
+        // is unsealed: the price until auto-unseal lands (issue 11), judged smaller than a config
+        // that silently never applies.
+        updateStrategyType: "RollingUpdate",
+        includeConfigAnnotation: true,
+        // The chart's defaults plus what Pod Security `restricted` asks (seccomp, drop ALL), so
+        // the vault namespace enforces `restricted` like every other one without host access.
+        statefulSet: {
+          securityContext: {
+            pod: {
+              runAsNonRoot: true,
+              runAsUser: 100,
+              runAsGroup: 1000,
+              fsGroup: 1000,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            container: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+          },
+        },
       },
       ui: { enabled: true, serviceType: "ClusterIP" },
     };
