@@ -1,7 +1,17 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { put, read, snapshot, tempDir } from "../../core/test/write/helpers.js";
 import { repo, slipway, writeTinyPlatform } from "./_slipway.js";
 
@@ -166,4 +176,35 @@ describe("slipway new never writes through a planted link", () => {
     expect(r.stderr).toContain("SW_WRITE_SYMLINK");
     expect(snapshot(outside)).toEqual(before);
   });
+});
+
+describe("slipway new onto a full filesystem", () => {
+  // Red-team rerun: --repo-out on another, full filesystem was exit 70 and left a half-copied repository.
+  // Not tempDir(): its cleanup after each test would try to remove the mounted directory.
+  const mountPoint = mkdtempSync(join(tmpdir(), "slipway-tmpfs-"));
+  const mounted =
+    process.platform === "linux" &&
+    spawnSync("mount", ["-t", "tmpfs", "-o", "size=32k", "tmpfs", mountPoint]).status === 0;
+  afterAll(() => {
+    if (mounted) spawnSync("umount", [mountPoint]);
+    rmSync(mountPoint, { recursive: true, force: true });
+  });
+
+  it.runIf(mounted)(
+    "is SW_NEW_REPO_OUT_FAILED, exit 1, with nothing left at --repo-out and the platform unchanged",
+    () => {
+      const root = join(tempDir("slipway-new-full-"), "platform");
+      cpSync(join(repo, "examples/homelab"), root, { recursive: true });
+      const before = snapshot(root);
+      const out = join(mountPoint, "demo");
+      const r = slipway(["new", "demo", "--preset", "node-service", "--repo-out", out], {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain("SW_NEW_REPO_OUT_FAILED");
+      expect(existsSync(out)).toBe(false);
+      expect(snapshot(root)).toEqual(before);
+    },
+  );
 });

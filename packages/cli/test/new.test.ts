@@ -94,6 +94,8 @@ describe("slipway new", () => {
       [["new", "demo", "--preset", "nope"], 2],
       [["new", "demo", "--preset", "node-service", "--set", "colour=red"], 2],
       [["new", "demo", "--preset", "node-service", "--set", "novalue"], 2],
+      // Red-team rerun: accepted silently (the assignment set the prototype).
+      [["new", "demo", "--preset", "node-service", "--set", "__proto__=x"], 2],
       [["new", "demo", "--preset", "node-service", "--repo-out", "x", "--push", remote], 2],
       [["new", "demo", "--preset", "node-service", "--push", join(root, "..", "missing.git")], 2],
       [["new", "vault", "--preset", "node-service"], 2],

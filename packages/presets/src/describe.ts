@@ -73,10 +73,13 @@ function fromFormValues(preset: Preset, request: ProjectRequest): ProjectRequest
     const known = Object.hasOwn(props, k);
     if (known && v === "" && !required.has(k)) continue;
     const type = known ? props[k]?.type : undefined;
-    out[k] =
+    const value =
       (type === "integer" || type === "number") && typeof v === "string" && /^\d{1,9}$/.test(v)
         ? Number(v)
         : v;
+    // An own property even for `__proto__`, so the schema refuses it as unknown (an assignment
+    // would set the prototype and the parameter would vanish).
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -53,7 +53,14 @@ export const newCommand = defineCommand({
     for (const kv of setValues(rawArgs)) {
       const eq = kv.indexOf("=");
       if (eq <= 0) return reportUsageError("slipway new", `--set needs key=value, got '${kv}'`);
-      parameters[kv.slice(0, eq)] = kv.slice(eq + 1);
+      // An own property even for `__proto__` (an assignment would set the prototype and the
+      // parameter would vanish instead of being refused as unknown).
+      Object.defineProperty(parameters, kv.slice(0, eq), {
+        value: kv.slice(eq + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     const repoOut = args["repo-out"];
     const push = args.push;

@@ -441,7 +441,19 @@ function placeDirectory(from: string, to: string): void {
     renameSync(from, to);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
-    cpSync(from, to, { recursive: true, preserveTimestamps: true });
+    try {
+      cpSync(from, to, { recursive: true, preserveTimestamps: true });
+    } catch (copyError) {
+      // Another filesystem (a full disk, a quota, a read-only mount): no half-copied repository.
+      rmSync(to, { recursive: true, force: true });
+      const code = (copyError as NodeJS.ErrnoException).code ?? "error";
+      throw new ConflictError([
+        diag("SW_NEW_REPO_OUT_FAILED", `cannot write the repository to ${display(to)} (${code})`, {
+          path: ["repoOut"],
+          hint: "Free space or fix the permissions where --repo-out points, then run again: nothing was left there, and the platform is unchanged.",
+        }),
+      ]);
+    }
   }
 }
 
