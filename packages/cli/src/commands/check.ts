@@ -1,5 +1,7 @@
 import {
   apiServerFromKubeconfig,
+  budgetDiagnostics,
+  budgetOf,
   buildCheckInput,
   checkInput,
   checkServer,
@@ -18,7 +20,7 @@ export const checkCommand = defineCommand({
   meta: {
     name: "check",
     description:
-      "Render in memory and validate every object (schemas, strict CRDs, Helm values) and the policy rules; with --render-charts also what helm template renders, with --server send each object to a cluster's API server in dry-run, with --terraform run every Terraform root through tofu; exit 1 on any error",
+      "Render in memory and validate every object (schemas, strict CRDs, Helm values) and the policy rules, and that the requests fit the nodes (as slipway budget); with --render-charts also what helm template renders, with --server send each object to a cluster's API server in dry-run, with --terraform run every Terraform root through tofu; exit 1 on any error",
   },
   args: {
     config: configArg,
@@ -102,7 +104,11 @@ export const checkCommand = defineCommand({
       ...(charts ? { charts } : {}),
     });
     let server: ServerCheckStats | undefined;
-    let diagnostics = result.diagnostics;
+    // Requests beyond the nodes' allocatable leave pods Pending: an error, as `slipway budget` exits 1.
+    let diagnostics = [
+      ...result.diagnostics,
+      ...budgetDiagnostics(budgetOf(input, session.spec.platform.cluster), session.spec.configFile),
+    ];
     if (args.server) {
       const api = apiServerFromKubeconfig({
         ...(args.kubeconfig ? { path: args.kubeconfig } : {}),

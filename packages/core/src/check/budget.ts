@@ -1,7 +1,10 @@
+import { relative } from "node:path";
+import { type Diagnostic, diag } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
 import type { RenderedApp } from "../render/render.js";
 import { cpuMillis, memoryBytes } from "../spec/primitives.js";
 import type { PlatformSpec } from "../spec/schema.js";
+import { locateInFile } from "../spec/source.js";
 import { buildCheckInput, type CheckInput, isRecord } from "./input.js";
 import { BATCH_KINDS, containersOf, podTemplate, quantity } from "./workloads.js";
 
@@ -81,6 +84,30 @@ const max = (a: Resources, b: Resources): Resources => ({
  */
 export function computeBudget(session: BudgetSession): Budget {
   return budgetOf(buildCheckInput(session.files, session.apps), session.spec.platform.cluster);
+}
+
+/**
+ * `SW_BUDGET_DOES_NOT_FIT` at `spec.cluster.nodes` of the platform file when the total requests
+ * exceed the allocatable CPU or memory: the scheduler would leave pods Pending, so `check` fails.
+ */
+export function budgetDiagnostics(budget: Budget, configFile: string): Diagnostic[] {
+  if (budget.fits) return [];
+  const short: string[] = [];
+  if (budget.total.requests.cpuMillis > budget.allocatable.cpuMillis)
+    short.push(`CPU ${budget.total.requests.cpuMillis}m requested of ${budget.allocatable.cpuMillis}m`);
+  if (budget.total.requests.memoryBytes > budget.allocatable.memoryBytes)
+    short.push(
+      `memory ${Math.ceil(budget.total.requests.memoryBytes / 2 ** 20)}Mi requested of ${Math.floor(budget.allocatable.memoryBytes / 2 ** 20)}Mi`,
+    );
+  const file = relative(process.cwd(), configFile) || configFile;
+  const path = ["spec", "cluster", "nodes"];
+  return [
+    diag("SW_BUDGET_DOES_NOT_FIT", `the platform does not fit its nodes: ${short.join(", ")} allocatable`, {
+      path,
+      location: locateInFile(file, path),
+      hint: "add or enlarge nodes under spec.cluster.nodes, lower cluster.reserved, or disable components; `slipway budget` shows what each component requests",
+    }),
+  ];
 }
 
 /** {@link computeBudget} over an already collected input. */

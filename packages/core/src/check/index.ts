@@ -6,7 +6,7 @@ export type {
   Resources,
   Unbounded,
 } from "./budget.js";
-export { budgetOf, computeBudget } from "./budget.js";
+export { budgetDiagnostics, budgetOf, computeBudget } from "./budget.js";
 export type { ChartOptions, ChartOrigin, ChartRender, ChartStats } from "./charts.js";
 export { renderCharts } from "./charts.js";
 export type { CheckOptions, CheckResult, CheckSession, CheckStats } from "./check.js";
