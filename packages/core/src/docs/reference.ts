@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AnyComponent } from "../render/component.js";
+import { platformSchema, serviceSchema } from "../spec/schema.js";
 
 interface JsonSchemaNode {
   type?: string | string[];
@@ -47,30 +48,103 @@ export function componentReference(components: readonly AnyComponent[]): string 
       out.push("No settings besides `enabled`.");
       continue;
     }
-    out.push("| field | type | default | description |", "|---|---|---|---|");
-    for (const r of rows) out.push(`| \`${r.path}\` | ${r.type} | ${r.def} | ${r.description} |`);
+    out.push(...table(rows));
   }
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * The field reference of `services/<name>.yaml` and of `platform.yaml` outside
+ * `spec.components` (docs/reference/services.md), from the same zod schemas that validate them:
+ * every field with its type, default and description. Components have their own page.
+ */
+export function specReference(components: readonly AnyComponent[]): string {
+  const service = toJson(serviceSchema);
+  const platform = toJson(platformSchema(components));
+  const platformRows = fields(platform, "").filter((r) => !r.path.startsWith("spec.components"));
+  return `${[
+    "# Service and platform field reference",
+    "",
+    "Generated from `packages/core/src/spec/schema.ts` by `npm run gen`; do not edit. Editors show the",
+    "same descriptions on hover through `packages/core/schemas/*.schema.json` (the files' first line",
+    "names the schema). Components are configured under `spec.components`: see",
+    "[components.md](components.md).",
+    "",
+    "## `services/<name>.yaml`",
+    "",
+    "One file per onboarded service; `slipway new` writes it, a person may edit it. The file name is",
+    "the service name and must equal `metadata.name`.",
+    "",
+    ...table(fields(service, "")),
+    "",
+    "## `platform.yaml`",
+    "",
+    ...table(platformRows),
+  ].join("\n")}\n`;
+}
+
+/** `Service <path>` / `Platform <path>` of every field with no description: the reference test fails on any. */
+export function undocumentedFields(components: readonly AnyComponent[]): string[] {
+  const platform = fields(toJson(platformSchema(components)), "").filter(
+    (r) => !r.path.startsWith("spec.components"),
+  );
+  return [
+    ...fields(toJson(serviceSchema), "")
+      .filter((r) => r.description === "")
+      .map((r) => `Service ${r.path}`),
+    ...platform.filter((r) => r.description === "").map((r) => `Platform ${r.path}`),
+  ];
+}
+
+function toJson(schema: z.ZodType): JsonSchemaNode {
+  return z.toJSONSchema(schema, {
+    io: "input",
+    target: "draft-07",
+    unrepresentable: "any",
+  }) as JsonSchemaNode;
+}
+
+function table(rows: readonly Row[]): string[] {
+  return [
+    "| field | type | default | description |",
+    "|---|---|---|---|",
+    ...rows.map((r) => `| \`${r.path}\` | ${r.type} | ${r.def} | ${r.description} |`),
+  ];
 }
 
 function list(ids: readonly string[]): string {
   return ids.length === 0 ? "—" : ids.map((d) => `\`${d}\``).join(", ");
 }
 
-function fields(
-  node: JsonSchemaNode,
-  prefix: string,
-): { path: string; type: string; def: string; description: string }[] {
-  const rows: { path: string; type: string; def: string; description: string }[] = [];
+interface Row {
+  readonly path: string;
+  readonly type: string;
+  readonly def: string;
+  readonly description: string;
+}
+
+function fields(node: JsonSchemaNode, prefix: string): Row[] {
+  const rows: Row[] = [];
+  const required = new Set(node.required ?? []);
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const path = prefix === "" ? key : `${prefix}.${key}`;
     rows.push({
       path,
-      type: typeOf(child),
+      // Required as the user writes the file: a field with a default is never required.
+      type:
+        required.has(key) && child.default === undefined ? `${typeOf(child)}, **required**` : typeOf(child),
       def: child.default === undefined ? "—" : `\`${JSON.stringify(child.default)}\``,
-      description: (child.description ?? "").replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|"),
+      // One table cell: no line breaks, pipes escaped, `<name>` not read as an HTML tag.
+      description: (child.description ?? "")
+        .replace(/\s*\n\s*/g, " ")
+        .replace(/\|/g, "\\|")
+        .replace(/</g, "\\<"),
     });
+    // Into objects, array items (`secrets[].env`) and the object branch of a union (`database`).
     if (child.properties) rows.push(...fields(child, path));
+    else if (child.items?.properties) rows.push(...fields(child.items, `${path}[]`));
+    else
+      for (const alt of child.anyOf ?? child.oneOf ?? []) if (alt.properties) rows.push(...fields(alt, path));
   }
   return rows;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { components } from "../components/index.js";
-import { componentReference } from "../docs/reference.js";
+import { componentReference, specReference } from "../docs/reference.js";
 import { jsonSchemas } from "./json-schema.js";
 
 // `npm run gen`: rewrites packages/core/schemas/*.schema.json from the zod schemas and the
@@ -18,3 +18,7 @@ const reference = join(import.meta.dirname, "../../../../docs/reference/componen
 mkdirSync(join(reference, ".."), { recursive: true });
 writeFileSync(reference, componentReference(components));
 process.stdout.write("wrote docs/reference/components.md\n");
+
+const specRef = join(import.meta.dirname, "../../../../docs/reference/services.md");
+writeFileSync(specRef, specReference(components));
+process.stdout.write("wrote docs/reference/services.md\n");

@@ -28,11 +28,19 @@ export const memoryQuantity = z
   .string()
   .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, { error: "must be a memory quantity such as 256Mi or 1Gi" });
 
-export const resourcePair = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
+export const resourcePair = z.strictObject({
+  cpu: cpuQuantity.describe('CPU: cores (0.5) or millicores ("500m")'),
+  memory: memoryQuantity.describe("Memory, such as 256Mi"),
+});
 
 export const resources = z.strictObject({
-  requests: resourcePair,
-  limits: z.strictObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity }),
+  requests: resourcePair.describe("What the scheduler reserves; counted by `slipway budget`"),
+  limits: z
+    .strictObject({
+      cpu: cpuQuantity.optional().describe("CPU limit; omit to let the container burst (recommended)"),
+      memory: memoryQuantity.describe("Memory limit: the container is killed above it"),
+    })
+    .describe("Hard limits"),
 });
 
 export const envName = z

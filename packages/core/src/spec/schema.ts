@@ -13,15 +13,17 @@ import {
 export const API_VERSION = "slipway.dev/v1alpha1";
 
 const metadata = z.strictObject({
-  name: dnsLabel,
-  labels: z.record(z.string(), z.string()).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  name: dnsLabel.describe(
+    "Name: a DNS label (lowercase letters, digits, '-'); a service's equals its file name",
+  ),
+  labels: z.record(z.string(), z.string()).optional().describe("Free-form labels; not rendered"),
+  annotations: z.record(z.string(), z.string()).optional().describe("Free-form annotations; not rendered"),
 });
 
 const node = z.strictObject({
-  name: dnsLabel,
-  cpu: cpuQuantity,
-  memory: memoryQuantity,
+  name: dnsLabel.describe("Node name, as the kubelet registers it"),
+  cpu: cpuQuantity.describe('Allocatable CPU: cores (4) or millicores ("3500m")'),
+  memory: memoryQuantity.describe("Allocatable memory, such as 16Gi"),
 });
 
 const cluster = z.strictObject({
@@ -41,16 +43,24 @@ const cluster = z.strictObject({
     .describe("Node capacity; `slipway budget` fails when requests do not fit"),
   /** Capacity kept back for the OS, kubelet and k3s system pods. */
   reserved: z
-    .strictObject({ cpu: cpuQuantity, memory: memoryQuantity })
+    .strictObject({
+      cpu: cpuQuantity.describe("CPU kept back"),
+      memory: memoryQuantity.describe("Memory kept back"),
+    })
     .default({ cpu: "250m", memory: "512Mi" })
     .describe("Capacity kept back for the OS, kubelet and system pods"),
-  storageClass: z.string().default("local-path"),
+  storageClass: z
+    .string()
+    .default("local-path")
+    .describe(
+      "StorageClass of every PersistentVolumeClaim (Vault, PostgreSQL, backups); K3s ships local-path",
+    ),
 });
 
 const git = z.strictObject({
   /** The platform repository Argo CD syncs from. */
   repoURL: z.url({ protocol: /^(https|ssh)$/ }).describe("The platform repository Argo CD syncs from"),
-  revision: z.string().min(1).default("main"),
+  revision: z.string().min(1).default("main").describe("Branch, tag or commit Argo CD syncs"),
 });
 
 /** The spec of `platform.yaml`, with component configs keyed by component id. */
@@ -66,20 +76,30 @@ export function platformSchema(components: readonly AnyComponent[]) {
       .meta({ description: c.description });
   }
   return z.strictObject({
-    apiVersion: z.literal(API_VERSION),
-    kind: z.literal("Platform"),
-    metadata,
-    spec: z.strictObject({
-      domain: hostname,
-      git,
-      github: z.strictObject({
-        owner: z
-          .string()
-          .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: "must be a GitHub user or org" }),
-      }),
-      cluster,
-      components: z.strictObject(shape).prefault({}),
-    }),
+    apiVersion: z.literal(API_VERSION).describe("Always slipway.dev/v1alpha1"),
+    kind: z.literal("Platform").describe("Always Platform"),
+    metadata: metadata.describe("The platform's name"),
+    spec: z
+      .strictObject({
+        domain: hostname.describe(
+          "Base domain: every host is <subdomain>.<domain>, such as blog.example.dev",
+        ),
+        git: git.describe("The platform repository (this one)"),
+        github: z
+          .strictObject({
+            owner: z
+              .string()
+              .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: "must be a GitHub user or org" })
+              .describe("GitHub user or organization of the service repositories and their GHCR images"),
+          })
+          .describe("Where service repositories and images live"),
+        cluster: cluster.describe("The cluster the platform runs on"),
+        components: z
+          .strictObject(shape)
+          .prefault({})
+          .describe("Component settings: docs/reference/components.md"),
+      })
+      .describe("The platform"),
   });
 }
 
@@ -88,64 +108,93 @@ const database = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a PostgreSQL identifier (lowercase, digits, '_')" })
-    .optional(),
+    .optional()
+    .describe("Database name; defaults to the service name with '-' replaced by '_'"),
   /** Vault dynamic credentials instead of a static owner password. */
-  dynamic: z.boolean().default(false),
+  dynamic: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Short-lived logins from Vault's database engine (dynamic-db) instead of a static owner password",
+    ),
 });
 
 const secretRef = z.strictObject({
   /** Environment variable the value is exposed as. */
-  env: envName,
+  env: envName.describe("Environment variable the value is exposed as"),
   /** Vault KV path under the platform's mount, e.g. `blog/api`. */
-  key: z.string().regex(/^[a-z0-9][-a-z0-9_/]*$/, { error: "must be a Vault KV path such as blog/api" }),
-  property: z.string().min(1),
+  key: z
+    .string()
+    .regex(/^[a-z0-9][-a-z0-9_/]*$/, { error: "must be a Vault KV path such as blog/api" })
+    .describe("Vault KV path under the service's own prefix, such as blog/api"),
+  property: z.string().min(1).describe("Property of the KV secret"),
 });
 
 export const serviceSchema = z.strictObject({
-  apiVersion: z.literal(API_VERSION),
-  kind: z.literal("Service"),
-  metadata,
-  spec: z.strictObject({
-    description: z.string().optional(),
-    /** Backstage owner; defaults to the platform's GitHub owner. */
-    owner: z.string().optional(),
-    image: imageRef.describe("Container image pinned to a tag or digest, such as ghcr.io/owner/app:1.2.3"),
-    port: z.int().min(1).max(65535).describe("Container port the service listens on"),
-    /** `<subdomain>.<domain>` routes to the service; omit for no HTTP route. */
-    subdomain: dnsLabel.optional().describe("<subdomain>.<domain> routes to the service; omit for no route"),
-    /** `public` adds a DNS record and tunnel route; `internal` routes inside the cluster only. */
-    exposure: z
-      .enum(["public", "internal"])
-      .default("public")
-      .describe("public: DNS record and tunnel route; internal: routed inside the cluster only"),
-    /** Namespace; defaults to the service name (one namespace per personal service). */
-    namespace: dnsLabel.optional().describe("Namespace; defaults to the service name"),
-    replicas: z.int().min(0).max(20).default(1),
-    resources: resources.default({ requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } }),
-    env: z.record(envName, z.string()).default({}),
-    secrets: z.array(secretRef).default([]),
-    health: z
-      .strictObject({
-        liveness: z.string().startsWith("/").default("/healthz"),
-        readiness: z.string().startsWith("/").default("/readyz"),
-      })
-      .default({ liveness: "/healthz", readiness: "/readyz" }),
-    runtime: z.enum(["generic", "java", "node", "static"]).default("generic"),
-    /** Other services this one must start after (same platform). */
-    dependsOn: z.array(dnsLabel).default([]).describe("Services this one syncs after"),
-    // Hooks filled by capability issues: identity, databases, mesh, presets.
-    auth: z.enum(["none", "oidc"]).default("none").describe("oidc: an OIDC client is provisioned for it"),
-    database: z.union([z.literal(false), database]).default(false),
-    mesh: z
-      .strictObject({
-        /** L7 features through the namespace's waypoint. */
-        l7: z.boolean().default(false),
-        /** Services allowed to call this one (mesh AuthorizationPolicy). */
-        callers: z.array(dnsLabel).default([]),
-      })
-      .default({ l7: false, callers: [] }),
-    preset: z.string().optional().describe("The preset the service repository was generated from"),
-  }),
+  apiVersion: z.literal(API_VERSION).describe("Always slipway.dev/v1alpha1"),
+  kind: z.literal("Service").describe("Always Service"),
+  metadata: metadata.describe("The service's name"),
+  spec: z
+    .strictObject({
+      description: z.string().optional().describe("One line on what the service does (catalog, README)"),
+      /** Backstage owner; defaults to the platform's GitHub owner. */
+      owner: z.string().optional().describe("Owner in the catalog; defaults to the platform's GitHub owner"),
+      image: imageRef.describe("Container image pinned to a tag or digest, such as ghcr.io/owner/app:1.2.3"),
+      port: z.int().min(1).max(65535).describe("Container port the service listens on"),
+      /** `<subdomain>.<domain>` routes to the service; omit for no HTTP route. */
+      subdomain: dnsLabel
+        .optional()
+        .describe("<subdomain>.<domain> routes to the service; omit for no route"),
+      /** `public` adds a DNS record and tunnel route; `internal` routes inside the cluster only. */
+      exposure: z
+        .enum(["public", "internal"])
+        .default("public")
+        .describe("public: DNS record and tunnel route; internal: routed inside the cluster only"),
+      /** Namespace; defaults to the service name (one namespace per personal service). */
+      namespace: dnsLabel.optional().describe("Namespace; defaults to the service name"),
+      replicas: z.int().min(0).max(20).default(1).describe("Pods; 0 keeps the service deployed but stopped"),
+      resources: resources
+        .default({ requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } })
+        .describe("Container requests and limits; requests count against the node budget"),
+      env: z.record(envName, z.string()).default({}).describe("Plain environment variables (never secrets)"),
+      secrets: z
+        .array(secretRef)
+        .default([])
+        .describe("Environment variables from Vault KV, delivered by External Secrets"),
+      health: z
+        .strictObject({
+          liveness: z.string().startsWith("/").default("/healthz").describe("Path of the liveness probe"),
+          readiness: z.string().startsWith("/").default("/readyz").describe("Path of the readiness probe"),
+        })
+        .default({ liveness: "/healthz", readiness: "/readyz" })
+        .describe("HTTP probe paths on the service port"),
+      runtime: z
+        .enum(["generic", "java", "node", "static"])
+        .default("generic")
+        .describe("java: OpenTelemetry Java agent injected; node and static: their hardening defaults"),
+      /** Other services this one must start after (same platform). */
+      dependsOn: z.array(dnsLabel).default([]).describe("Services this one syncs after"),
+      // Hooks filled by capability issues: identity, databases, mesh, presets.
+      auth: z.enum(["none", "oidc"]).default("none").describe("oidc: an OIDC client is provisioned for it"),
+      database: z
+        .union([z.literal(false), database])
+        .default(false)
+        .describe("A database of its own on the shared PostgreSQL; false for none"),
+      mesh: z
+        .strictObject({
+          /** L7 features through the namespace's waypoint. */
+          l7: z.boolean().default(false).describe("L7 features (HTTP policy, telemetry) through a waypoint"),
+          /** Services allowed to call this one (mesh AuthorizationPolicy). */
+          callers: z
+            .array(dnsLabel)
+            .default([])
+            .describe("Services allowed to call this one (AuthorizationPolicy and NetworkPolicy)"),
+        })
+        .default({ l7: false, callers: [] })
+        .describe("Istio ambient settings (istio component)"),
+      preset: z.string().optional().describe("The preset the service repository was generated from"),
+    })
+    .describe("The service"),
 });
 
 export type PlatformDocument = z.output<ReturnType<typeof platformSchema>>;
