@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as client from "openid-client";
 import type { AuthPlugin, FormGuard, Principal } from "./contract.js";
 import { createSealer, readCookie, serializeCookie } from "./cookie.js";
-import { looksLikeJwt, RemoteJwks, verifyJwtAccessToken } from "./jwt.js";
+import { type Jwks, looksLikeJwt, remoteJwks, verifyJwtAccessToken } from "./jwt.js";
 import { isLoopbackHost, networkMatcher } from "./networks.js";
 import { safeReturnPath } from "./return-path.js";
 
@@ -134,7 +134,7 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
   const sessionCookie = secure ? "__Host-slipway-session" : "slipway-session";
   const txCookie = secure ? "__Host-slipway-auth" : "slipway-auth";
 
-  let discovered: Promise<{ config: client.Configuration; jwks: RemoteJwks | undefined }> | undefined;
+  let discovered: Promise<{ config: client.Configuration; jwks: Jwks | undefined }> | undefined;
   const discover = () => {
     discovered ??= (async () => {
       const config = await client.discovery(
@@ -146,7 +146,7 @@ export function oidcAuth(options: OidcAuthOptions): AuthPlugin {
         isLoopbackHttp(issuer) ? { execute: [client.allowInsecureRequests] } : undefined,
       );
       const jwksUri = config.serverMetadata().jwks_uri;
-      return { config, jwks: jwksUri ? new RemoteJwks(new URL(jwksUri)) : undefined };
+      return { config, jwks: jwksUri ? remoteJwks(new URL(jwksUri)) : undefined };
     })().catch((error: unknown) => {
       discovered = undefined; // retry on the next request instead of failing forever
       throw error;
