@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync } from "node:fs";
-import { type Diagnostic, formatPath, printable, SlipwayError } from "@slipway/core/lite";
+import { type Diagnostic, ERROR_KINDS, formatPath, printable, SlipwayError } from "@slipway/core/lite";
 
 /**
  * Exit codes of the command-line contract (DESIGN.md): 0 ok, 1 check failed / stale / conflict,
@@ -104,7 +104,7 @@ export function reportError(e: unknown): number {
     for (const d of e.diagnostics) err(`${formatDiagnostic(d, color)}\n`);
     const n = e.diagnostics.length;
     err(`${n} problem${n === 1 ? "" : "s"}\n`);
-    return e.kind === "conflict" ? EXIT.failed : EXIT.invalid;
+    return ERROR_KINDS[e.kind].exit; // conflict: EXIT.failed; input, not-found: EXIT.invalid
   }
   const debug = process.env.SLIPWAY_DEBUG === "1";
   const sys = e as NodeJS.ErrnoException;

@@ -1,3 +1,5 @@
+import type { ErrorCode } from "./errors.js";
+
 /**
  * Errors are data: every problem Slipway reports is a {@link Diagnostic} with a stable code,
  * a location in the user's file when there is one, and a hint. The CLI maps them to exit codes
@@ -17,8 +19,11 @@ export interface SourceLocation {
 export type Severity = "error" | "warning" | "info";
 
 export interface Diagnostic {
-  /** Stable machine-readable code, e.g. `SW_SPEC_UNKNOWN_KEY`. Tests assert codes, never prose. */
-  readonly code: string;
+  /**
+   * Stable machine-readable code, e.g. `SW_SPEC_UNKNOWN_KEY`, from the catalogue (errors.ts). Tests
+   * assert codes, never prose.
+   */
+  readonly code: ErrorCode;
   readonly severity: Severity;
   readonly message: string;
   /** The path inside the YAML document, e.g. `["spec", "components", "gateway", "replicas"]`. */
@@ -71,17 +76,19 @@ export class NotFoundError extends SlipwayError {
   }
 }
 
-/** Builds an error-severity diagnostic; the one constructor used everywhere so fields stay uniform. */
-export function diag(
-  code: string,
-  message: string,
-  opts: {
-    path?: readonly (string | number)[];
-    location?: SourceLocation;
-    hint?: string;
-    severity?: Severity;
-  } = {},
-): Diagnostic {
+/** What {@link diag} takes besides the code and message. */
+export interface DiagOptions {
+  readonly path?: readonly (string | number)[];
+  readonly location?: SourceLocation;
+  readonly hint?: string;
+  readonly severity?: Severity;
+}
+
+/**
+ * Builds an error-severity diagnostic; the one constructor used everywhere so fields stay uniform.
+ * `code` must be in the catalogue (errors.ts) or be a registered policy's.
+ */
+export function diag(code: ErrorCode, message: string, opts: DiagOptions = {}): Diagnostic {
   return {
     code,
     severity: opts.severity ?? "error",

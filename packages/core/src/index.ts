@@ -3,9 +3,20 @@ export { bootstrapScript } from "./components/argocd/bootstrap.js";
 export { components } from "./components/index.js";
 export { type ObservabilityEndpoints, observabilityEndpoints } from "./components/observability/endpoints.js";
 export { databaseVaultPath } from "./components/postgres/endpoint.js";
-export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
+export type { Diagnostic, DiagOptions, Severity, SourceLocation } from "./diagnostics.js";
 export { ConflictError, diag, formatPath, InputError, NotFoundError, SlipwayError } from "./diagnostics.js";
 export { componentReference, specReference, undocumentedFields } from "./docs/reference.js";
+export type {
+  CatalogueCode,
+  ErrorArea,
+  ErrorCode,
+  ErrorEntry,
+  ErrorKind,
+  PolicyCode,
+  PolicyCodeOf,
+  PolicyId,
+} from "./errors.js";
+export { ERROR_AREAS, ERROR_KINDS, ERRORS, errorDocs, isCatalogued } from "./errors.js";
 export { type InitOptions, initPlatform, type StarterFile, starterFiles } from "./init/init.js";
 export { ARGOCD_NAMESPACE, manifestFileName, paths, renderApp } from "./render/apps.js";
 export type {

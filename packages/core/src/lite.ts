@@ -3,7 +3,7 @@
  * schemas, components, check or write code. Generators that only need these (the presets) load in
  * a few milliseconds instead of ~150 ms for the root export (bench/new).
  */
-export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
+export type { Diagnostic, DiagOptions, Severity, SourceLocation } from "./diagnostics.js";
 export {
   ConflictError,
   diag,
@@ -13,4 +13,6 @@ export {
   printable,
   SlipwayError,
 } from "./diagnostics.js";
+export type { CatalogueCode, ErrorArea, ErrorCode, ErrorEntry, ErrorKind, PolicyCode } from "./errors.js";
+export { ERROR_AREAS, ERROR_KINDS, ERRORS, errorDocs, isCatalogued } from "./errors.js";
 export { toYaml, toYamlStream } from "./render/yaml.js";

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "@slipway/core/lite";
 import { z } from "zod";
 
 /**
@@ -100,8 +101,13 @@ export const javaVersion = z
 
 export const javaShape = { groupId, artifactId, packageName, javaVersion };
 
+interface ParameterError {
+  readonly code: ErrorCode;
+  readonly hint: string;
+}
+
 /** Error code and hint per parameter; describe() maps zod issues through this table. */
-export const PARAMETER_ERRORS: Readonly<Record<string, { readonly code: string; readonly hint: string }>> = {
+export const PARAMETER_ERRORS: Readonly<Record<string, ParameterError>> = {
   name: {
     code: "SW_PRESET_INVALID_NAME",
     hint: "use lowercase letters, digits and '-', starting with a letter, at most 63 characters (e.g. my-service)",

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "@slipway/core/lite";
+import { type Diagnostic, ERROR_KINDS, type ErrorCode } from "@slipway/core/lite";
 
 /** A Slipway error as data, recognised without `instanceof` (several module copies may be loaded). */
 export interface SlipwayErrorLike {
@@ -14,9 +14,9 @@ export function isSlipwayError(e: unknown): e is SlipwayErrorLike & Error {
   );
 }
 
-/** The HTTP status of an error kind: the only place the mapping lives (STYLE 8). */
+/** The HTTP status of an error kind, from the error catalogue's kinds (400, 404, 409). */
 export function statusOf(e: SlipwayErrorLike): number {
-  return e.kind === "input" ? 400 : e.kind === "not-found" ? 404 : 409;
+  return ERROR_KINDS[e.kind].http ?? 500;
 }
 
 const REASON: Record<number, string> = {
@@ -38,8 +38,8 @@ export interface ApiError {
   readonly message: string;
   /** The request parameter at fault, when one is. */
   readonly parameter?: string;
-  readonly code?: string;
-  readonly diagnostics?: readonly { code: string; message: string; parameter?: string; hint?: string }[];
+  readonly code?: ErrorCode;
+  readonly diagnostics?: readonly { code: ErrorCode; message: string; parameter?: string; hint?: string }[];
 }
 
 export function apiError(status: number, message: string, extra: Partial<ApiError> = {}): ApiError {

@@ -17,7 +17,7 @@ export { apiServerFromKubeconfig } from "./kubeconfig.js";
 export type { Finding } from "./locate.js";
 export { policies } from "./policies/index.js";
 export type { Policy } from "./policy.js";
-export { policyCode } from "./policy.js";
+export { definePolicy, objectFinding, policyCode, policyDiag } from "./policy.js";
 export { mergeHelmValues } from "./schemas/helm-values.js";
 export { SchemaDir } from "./schemas/schema-dir.js";
 export type { JsonSchema, SchemaFinding } from "./schemas/structural.js";

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { type Diagnostic, diag, InputError } from "../diagnostics.js";
+import type { ErrorCode } from "../errors.js";
 import type { OutputFile } from "../render/files.js";
 import { type RunResult, runProgram } from "./process.js";
 
@@ -208,7 +209,7 @@ function jsonLines(stdout: string): TofuDiagnostic[] {
 }
 
 function tofuDiagnostic(
-  code: string,
+  code: ErrorCode,
   d: TofuDiagnostic,
   at: (file: string, line?: number, col?: number) => { file: string; line: number; col: number },
 ): Diagnostic {

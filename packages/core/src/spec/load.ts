@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { type Diagnostic, diag, formatPath, InputError, NotFoundError, printable } from "../diagnostics.js";
+import type { ErrorCode } from "../errors.js";
 import type { AnyComponent } from "../render/component.js";
 import { allowedKeys, closest } from "./introspect.js";
 import { crossFieldRules, serviceFileStem } from "./rules.js";
@@ -390,7 +391,7 @@ function issueToDiagnostics(issue: Issue, prefix: Path, ctx: IssueContext): Diag
     }
     case "custom": {
       // Refinements in the schema carry their own code and hint in `params` (see primitives.ts).
-      const params = (issue.params ?? {}) as { code?: string; hint?: string };
+      const params = (issue.params ?? {}) as { code?: ErrorCode; hint?: string };
       return [
         diag(params.code ?? "SW_SPEC_VALUE", `${field} ${quoted(actual)} ${issue.message}`, {
           path,

@@ -15,6 +15,7 @@ import {
 } from "node:fs";
 import { join, posix, relative } from "node:path";
 import { ConflictError, type Diagnostic, diag, type SourceLocation } from "../diagnostics.js";
+import type { ErrorCode } from "../errors.js";
 import { SLIPWAY_DIR } from "../render/files.js";
 
 /**
@@ -235,7 +236,7 @@ export function checkWritable(root: string, dirs: Iterable<string>): void {
 }
 
 /** The errno codes the write step reports as coded errors rather than internal errors. */
-const FAULTS: Readonly<Record<string, readonly [code: string, what: string, fix: string]>> = {
+const FAULTS: Readonly<Record<string, readonly [code: ErrorCode, what: string, fix: string]>> = {
   EACCES: ["SW_WRITE_PERMISSION", "permission denied", "Make it writable by the user running slipway"],
   EPERM: ["SW_WRITE_PERMISSION", "operation not permitted", "Make it writable by the user running slipway"],
   EROFS: ["SW_WRITE_PERMISSION", "read-only filesystem", "Run slipway where the tree is writable"],

@@ -5,6 +5,7 @@ import { policies } from "../../src/check/policies/index.js";
 import { podSecurityViolations } from "../../src/check/policies/pod-security-standards.js";
 import { retains } from "../../src/check/policies/stateful-namespace-retained.js";
 import { type Policy, policyCode } from "../../src/check/policy.js";
+import type { PolicyId } from "../../src/errors.js";
 import { FIXTURES, loadFixture } from "./helpers.js";
 
 /**
@@ -26,7 +27,7 @@ function run(id: string, variant: "pass" | "fail"): string[] {
   const { files, apps } = loadFixture(join(FIXTURES, "policies", id, variant));
   expect(files.length).toBeGreaterThan(0);
   const findings = [...policy(id).check(buildCheckInput(files, apps))];
-  for (const f of findings) expect(f.diagnostic.code).toBe(policyCode(id));
+  for (const f of findings) expect(f.diagnostic.code).toBe(policyCode(id as PolicyId));
   return findings.map((f) => `${f.diagnostic.severity} ${f.file} ${f.diagnostic.path.join(".")}`).sort();
 }
 

@@ -5,6 +5,7 @@ import { buildCheckInput } from "../../src/check/input.js";
 import { policies } from "../../src/check/policies/index.js";
 import { looksLikeSecretKey } from "../../src/check/policies/no-secrets.js";
 import { type Policy, policyCode } from "../../src/check/policy.js";
+import type { PolicyId } from "../../src/errors.js";
 import { codesOf } from "../write/helpers.js";
 import { FIXTURES, loadFixture } from "./helpers.js";
 
@@ -18,14 +19,14 @@ const FAKE_CREDENTIALS = {
 };
 
 const byId = new Map(policies.map((p) => [p.id, p]));
-const policy = (id: string) => byId.get(id) as Policy;
+const policy = (id: string) => byId.get(id as PolicyId) as Policy;
 
 /** Findings of one policy over a fixture tree, as `file path` strings (path joined with dots). */
 function run(id: string, variant: "pass" | "fail"): string[] {
   const { files, apps } = loadFixture(join(FIXTURES, "policies", id, variant), FAKE_CREDENTIALS);
   expect(files.length).toBeGreaterThan(0);
   const findings = [...policy(id).check(buildCheckInput(files, apps))];
-  for (const f of findings) expect(f.diagnostic.code).toBe(policyCode(id));
+  for (const f of findings) expect(f.diagnostic.code).toBe(policyCode(id as PolicyId));
   return findings
     .map(
       (f) =>

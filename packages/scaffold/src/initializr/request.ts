@@ -1,4 +1,4 @@
-import { diag, InputError } from "@slipway/core/lite";
+import { diag, type ErrorCode, InputError } from "@slipway/core/lite";
 import { describe, type Preset, type ProjectDescription, presets } from "@slipway/presets";
 import { isSlipwayError } from "../errors.js";
 import {
@@ -67,7 +67,7 @@ export interface StarterRequest {
   readonly baseDir: string;
 }
 
-const bad = (parameter: string, code: string, message: string, hint?: string): InputError =>
+const bad = (parameter: string, code: ErrorCode, message: string, hint?: string): InputError =>
   new InputError([diag(code, message, { path: [parameter], ...(hint !== undefined ? { hint } : {}) })]);
 
 const TYPES_HINT = `types: ${BUILD_TYPES.map((t) => t.id).join(", ")}; the other presets with preset=<id> (${presets

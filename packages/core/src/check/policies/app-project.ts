@@ -1,7 +1,7 @@
 import { apiGroup, CLUSTER_SCOPED_KINDS } from "../../render/k8s.js";
 import { type CheckInput, isRecord, type RenderedObject } from "../input.js";
 import type { Finding } from "../locate.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 
 /**
  * Every Application names an AppProject that is rendered (and so managed by Argo CD itself), and
@@ -11,7 +11,7 @@ import { describe, objectFinding, type Policy } from "../policy.js";
  * for the root app-of-apps (the Application that deploys `argocd/`), which must exist before any
  * project does.
  */
-export const appProject: Policy = {
+export const appProject = definePolicy({
   id: "app-project",
   description: "Applications name a rendered AppProject that allows their destination and sources",
   // What a chart renders is deployed by its Application like any manifest: the project must allow it.
@@ -101,7 +101,7 @@ export const appProject: Policy = {
       yield* resourceFindings(this.id, input, o, sources, project, pspec);
     }
   },
-};
+});
 
 /** Argo CD's rule: allowed when a pattern matches and no `!`-negated pattern does. */
 function allowed<T>(

@@ -1,7 +1,7 @@
 import { apiGroup } from "../../render/k8s.js";
 import type { RenderedApp } from "../../render/render.js";
 import { isRecord } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 
 const SKIP_DRY_RUN = "SkipDryRunOnMissingResource=true";
 
@@ -12,7 +12,7 @@ const SKIP_DRY_RUN = "SkipDryRunOnMissingResource=true";
  * `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true`: otherwise Argo CD's dry run
  * fails on the unknown kind and the whole Application never syncs on a fresh cluster.
  */
-export const crdOrder: Policy = {
+export const crdOrder = definePolicy({
   id: "crd-order",
   description: "Custom resources sync after the Application that installs their CRD",
   chartOutput: true,
@@ -53,7 +53,7 @@ export const crdOrder: Policy = {
       );
     }
   },
-};
+});
 
 function skipsDryRun(annotations: Record<string, string> | undefined, app: RenderedApp): boolean {
   const a = annotations?.["argocd.argoproj.io/sync-options"] ?? "";

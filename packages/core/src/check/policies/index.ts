@@ -18,7 +18,7 @@ import { statefulNamespaceRetained } from "./stateful-namespace-retained.js";
 import { workloadResources } from "./workload-resources.js";
 
 /** Every policy `slipway check` runs, in one explicit list (and in the order it reports them). */
-export const policies: readonly Policy[] = [
+export const policies = [
   noSecrets,
   namespaceAlone,
   workloadResources,
@@ -36,4 +36,4 @@ export const policies: readonly Policy[] = [
   serviceDefaultDeny,
   serviceQuota,
   serviceIssuerScope,
-];
+] as const satisfies readonly Policy[];

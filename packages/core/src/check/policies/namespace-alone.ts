@@ -1,5 +1,4 @@
-import type { Policy } from "../policy.js";
-import { objectFinding } from "../policy.js";
+import { definePolicy, objectFinding } from "../policy.js";
 
 const ALONE = new Set(["Namespace", "CustomResourceDefinition"]);
 
@@ -8,7 +7,7 @@ const ALONE = new Set(["Namespace", "CustomResourceDefinition"]);
  * everything it held: a Namespace takes its workloads with it and a CRD all its custom resources,
  * so neither may ride along in a file that gets deleted for another reason.
  */
-export const namespaceAlone: Policy = {
+export const namespaceAlone = definePolicy({
   id: "namespace-alone",
   description: "A Namespace or CustomResourceDefinition is alone in its file",
   *check(input) {
@@ -26,4 +25,4 @@ export const namespaceAlone: Policy = {
       }
     }
   },
-};
+});

@@ -1,5 +1,5 @@
 import { isRecord, type RenderedObject } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 
 /** Argo CD's cascade-delete finalizer, and its `/foreground` and `/background` forms. */
 export const CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io";
@@ -18,7 +18,7 @@ const applicationOf = (o: RenderedObject) => o.chart?.application ?? o.app?.spec
  * Application orphaned) or that deploys Namespaces or PersistentVolumeClaims (deleting it would
  * delete the data).
  */
-export const noCascadeFinalizer: Policy = {
+export const noCascadeFinalizer = definePolicy({
   id: "no-cascade-finalizer",
   description:
     "No cascade-delete finalizer on Argo CD's own Application nor on one deploying Namespaces or volumes",
@@ -53,4 +53,4 @@ export const noCascadeFinalizer: Policy = {
       );
     }
   },
-};
+});

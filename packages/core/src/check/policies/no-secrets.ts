@@ -1,7 +1,6 @@
-import { diag } from "../../diagnostics.js";
 import { isRecord } from "../input.js";
 import type { Finding } from "../locate.js";
-import { objectFinding, type Policy, policyCode } from "../policy.js";
+import { definePolicy, objectFinding, policyDiag } from "../policy.js";
 
 /** Literal shapes of credentials; each is unmistakable enough to flag wherever it appears. */
 const PATTERNS: readonly { name: string; re: RegExp }[] = [
@@ -29,7 +28,7 @@ export function looksLikeSecretKey(key: string): boolean {
  * No secrets in Git: no `kind: Secret` objects (secrets come from Vault through External Secrets)
  * and no secret-looking literal anywhere in the tree, in objects, Helm values or other files.
  */
-export const noSecrets: Policy = {
+export const noSecrets = definePolicy({
   id: "no-secrets",
   description: "No Secret objects and no secret-looking literals in the rendered tree",
   *check(input) {
@@ -63,7 +62,7 @@ export const noSecrets: Policy = {
             yield {
               file: f.path,
               doc: 0,
-              diagnostic: diag(policyCode("no-secrets"), `${f.path} contains ${what}`, {
+              diagnostic: policyDiag("no-secrets", `${f.path} contains ${what}`, {
                 location: { file: f.path, line: i + 1, col: 1 },
                 hint: HINT,
               }),
@@ -73,7 +72,7 @@ export const noSecrets: Policy = {
       }
     }
   },
-};
+});
 
 const HINT =
   "Keep secrets in Vault; reference them (ExternalSecret, secretKeyRef, existingSecret) instead of writing values.";

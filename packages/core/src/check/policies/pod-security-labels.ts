@@ -1,5 +1,5 @@
 import { PSA_MODES, PSA_PREFIX } from "../../components/argocd/namespaces.js";
-import { objectFinding, type Policy } from "../policy.js";
+import { definePolicy, objectFinding } from "../policy.js";
 
 export const PSA_LEVELS = new Set(["privileged", "baseline", "restricted"]);
 const VERSION = /^v1\.\d+$/;
@@ -10,7 +10,7 @@ const VERSION = /^v1\.\d+$/;
  * (`<mode>-version: v1.32`, not `latest`: an upgrade must not change what is admitted). Without the
  * labels a namespace admits privileged pods.
  */
-export const podSecurityLabels: Policy = {
+export const podSecurityLabels = definePolicy({
   id: "pod-security-labels",
   description: "Every Namespace has Pod Security Admission labels (enforce, audit, warn), versions pinned",
   *check(input) {
@@ -44,4 +44,4 @@ export const podSecurityLabels: Policy = {
       }
     }
   },
-};
+});

@@ -1,6 +1,6 @@
 import { PSA_PREFIX } from "../../components/argocd/namespaces.js";
 import { isRecord } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 import { containersOf, podTemplate } from "../workloads.js";
 
 type Path = readonly (string | number)[];
@@ -210,7 +210,7 @@ function checkAppArmor(sc: Record<string, unknown>, at: Path, v: Report, who = "
  * more permissively than it needs: a namespace whose pods all meet `restricted` is labelled so).
  * With `check --render-charts` this covers every pod the charts render.
  */
-export const podSecurityStandards: Policy = {
+export const podSecurityStandards = definePolicy({
   id: "pod-security-standards",
   description:
     "Every pod meets the Pod Security level its namespace enforces, and no namespace is looser than its pods need",
@@ -273,7 +273,7 @@ export const podSecurityStandards: Policy = {
       );
     }
   },
-};
+});
 
 function getAt(root: unknown, path: Path): unknown {
   let cur = root;

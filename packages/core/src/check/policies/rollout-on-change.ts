@@ -1,6 +1,5 @@
-import { diag } from "../../diagnostics.js";
 import { isRecord } from "../input.js";
-import { describe, type Policy, policyCode } from "../policy.js";
+import { definePolicy, describe, policyDiag } from "../policy.js";
 
 /**
  * H3: a StatefulSet or DaemonSet rolls its pods when its template changes (a new config, a new
@@ -9,7 +8,7 @@ import { describe, type Policy, policyCode } from "../policy.js";
  * single Vault node seals it until it is unsealed, a trade-off the platform makes knowingly
  * (docs/check.md, `rollout-on-change`); an error once auto-unseal is in place.
  */
-export const rolloutOnChange: Policy = {
+export const rolloutOnChange = definePolicy({
   id: "rollout-on-change",
   description: "StatefulSets and DaemonSets roll their pods on a change (no OnDelete update strategy)",
   chartOutput: true,
@@ -22,8 +21,8 @@ export const rolloutOnChange: Policy = {
       yield {
         file: o.file,
         doc: o.doc,
-        diagnostic: diag(
-          policyCode(this.id),
+        diagnostic: policyDiag(
+          this.id,
           `${describe(o, input.namespaceOf(o))} never rolls its pods on a change (updateStrategy OnDelete): a new config or image waits for someone to delete the pod`,
           {
             severity: "warning",
@@ -34,4 +33,4 @@ export const rolloutOnChange: Policy = {
       };
     }
   },
-};
+});

@@ -1,5 +1,5 @@
 import { isRecord, type RenderedObject } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
 
@@ -8,7 +8,7 @@ const GATEWAY_GROUP = "gateway.networking.k8s.io";
  * namespace allowing HTTPRoutes from the route's namespace to reach the Service (by name or all).
  * Without one the Gateway refuses the backend (`RefNotPermitted`) and the route serves 500s.
  */
-export const routeReferenceGrant: Policy = {
+export const routeReferenceGrant = definePolicy({
   id: "route-reference-grant",
   description: "Cross-namespace HTTPRoute backends have a ReferenceGrant",
   chartOutput: true,
@@ -54,7 +54,7 @@ export const routeReferenceGrant: Policy = {
       }
     }
   },
-};
+});
 
 function entries(spec: unknown, key: "from" | "to"): Record<string, unknown>[] {
   const list = isRecord(spec) ? spec[key] : undefined;

@@ -1,5 +1,5 @@
 import { isRecord } from "../input.js";
-import { objectFinding, type Policy } from "../policy.js";
+import { definePolicy, objectFinding } from "../policy.js";
 import { at, byNamespace, list, serviceNamespaces } from "./tenants.js";
 
 /**
@@ -7,7 +7,7 @@ import { at, byNamespace, list, serviceNamespaces } from "./tenants.js";
  * Ingress and Egress with no rule: the default deny the per-service allows open up from. Without
  * it, every pod of the cluster can reach the service and the service every pod.
  */
-export const serviceDefaultDeny: Policy = {
+export const serviceDefaultDeny = definePolicy({
   id: "service-default-deny",
   description: "Every service namespace has a default-deny NetworkPolicy (ingress and egress)",
   *check(input) {
@@ -42,4 +42,4 @@ export const serviceDefaultDeny: Policy = {
       );
     }
   },
-};
+});

@@ -1,5 +1,5 @@
 import { isRecord } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 
 /** Issuer types that sign with a CA the cluster holds (Vault PKI, a CA key pair): the mesh's trust. */
 const CA_BACKED = ["vault", "ca"] as const;
@@ -12,7 +12,7 @@ const CA_BACKED = ["vault", "ca"] as const;
  * that need them (cert-manager's, istio-csr's request namespace), ADR 0008. ACME ClusterIssuers
  * (public certificates a public CA validates) are not concerned.
  */
-export const serviceIssuerScope: Policy = {
+export const serviceIssuerScope = definePolicy({
   id: "service-issuer-scope",
   description:
     "No ClusterIssuer signs with the platform's CA (every namespace, services' included, could use it)",
@@ -32,4 +32,4 @@ export const serviceIssuerScope: Policy = {
       }
     }
   },
-};
+});

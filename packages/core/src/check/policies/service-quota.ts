@@ -1,6 +1,6 @@
 import { cpuMillis, memoryBytes } from "../../spec/primitives.js";
 import type { RenderedObject } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 import { at, byNamespace, list, serviceNamespaces } from "./tenants.js";
 
 type Totals = Record<"pods" | "requests.cpu" | "requests.memory" | "limits.cpu" | "limits.memory", number>;
@@ -46,7 +46,7 @@ function containerAmount(c: unknown, key: string, limitRange: unknown): number |
  * container leaves unset refuses that pod outright. Pods the cluster adds at admission (an
  * injected init container, a mesh waypoint) are the renderer's headroom and not counted here.
  */
-export const serviceQuota: Policy = {
+export const serviceQuota = definePolicy({
   id: "service-quota",
   description:
     "Every service namespace has a ResourceQuota and LimitRange that admit its Deployments, rollout surge included",
@@ -125,4 +125,4 @@ export const serviceQuota: Policy = {
       }
     }
   },
-};
+});

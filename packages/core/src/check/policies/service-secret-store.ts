@@ -1,5 +1,5 @@
 import { isRecord } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 import { at, byNamespace, list, serviceNamespaces } from "./tenants.js";
 
 /** Every place an ExternalSecret names a store: the spec, and each `data`/`dataFrom` source. */
@@ -22,7 +22,7 @@ function storeRefs(spec: unknown): { path: (string | number)[]; ref: Record<stri
  * none of them may be a service namespace. Otherwise a service's ExternalSecret could read every
  * platform secret the cluster store's Vault role reaches.
  */
-export const serviceSecretStore: Policy = {
+export const serviceSecretStore = definePolicy({
   id: "service-secret-store",
   description:
     "Service namespaces read secrets only through their own SecretStore; no ClusterSecretStore serves them",
@@ -90,4 +90,4 @@ export const serviceSecretStore: Policy = {
       }
     }
   },
-};
+});

@@ -2,7 +2,7 @@ import { POSTGRES_NAMESPACE } from "../../components/postgres/endpoint.js";
 import { POSTGRES_ADMIN_SECRET_PATH } from "../../components/postgres/index.js";
 import type { CheckInput } from "../input.js";
 import { isRecord } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 import { at, list, serviceNamespaces } from "./tenants.js";
 
 const ROLES = "vault/terraform/roles.tf.json";
@@ -94,7 +94,7 @@ function ownPath(
  * never the superuser's `postgres/admin` nor one a platform component reads). Anything else is a
  * platform path the service could read.
  */
-export const serviceVaultScope: Policy = {
+export const serviceVaultScope = definePolicy({
   id: "service-vault-scope",
   description:
     "A service namespace's SecretStore logs in with a Vault role bound to it that reaches only its services' paths",
@@ -155,4 +155,4 @@ export const serviceVaultScope: Policy = {
       }
     }
   },
-};
+});

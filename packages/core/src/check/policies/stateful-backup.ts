@@ -1,6 +1,6 @@
 import { BACKUP_OF_LABEL } from "../../components/backups/labels.js";
 import { isRecord } from "../input.js";
-import { objectFinding, type Policy } from "../policy.js";
+import { definePolicy, objectFinding } from "../policy.js";
 import { statefulNamespaces } from "./stateful.js";
 
 /**
@@ -8,7 +8,7 @@ import { statefulNamespaces } from "./stateful.js";
  * label `slipway.dev/backup-of: <namespace>` (the `backups` component renders Vault's raft
  * snapshot and PostgreSQL's pg_dump so).
  */
-export const statefulBackup: Policy = {
+export const statefulBackup = definePolicy({
   id: "stateful-backup",
   description: "Every namespace that holds state has a backup CronJob (label slipway.dev/backup-of)",
   chartOutput: true,
@@ -32,4 +32,4 @@ export const statefulBackup: Policy = {
       );
     }
   },
-};
+});

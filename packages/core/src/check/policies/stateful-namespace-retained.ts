@@ -1,5 +1,5 @@
 import { RETAIN_SYNC_OPTIONS, SYNC_OPTIONS_ANNOTATION } from "../../components/argocd/namespaces.js";
-import { objectFinding, type Policy } from "../policy.js";
+import { definePolicy, objectFinding } from "../policy.js";
 import { statefulNamespaces } from "./stateful.js";
 
 /** `Prune=false,Delete=false` in any order, among other sync options. */
@@ -14,7 +14,7 @@ export function retains(annotation: string | undefined): boolean {
  * component (the Namespace leaves the tree: prune) nor deleting its Application (cascade) deletes
  * it, its PersistentVolumeClaims and so their volumes.
  */
-export const statefulNamespaceRetained: Policy = {
+export const statefulNamespaceRetained = definePolicy({
   id: "stateful-namespace-retained",
   description:
     "Namespaces that hold state are never pruned nor deleted by Argo CD (Prune=false,Delete=false)",
@@ -42,4 +42,4 @@ export const statefulNamespaceRetained: Policy = {
       );
     }
   },
-};
+});

@@ -1,5 +1,5 @@
 import { isRecord } from "../input.js";
-import { describe, objectFinding, type Policy } from "../policy.js";
+import { definePolicy, describe, objectFinding } from "../policy.js";
 import { containersOf, parseImage, podTemplate, quantity } from "../workloads.js";
 
 /**
@@ -7,7 +7,7 @@ import { containersOf, parseImage, podTemplate, quantity } from "../workloads.js
  * runs a pinned image: no `:latest`, no untagged image. An image pinned by the Application's
  * `kustomization.yaml` (`images[].newTag` or `digest`, where Image Updater writes back) counts as pinned.
  */
-export const workloadResources: Policy = {
+export const workloadResources = definePolicy({
   id: "workload-resources",
   description: "Workloads have CPU/memory requests and a memory limit, and pinned images",
   chartOutput: true,
@@ -67,6 +67,6 @@ export const workloadResources: Policy = {
       }
     }
   },
-};
+});
 
 const isNonEmpty = (v: unknown) => typeof v === "string" && v !== "";

@@ -1,4 +1,5 @@
 import { diag, InputError } from "../../diagnostics.js";
+import type { ErrorCode } from "../../errors.js";
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
 import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
 import { VAULT } from "./paths.js";
@@ -24,7 +25,7 @@ export function ttlSeconds(ttl: string, path: readonly (string | number)[] = [])
   return Number(m[1]) * factor;
 }
 
-function checkUnique(names: readonly string[], code: string, what: string): void {
+function checkUnique(names: readonly string[], code: ErrorCode, what: string): void {
   const seen = new Set<string>();
   const resource = new Map<string, string>();
   for (const n of names) {
