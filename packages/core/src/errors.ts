@@ -124,7 +124,7 @@ export const ERRORS = {
     area: "spec",
     kind: "input",
     summary: "A service uses a feature (database, auth, mesh, …) whose component is disabled.",
-    hint: "Enable the component, or drop the feature from the service.",
+    hint: "Enable the component in platform.yaml (spec.components.<id>.enabled: true) or remove the feature from the service.",
   },
   SW_SPEC_DUPLICATE_NAME: {
     area: "spec",
@@ -204,7 +204,7 @@ export const ERRORS = {
     kind: "input",
     summary:
       "A service would deploy into a namespace the platform owns (`argocd`, `vault`, `kube-system`, …).",
-    hint: "Give the service a namespace of its own (spec.namespace), or rename it.",
+    hint: "Set spec.namespace to a namespace of its own.",
   },
   SW_SPEC_SERVICES_NOT_A_DIR: {
     area: "spec",
@@ -410,7 +410,7 @@ export const ERRORS = {
     area: "render",
     kind: "conflict",
     summary: "A file Slipway wrote was edited since (or is no longer rendered but was edited).",
-    hint: "Move your change into the spec, or pass --force to overwrite it.",
+    hint: "Move the change into platform.yaml or services/*.yaml, or pass --force to overwrite it.",
   },
   SW_WRITE_FAILED: {
     area: "render",

@@ -5,6 +5,7 @@ export { type ObservabilityEndpoints, observabilityEndpoints } from "./component
 export { databaseVaultPath } from "./components/postgres/endpoint.js";
 export type { Diagnostic, DiagOptions, Severity, SourceLocation } from "./diagnostics.js";
 export { ConflictError, diag, formatPath, InputError, NotFoundError, SlipwayError } from "./diagnostics.js";
+export { errorReference } from "./docs/errors.js";
 export { componentReference, specReference, undocumentedFields } from "./docs/reference.js";
 export type {
   CatalogueCode,

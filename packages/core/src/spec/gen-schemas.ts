@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { policies } from "../check/policies/index.js";
 import { components } from "../components/index.js";
+import { errorReference } from "../docs/errors.js";
 import { componentReference, specReference } from "../docs/reference.js";
 import { jsonSchemas } from "./json-schema.js";
 
@@ -22,3 +24,7 @@ process.stdout.write("wrote docs/reference/components.md\n");
 const specRef = join(import.meta.dirname, "../../../../docs/reference/services.md");
 writeFileSync(specRef, specReference(components));
 process.stdout.write("wrote docs/reference/services.md\n");
+
+const errorsRef = join(import.meta.dirname, "../../../../docs/reference/errors.md");
+writeFileSync(errorsRef, errorReference(policies));
+process.stdout.write("wrote docs/reference/errors.md\n");
