@@ -85,6 +85,17 @@ export interface DiagOptions {
 }
 
 /**
+ * A bug in Slipway itself (a registry list, a preset), found at run time: a plain `Error`, so the
+ * CLI reports an internal error (exit 70) and the scaffold service a 500, never a user's mistake;
+ * its message carries the catalogued codes (`SW_REGISTRY_DUPLICATE_ID: …`).
+ */
+export function internalError(diagnostics: readonly Diagnostic[]): Error {
+  return new Error(
+    diagnostics.map((d) => `${d.code}: ${d.message}${d.hint ? ` (${d.hint})` : ""}`).join("\n"),
+  );
+}
+
+/**
  * Builds an error-severity diagnostic; the one constructor used everywhere so fields stay uniform.
  * `code` must be in the catalogue (errors.ts) or be a registered policy's.
  */

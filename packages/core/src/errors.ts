@@ -72,8 +72,9 @@ export const ERROR_AREAS = {
       "Requests to the scaffold service (HTTP status by kind) and starting it. See [scaffold-service.md](../scaffold-service.md).",
   },
   registry: {
-    title: "Registries (bugs in Slipway)",
-    about: "The component and preset lists themselves; a user never causes these.",
+    title: "Registries and presets (bugs in Slipway)",
+    about:
+      "The component and preset lists, and what a preset generates: a user never causes these. They end the run as an internal error (exit 70, HTTP 500) whose message starts with the code.",
   },
 } as const satisfies Record<string, { title: string; about: string }>;
 
@@ -887,10 +888,26 @@ export const ERRORS = {
   },
 
   // ---------------------------------------------------------------- registries
+  SW_PRESET_DUPLICATE_FILE: {
+    area: "registry",
+    kind: "internal",
+    summary: "Two contributors of a preset generate the same file.",
+  },
+  SW_PRESET_DUPLICATE_ID: {
+    area: "registry",
+    kind: "internal",
+    summary: "Two presets in `packages/presets/src/registry.ts` have the same id.",
+    hint: "Each preset in registry.ts needs a unique id.",
+  },
+  SW_PRESET_UNSAFE_PATH: {
+    area: "registry",
+    kind: "internal",
+    summary: "A preset generates a path that is absolute, contains `..` or unsupported characters.",
+  },
   SW_REGISTRY_DUPLICATE_ID: {
     area: "registry",
     kind: "internal",
-    summary: "Two components in `components/index.ts` have the same id.",
+    summary: "Two components in `packages/core/src/components/index.ts` have the same id.",
     hint: "Each component in components/index.ts needs a unique id.",
   },
   SW_REGISTRY_UNKNOWN_DEPENDENCY: {

@@ -4,7 +4,15 @@ export { components } from "./components/index.js";
 export { type ObservabilityEndpoints, observabilityEndpoints } from "./components/observability/endpoints.js";
 export { databaseVaultPath } from "./components/postgres/endpoint.js";
 export type { Diagnostic, DiagOptions, Severity, SourceLocation } from "./diagnostics.js";
-export { ConflictError, diag, formatPath, InputError, NotFoundError, SlipwayError } from "./diagnostics.js";
+export {
+  ConflictError,
+  diag,
+  formatPath,
+  InputError,
+  internalError,
+  NotFoundError,
+  SlipwayError,
+} from "./diagnostics.js";
 export { errorReference } from "./docs/errors.js";
 export { componentReference, specReference, undocumentedFields } from "./docs/reference.js";
 export type {

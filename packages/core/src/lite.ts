@@ -9,6 +9,7 @@ export {
   diag,
   formatPath,
   InputError,
+  internalError,
   NotFoundError,
   printable,
   SlipwayError,

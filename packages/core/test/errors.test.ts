@@ -3,8 +3,12 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { policies } from "../src/check/policies/index.js";
 import { policyCode } from "../src/check/policy.js";
+import { components } from "../src/components/index.js";
+import { SlipwayError } from "../src/diagnostics.js";
 import { errorReference } from "../src/docs/errors.js";
 import { ERRORS, errorDocs, isCatalogued } from "../src/errors.js";
+import type { AnyComponent } from "../src/render/component.js";
+import { validateRegistry } from "../src/resolve/registry.js";
 
 const repo = join(import.meta.dirname, "../../..");
 const CATALOGUE = "packages/core/src/errors.ts";
@@ -103,5 +107,24 @@ describe("docs/reference/errors.md", () => {
 
   it("is the only list: README.md and docs/ name only codes that exist", () => {
     expect(unknownCodes(["README.md", ...files("docs", [".md"])])).toEqual([]);
+  });
+});
+
+describe("a bug in a registry list", () => {
+  it("is an internal error (a plain Error, exit 70) whose message starts with the catalogued code", () => {
+    const gateway = components.find((c) => c.id === "gateway") as AnyComponent;
+    const base: AnyComponent = { ...gateway, dependsOn: [], after: [] };
+    let thrown: unknown;
+    try {
+      validateRegistry([base, base, { ...base, id: "lonely", dependsOn: ["nowhere"] }]);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).not.toBeInstanceOf(SlipwayError);
+    expect((thrown as Error).message.split("\n").map((l) => l.split(":")[0])).toEqual([
+      "SW_REGISTRY_DUPLICATE_ID",
+      "SW_REGISTRY_UNKNOWN_DEPENDENCY",
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { diag, internalError } from "@slipway/core/lite";
+
 /** One file of a generated repository. Paths are POSIX, relative, and never leave the root. */
 export interface GeneratedFile {
   readonly path: string;
@@ -24,15 +26,20 @@ export function unsafePathReason(path: string): string | undefined {
   return undefined;
 }
 
-/** Collects files; a second file at the same path is a bug in a preset, so it throws. */
+/** Collects files; an unsafe path or a second file at the same path is a bug in a preset, so it throws. */
 export class FileCollector {
   readonly #files = new Map<string, GeneratedFile>();
 
   add(file: GeneratedFile): void {
     const reason = unsafePathReason(file.path);
-    if (reason !== undefined)
-      throw new Error(`generated path ${JSON.stringify(file.path)} is unsafe: ${reason}`);
-    if (this.#files.has(file.path)) throw new Error(`two contributors generated ${file.path}`);
+    if (reason !== undefined) {
+      throw internalError([
+        diag("SW_PRESET_UNSAFE_PATH", `generated path ${JSON.stringify(file.path)} is unsafe: ${reason}`),
+      ]);
+    }
+    if (this.#files.has(file.path)) {
+      throw internalError([diag("SW_PRESET_DUPLICATE_FILE", `two contributors generated ${file.path}`)]);
+    }
     this.#files.set(file.path, file);
   }
 

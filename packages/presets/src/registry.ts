@@ -1,4 +1,4 @@
-import { diag, NotFoundError } from "@slipway/core/lite";
+import { diag, internalError, NotFoundError } from "@slipway/core/lite";
 import type { Preset } from "./preset.js";
 import { nodeService } from "./presets/node-service/index.js";
 import { springBootMicroservice } from "./presets/spring/microservice.js";
@@ -15,7 +15,13 @@ export const presets: readonly Preset[] = [
 
 const byId = new Map<string, Preset>();
 for (const p of presets) {
-  if (byId.has(p.id)) throw new Error(`duplicate preset id ${p.id}`);
+  if (byId.has(p.id)) {
+    throw internalError([
+      diag("SW_PRESET_DUPLICATE_ID", `preset id '${p.id}' is registered twice`, {
+        hint: "Each preset in registry.ts needs a unique id.",
+      }),
+    ]);
+  }
   byId.set(p.id, p);
 }
 

@@ -8,6 +8,7 @@ import {
 } from "@backstage/catalog-model";
 import { expect, describe as group, it } from "vitest";
 import { parse } from "yaml";
+import { FileCollector, textFile } from "../src/files.js";
 import { describe, generate, getPreset, unsafePathReason } from "../src/index.js";
 import { expectValidWorkflow, fileOf, generateSample, SAMPLE_REQUESTS } from "./helpers/project.js";
 
@@ -191,5 +192,18 @@ group("performance", () => {
       console.log(`generate ${id}: ${perRun.toFixed(2)} ms`);
       expect(perRun).toBeLessThan(25);
     }
+  });
+});
+
+group("a preset bug", () => {
+  it("is an internal error naming its catalogued code: an unsafe path, a file generated twice", () => {
+    const files = new FileCollector();
+    expect(() => files.add(textFile("../x", ""))).toThrow(
+      /^SW_PRESET_UNSAFE_PATH: generated path "\.\.\/x" is unsafe/,
+    );
+    files.add(textFile("a.txt", "1"));
+    expect(() => files.add(textFile("a.txt", "2"))).toThrow(
+      /^SW_PRESET_DUPLICATE_FILE: two contributors generated a\.txt$/,
+    );
   });
 });

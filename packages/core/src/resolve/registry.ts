@@ -1,4 +1,4 @@
-import { diag } from "../diagnostics.js";
+import { diag, internalError } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
 
 /**
@@ -29,6 +29,5 @@ export function validateRegistry(components: readonly AnyComponent[]): void {
       }
     }
   }
-  if (problems.length > 0)
-    throw new Error(problems.map((p) => `${p.code}: ${p.message} (${p.hint})`).join("\n"));
+  if (problems.length > 0) throw internalError(problems);
 }
