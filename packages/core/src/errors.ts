@@ -387,12 +387,14 @@ export const ERRORS = {
     area: "components",
     kind: "input",
     summary: "Two owners declare the same Vault policy (or names that map to one Terraform resource).",
+    hint: "Each policy has one owner; give the second one another name.",
   },
   SW_VAULT_DUPLICATE_ROLE: {
     area: "components",
     kind: "input",
     summary:
       "Two owners declare the same Vault Kubernetes auth role (or names that map to one Terraform resource).",
+    hint: "Each Kubernetes auth role has one owner; give the second one another name.",
   },
 
   // ---------------------------------------------------------------- render and write

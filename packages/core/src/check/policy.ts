@@ -7,7 +7,8 @@ import type { Finding } from "./locate.js";
  * A policy rule over the rendered tree. Rules read a {@link CheckInput} (files, objects, apps with
  * their AppSpecs and waves), never the disk, and report findings with a path inside an object.
  * Adding one: a file in `policies/` declaring it with {@link definePolicy}, an entry in
- * `policies/index.ts`, a passing and a failing fixture.
+ * `policies/index.ts`, a passing and a failing fixture. Findings carry diagnostics built with
+ * {@link objectFinding} or {@link policyDiag} (its code, `SW_POLICY_<ID>`, is derived from the id).
  */
 export interface Policy<Id extends string = string> {
   /** Stable id, e.g. `no-secrets`; the diagnostic code is derived from it ({@link policyCode}). */
