@@ -1,5 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  ConflictError,
+  diag,
+  ERROR_KINDS,
+  InputError,
+  internalError,
+  NotFoundError,
+} from "@slipway/core/lite";
 import type { ArgsDef, CommandDef } from "citty";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { EXIT, reportError } from "../src/format.js";
@@ -173,6 +181,20 @@ describe("reportError", () => {
     expect(text).toContain("boom");
     expect(text).not.toContain("second line");
     expect(text).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits as the error catalogue says for each kind: input 2, conflict 1, not found 2, a bug 70", () => {
+    capture();
+    const d = diag("SW_SPEC_REQUIRED", "x");
+    expect(reportError(new InputError([d]))).toBe(ERROR_KINDS.input.exit);
+    expect(reportError(new ConflictError([d]))).toBe(ERROR_KINDS.conflict.exit);
+    expect(reportError(new NotFoundError([d]))).toBe(ERROR_KINDS["not-found"].exit);
+    expect(reportError(internalError([d]))).toBe(ERROR_KINDS.internal.exit);
+    expect([ERROR_KINDS.input.exit, ERROR_KINDS.conflict.exit, ERROR_KINDS.internal.exit]).toEqual([
+      EXIT.invalid,
+      EXIT.failed,
+      EXIT.internal,
+    ]);
   });
 
   it("with SLIPWAY_DEBUG=1 the stack is printed", () => {
