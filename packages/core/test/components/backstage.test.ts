@@ -112,6 +112,8 @@ describe("backstage component", () => {
       "${AUTH_OIDC_CLIENT_SECRET}",
     ]);
     expect(oidc.signIn.resolvers).toHaveLength(1);
+    // @backstage/plugin-auth-backend-module-oidc-provider 0.4.21 throws at start-up on `scope`.
+    expect(oidc).not.toHaveProperty("scope");
     const keycloak = renderComponents({ ...ON, identity: { enabled: true, provider: "keycloak" } });
     expect(
       keycloak.read<any>("k8s/helm/values/backstage.yaml").backstage.appConfig.auth.providers.oidc.production

@@ -142,8 +142,9 @@ export function backstageAppConfig(m: BackstageModel): Record<string, unknown> {
             metadataUrl: `${m.issuerUrl}/.well-known/openid-configuration`,
             clientId: env(BACKSTAGE_ENV.clientId),
             clientSecret: env(BACKSTAGE_ENV.clientSecret),
+            // No `scope`: the module (0.4.21) refuses it at start-up and always asks for
+            // openid, profile and email (`additionalScopes` adds more).
             prompt: "auto",
-            scope: "openid profile email",
             signIn: { resolvers: BACKSTAGE_SIGN_IN_RESOLVERS.map((r) => ({ ...r })) },
           },
         },
