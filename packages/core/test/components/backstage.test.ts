@@ -14,16 +14,18 @@ import {
   SchemaValidEntityPolicy,
   systemEntityV1alpha1Validator,
 } from "@backstage/catalog-model";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { computeBudget } from "../../src/check/budget.js";
 import { backstage } from "../../src/components/backstage/index.js";
 import { components } from "../../src/components/index.js";
+import { passwordEnv, provisioningSql } from "../../src/components/postgres/sql.js";
 import { InputError } from "../../src/diagnostics.js";
 import { toYaml } from "../../src/render/yaml.js";
 import { renderPlatform } from "../../src/synth.js";
 import { renderComponents, writePlatform } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
+import { findPostgresBinDir, startPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { tool } from "../helpers/tools.js";
 
 const CHARTS_DIR =
@@ -302,6 +304,24 @@ describe("backstage component", () => {
     ).toEqual([["SW_SPEC_VALUE", ["spec", "components", "backstage", "image", "tag"]]]);
   });
 
+  it("refuses a service owner Backstage would not accept as a reference, at the owner's line", () => {
+    const fn = () =>
+      renderComponents(ON, [], { x: { image: "ghcr.io/example/x:1.0.0", port: 8080, owner: "Team A" } });
+    expect(diagnosticsOf(fn)).toEqual([["SW_BACKSTAGE_INVALID_OWNER", ["spec", "owner"]]]);
+    try {
+      fn();
+    } catch (e) {
+      const d = (e as InputError).diagnostics[0];
+      expect(d?.location?.file).toMatch(/services\/x\.yaml$/);
+      expect(d?.location?.line).toBeGreaterThan(1);
+    }
+    // References with a kind or namespace pass through as they are.
+    const ok = renderComponents(ON, [], {
+      x: { image: "ghcr.io/example/x:1.0.0", port: 8080, owner: "user:default/jane" },
+    });
+    expect(ok.read<any>("backstage/catalog/components/x.yaml").spec.owner).toBe("user:default/jane");
+  });
+
   it("refuses a service in its namespace", () => {
     const fn = () =>
       renderComponents(ON, [], {
@@ -311,3 +331,39 @@ describe("backstage component", () => {
     expect(diagnosticsOf(fn)).toEqual([["SW_BACKSTAGE_NAMESPACE_TAKEN", ["spec", "namespace"]]]);
   });
 });
+
+// Why `pluginDivisionMode: schema`: Backstage's default gives each plugin its own database
+// (`backstage_plugin_<id>`), which the owner the postgres component provisions may not create.
+// Needs the server binaries (CI: postgresql), as the postgres component's live test does.
+describe.skipIf(process.env.SLIPWAY_SKIP_POSTGRES === "1")(
+  "backstage's database as the postgres component provisions it, on a real PostgreSQL",
+  () => {
+    let pg: TestPostgres;
+    const tree = renderComponents(ON);
+    const databases = tree.session.plan.databases;
+    const env = Object.fromEntries(databases.map((d) => [passwordEnv(d), `${d.name}-pw`]));
+    const asOwner = (sql: string) =>
+      pg.psql(["-tAc", sql], { user: "backstage", password: "backstage-pw", database: "backstage" });
+
+    beforeAll(async () => {
+      expect(
+        findPostgresBinDir(),
+        "PostgreSQL server binaries (apt-get install -y postgresql)",
+      ).toBeDefined();
+      pg = await startPostgres();
+      const r = pg.psql([], { input: provisioningSql(databases), env });
+      expect(r.status, r.stderr).toBe(0);
+    });
+    afterAll(() => pg?.stop());
+
+    it("lets the owner create a schema per plugin in its database, and no database", () => {
+      for (const plugin of ["catalog", "scaffolder", "auth"]) {
+        const r = asOwner(`CREATE SCHEMA ${plugin}; CREATE TABLE ${plugin}.t (x int); SELECT 'ok'`);
+        expect(r.status, r.stderr).toBe(0);
+      }
+      const denied = asOwner("CREATE DATABASE backstage_plugin_catalog");
+      expect(denied.status).not.toBe(0);
+      expect(denied.stderr).toMatch(/permission denied to create database/);
+    });
+  },
+);

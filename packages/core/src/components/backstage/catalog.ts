@@ -29,7 +29,12 @@ export const CATALOG_PATHS = {
   templates: `${TEMPLATES_DIR}/all.yaml`,
 } as const;
 
-const ENTITY_NAME = /^[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
+/** `[kind:][namespace/]name`, each part as Backstage's catalog-model accepts it. */
+const ENTITY_REF =
+  /^(?:[A-Za-z][A-Za-z0-9]{0,62}:)?(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
+
+/** Whether an owner is an entity reference Backstage accepts (a bare name is a Group). */
+export const isOwnerRef = (owner: string): boolean => ENTITY_REF.test(owner);
 
 /**
  * The web address of a file in the platform repository at the synced revision
@@ -43,7 +48,8 @@ export function repositoryFileUrl(platform: PlatformSpec, path: string): string 
 }
 
 /** Owner entity ref of a service: a bare name is a Group (Backstage's default kind for owners). */
-const ownerRef = (owner: string) => (owner.includes(":") ? owner : `group:default/${owner}`);
+const ownerRef = (owner: string) =>
+  owner.includes(":") ? owner : owner.includes("/") ? `group:${owner}` : `group:default/${owner}`;
 
 /** The System every service of the platform belongs to, named after the platform. */
 export function platformSystem(platform: PlatformSpec): CatalogEntity {
@@ -65,7 +71,7 @@ export function platformSystem(platform: PlatformSpec): CatalogEntity {
  */
 export function ownerGroups(platform: PlatformSpec, services: readonly ServiceSpec[]): CatalogEntity[] {
   const names = new Set<string>([platform.github.owner]);
-  for (const s of services) if (!s.owner.includes(":") && ENTITY_NAME.test(s.owner)) names.add(s.owner);
+  for (const s of services) if (!s.owner.includes(":") && !s.owner.includes("/")) names.add(s.owner);
   return [...names].sort().map((name) => ({
     apiVersion: "backstage.io/v1alpha1",
     kind: "Group",

@@ -1,11 +1,12 @@
 import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent, file } from "../../render/component.js";
+import { locateInFile } from "../../spec/source.js";
 import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
 import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
 import { observabilityEndpoints } from "../observability/endpoints.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { reloadedDeploymentIgnore } from "../reloader/objects.js";
-import { CATALOG_PATHS, catalogFiles, repositoryFileUrl } from "./catalog.js";
+import { CATALOG_PATHS, catalogFiles, isOwnerRef, repositoryFileUrl } from "./catalog.js";
 import {
   BACKSTAGE_CHART,
   BACKSTAGE_DATABASE,
@@ -48,6 +49,24 @@ export const backstage = defineComponent({
           },
         ),
       ]);
+    }
+    // Every owner becomes a catalog reference: one Backstage refuses would drop the Component.
+    const badOwners = ctx.services.filter((s) => !isOwnerRef(s.owner));
+    if (badOwners.length > 0) {
+      throw new InputError(
+        badOwners.map((s) => {
+          const location = locateInFile(s.file, ["spec", "owner"]);
+          return diag(
+            "SW_BACKSTAGE_INVALID_OWNER",
+            `service '${s.name}' has owner '${s.owner}', which is no Backstage entity reference`,
+            {
+              path: ["spec", "owner"],
+              ...(location ? { location } : {}),
+              hint: "Use a group name such as team-a (letters, digits, '-', '_', '.'), or a reference such as user:default/jane.",
+            },
+          );
+        }),
+      );
     }
     const host = backstageHost(ctx.config, ctx.platform.domain);
     ctx.plan.namespace({ name: BACKSTAGE_NAMESPACE, project: "platform", owner: ctx.id });
