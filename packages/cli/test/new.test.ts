@@ -168,4 +168,15 @@ describe("slipway template export", () => {
     expect(run(["template", "export", "--out", out, "--force"], dir).code).toBe(0);
     expect(run(["template", "import", "--out", out], dir).code).toBe(2);
   });
+
+  it("backstage writes every preset as a Software Template with its skeleton", () => {
+    const dir = tempDir("slipway-template-cli-");
+    const out = join(dir, "backstage/templates");
+    const r = run(["template", "backstage", "--out", out], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(out, "all.yaml"))).toBe(true);
+    expect(existsSync(join(out, "node-service/template.yaml"))).toBe(true);
+    expect(existsSync(join(out, "node-service/skeleton/catalog-info.yaml"))).toBe(true);
+    expect(run(["template", "backstage", "--out", out], dir).code).toBe(1);
+  });
 });

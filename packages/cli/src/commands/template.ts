@@ -1,4 +1,4 @@
-import { exportTemplate } from "@slipway/presets/onboard";
+import { exportBackstageTemplates, exportTemplate } from "@slipway/presets/onboard";
 import { defineCommand } from "citty";
 import { EXIT, out, reportUsageError } from "../format.js";
 
@@ -6,10 +6,10 @@ export const templateCommand = defineCommand({
   meta: {
     name: "template",
     description:
-      "export: write the service-template GitHub template repository (CI workflow, Argo CD Application, ImageUpdater, README runbook)",
+      "export: write the service-template GitHub template repository (CI workflow, Argo CD Application, ImageUpdater, README runbook); backstage: write every preset as a Backstage Software Template (in a platform repository: --out backstage/templates)",
   },
   args: {
-    action: { type: "positional", description: "export" },
+    action: { type: "positional", description: "export | backstage" },
     out: {
       type: "string",
       description: "Directory to write it to (new or empty)",
@@ -22,8 +22,17 @@ export const templateCommand = defineCommand({
     },
   },
   run({ args }) {
+    if (args.action === "backstage") {
+      const result = exportBackstageTemplates(args.out, { force: args.force === true });
+      for (const f of result.files) out(`+ ${f}\n`);
+      out(`wrote the Backstage Software Templates (${result.files.length} files) to ${args.out}\n`);
+      return EXIT.ok;
+    }
     if (args.action !== "export") {
-      return reportUsageError("slipway template", `unknown action '${args.action}': expected export`);
+      return reportUsageError(
+        "slipway template",
+        `unknown action '${args.action}': expected export or backstage`,
+      );
     }
     const result = exportTemplate(args.out, { force: args.force === true });
     for (const f of result.files) out(`+ ${f}\n`);

@@ -1,4 +1,5 @@
 import { parse, parseAllDocuments } from "yaml";
+import { CATALOG_DIR } from "../components/backstage/config.js";
 import { type Diagnostic, diag, InputError } from "../diagnostics.js";
 import { paths } from "../render/apps.js";
 import type { OutputFile } from "../render/files.js";
@@ -49,6 +50,11 @@ export interface CheckInput {
 const isYaml = (p: string) => p.endsWith(".yaml") || p.endsWith(".yml");
 const VALUES_PREFIX = "k8s/helm/values/";
 const MANIFESTS_PREFIX = "k8s/helm/manifests/";
+/**
+ * Backstage catalog entities (`apiVersion: backstage.io/…`): Backstage reads them, not Kubernetes,
+ * so they are no objects here (the backstage tests validate them with `@backstage/catalog-model`).
+ */
+const CATALOG_PREFIX = `${CATALOG_DIR}/`;
 
 /** Parses a (possibly multi-document) YAML text into plain data; empty documents are dropped. */
 export function parseYamlDocuments(content: string): unknown[] {
@@ -121,7 +127,12 @@ export function buildCheckInput(files: Iterable<OutputFile>, apps: readonly Rend
       continue;
     }
     parsed.set(f.path, { file: f, docs });
-    if (!isYaml(f.path) || f.path.startsWith(VALUES_PREFIX) || /(^|\/)kustomization\.ya?ml$/.test(f.path)) {
+    if (
+      !isYaml(f.path) ||
+      f.path.startsWith(VALUES_PREFIX) ||
+      f.path.startsWith(CATALOG_PREFIX) ||
+      /(^|\/)kustomization\.ya?ml$/.test(f.path)
+    ) {
       continue;
     }
     const app = appOf(f.path);

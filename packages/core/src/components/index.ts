@@ -1,5 +1,6 @@
 import type { AnyComponent } from "../render/component.js";
 import { argocd } from "./argocd/index.js";
+import { backstage } from "./backstage/index.js";
 import { backups } from "./backups/index.js";
 import { certManager } from "./cert-manager/index.js";
 import { cloudflare } from "./cloudflare/index.js";
@@ -35,6 +36,7 @@ export const components: readonly AnyComponent[] = [
   dynamicDb,
   reloader,
   scaffold,
+  backstage,
   services,
   backups,
 ];

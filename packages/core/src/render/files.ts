@@ -49,6 +49,7 @@ export const SLIPWAY_DIR = ".slipway";
  */
 export const RENDER_ROOTS = [
   "argocd",
+  "backstage/catalog",
   "cloudflare/terraform",
   "identity/terraform",
   "k8s",

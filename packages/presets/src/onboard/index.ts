@@ -1,7 +1,18 @@
 // The onboarding engine and the template export need all of core (render, write, check); they
 // live behind `@slipway/presets/onboard` so that generating a project loads only the light core.
 
-export { exportTemplate, type TemplateExportResult } from "../template/export.js";
+export {
+  backstageTemplateFiles,
+  presetSkeleton,
+  softwareTemplate,
+  TEMPLATE_DESCRIPTION_PATTERN,
+  type TemplateExportFile,
+} from "../template/backstage.js";
+export {
+  exportBackstageTemplates,
+  exportTemplate,
+  type TemplateExportResult,
+} from "../template/export.js";
 export {
   type BranchOnboardOptions,
   type BranchOnboardPlan,

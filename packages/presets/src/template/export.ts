@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ConflictError, diag, InputError } from "@slipway/core";
+import { backstageTemplateFiles } from "./backstage.js";
 import { templateFiles } from "./template.js";
 
 export interface TemplateExportResult {
@@ -16,6 +17,26 @@ export interface TemplateExportResult {
 export function exportTemplate(
   outDir: string,
   opts: { readonly force?: boolean } = {},
+): TemplateExportResult {
+  return writeExport(outDir, opts, templateFiles);
+}
+
+/**
+ * Writes every preset as a Backstage Software Template into `outDir` (`<preset>/template.yaml`,
+ * `<preset>/skeleton/`, `all.yaml`; ADR 0011), with the same refusals as {@link exportTemplate}.
+ * In a platform repository the catalog reads them from `backstage/templates/`.
+ */
+export function exportBackstageTemplates(
+  outDir: string,
+  opts: { readonly force?: boolean } = {},
+): TemplateExportResult {
+  return writeExport(outDir, opts, backstageTemplateFiles);
+}
+
+function writeExport(
+  outDir: string,
+  opts: { readonly force?: boolean },
+  render: () => readonly { path: string; content: string; mode?: number }[],
 ): TemplateExportResult {
   const dir = resolve(outDir);
   const shown = relative(process.cwd(), dir) || dir;
@@ -36,7 +57,7 @@ export function exportTemplate(
       }),
     ]);
   }
-  const files = templateFiles();
+  const files = render();
   for (const f of files) {
     const abs = join(dir, f.path);
     mkdirSync(dirname(abs), { recursive: true });
