@@ -271,6 +271,18 @@ export const ERRORS = {
   },
 
   // ---------------------------------------------------------------- components
+  SW_BACKSTAGE_INVALID_OWNER: {
+    area: "components",
+    kind: "input",
+    summary: "A service's owner is not a Backstage entity reference, so its catalog Component would be refused.",
+    hint: "Use a group name such as team-a (letters, digits, '-', '_', '.'), or a reference such as user:default/jane.",
+  },
+  SW_BACKSTAGE_NAMESPACE_TAKEN: {
+    area: "components",
+    kind: "input",
+    summary: "A service deploys into the namespace the backstage component owns.",
+    hint: "Give the service another namespace (spec.namespace), or disable the backstage component.",
+  },
   SW_CLOUDFLARE_DUPLICATE_HOSTNAME: {
     area: "components",
     kind: "input",
