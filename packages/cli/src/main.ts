@@ -23,6 +23,7 @@ export const mainCommand = defineCommand({
     bootstrap: () => import("./commands/bootstrap.js").then((m) => m.bootstrapCommand),
     check: () => import("./commands/check.js").then((m) => m.checkCommand),
     budget: () => import("./commands/budget.js").then((m) => m.budgetCommand),
+    schemas: () => import("./commands/schemas.js").then((m) => m.schemasCommand),
     new: () => import("./commands/new.js").then((m) => m.newCommand),
     template: () => import("./commands/template.js").then((m) => m.templateCommand),
     serve: () => import("./commands/serve.js").then((m) => m.serveCommand),
@@ -41,7 +42,10 @@ ENVIRONMENT
 
   NO_COLOR=1               never colour the output
   SLIPWAY_DEBUG=1          print the stack trace of an internal error
-  SLIPWAY_SCHEMA_DIR=DIR   upstream schemas for 'slipway check' (or --schemas)
+  SLIPWAY_SCHEMA_DIR=DIR   upstream schemas for 'slipway check' (or --schemas; else the cache
+                           'slipway schemas pull' fills)
+  SLIPWAY_SCHEMA_CACHE=DIR where 'slipway schemas pull' keeps them (default ~/.cache/slipway/schemas)
+  SLIPWAY_SCHEMA_MIRROR=URL  base URL 'slipway schemas pull' downloads from (or --from)
   SLIPWAY_CHARTS_DIR=DIR   unpacked charts for 'slipway check --render-charts' (or --charts)
   SLIPWAY_HELM=PATH        helm binary for 'slipway check --render-charts' (or --helm)
   SLIPWAY_TOFU=PATH        tofu or terraform binary for 'slipway check --terraform' (or --tofu)

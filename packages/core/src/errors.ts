@@ -145,6 +145,18 @@ export const ERRORS = {
     kind: "input",
     summary: "`services/<file>.yaml` declares a service whose `metadata.name` is not the file's name.",
   },
+  SW_SPEC_UPDATE_CONSTRAINT_EXACT: {
+    area: "spec",
+    kind: "input",
+    summary: "A service's `updateConstraint` is an exact version, which Image Updater never moves from.",
+    hint: "Use a range: ^1.4.2 (newer minors and patches) or ~1.4.2 (patches only).",
+  },
+  SW_SPEC_UPDATE_CONSTRAINT_UNUSED: {
+    area: "spec",
+    kind: "input",
+    summary:
+      "A service sets `updateConstraint` but its image tag is not a semver version, so Image Updater has nothing to compare.",
+  },
   SW_SPEC_FORMAT: {
     area: "spec",
     kind: "input",
@@ -274,7 +286,8 @@ export const ERRORS = {
   SW_BACKSTAGE_INVALID_OWNER: {
     area: "components",
     kind: "input",
-    summary: "A service's owner is not a Backstage entity reference, so its catalog Component would be refused.",
+    summary:
+      "A service's owner is not a Backstage entity reference, so its catalog Component would be refused.",
     hint: "Use a group name such as team-a (letters, digits, '-', '_', '.'), or a reference such as user:default/jane.",
   },
   SW_BACKSTAGE_NAMESPACE_TAKEN: {
@@ -541,6 +554,25 @@ export const ERRORS = {
     kind: "finding",
     summary:
       "An object uses an API version that is not served (a CRD version not served, or a removed built-in API).",
+  },
+  SW_CHECK_PLACEHOLDER: {
+    area: "check",
+    kind: "warning",
+    summary:
+      "platform.yaml still has a placeholder `init` wrote (owner `example`, a repository under github.com/example/, an example domain).",
+    hint: "Put your GitHub owner, platform repository and domain in platform.yaml (or run init with --owner, --repo and --domain).",
+  },
+  SW_SCHEMAS_DOWNLOAD: {
+    area: "check",
+    kind: "finding",
+    summary: "`slipway schemas pull` could not download a pinned schema file; nothing was written (exit 1).",
+    hint: "Check the network (or --from / SLIPWAY_SCHEMA_MIRROR for a mirror) and run 'slipway schemas pull' again.",
+  },
+  SW_SCHEMAS_CHECKSUM: {
+    area: "check",
+    kind: "finding",
+    summary:
+      "A downloaded schema file does not have its pinned sha256 (a mirror serving another version, or tampering); nothing was written (exit 1).",
   },
   SW_CHECK_NO_SCHEMA: {
     area: "check",

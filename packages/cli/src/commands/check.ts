@@ -8,7 +8,9 @@ import {
   checkTerraform,
   type Diagnostic,
   formatPath,
+  placeholderDiagnostics,
   renderPlatform,
+  resolveSchemaDir,
   type ServerCheckStats,
   type TerraformRoot,
 } from "@slipway/core";
@@ -27,7 +29,7 @@ export const checkCommand = defineCommand({
     schemas: {
       type: "string",
       description:
-        "Directory of upstream schemas: CRDs, kubernetes-json-schema, charts' values.schema.json (default: $SLIPWAY_SCHEMA_DIR)",
+        "Directory of upstream schemas: CRDs, kubernetes-json-schema, charts' values.schema.json (default: $SLIPWAY_SCHEMA_DIR, else the cache 'slipway schemas pull' fills)",
       valueHint: "dir",
     },
     format: { type: "enum", description: "Output format", options: ["text", "json"], default: "text" },
@@ -90,7 +92,8 @@ export const checkCommand = defineCommand({
   async run({ args }) {
     const started = performance.now();
     const session = renderPlatform(args.config);
-    const schemaDir = args.schemas || process.env.SLIPWAY_SCHEMA_DIR || undefined;
+    const schemaSource = resolveSchemaDir(args.schemas || undefined);
+    const schemaDir = schemaSource?.dir;
     const kubernetesVersion = session.spec.platform.cluster.kubernetesVersion;
     const input = buildCheckInput(session.files, session.apps);
     const chartsDir = args.charts || process.env.SLIPWAY_CHARTS_DIR || undefined;
@@ -108,6 +111,8 @@ export const checkCommand = defineCommand({
     let diagnostics = [
       ...result.diagnostics,
       ...budgetDiagnostics(budgetOf(input, session.spec.platform.cluster), session.spec.configFile),
+      // What `slipway init` writes when not told: renders, but points at someone else's repository.
+      ...placeholderDiagnostics(session.spec.platform, session.spec.configFile),
     ];
     if (args.server) {
       const api = apiServerFromKubeconfig({
@@ -147,6 +152,7 @@ export const checkCommand = defineCommand({
             errors,
             warnings,
             schemaDir: schemaDir ?? null,
+            schemaSource: schemaSource?.from ?? null,
             diagnostics: diagnostics.map(jsonDiagnostic),
             stats: result.stats,
             server: server ?? null,
@@ -170,6 +176,11 @@ export const checkCommand = defineCommand({
       );
     }
     const s = result.stats;
+    if (!schemaDir) {
+      out(
+        "note: no schema directory: custom resources were not validated against their CRDs nor Helm values against their charts' schemas (core kinds were, by the bundled models); run 'slipway schemas pull' once (or pass --schemas DIR)\n",
+      );
+    }
     if (s.valuesWithoutSchema.length > 0) {
       const why = schemaDir ? "the chart ships no values.schema.json" : "no schema directory";
       out(`note: Helm values not validated (${why}): ${s.valuesWithoutSchema.join(", ")}\n`);
@@ -201,7 +212,7 @@ export const checkCommand = defineCommand({
     }
     const ms = Math.round(performance.now() - started);
     out(
-      `checked ${s.objects} objects in ${s.files} files (${s.validated.crd} against CRDs, ${s.validated.core} core schemas, ${s.validated.model} bundled models), ${s.valuesChecked} Helm values, ${s.policies.length} policies: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}${schemaDir ? "" : " (offline: no --schemas)"} (${ms} ms)\n`,
+      `checked ${s.objects} objects in ${s.files} files (${s.validated.crd} against CRDs, ${s.validated.core} core schemas, ${s.validated.model} bundled models), ${s.valuesChecked} Helm values, ${s.policies.length} policies: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}${schemaDir ? "" : " (no schemas: run 'slipway schemas pull')"} (${ms} ms)\n`,
     );
     return errors === 0 ? EXIT.ok : EXIT.failed;
   },

@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import { initPlatform } from "@slipway/core";
 import { defineCommand } from "citty";
 import { EXIT, out } from "../format.js";
+import { selfCommand } from "../invocation.js";
 
 export const initCommand = defineCommand({
   meta: {
@@ -33,8 +35,15 @@ export const initCommand = defineCommand({
       ...(args.repo !== undefined ? { repo: args.repo } : {}),
     });
     for (const f of files) out(`+ ${f}\n`);
-    const cd = args.dir === "." ? "" : `cd ${args.dir} && `;
-    out(`created a platform repository in ${args.dir}: edit platform.yaml, then run '${cd}slipway synth'\n`);
+    const self = selfCommand();
+    // `npm run` runs in the repository root, whatever the shell's directory: name the config instead.
+    const next =
+      self === "npm run slipway --"
+        ? `${self} synth --config ${join(args.dir, "platform.yaml")}`
+        : `${args.dir === "." ? "" : `cd ${args.dir} && `}${self} synth`;
+    out(
+      `created a platform repository in ${args.dir}: edit platform.yaml (github.owner, git.repoURL, domain), then run '${next}'\n`,
+    );
     return EXIT.ok;
   },
 });

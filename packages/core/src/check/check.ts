@@ -134,7 +134,7 @@ export async function checkInput(input: CheckInput, opts: CheckOptions): Promise
           path: ["kind"],
           hint: dir
             ? `Add the CRD that defines ${key} under ${dir.root}, or check the apiVersion for a typo.`
-            : "Pass --schemas DIR (or set SLIPWAY_SCHEMA_DIR) to validate custom resources against their CRDs.",
+            : "Run 'slipway schemas pull' once (or pass --schemas DIR / set SLIPWAY_SCHEMA_DIR) to validate custom resources against their CRDs.",
         },
       ),
     });

@@ -15,10 +15,21 @@ export type { CheckInput, ParsedFile, RenderedObject } from "./input.js";
 export { buildCheckInput, parseYamlDocuments } from "./input.js";
 export { apiServerFromKubeconfig } from "./kubeconfig.js";
 export type { Finding } from "./locate.js";
+export { placeholderDiagnostics } from "./placeholders.js";
 export { policies } from "./policies/index.js";
 export type { Policy } from "./policy.js";
 export { definePolicy, objectFinding, policyCode, policyDiag } from "./policy.js";
 export { mergeHelmValues } from "./schemas/helm-values.js";
+export { SCHEMA_FILES } from "./schemas/manifest.js";
+export type { PullOptions, PullResult, SchemaFile, SchemaSource } from "./schemas/pull.js";
+export {
+  PULL_MARKER,
+  pullSchemas,
+  resolveSchemaDir,
+  schemaCacheDir,
+  schemaSetId,
+  UPSTREAM_BASE,
+} from "./schemas/pull.js";
 export { SchemaDir } from "./schemas/schema-dir.js";
 export type { JsonSchema, SchemaFinding } from "./schemas/structural.js";
 export { validateStructural } from "./schemas/structural.js";

@@ -47,6 +47,9 @@ const SINGLE_NODE_OVERRIDES: Readonly<Record<string, { enabled: boolean; why: st
   },
 };
 
+/** What `init` writes when not told otherwise; `check` flags them (check/placeholders.ts). */
+export const INIT_PLACEHOLDERS = { domain: "example.com", owner: "example" } as const;
+
 /**
  * The files of a commented starter platform repository. They are user-owned text, so comments
  * matter more than structure here: the YAML is a template, and a test loads the result with
@@ -54,8 +57,8 @@ const SINGLE_NODE_OVERRIDES: Readonly<Record<string, { enabled: boolean; why: st
  */
 export function starterFiles(opts: InitOptions = {}): StarterFile[] {
   const components = opts.components ?? defaultComponents;
-  const domain = opts.domain ?? "example.com";
-  const owner = opts.owner ?? "example";
+  const domain = opts.domain ?? INIT_PLACEHOLDERS.domain;
+  const owner = opts.owner ?? INIT_PLACEHOLDERS.owner;
   const repo = opts.repo ?? `https://github.com/${owner}/platform.git`;
   checkOptions(domain, owner, repo, components);
 

@@ -26,3 +26,6 @@ export function parseImage(image: string): ImageRef {
   const repository = colon > slash ? rest.slice(0, colon) : rest;
   return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
+
+/** A pinned tag Image Updater's semver strategy follows: `1.4.2`, `v1.4.2`. */
+export const SEMVER_TAG = /^v?\d+\.\d+\.\d+$/;

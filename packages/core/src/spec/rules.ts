@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { type Diagnostic, diag } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
+import { parseImage, SEMVER_TAG } from "../render/image.js";
 import type { PlatformSpec, ServiceSpec } from "./schema.js";
 import { locateInFile } from "./source.js";
 
@@ -208,6 +209,25 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
         }),
       );
     }
+  }
+
+  // An update constraint only means something for the semver strategy (an x.y.z tag).
+  for (const s of services) {
+    if (s.updateConstraint === undefined) continue;
+    const tag = parseImage(s.image).tag;
+    if (tag !== undefined && SEMVER_TAG.test(tag)) continue;
+    const location = at(s.file, ["spec", "updateConstraint"]);
+    out.push(
+      diag(
+        "SW_SPEC_UPDATE_CONSTRAINT_UNUSED",
+        `service '${s.name}' sets updateConstraint but its image ${s.image} is not pinned to an x.y.z tag`,
+        {
+          path: ["spec", "updateConstraint"],
+          ...(location ? { location } : {}),
+          hint: "Image Updater follows semver ranges only for tags such as 1.4.2 or v1.4.2; pin one, or drop updateConstraint.",
+        },
+      ),
+    );
   }
   return out;
 }

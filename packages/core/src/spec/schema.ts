@@ -140,6 +140,25 @@ export const serviceSchema = z.strictObject({
       /** Backstage owner; defaults to the platform's GitHub owner. */
       owner: z.string().optional().describe("Owner in the catalog; defaults to the platform's GitHub owner"),
       image: imageRef.describe("Container image pinned to a tag or digest, such as ghcr.io/owner/app:1.2.3"),
+      /**
+       * Semver range Image Updater may move a `x.y.z`-tagged image within; defaults to `^<tag>` (newer
+       * minors and patches, never a major). No `=`: Image Updater reads it as an alias separator.
+       */
+      updateConstraint: z
+        .string()
+        .regex(/^[v0-9.xX*^~<> ,|-]+$/, {
+          error: "must be a semver range such as ^1.4.2, ~1.4 or <2.0.0, without '='",
+          abort: true,
+        })
+        .refine((c) => /[\^~<>xX*]| - /.test(c), {
+          error: "is an exact version, which Image Updater never moves from",
+          params: {
+            code: "SW_SPEC_UPDATE_CONSTRAINT_EXACT",
+            hint: "Use a range: ^1.4.2 (newer minors and patches) or ~1.4.2 (patches only).",
+          },
+        })
+        .optional()
+        .describe("Semver range Image Updater may update the image within; defaults to ^<pinned tag>"),
       port: z.int().min(1).max(65535).describe("Container port the service listens on"),
       /** `<subdomain>.<domain>` routes to the service; omit for no HTTP route. */
       subdomain: dnsLabel

@@ -58,12 +58,21 @@ describe("slipway check", () => {
     expect(r.stderr).toContain("SW_CHECK_SCHEMA_DIR");
   });
 
-  it("validates offline without --schemas and says so", () => {
+  it("validates offline without --schemas and says what it could not validate and how to fix it", () => {
     const r = slipway(["check", "--config", join(dir, "platform.yaml")], {
-      env: { ...process.env, NO_COLOR: "1", SLIPWAY_SCHEMA_DIR: "" },
+      // An empty cache: no `slipway schemas pull` was run.
+      env: {
+        ...process.env,
+        NO_COLOR: "1",
+        SLIPWAY_SCHEMA_DIR: "",
+        SLIPWAY_SCHEMA_CACHE: join(dir, "no-cache"),
+      },
     });
     expect([0, 1]).toContain(r.code);
-    expect(r.stdout).toMatch(/offline/);
+    expect(r.stdout).toMatch(
+      /^note: no schema directory: custom resources were not validated against their CRDs nor Helm values/m,
+    );
+    expect(r.stdout).toMatch(/run 'slipway schemas pull'/);
   });
 });
 

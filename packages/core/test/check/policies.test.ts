@@ -67,6 +67,7 @@ describe("policies", () => {
       "service-default-deny",
       "service-quota",
       "service-issuer-scope",
+      "image-updater",
     ]);
     for (const p of policies) {
       expect(existsSync(join(FIXTURES, "policies", p.id, "pass")), p.id).toBe(true);

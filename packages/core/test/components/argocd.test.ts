@@ -284,7 +284,7 @@ describe("argocd component", () => {
         images: [
           {
             alias: "blog",
-            imageName: "ghcr.io/example/blog:1.0.0",
+            imageName: "ghcr.io/example/blog:^1.0.0",
             commonUpdateSettings: { updateStrategy: "semver", forceUpdate: false, ignoreTags: ["latest"] },
             manifestTargets: { kustomize: { name: "ghcr.io/example/blog" } },
           },

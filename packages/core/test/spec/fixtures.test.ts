@@ -62,6 +62,15 @@ const invalid: Record<string, readonly Expected[]> = {
   "bad-domain": [{ code: "SW_SPEC_FORMAT", file: P, path: "spec.domain", at: "7:11" }],
   "bad-repo-url": [{ code: "SW_SPEC_FORMAT", file: P, path: "spec.git.repoURL", at: "9:14" }],
   "image-latest": [{ code: "SW_SPEC_IMAGE_LATEST", file: WEB, path: "spec.image", at: "7:10" }],
+  "update-constraint-exact": [
+    { code: "SW_SPEC_UPDATE_CONSTRAINT_EXACT", file: WEB, path: "spec.updateConstraint", at: "7:21" },
+  ],
+  "update-constraint-equals": [
+    { code: "SW_SPEC_FORMAT", file: WEB, path: "spec.updateConstraint", at: "7:21" },
+  ],
+  "update-constraint-unused": [
+    { code: "SW_SPEC_UPDATE_CONSTRAINT_UNUSED", file: WEB, path: "spec.updateConstraint", at: "7:21" },
+  ],
   "image-untagged": [{ code: "SW_SPEC_IMAGE_UNPINNED", file: WEB, path: "spec.image", at: "7:10" }],
   "bad-memory-quantity": [
     { code: "SW_SPEC_FORMAT", file: WEB, path: "spec.resources.requests.memory", at: "10:35" },

@@ -1,6 +1,7 @@
 import type { Policy } from "../policy.js";
 import { appProject } from "./app-project.js";
 import { crdOrder } from "./crd-order.js";
+import { imageUpdater } from "./image-updater.js";
 import { namespaceAlone } from "./namespace-alone.js";
 import { noCascadeFinalizer } from "./no-cascade-finalizer.js";
 import { noSecrets } from "./no-secrets.js";
@@ -36,4 +37,5 @@ export const policies = [
   serviceDefaultDeny,
   serviceQuota,
   serviceIssuerScope,
+  imageUpdater,
 ] as const satisfies readonly Policy[];

@@ -3,7 +3,7 @@ import { ARGOCD_NAMESPACE, paths } from "../../render/apps.js";
 import { app, defineComponent, file, type RenderContext } from "../../render/component.js";
 import { toYaml } from "../../render/yaml.js";
 import { dnsLabel } from "../../spec/primitives.js";
-import { imageUpdaters } from "./image-updater.js";
+import { imageUpdaters, repositoryCredentials } from "./image-updater.js";
 import { namespaceObjects } from "./namespaces.js";
 import { appProjects, ROOT_APP_PATH, rootApplication } from "./projects.js";
 import {
@@ -19,6 +19,11 @@ import {
   NAMESPACES_APP,
 } from "./values.js";
 
+/** A Git branch name (`git check-ref-format --branch`, the common subset; no ':' — it separates branches). */
+const gitBranch = z.string().regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za-z0-9._/-]+(?<![./])$/, {
+  error: "must be a Git branch name such as main or image-updates",
+});
+
 const config = z.strictObject({
   /** The UI's hostname, `<subdomain>.<domain>`; internal by default (no DNS record, no tunnel route). */
   hostname: z
@@ -28,7 +33,26 @@ const config = z.strictObject({
     })
     .default({ subdomain: "argocd", exposure: "internal" }),
   /** Argo CD Image Updater, which commits newer image tags of services to the platform repository. */
-  imageUpdater: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  imageUpdater: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /**
+       * Branch Image Updater pushes its commits to. Omitted: `spec.git.revision`, the branch Argo CD
+       * syncs, so an update deploys on its own; another branch collects them for review (merge to deploy).
+       */
+      branch: gitBranch
+        .optional()
+        .describe("Branch Image Updater pushes to; defaults to spec.git.revision (deploys directly)"),
+      /** Vault KV path (platform mount) of the platform repository's write credentials. */
+      credentialsKey: z
+        .string()
+        .regex(/^[a-z0-9][-a-z0-9_/]*$/, { error: "must be a Vault KV path such as argocd/repository" })
+        .default("argocd/repository")
+        .describe(
+          "Vault KV path of the repository write credentials: username and password (https) or sshPrivateKey (ssh)",
+        ),
+    })
+    .default({ enabled: true, credentialsKey: "argocd/repository" }),
 });
 
 /** Config of the argocd component, defaults applied. */
@@ -105,7 +129,15 @@ export const argocd = defineComponent({
         order: 2,
         helm: { ...IMAGE_UPDATER_CHART, values: imageUpdaterValues() },
         // Services are only deployed (and so only updated) when the services component is on.
-        manifests: ctx.isEnabled("services") ? imageUpdaters(ctx.platform, ctx.services) : [],
+        manifests: ctx.isEnabled("services")
+          ? [
+              // Without ESO there is no way to the credentials: check's image-updater policy says so.
+              ...(ctx.isEnabled("external-secrets")
+                ? [repositoryCredentials(ctx.platform, c.imageUpdater.credentialsKey)]
+                : []),
+              ...imageUpdaters(ctx.platform, ctx.services, { branch: c.imageUpdater.branch }),
+            ]
+          : [],
         crds: ["argocd-image-updater.argoproj.io"],
         budget: imageUpdaterBudget(),
       });

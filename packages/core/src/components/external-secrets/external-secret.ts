@@ -22,6 +22,8 @@ export interface ExternalSecretSpec {
   readonly annotations?: Record<string, string>;
   /** Store it reads through. @default the platform's `vault-backend` ClusterSecretStore */
   readonly store?: SecretStoreRef;
+  /** `spec.target.template`: the Secret's labels and templated data (the entries are its inputs). */
+  readonly template?: Record<string, unknown>;
 }
 
 /** `spec.secretStoreRef` of an ExternalSecret. */
@@ -62,6 +64,7 @@ export function externalSecret(spec: ExternalSecretSpec): K8sObject {
         // Owner: the Secret goes away with the ExternalSecret, so pruning leaves nothing behind.
         creationPolicy: "Owner",
         deletionPolicy: "Retain",
+        ...(spec.template ? { template: spec.template } : {}),
       },
       data,
     },
