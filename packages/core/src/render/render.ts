@@ -50,6 +50,10 @@ export function render(
 ): RenderSession {
   const byId = new Map(components.map((c) => [c.id, c]));
   const plan = new Plan();
+  const existing = spec.platform.cluster.existing;
+  for (const name of existing.namespaces)
+    plan.existing.push({ kind: "Namespace", name, declaredBy: "spec.cluster.existing" });
+  for (const o of existing.objects) plan.existing.push({ ...o, declaredBy: "spec.cluster.existing" });
   const isEnabled = (id: string) => spec.platform.components[id]?.enabled === true;
   const baseCtx = (c: AnyComponent): PlanContext<unknown> => ({
     id: c.id,

@@ -3,6 +3,7 @@ import { type Diagnostic, diag } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
 import type { PlatformSpec, ServiceSpec } from "./schema.js";
 import { locateInFile } from "./source.js";
+import { topologyRules } from "./topology.js";
 
 export interface RuleInput {
   readonly platform: PlatformSpec;
@@ -209,6 +210,7 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
       );
     }
   }
+  out.push(...topologyRules(platform, input.platformFile));
   return out;
 }
 
