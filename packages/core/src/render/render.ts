@@ -18,6 +18,7 @@ export type RenderedAppSpec = Pick<
   | "syncOptions"
   | "prune"
   | "finalizer"
+  | "argocdCluster"
 >;
 
 /** What one rendered Application was, kept beside the files for budget and checks. */
@@ -105,7 +106,16 @@ export function render(
   return { files: files(), apps, plan };
 }
 
-const SUMMARY_KEYS = ["helm", "git", "crds", "budget", "syncOptions", "prune", "finalizer"] as const;
+const SUMMARY_KEYS = [
+  "helm",
+  "git",
+  "crds",
+  "budget",
+  "syncOptions",
+  "prune",
+  "finalizer",
+  "argocdCluster",
+] as const;
 
 function summarize(a: AppSpec): RenderedAppSpec {
   const summary: { -readonly [K in keyof RenderedAppSpec]: RenderedAppSpec[K] } = {

@@ -3,6 +3,7 @@ import { appProject } from "./app-project.js";
 import { crdOrder } from "./crd-order.js";
 import { namespaceAlone } from "./namespace-alone.js";
 import { noCascadeFinalizer } from "./no-cascade-finalizer.js";
+import { noExistingCollision } from "./no-existing-collision.js";
 import { noSecrets } from "./no-secrets.js";
 import { podSecurityLabels } from "./pod-security-labels.js";
 import { podSecurityStandards } from "./pod-security-standards.js";
@@ -36,4 +37,5 @@ export const policies: readonly Policy[] = [
   serviceDefaultDeny,
   serviceQuota,
   serviceIssuerScope,
+  noExistingCollision,
 ];

@@ -6,7 +6,7 @@ import type { PlatformSpec } from "../../spec/schema.js";
  * app-of-apps reads only `argocd/projects` and `argocd/applications`): it is what `slipway check`
  * (policy `no-existing-collision`) and a reviewer read, rendered from platform.yaml (ADR 0013).
  */
-export const EXISTING_INVENTORY_PATH = "slipway/existing.yaml";
+export const EXISTING_INVENTORY_PATH = "argocd/existing.yaml";
 
 /** The inventory as data, or undefined when nothing external is declared (no file then). */
 export function existingInventory(
