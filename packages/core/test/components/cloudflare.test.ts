@@ -280,7 +280,7 @@ describe("cloudflare component: an existing tunnel and other DNS owners (ADR 001
   it("with external-dns owning the zone, renders no record at all", () => {
     const t = render([host("blog", true)], existingTunnel({ dns: { owner: "external-dns" } }));
     expect(t.files.has("cloudflare/terraform/dns.tf.json")).toBe(false);
-    expect(t.read("slipway/existing.yaml")).toMatchObject({ dns: { owner: "external-dns" } });
+    expect(t.read("argocd/existing.yaml")).toMatchObject({ dns: { owner: "external-dns" } });
   });
 
   it("never renders a record for a name another owner keeps; adopts an existing one by import", () => {

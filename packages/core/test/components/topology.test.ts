@@ -158,7 +158,7 @@ describe("cluster topology: Argo CD on another cluster", () => {
       expect(a.spec.destination.server).toBe("https://kubernetes.default.svc");
     }
     expect(here.files.has(`argocd/applications/${CLUSTER_SECRET_APP}.yaml`)).toBe(false);
-    expect(here.files.has("slipway/existing.yaml")).toBe(false);
+    expect(here.files.has("argocd/existing.yaml")).toBe(false);
   });
 });
 
@@ -167,7 +167,7 @@ describe("cluster topology: existing components", () => {
     const tree = render({ otel: { enabled: true, collector: "existing" } });
     const kinds = tree.objects("k8s/helm/manifests/otel/").map((o) => o.kind);
     expect(kinds).toEqual(["Instrumentation"]);
-    expect(tree.read("slipway/existing.yaml")).toMatchObject({
+    expect(tree.read("argocd/existing.yaml")).toMatchObject({
       objects: [
         { kind: "Deployment", namespace: "monitoring", name: "otel-collector", declaredBy: "otel" },
         { kind: "Service", namespace: "monitoring", name: "otel-collector", declaredBy: "otel" },
