@@ -6,6 +6,7 @@ export { databaseVaultPath } from "./components/postgres/endpoint.js";
 export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
 export { ConflictError, diag, formatPath, InputError, NotFoundError, SlipwayError } from "./diagnostics.js";
 export { componentReference } from "./docs/reference.js";
+export { type AdoptNote, type AdoptOptions, type AdoptResult, adoptFromManifests } from "./init/adopt.js";
 export { type InitOptions, initPlatform, type StarterFile, starterFiles } from "./init/init.js";
 export { ARGOCD_NAMESPACE, manifestFileName, paths, renderApp } from "./render/apps.js";
 export type {
