@@ -18,6 +18,7 @@ export const mainCommand = defineCommand({
   // (start-up time and resident memory, measured in bench/synth and bench/scaffold).
   subCommands: {
     init: () => import("./commands/init.js").then((m) => m.initCommand),
+    adopt: () => import("./commands/adopt.js").then((m) => m.adoptCommand),
     synth: () => import("./commands/synth.js").then((m) => m.synthCommand),
     graph: () => import("./commands/graph.js").then((m) => m.graphCommand),
     bootstrap: () => import("./commands/bootstrap.js").then((m) => m.bootstrapCommand),

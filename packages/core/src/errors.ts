@@ -296,6 +296,12 @@ export const ERRORS = {
     summary: "A service deploys into the namespace the backstage component owns.",
     hint: "Give the service another namespace (spec.namespace), or disable the backstage component.",
   },
+  SW_CLOUDFLARE_DNS_FOREIGN: {
+    area: "components",
+    kind: "input",
+    summary: "A hostname Slipway would publish has a DNS record another owner keeps (`dns.foreignNames`).",
+    hint: "Change the subdomain, or adopt the record: remove it from dns.foreignNames and list it under dns.import.",
+  },
   SW_CLOUDFLARE_DUPLICATE_HOSTNAME: {
     area: "components",
     kind: "input",
@@ -307,6 +313,51 @@ export const ERRORS = {
     kind: "input",
     summary: "Two hostnames map to the same Terraform resource name.",
     hint: "Hostnames differing only in characters other than letters, digits and '-' collide; rename one.",
+  },
+  SW_CLOUDFLARE_HOST_KEPT: {
+    area: "components",
+    kind: "input",
+    summary:
+      "A hostname Slipway routes is also a rule the existing tunnel keeps; Slipway's rule would take its traffic.",
+    hint: "Change the subdomain, or remove the rule from tunnel.keep (and the tunnel) to hand the host to Slipway.",
+  },
+  SW_CLOUDFLARE_IMPORT_UNKNOWN: {
+    area: "components",
+    kind: "input",
+    summary: "`dns.import` names a hostname the platform does not publish.",
+    hint: "Import only records of hostnames Slipway publishes (a service's or component's public subdomain).",
+  },
+  SW_CLOUDFLARE_TUNNEL_CATCH_ALL: {
+    area: "components",
+    kind: "input",
+    summary:
+      "The existing tunnel's kept rules do not end with exactly one catch-all, so some would never be reached.",
+    hint: "List the tunnel's rules in tunnel.keep in its order, its catch-all (service only, e.g. http_status:404) last.",
+  },
+  SW_CLOUDFLARE_TUNNEL_KEEP: {
+    area: "components",
+    kind: "input",
+    summary: "`tunnel.keep` is set on a dedicated tunnel; kept rules belong to an existing tunnel.",
+    hint: "Set tunnel.mode: existing to merge into a tunnel that serves other hosts, or remove tunnel.keep.",
+  },
+  SW_TOPOLOGY_ARGOCD_REMOTE: {
+    area: "components",
+    kind: "input",
+    summary:
+      "Argo CD is said to reach this cluster from another one (`spec.cluster.destination`) but is also to be installed here.",
+    hint: "Set spec.components.argocd.mode: external, or remove spec.cluster.destination.server.",
+  },
+  SW_TOPOLOGY_CILIUM_PREREQUISITES: {
+    area: "components",
+    kind: "input",
+    summary:
+      "Istio ambient on Cilium needs `cni.cilium.exclusive: false` and `socketLBHostNamespaceOnly: true` stated as the running Cilium has them.",
+  },
+  SW_TOPOLOGY_CNI_PATHS: {
+    area: "components",
+    kind: "input",
+    summary: "`cni.plugin: other` needs `confDir` and `binDir`, where istio-cni chains its plugin.",
+    hint: "Set spec.cluster.cni.confDir and binDir to where your CNI keeps its config and plugins.",
   },
   SW_DYNAMIC_DB_DUPLICATE_ROLE: {
     area: "components",
@@ -686,6 +737,30 @@ export const ERRORS = {
   },
 
   // ---------------------------------------------------------------- init
+  SW_ADOPT_COLLECTOR_ADDRESS: {
+    area: "init",
+    kind: "input",
+    summary:
+      "`slipway adopt`: the existing OpenTelemetry collector does not answer at otel-collector.monitoring.svc, where services send OTLP.",
+    hint: "Name the release otel-collector in monitoring (fullnameOverride), or keep otel off.",
+  },
+  SW_ADOPT_EMPTY: {
+    area: "init",
+    kind: "input",
+    summary: "`slipway adopt --from-manifests DIR`: the directory holds no YAML documents.",
+    hint: "Point --from-manifests at the root of the GitOps repository (Argo CD Applications, Helm values, manifests).",
+  },
+  SW_ADOPT_FILE_EXISTS: {
+    area: "init",
+    kind: "conflict",
+    summary: "`slipway adopt --out FILE`: the file exists; adopt never overwrites one.",
+    hint: "Pass another --out, or omit it to print the proposal.",
+  },
+  SW_ADOPT_INSTALLED: {
+    area: "init",
+    kind: "warning",
+    summary: "`slipway adopt`: the repository already installs a component; it is proposed disabled.",
+  },
   SW_INIT_FILE_EXISTS: {
     area: "init",
     kind: "conflict",

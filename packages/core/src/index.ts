@@ -26,6 +26,7 @@ export type {
   PolicyId,
 } from "./errors.js";
 export { ERROR_AREAS, ERROR_KINDS, ERRORS, errorDocs, isCatalogued } from "./errors.js";
+export { type AdoptNote, type AdoptOptions, type AdoptResult, adoptFromManifests } from "./init/adopt.js";
 export { type InitOptions, initPlatform, type StarterFile, starterFiles } from "./init/init.js";
 export { ARGOCD_NAMESPACE, manifestFileName, paths, renderApp } from "./render/apps.js";
 export type {

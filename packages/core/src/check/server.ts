@@ -5,6 +5,7 @@ import type { OutputFile } from "../render/files.js";
 import { apiGroup, type K8sObject } from "../render/k8s.js";
 import { type CheckInput, isK8sObject, isRecord, type RenderedObject } from "./input.js";
 import { type Finding, withLocations } from "./locate.js";
+import { existingNamespaces } from "./policies/no-existing-collision.js";
 import { SchemaDir } from "./schemas/schema-dir.js";
 
 /** How to reach an API server: its URL and credentials, PEM-encoded. */
@@ -248,7 +249,7 @@ async function installCrds(r: Run, ordered: readonly Ordered[]): Promise<void> {
  * created for real, so that the dry-runs of namespaced objects find them.
  */
 async function createNamespaces(r: Run, ordered: readonly Ordered[], input: CheckInput): Promise<void> {
-  const names = new Set(createNamespaceDestinations(input));
+  const names = new Set([...createNamespaceDestinations(input), ...existingNamespaces(input)]);
   for (const { o } of ordered) {
     if (!isNamespace(o)) continue;
     const reply = await r.api.apply(`/api/v1/namespaces/${o.object.metadata.name}`, o.object, false);

@@ -1,4 +1,4 @@
-import type { PlatformSpec } from "../spec/schema.js";
+import { IN_CLUSTER_SERVER, type PlatformSpec } from "../spec/schema.js";
 import type { AppSpec } from "./component.js";
 import type { OutputFile } from "./files.js";
 import { CLUSTER_SCOPED_KINDS, type K8sObject } from "./k8s.js";
@@ -6,6 +6,22 @@ import { toYaml } from "./yaml.js";
 
 /** Where Argo CD runs; Applications and AppProjects live here. */
 export const ARGOCD_NAMESPACE = "argocd";
+
+/**
+ * The cluster an Application deploys to, as Argo CD names it: `destination.name` when the platform
+ * gives the name its cluster Secret registers, else its API address (`https://kubernetes.default.svc`
+ * when Argo CD runs in this cluster). Argo CD accepts one of the two, never both.
+ */
+export function clusterDestination(
+  platform: Pick<PlatformSpec, "cluster">,
+): { server: string } | { name: string } {
+  const d = platform.cluster.destination;
+  return d.name !== undefined ? { name: d.name } : { server: d.server };
+}
+
+/** Whether Argo CD runs in another cluster (it reaches this one at its API address). */
+export const argocdIsRemote = (platform: Pick<PlatformSpec, "cluster">): boolean =>
+  platform.cluster.destination.server !== IN_CLUSTER_SERVER;
 
 export const paths = {
   application: (name: string) => `argocd/applications/${name}.yaml`,
@@ -96,7 +112,11 @@ export function* renderApp(
     spec: {
       project: spec.project,
       ...(sources.length === 1 ? { source: sources[0] } : { sources }),
-      destination: { server: "https://kubernetes.default.svc", namespace: spec.namespace },
+      // Objects of Argo CD's own namespace (the cluster Secret) go to the cluster Argo CD runs in.
+      destination: {
+        ...(spec.argocdCluster ? { server: IN_CLUSTER_SERVER } : clusterDestination(platform)),
+        namespace: spec.namespace,
+      },
       syncPolicy: {
         automated: { prune: spec.prune !== false, selfHeal: true },
         syncOptions: [...(spec.syncOptions ?? [])],

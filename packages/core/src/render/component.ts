@@ -65,6 +65,11 @@ export interface AppSpec {
    * would be destructive, as for CRDs. @default true
    */
   readonly finalizer?: boolean;
+  /**
+   * Deploys into the cluster Argo CD runs in (its cluster Secret), not the platform's cluster; the
+   * two differ only when Argo CD is remote (`spec.cluster.destination`, ADR 0013). @default false
+   */
+  readonly argocdCluster?: boolean;
   readonly ignoreDifferences?: readonly Record<string, unknown>[];
   /**
    * API groups whose CustomResourceDefinitions this Application installs (e.g. `cert-manager.io`).

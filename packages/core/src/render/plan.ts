@@ -76,6 +76,29 @@ function merged(a?: Record<string, string>, b?: Record<string, string>): Record<
   return Object.keys(out).length === 0 ? (NONE as Record<string, string>) : out;
 }
 
+/**
+ * Something that exists on the cluster and is not Slipway's (ADR 0013): Slipway renders around it,
+ * never an object of the same kind, namespace and name, and `check` proves it (policy
+ * `no-existing-collision`).
+ */
+export interface ExistingDecl {
+  readonly kind: string;
+  /** Absent for cluster-scoped kinds (Namespace, CustomResourceDefinition). */
+  readonly namespace?: string | undefined;
+  readonly name: string;
+  /** `spec.cluster.existing`, or the component whose external mode declared it. */
+  readonly declaredBy: string;
+}
+
+/** One ingress rule of a Cloudflare tunnel, as cloudflared reads it (first match wins). */
+export interface TunnelRule {
+  /** Exact or wildcard (`*.example.com`) hostname; absent on the catch-all. */
+  readonly hostname?: string | undefined;
+  readonly path?: string | undefined;
+  /** Origin URL, or `http_status:404` and the like. */
+  readonly service: string;
+}
+
 export class Plan {
   readonly hostnames: HostnameDecl[] = [];
   readonly namespaces = new Map<string, NamespaceDecl>();
@@ -91,6 +114,18 @@ export class Plan {
    * service namespaces); the platform AppProject allows them as destinations.
    */
   readonly platformDestinations = new Set<string>();
+  /** What exists and is not Slipway's; see {@link ExistingDecl}. */
+  readonly existing: ExistingDecl[] = [];
+  /**
+   * Who owns the zone's DNS records for the platform's hostnames (ADR 0013): `slipway` renders them
+   * (never for `foreignNames`, owned by another owner); `external-dns` owns them all.
+   */
+  readonly dns: { owner: "slipway" | "external-dns"; foreignNames: string[] } = {
+    owner: "slipway",
+    foreignNames: [],
+  };
+  /** Set when Slipway merges its routes into an existing tunnel: that tunnel's rules it keeps. */
+  tunnel: { keptRules: TunnelRule[] } | undefined = undefined;
 
   /** Declares a namespace; declaring the same one twice merges labels (first project wins). */
   namespace(decl: Omit<NamespaceDecl, "labels" | "annotations"> & Partial<NamespaceDecl>): void {

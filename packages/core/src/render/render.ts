@@ -18,6 +18,7 @@ export type RenderedAppSpec = Pick<
   | "syncOptions"
   | "prune"
   | "finalizer"
+  | "argocdCluster"
 >;
 
 /** What one rendered Application was, kept beside the files for budget and checks. */
@@ -50,6 +51,10 @@ export function render(
 ): RenderSession {
   const byId = new Map(components.map((c) => [c.id, c]));
   const plan = new Plan();
+  const existing = spec.platform.cluster.existing;
+  for (const name of existing.namespaces)
+    plan.existing.push({ kind: "Namespace", name, declaredBy: "spec.cluster.existing" });
+  for (const o of existing.objects) plan.existing.push({ ...o, declaredBy: "spec.cluster.existing" });
   const isEnabled = (id: string) => spec.platform.components[id]?.enabled === true;
   const baseCtx = (c: AnyComponent): PlanContext<unknown> => ({
     id: c.id,
@@ -101,7 +106,16 @@ export function render(
   return { files: files(), apps, plan };
 }
 
-const SUMMARY_KEYS = ["helm", "git", "crds", "budget", "syncOptions", "prune", "finalizer"] as const;
+const SUMMARY_KEYS = [
+  "helm",
+  "git",
+  "crds",
+  "budget",
+  "syncOptions",
+  "prune",
+  "finalizer",
+  "argocdCluster",
+] as const;
 
 function summarize(a: AppSpec): RenderedAppSpec {
   const summary: { -readonly [K in keyof RenderedAppSpec]: RenderedAppSpec[K] } = {

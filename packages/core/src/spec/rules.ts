@@ -4,6 +4,7 @@ import type { AnyComponent } from "../render/component.js";
 import { parseImage, SEMVER_TAG } from "../render/image.js";
 import type { PlatformSpec, ServiceSpec } from "./schema.js";
 import { locateInFile } from "./source.js";
+import { topologyRules } from "./topology.js";
 
 export interface RuleInput {
   readonly platform: PlatformSpec;
@@ -229,6 +230,7 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
       ),
     );
   }
+  out.push(...topologyRules(platform, input.platformFile));
   return out;
 }
 

@@ -26,6 +26,91 @@ const node = z.strictObject({
   memory: memoryQuantity.describe("Allocatable memory, such as 16Gi"),
 });
 
+/** Argo CD's address for the cluster it runs in. */
+export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
+
+const absolutePath = z
+  .string()
+  .regex(/^\/[^\0]*$/, { error: "must be an absolute path such as /etc/cni/net.d" });
+
+const cni = z
+  .strictObject({
+    /** flannel: K3s's bundled CNI (or kubeadm's); cilium: installed by you; other: give the paths. */
+    plugin: z
+      .enum(["flannel", "cilium", "other"])
+      .default("flannel")
+      .describe(
+        "flannel: K3s's bundled CNI (or kubeadm's); cilium: installed by you; other: give confDir and binDir",
+      ),
+    /** Where the CNI reads its config (istio-cni `cniConfDir`); required for `other`. */
+    confDir: absolutePath
+      .optional()
+      .describe("Where the CNI reads its config (istio-cni cniConfDir); required for other"),
+    /** Where the CNI's plugin binaries live (istio-cni `cniBinDir`); required for `other`. */
+    binDir: absolutePath
+      .optional()
+      .describe("Where the CNI's plugin binaries live (istio-cni cniBinDir); required for other"),
+    /**
+     * The Cilium Helm values Istio ambient needs, as they are set on the running Cilium (Slipway
+     * does not install it): `cni.exclusive: false` and `socketLB.hostNamespaceOnly: true`.
+     */
+    cilium: z
+      .strictObject({
+        exclusive: z.boolean().describe("Cilium's cni.exclusive; ambient needs false"),
+        socketLBHostNamespaceOnly: z
+          .boolean()
+          .describe("Cilium's socketLB.hostNamespaceOnly; ambient needs true with kube-proxy replacement"),
+      })
+      .optional()
+      .describe("The running Cilium's settings Istio ambient depends on (Slipway does not install Cilium)"),
+  })
+  .default({ plugin: "flannel" });
+
+const destination = z
+  .strictObject({
+    /** The API server as Argo CD reaches it. @default "https://kubernetes.default.svc" */
+    server: z
+      .url({ protocol: /^https$/ })
+      .default(IN_CLUSTER_SERVER)
+      .describe("The API server as Argo CD reaches it"),
+    /** The cluster's name in Argo CD (its cluster Secret); Applications then use `destination.name`. */
+    name: dnsLabel
+      .optional()
+      .describe("The cluster's name in Argo CD (its cluster Secret); Applications then use it"),
+  })
+  .default({ server: IN_CLUSTER_SERVER });
+
+const existingObject = z.strictObject({
+  kind: z
+    .string()
+    .regex(/^[A-Z][A-Za-z0-9]*$/, { error: "must be a Kubernetes kind such as Deployment" })
+    .describe("Kind, such as Deployment"),
+  /** Omit for cluster-scoped kinds. */
+  namespace: dnsLabel.optional().describe("Namespace; omit for cluster-scoped kinds"),
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a Kubernetes object name" })
+    .describe("Name"),
+});
+
+const existing = z
+  .strictObject({
+    /**
+     * Namespaces that exist and are not Slipway's: Applications may deploy into them, but no
+     * Namespace object is rendered for them (so nothing Slipway prunes ever deletes them).
+     */
+    namespaces: z
+      .array(dnsLabel)
+      .default([])
+      .describe("Namespaces that exist and are not Slipway's: deployed into, never rendered nor pruned"),
+    /** Objects that exist and are not Slipway's; `check` fails if one is rendered. */
+    objects: z
+      .array(existingObject)
+      .default([])
+      .describe("Objects that exist and are not Slipway's; check fails if one is rendered"),
+  })
+  .default({ namespaces: [], objects: [] });
+
 const cluster = z.strictObject({
   /** Changes only storage, TLS and IAM defaults: manifests stay environment-agnostic. */
   distribution: z
@@ -55,6 +140,17 @@ const cluster = z.strictObject({
     .describe(
       "StorageClass of every PersistentVolumeClaim (Vault, PostgreSQL, backups); K3s ships local-path",
     ),
+  /** The pod network; decides where istio-cni writes its plugin (ADR 0013). */
+  cni: cni.describe("The pod network (CNI); decides where istio-cni installs its plugin"),
+  /**
+   * How Argo CD addresses this cluster: in-cluster by default; the API address (and the name it
+   * is registered under) when Argo CD runs on another cluster (ADR 0013).
+   */
+  destination: destination.describe(
+    "How Argo CD addresses this cluster: in-cluster, or its API address from another cluster",
+  ),
+  /** What already runs on the cluster and is not Slipway's: rendered around, never over (ADR 0013). */
+  existing: existing.describe("Namespaces and objects that exist and are not Slipway's: never rendered over"),
 });
 
 const git = z.strictObject({

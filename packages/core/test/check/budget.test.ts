@@ -20,6 +20,9 @@ const cluster = (nodes: number, memory = "4Gi"): PlatformSpec["cluster"] => ({
   nodes: Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, cpu: "2", memory })),
   reserved: { cpu: "250m", memory: "512Mi" },
   storageClass: "local-path",
+  cni: { plugin: "flannel" },
+  destination: { server: "https://kubernetes.default.svc" },
+  existing: { namespaces: [], objects: [] },
 });
 
 const files = [

@@ -68,6 +68,7 @@ describe("policies", () => {
       "service-quota",
       "service-issuer-scope",
       "image-updater",
+      "no-existing-collision",
     ]);
     for (const p of policies) {
       expect(existsSync(join(FIXTURES, "policies", p.id, "pass")), p.id).toBe(true);
@@ -116,6 +117,20 @@ describe("policies", () => {
     ]) {
       expect(looksLikeSecretKey(k), k).toBe(false);
     }
+  });
+
+  it("no-existing-collision: objects over existing ones, an Argo CD install, a foreign record, a dropped wildcard", () => {
+    expect(run("no-existing-collision", "fail")).toEqual([
+      "argocd/applications/argocd.yaml spec",
+      "argocd/applications/grafana.yaml metadata.name",
+      "cloudflare/terraform/dns.tf.json resource.cloudflare_dns_record.legacy_example_dev",
+      "cloudflare/terraform/tunnel.tf.json resource.cloudflare_zero_trust_tunnel_cloudflared_config.homelab.config.ingress",
+      "k8s/helm/manifests/namespaces/namespace-monitoring.yaml metadata.name",
+      "k8s/helm/manifests/otel/customresourcedefinition-applications.argoproj.io.yaml spec.group",
+      // The operator would make Deployment and Service otel-collector from it.
+      "k8s/helm/manifests/otel/opentelemetrycollector-otel.yaml metadata.name",
+      "k8s/helm/manifests/otel/opentelemetrycollector-otel.yaml metadata.name",
+    ]);
   });
 
   it("namespace-alone: a Namespace or CRD sharing its file", () => {

@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkTerraform } from "../../src/check/terraform.js";
 import { gatewayOrigin } from "../../src/components/cloudflare/terraform.js";
 import { GATEWAY } from "../../src/components/gateway/ref.js";
 import { InputError } from "../../src/diagnostics.js";
@@ -6,6 +10,7 @@ import type { K8sObject } from "../../src/render/k8s.js";
 import type { HostnameDecl } from "../../src/render/plan.js";
 import { declaring, expectStrictlyValid, renderComponents } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
+import { tool } from "../helpers/tools.js";
 
 const host = (name: string, pub: boolean): HostnameDecl => ({
   host: `${name}.example.dev`,
@@ -171,5 +176,142 @@ describe("cloudflare component: cloudflared", () => {
 
   it("validates strictly", () => {
     expectStrictlyValid(objs);
+  });
+});
+
+/** The owner's tunnel: a wildcard onto the ingress they run, then the catch-all. */
+const WILDCARD = { hostname: "*.example.dev", service: "https://traefik.kube-system.svc:443" };
+const CATCH_ALL = { service: "http_status:404" };
+const existingTunnel = (extra: Record<string, unknown> = {}) => ({
+  ...ids,
+  tunnel: { mode: "existing", keep: [WILDCARD, CATCH_ALL] },
+  ...extra,
+});
+type Ingress = { hostname?: string; service: string }[];
+const ingressOf = (tree: ReturnType<typeof render>): Ingress =>
+  Object.values(
+    tree.read<{
+      resource: {
+        cloudflare_zero_trust_tunnel_cloudflared_config: Record<string, { config: { ingress: Ingress } }>;
+      };
+    }>("cloudflare/terraform/tunnel.tf.json").resource.cloudflare_zero_trust_tunnel_cloudflared_config,
+  )[0]?.config.ingress ?? [];
+
+describe("cloudflare component: an existing tunnel and other DNS owners (ADR 0013)", () => {
+  const mirror = mkdtempSync(join(tmpdir(), "slipway-tf-mirror-"));
+  afterAll(() => rmSync(mirror, { recursive: true, force: true }));
+  const tree = render([host("blog", true), host("auth", true)], existingTunnel());
+
+  it("keeps the tunnel's wildcard and catch-all after Slipway's hosts, unchanged and in order", () => {
+    const origin = gatewayOrigin();
+    expect(ingressOf(tree)).toEqual([
+      { hostname: "auth.example.dev", service: origin },
+      { hostname: "blog.example.dev", service: origin },
+      WILDCARD,
+      CATCH_ALL,
+    ]);
+  });
+
+  it("adopts the tunnel's configuration with an import block, and OpenTofu loads it with every reference resolved", async () => {
+    expect(tree.read<{ import: unknown[] }>("cloudflare/terraform/imports.tf.json").import).toEqual([
+      {
+        to: "cloudflare_zero_trust_tunnel_cloudflared_config.homelab",
+        id: "${var.account_id}/${var.tunnel_id}",
+      },
+    ]);
+    const r = await checkTerraform(tree.fileList, {
+      tofu: tool("tofu"),
+      tfrefs: tool("slipway-tfrefs"),
+      providerMirror: mirror,
+    });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.roots).toContainEqual({
+      root: "cloudflare/terraform",
+      references: "ok",
+      init: "providers-unavailable",
+      validate: "skipped",
+    });
+    // slipway-tfrefs does not read import addresses (tools/tofu/tfrefs declares the block only):
+    // the address must name the resource the root declares.
+    const tunnelConfig = tree.read<{ resource: Record<string, Record<string, unknown>> }>(
+      "cloudflare/terraform/tunnel.tf.json",
+    ).resource.cloudflare_zero_trust_tunnel_cloudflared_config;
+    expect(Object.keys(tunnelConfig ?? {})).toEqual(["homelab"]);
+  });
+
+  it("deploys no second connector for an existing tunnel unless asked", () => {
+    expect(tree.objects("k8s/helm/manifests/cloudflare/")).toEqual([]);
+    expect(tree.files.has("k8s/helm/manifests/namespaces/namespace-cloudflare.yaml")).toBe(false);
+    const withConnector = render(
+      [host("blog", true)],
+      existingTunnel({ tunnel: { mode: "existing", keep: [CATCH_ALL], connector: true } }),
+    );
+    expect(withConnector.objects("k8s/helm/manifests/cloudflare/").map((o) => o.kind)).toEqual([
+      "Deployment",
+      "ExternalSecret",
+    ]);
+  });
+
+  it("refuses kept rules that cloudflared would refuse: no catch-all, or one before the end", () => {
+    const keep = (k: unknown[]) => () => render([], { ...ids, tunnel: { mode: "existing", keep: k } });
+    expect(diagnosticsOf(keep([WILDCARD]))).toEqual([
+      ["SW_CLOUDFLARE_TUNNEL_CATCH_ALL", ["spec", "components", "cloudflare", "tunnel", "keep"]],
+    ]);
+    expect(diagnosticsOf(keep([CATCH_ALL, WILDCARD]))).toEqual([
+      ["SW_CLOUDFLARE_TUNNEL_CATCH_ALL", ["spec", "components", "cloudflare", "tunnel", "keep", 0]],
+    ]);
+    expect(diagnosticsOf(() => render([], { ...ids, tunnel: { keep: [CATCH_ALL] } }))).toEqual([
+      ["SW_CLOUDFLARE_TUNNEL_KEEP", ["spec", "components", "cloudflare", "tunnel", "keep"]],
+    ]);
+  });
+
+  it("refuses a Slipway host that is an exact rule of the existing tunnel", () => {
+    const cfg = existingTunnel({
+      tunnel: {
+        mode: "existing",
+        keep: [{ hostname: "blog.example.dev", service: "http://blog.old:80" }, CATCH_ALL],
+      },
+    });
+    expect(diagnosticsOf(() => render([host("blog", true)], cfg))).toEqual([
+      ["SW_CLOUDFLARE_HOST_KEPT", ["spec", "components", "cloudflare", "tunnel", "keep", 0, "hostname"]],
+    ]);
+  });
+
+  it("with external-dns owning the zone, renders no record at all", () => {
+    const t = render([host("blog", true)], existingTunnel({ dns: { owner: "external-dns" } }));
+    expect(t.files.has("cloudflare/terraform/dns.tf.json")).toBe(false);
+    expect(t.read("argocd/existing.yaml")).toMatchObject({ dns: { owner: "external-dns" } });
+  });
+
+  it("never renders a record for a name another owner keeps; adopts an existing one by import", () => {
+    expect(
+      diagnosticsOf(() =>
+        render([host("blog", true)], {
+          ...ids,
+          dns: { foreignNames: ["*.example.dev", "blog.example.dev"] },
+        }),
+      ),
+    ).toEqual([
+      ["SW_CLOUDFLARE_DNS_FOREIGN", ["spec", "components", "cloudflare", "dns", "foreignNames", 1]],
+    ]);
+    const recordId = "00112233445566778899aabbccddeeff";
+    const t = render([host("blog", true)], {
+      ...ids,
+      dns: { import: [{ hostname: "blog.example.dev", recordId }] },
+    });
+    expect(t.read<{ import: unknown[] }>("cloudflare/terraform/imports.tf.json").import).toEqual([
+      { to: "cloudflare_dns_record.blog_example_dev", id: `\${var.zone_id}/${recordId}` },
+    ]);
+    expect(Object.keys(records(t))).toEqual(["blog_example_dev"]);
+    expect(
+      diagnosticsOf(() =>
+        render([host("blog", true)], {
+          ...ids,
+          dns: { import: [{ hostname: "www.example.dev", recordId }] },
+        }),
+      ),
+    ).toEqual([
+      ["SW_CLOUDFLARE_IMPORT_UNKNOWN", ["spec", "components", "cloudflare", "dns", "import", 0, "hostname"]],
+    ]);
   });
 });

@@ -51,10 +51,14 @@ export function declaring(d: Declarations): AnyComponent {
 /** Service specs by name, written as `services/<name>.yaml` beside platform.yaml. */
 export type ServiceSpecs = Record<string, Record<string, unknown>>;
 
-/** A platform.yaml in a new directory; `components: undefined` leaves the key out altogether. */
+/**
+ * A platform.yaml in a new directory; `components: undefined` leaves the key out altogether.
+ * `cluster` is merged over the one-node K3s cluster (topology: cni, destination, existing).
+ */
 export function writePlatform(
   components: Record<string, unknown> | undefined,
   services: ServiceSpecs = {},
+  cluster: Record<string, unknown> = {},
 ): string {
   const dir = mkdtempSync(join(tmpdir(), "slipway-component-"));
   const doc = {
@@ -65,7 +69,7 @@ export function writePlatform(
       domain: "example.dev",
       git: { repoURL: "https://github.com/example/platform.git" },
       github: { owner: "example" },
-      cluster: { distribution: "k3s", nodes: [{ name: "node-1", cpu: 4, memory: "16Gi" }] },
+      cluster: { distribution: "k3s", nodes: [{ name: "node-1", cpu: 4, memory: "16Gi" }], ...cluster },
       // An absent component gets its config's defaults (the schema's prefault), as in platform.yaml.
       ...(components !== undefined ? { components } : {}),
     },

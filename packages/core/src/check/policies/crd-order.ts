@@ -41,7 +41,13 @@ export const crdOrder = definePolicy({
       const by = installers.get(group);
       const app = o.app;
       if (!by || !app) continue;
-      const early = by.filter((i) => i.spec.name !== app.spec.name && i.wave >= app.wave);
+      // An Application deploying to Argo CD's own cluster (a remote Argo CD's cluster Secret) finds
+      // the CRDs that cluster has; what the platform's Applications install is on the other one.
+      const here = app.spec.argocdCluster === true;
+      const early = by.filter(
+        (i) =>
+          i.spec.name !== app.spec.name && i.wave >= app.wave && (i.spec.argocdCluster === true) === here,
+      );
       if (early.length === 0 || skipsDryRun(o.object.metadata.annotations, app)) continue;
       const first = early[0] as RenderedApp;
       yield objectFinding(

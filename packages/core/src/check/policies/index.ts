@@ -4,6 +4,7 @@ import { crdOrder } from "./crd-order.js";
 import { imageUpdater } from "./image-updater.js";
 import { namespaceAlone } from "./namespace-alone.js";
 import { noCascadeFinalizer } from "./no-cascade-finalizer.js";
+import { noExistingCollision } from "./no-existing-collision.js";
 import { noSecrets } from "./no-secrets.js";
 import { podSecurityLabels } from "./pod-security-labels.js";
 import { podSecurityStandards } from "./pod-security-standards.js";
@@ -38,4 +39,5 @@ export const policies = [
   serviceQuota,
   serviceIssuerScope,
   imageUpdater,
+  noExistingCollision,
 ] as const satisfies readonly Policy[];

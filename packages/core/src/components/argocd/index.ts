@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { ARGOCD_NAMESPACE, paths } from "../../render/apps.js";
+import { ARGOCD_NAMESPACE, argocdIsRemote, paths } from "../../render/apps.js";
 import { app, defineComponent, file, type RenderContext } from "../../render/component.js";
 import { toYaml } from "../../render/yaml.js";
 import { dnsLabel } from "../../spec/primitives.js";
+import { clusterSecret } from "./cluster-secret.js";
+import { EXISTING_INVENTORY_PATH, existingInventory } from "./existing.js";
 import { imageUpdaters, repositoryCredentials } from "./image-updater.js";
 import { namespaceObjects } from "./namespaces.js";
 import { appProjects, ROOT_APP_PATH, rootApplication } from "./projects.js";
@@ -24,7 +26,36 @@ const gitBranch = z.string().regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za
   error: "must be a Git branch name such as main or image-updates",
 });
 
+const storeRef = z.strictObject({
+  kind: z.enum(["ClusterSecretStore", "SecretStore"]).default("ClusterSecretStore"),
+  name: z.string().min(1).default("vault-backend"),
+});
+
 const config = z.strictObject({
+  /**
+   * `deploy`: Slipway installs Argo CD in this cluster and Argo CD manages itself. `external`: an
+   * Argo CD that is not Slipway's (here or, with `spec.cluster.destination`, on another cluster)
+   * syncs the rendered Applications; Slipway renders no Argo CD install (ADR 0013). @default "deploy"
+   */
+  mode: z
+    .enum(["deploy", "external"])
+    .default("deploy")
+    .describe("deploy: Slipway installs Argo CD here; external: an existing Argo CD syncs the repository"),
+  /**
+   * With Argo CD on another cluster: the cluster Secret that registers this cluster there, made by
+   * ESO in Argo CD's namespace from a Vault KV secret (`bearerToken`, `caData`), never from Git.
+   */
+  clusterSecret: z
+    .strictObject({
+      /** The store on Argo CD's cluster that reads the KV secret. @default ClusterSecretStore vault-backend */
+      storeRef: storeRef.default({ kind: "ClusterSecretStore", name: "vault-backend" }),
+      /** KV path holding `bearerToken` and `caData` (base64 PEM) for this cluster's API server. */
+      key: z
+        .string()
+        .regex(/^[a-z0-9][-a-z0-9_/]*$/, { error: "must be a Vault KV path such as argocd/clusters/homelab" })
+        .optional(),
+    })
+    .default({ storeRef: { kind: "ClusterSecretStore", name: "vault-backend" } }),
   /** The UI's hostname, `<subdomain>.<domain>`; internal by default (no DNS record, no tunnel route). */
   hostname: z
     .strictObject({
@@ -58,6 +89,9 @@ const config = z.strictObject({
 /** Config of the argocd component, defaults applied. */
 export type ArgocdConfig = z.output<typeof config>;
 
+/** The Application of the cluster Secret that registers this cluster with a remote Argo CD. */
+export const CLUSTER_SECRET_APP = "argocd-cluster";
+
 const hostOf = (c: ArgocdConfig, domain: string) => `${c.hostname.subdomain}.${domain}`;
 
 /**
@@ -74,6 +108,8 @@ export const argocd = defineComponent({
   config,
   plan(ctx) {
     const c = ctx.config;
+    // An external Argo CD is not installed, nor its namespace, host or Image Updater (its own).
+    if (c.mode === "external") return;
     ctx.plan.sourceRepos.add(ARGOCD_CHART.repoURL);
     if (c.imageUpdater.enabled) ctx.plan.sourceRepos.add(IMAGE_UPDATER_CHART.repoURL);
     ctx.plan.namespace({ name: ARGOCD_NAMESPACE, project: "platform", owner: ctx.id });
@@ -91,6 +127,13 @@ export const argocd = defineComponent({
     const c = ctx.config;
     // Every plan ran before any contribute, so namespaces and chart repositories are complete here.
     const namespaces = ctx.plan.resolvedNamespaces();
+    // Existing namespaces are destinations, never Namespace objects: pruning one would delete what
+    // runs there that is not Slipway's.
+    const existingNamespaces = new Set(
+      ctx.plan.existing.filter((e) => e.kind === "Namespace").map((e) => e.name),
+    );
+    const inventory = existingInventory(ctx.platform, c.mode, ctx.plan);
+    if (inventory) yield file(EXISTING_INVENTORY_PATH, toYaml(inventory));
     yield file(ROOT_APP_PATH, toYaml(rootApplication(ctx.platform)));
     for (const p of appProjects(
       ctx.platform,
@@ -108,9 +151,23 @@ export const argocd = defineComponent({
       project: "platform",
       namespace: ARGOCD_NAMESPACE,
       order: 0,
-      manifests: namespaceObjects(namespaces, ctx.platform.cluster.kubernetesVersion),
+      manifests: namespaceObjects(
+        namespaces.filter((n) => !existingNamespaces.has(n.name)),
+        ctx.platform.cluster.kubernetesVersion,
+      ),
       finalizer: false,
     });
+    if (argocdIsRemote(ctx.platform)) {
+      yield app({
+        name: CLUSTER_SECRET_APP,
+        project: "platform",
+        namespace: ARGOCD_NAMESPACE,
+        order: 1,
+        manifests: [clusterSecret(ctx.platform, c.clusterSecret)],
+        argocdCluster: true,
+      });
+    }
+    if (c.mode === "external") return;
     yield app({
       name: ARGOCD_APP,
       project: "platform",

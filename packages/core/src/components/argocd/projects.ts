@@ -1,11 +1,12 @@
-import { ARGOCD_NAMESPACE } from "../../render/apps.js";
+import { ARGOCD_NAMESPACE, argocdIsRemote, clusterDestination } from "../../render/apps.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { NamespaceDecl } from "../../render/plan.js";
-import type { PlatformSpec } from "../../spec/schema.js";
+import { IN_CLUSTER_SERVER, type PlatformSpec } from "../../spec/schema.js";
 
 /** Where the root app-of-apps is written; applied once by `slipway bootstrap`, never by Argo CD. */
 export const ROOT_APP_PATH = "argocd/root.yaml";
-export const IN_CLUSTER = "https://kubernetes.default.svc";
+/** The cluster Argo CD runs in, as it names it: where Applications and AppProjects live. */
+export const IN_CLUSTER = IN_CLUSTER_SERVER;
 
 const managedBy = { "app.kubernetes.io/managed-by": "slipway", "slipway.dev/component": "argocd" };
 
@@ -45,8 +46,8 @@ const WORKLOAD_GUARDRAIL_KINDS = [
   { group: "security.istio.io", kind: "PeerAuthentication" },
 ];
 
-const destinations = (namespaces: Iterable<string>) =>
-  sorted(namespaces).map((namespace) => ({ server: IN_CLUSTER, namespace }));
+const destinations = (namespaces: Iterable<string>, cluster: { server: string } | { name: string }) =>
+  sorted(namespaces).map((namespace) => ({ ...cluster, namespace }));
 
 /**
  * AppProjects `platform` and `workloads`, rendered from the plan so nothing is edited by hand:
@@ -59,20 +60,32 @@ export function appProjects(
   platform: PlatformSpec,
   namespaces: readonly NamespaceDecl[],
   chartRepos: ReadonlySet<string>,
-  platformDestinations: ReadonlySet<string> = new Set(),
+  extraDestinations: ReadonlySet<string> = new Set(),
 ): K8sObject[] {
   const of = (p: NamespaceDecl["project"]) => namespaces.filter((n) => n.project === p).map((n) => n.name);
+  const target = clusterDestination(platform);
+  const here = { server: IN_CLUSTER };
+  // With Argo CD on another cluster, the platform project also reaches Argo CD's own namespace
+  // there (the cluster Secret's ExternalSecret); in-cluster, `argocd` is one of the platform's.
+  const platformDestinations = argocdIsRemote(platform)
+    ? [
+        // `argocd` on the target too: the `namespaces` Application (cluster-scoped Namespaces only)
+        // keeps Argo CD's namespace as its destination namespace; nothing is deployed into it there.
+        ...destinations([ARGOCD_NAMESPACE, ...of("platform"), ...extraDestinations], target),
+        ...destinations([ARGOCD_NAMESPACE], here),
+      ]
+    : destinations([ARGOCD_NAMESPACE, ...of("platform"), ...extraDestinations], target);
   return [
     project("platform", {
       description: "Platform components: Argo CD, gateway, secrets, data, observability",
       sourceRepos: sorted([platform.git.repoURL, ...chartRepos]),
-      destinations: destinations([ARGOCD_NAMESPACE, ...of("platform"), ...platformDestinations]),
+      destinations: platformDestinations,
       clusterResourceWhitelist: [{ group: "*", kind: "*" }],
     }),
     project("workloads", {
       description: "Onboarded services (services/*.yaml)",
       sourceRepos: [platform.git.repoURL],
-      destinations: destinations(of("workloads")),
+      destinations: destinations(of("workloads"), target),
       // Empty: services create no cluster-scoped objects (namespaces come from the platform).
       clusterResourceWhitelist: [],
       // The guardrails of a service namespace are the platform's (the `services-tenancy`
@@ -85,7 +98,7 @@ export function appProjects(
     project("default", {
       description: "Only the root app-of-apps: Applications and AppProjects from the platform repository",
       sourceRepos: [platform.git.repoURL],
-      destinations: destinations([ARGOCD_NAMESPACE]),
+      destinations: destinations([ARGOCD_NAMESPACE], here),
       clusterResourceWhitelist: [],
       namespaceResourceWhitelist: [
         { group: "argoproj.io", kind: "Application" },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent, file } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import { dnsLabel, imageRef } from "../../spec/primitives.js";
@@ -18,6 +19,58 @@ const hexId = (what: string) =>
   z
     .string()
     .regex(/^[0-9a-f]{32}$/, { error: `must be a Cloudflare ${what} id: 32 lowercase hex characters` });
+
+/** An exact or wildcard (`*.example.com`) hostname, as tunnel rules and DNS records name them. */
+const ruleHostname = z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  error: "must be a lowercase hostname, or a wildcard such as *.example.com",
+});
+
+/** One ingress rule of the existing tunnel, as cloudflared reads it. */
+const tunnelRule = z.strictObject({
+  /** Absent on the catch-all. */
+  hostname: ruleHostname.optional(),
+  path: z.string().min(1).optional(),
+  /** Origin (`http://…`, `https://…`, `tcp://…`) or a status (`http_status:404`). */
+  service: z.string().regex(/^(https?|tcp|ssh|rdp|unix|unix\+tls|http_status|hello_world|bastion)(:|$)/, {
+    error: "must be a cloudflared origin such as http://svc.ns:80 or http_status:404",
+  }),
+});
+
+const tunnel = z
+  .strictObject({
+    /**
+     * `dedicated`: the platform's own tunnel, whose rules Slipway alone writes. `existing`: a tunnel
+     * that also serves hosts that are not Slipway's; Slipway's rules go first and `keep` (the
+     * tunnel's own rules, its wildcard and catch-all) after them, unchanged (ADR 0013).
+     * @default "dedicated"
+     */
+    mode: z.enum(["dedicated", "existing"]).default("dedicated"),
+    /** `existing` only: the tunnel's current rules, in order, ending with its catch-all. */
+    keep: z.array(tunnelRule).default([]),
+    /**
+     * Whether Slipway deploys cloudflared for the tunnel. @default true for `dedicated`, false for
+     * `existing` (its connector already runs, in this cluster, so it reaches the gateway)
+     */
+    connector: z.boolean().optional(),
+  })
+  .default({ mode: "dedicated", keep: [] });
+
+const dns = z
+  .strictObject({
+    /**
+     * `slipway`: a proxied CNAME per public hostname (Terraform). `external-dns`: the zone's records
+     * are external-dns's; Slipway renders none (ADR 0013). @default "slipway"
+     */
+    owner: z.enum(["slipway", "external-dns"]).default("slipway"),
+    /** Names whose records another owner keeps (e.g. `*.example.com`): never a Slipway record for them. */
+    foreignNames: z.array(ruleHostname).default([]),
+    /**
+     * Records that exist already for a Slipway hostname: Terraform adopts them (an `import` block)
+     * instead of failing to create a duplicate.
+     */
+    import: z.array(z.strictObject({ hostname: ruleHostname, recordId: hexId("DNS record") })).default([]),
+  })
+  .default({ owner: "slipway", foreignNames: [], import: [] });
 
 const config = z.strictObject({
   /** Zone id of the platform domain (Cloudflare dashboard → Overview). Not a secret. */
@@ -41,6 +94,10 @@ const config = z.strictObject({
    * connections already). Raise it on a multi-node cluster.
    */
   replicas: z.int().min(1).max(4).default(1),
+  tunnel: tunnel.describe(
+    "dedicated: the platform's own tunnel; existing: merge into one that also serves other hosts",
+  ),
+  dns: dns.describe("Who owns the DNS records: slipway (Terraform) or external-dns; names other owners keep"),
 });
 type CloudflareConfig = z.output<typeof config>;
 
@@ -101,6 +158,43 @@ function deployment(c: CloudflareConfig): K8sObject {
   };
 }
 
+const deploysConnector = (c: CloudflareConfig): boolean =>
+  c.tunnel.connector ?? c.tunnel.mode === "dedicated";
+
+/**
+ * The kept rules of an existing tunnel must be a valid cloudflared ingress on their own: at least
+ * the catch-all, last and only last (cloudflared refuses a config whose last rule matches less
+ * than everything, and never reaches a rule after it).
+ */
+function checkTunnelRules(c: CloudflareConfig): void {
+  const at = ["spec", "components", "cloudflare", "tunnel"];
+  const keep = c.tunnel.keep;
+  if (c.tunnel.mode === "dedicated") {
+    if (keep.length === 0) return;
+    throw new InputError([
+      diag("SW_CLOUDFLARE_TUNNEL_KEEP", "tunnel.keep is for an existing tunnel", {
+        path: [...at, "keep"],
+        hint: "Set tunnel.mode: existing to merge into a tunnel that serves other hosts, or remove tunnel.keep.",
+      }),
+    ]);
+  }
+  const catchAll = (r: (typeof keep)[number]) => r.hostname === undefined && r.path === undefined;
+  const first = keep.findIndex(catchAll);
+  if (first === keep.length - 1 && keep.length > 0) return;
+  throw new InputError([
+    diag(
+      "SW_CLOUDFLARE_TUNNEL_CATCH_ALL",
+      first < 0
+        ? "the existing tunnel's rules must end with its catch-all"
+        : `rule ${first} of the existing tunnel matches everything, so the rules after it are never reached`,
+      {
+        path: [...at, "keep", ...(first < 0 ? [] : [first])],
+        hint: "Copy the tunnel's ingress rules in order (cloudflared tunnel ingress, or the dashboard), the last one without hostname, e.g. { service: http_status:404 }.",
+      },
+    ),
+  ]);
+}
+
 export const cloudflare = defineComponent({
   id: "cloudflare",
   description: "Cloudflare Tunnel (cloudflared) to the gateway, and DNS + tunnel ingress as Terraform",
@@ -109,9 +203,18 @@ export const cloudflare = defineComponent({
   enabledByDefault: true,
   config,
   plan(ctx) {
-    ctx.plan.namespace({ name: CLOUDFLARE_NAMESPACE, project: "platform", owner: ctx.id });
+    const c = ctx.config;
+    checkTunnelRules(c);
+    ctx.plan.dns.owner = c.dns.owner;
+    ctx.plan.dns.foreignNames.push(...c.dns.foreignNames);
+    if (c.tunnel.mode === "existing") ctx.plan.tunnel = { keptRules: c.tunnel.keep.map((r) => ({ ...r })) };
+    if (deploysConnector(c)) {
+      ctx.plan.namespace({ name: CLOUDFLARE_NAMESPACE, project: "platform", owner: ctx.id });
+    }
   },
   *contribute(ctx) {
+    for (const f of cloudflareTerraformFiles(ctx.config, ctx.plan.hostnames)) yield file(f.path, f.content);
+    if (!deploysConnector(ctx.config)) return;
     yield app({
       name: "cloudflare",
       project: "platform",
@@ -129,6 +232,5 @@ export const cloudflare = defineComponent({
         deployment(ctx.config),
       ],
     });
-    for (const f of cloudflareTerraformFiles(ctx.config, ctx.plan.hostnames)) yield file(f.path, f.content);
   },
 });

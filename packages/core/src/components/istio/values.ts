@@ -53,14 +53,39 @@ export const ISTIO_RESOURCES = {
 
 /**
  * The `platform` preset (templates/zzz_profile.yaml reads `global.platform`, as istio.io's
- * platform prerequisites instruct: `--set global.platform=k3s`). K3s keeps its CNI config and
- * binaries outside /etc/cni/net.d and /opt/cni/bin (profile-platform-k3s.yaml:
+ * platform prerequisites instruct: `--set global.platform=k3s`). K3s's bundled flannel keeps its
+ * CNI config and binaries outside /etc/cni/net.d and /opt/cni/bin (profile-platform-k3s.yaml:
  * `/var/lib/rancher/k3s/agent/etc/cni/net.d`, `/var/lib/rancher/k3s/data/cni`); without it
- * istio-cni writes where flannel never looks and no pod is ever captured. kubeadm and EKS use
- * the standard paths: no preset.
+ * istio-cni writes where flannel never looks and no pod is ever captured. Only with flannel: a
+ * CNI installed by the user (Cilium with `flannel-backend: none`) uses its own paths, and the
+ * preset's `cni.*` would overwrite them (templates/zzy_descope_legacy.yaml copies `.cni` over the
+ * chart's top-level values last). kubeadm and EKS use the standard paths: no preset.
  */
-function istioPlatform(distribution: PlatformSpec["cluster"]["distribution"]): string | undefined {
-  return distribution === "k3s" ? "k3s" : undefined;
+function istioPlatform(cluster: PlatformSpec["cluster"]): string | undefined {
+  const c = cluster.cni;
+  const ownPaths = c.confDir !== undefined || c.binDir !== undefined;
+  return cluster.distribution === "k3s" && c.plugin === "flannel" && !ownPaths ? "k3s" : undefined;
+}
+
+/**
+ * Cilium's own defaults for where it installs its CNI config and plugins (its chart's
+ * `cni.confPath` and `cni.binPath`), which istio-cni must chain into.
+ */
+export const CILIUM_CNI_PATHS = { confDir: "/etc/cni/net.d", binDir: "/opt/cni/bin" } as const;
+
+/**
+ * istio-cni's `cniConfDir`/`cniBinDir` for a CNI that is not K3s's flannel: what the platform
+ * says, else Cilium's defaults; `other` has both (a cross-field rule requires them). Flannel
+ * takes the platform preset's (or the chart's standard) paths.
+ */
+export function cniPaths(
+  cluster: PlatformSpec["cluster"],
+): { cniConfDir: string; cniBinDir: string } | undefined {
+  const c = cluster.cni;
+  if (c.plugin === "flannel" && c.confDir === undefined && c.binDir === undefined) return undefined;
+  const base =
+    c.plugin === "cilium" ? CILIUM_CNI_PATHS : { confDir: "/etc/cni/net.d", binDir: "/opt/cni/bin" };
+  return { cniConfDir: c.confDir ?? base.confDir, cniBinDir: c.binDir ?? base.binDir };
 }
 
 /**
@@ -72,7 +97,7 @@ export const PROFILE_KEYS: readonly string[] = ["profile", "global.platform"];
 
 /** `profile: ambient` plus the platform preset, common to every chart. */
 function common(platform: PlatformSpec): Record<string, unknown> {
-  const p = istioPlatform(platform.cluster.distribution);
+  const p = istioPlatform(platform.cluster);
   return { profile: "ambient", ...(p ? { global: { platform: p } } : {}) };
 }
 
@@ -164,7 +189,10 @@ export function istiodValues(
 }
 
 export function cniValues(platform: PlatformSpec): Record<string, unknown> {
-  return mergeValues(common(platform), { resources: resourcesValue(ISTIO_RESOURCES.cni) });
+  return mergeValues(common(platform), {
+    resources: resourcesValue(ISTIO_RESOURCES.cni),
+    ...cniPaths(platform.cluster),
+  });
 }
 
 export function ztunnelValues(platform: PlatformSpec): Record<string, unknown> {

@@ -66,6 +66,18 @@ export const otelConfig = z.strictObject({
     .enum(["otlp", "remote-write"])
     .default("otlp")
     .describe("otlp: Prometheus's OTLP receiver; remote-write: its remote-write receiver"),
+  /**
+   * `deploy`: the platform's collector (an `OpenTelemetryCollector` the operator runs as
+   * `otel-collector`). `existing`: a collector that is not Slipway's already serves OTLP at the
+   * platform's collector address (`otel-collector.monitoring.svc`, 4317/4318); Slipway renders no
+   * collector and sends everything there (ADR 0013). @default "deploy"
+   */
+  collector: z
+    .enum(["deploy", "existing"])
+    .default("deploy")
+    .describe(
+      "deploy: the platform's collector; existing: one already serving otel-collector.monitoring.svc",
+    ),
   /** Grafana Alloy as a DaemonSet for node (journal) and pod logs, replacing Promtail. @default true */
   alloy: z.boolean().default(true).describe("Grafana Alloy DaemonSet for node and pod logs"),
 });

@@ -10,7 +10,7 @@ import {
   collectorRbac,
   validateCollectorConfig,
 } from "./collector.js";
-import { OTEL_NAMESPACE, otelConfig, otelSettings } from "./contract.js";
+import { COLLECTOR_SERVICE, OTEL_NAMESPACE, otelConfig, otelSettings } from "./contract.js";
 import { javaInstrumentation } from "./instrumentation.js";
 import { OPERATOR_CHART, operatorApp } from "./operator.js";
 
@@ -42,25 +42,47 @@ export const otel = defineComponent({
     });
     ctx.plan.sourceRepos.add(OPERATOR_CHART.repoURL);
     if (c.alloy) ctx.plan.sourceRepos.add(ALLOY_CHART.repoURL);
+    if (c.collector === "existing") {
+      // The existing collector's workload and Service answer at the platform's collector address.
+      for (const kind of ["Deployment", "Service"]) {
+        ctx.plan.existing.push({
+          kind,
+          namespace: OTEL_NAMESPACE,
+          name: COLLECTOR_SERVICE,
+          declaredBy: ctx.id,
+        });
+      }
+    }
   },
   *contribute(ctx) {
     const c = otelSettings(ctx.platform);
     const certManager = ctx.isEnabled("cert-manager");
     yield app(operatorApp(certManager));
 
-    const config = collectorConfig(observabilityEndpoints(ctx.platform), c);
-    // A miswired pipeline is a crash loop on the cluster: refuse to render it.
-    const problems = validateCollectorConfig(config);
-    if (problems.length > 0) throw new InputError(problems);
-    yield app({
-      name: "otel",
-      project: "platform",
-      namespace: OTEL_NAMESPACE,
-      // After the operator: its CRDs and webhooks must serve before these objects are applied.
-      order: 1,
-      manifests: [...collectorRbac(), collectorObject(config, c), javaInstrumentation(c)],
-      budget: [budgetEntry("otel-collector", 1, COLLECTOR_RESOURCES)],
-    });
+    if (c.collector === "existing") {
+      // Only the Java Instrumentation: the collector, and its RBAC, are the existing one's.
+      yield app({
+        name: "otel",
+        project: "platform",
+        namespace: OTEL_NAMESPACE,
+        order: 1,
+        manifests: [javaInstrumentation(c)],
+      });
+    } else {
+      const config = collectorConfig(observabilityEndpoints(ctx.platform), c);
+      // A miswired pipeline is a crash loop on the cluster: refuse to render it.
+      const problems = validateCollectorConfig(config);
+      if (problems.length > 0) throw new InputError(problems);
+      yield app({
+        name: "otel",
+        project: "platform",
+        namespace: OTEL_NAMESPACE,
+        // After the operator: its CRDs and webhooks must serve before these objects are applied.
+        order: 1,
+        manifests: [...collectorRbac(), collectorObject(config, c), javaInstrumentation(c)],
+        budget: [budgetEntry("otel-collector", 1, COLLECTOR_RESOURCES)],
+      });
+    }
 
     if (c.alloy) {
       yield app({
