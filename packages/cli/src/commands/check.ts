@@ -1,5 +1,6 @@
 import {
   apiServerFromKubeconfig,
+  archDiagnostics,
   budgetDiagnostics,
   budgetOf,
   buildCheckInput,
@@ -108,6 +109,12 @@ export const checkCommand = defineCommand({
     let diagnostics = [
       ...result.diagnostics,
       ...budgetDiagnostics(budgetOf(input, session.spec.platform.cluster), session.spec.configFile),
+      // Images not published for a node's architecture (spec.cluster.nodes[].arch), charts' too when rendered.
+      ...archDiagnostics(
+        [...input.objects, ...(result.charts?.objects ?? [])],
+        [...input.files, ...(result.charts?.files ?? [])],
+        session.spec.platform,
+      ),
     ];
     if (args.server) {
       const api = apiServerFromKubeconfig({
