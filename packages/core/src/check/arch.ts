@@ -20,9 +20,11 @@ export const IMAGE_ARCHES: Readonly<Record<string, readonly Arch[]>> = {
   // Pinned by Slipway's own manifests and values.
   "docker.io/hashicorp/vault": ["amd64", "arm64"],
   "docker.io/library/postgres": ["amd64", "arm64"],
+  // Multi-arch since stakater/Reloader#186.
   "ghcr.io/stakater/reloader": ["amd64", "arm64"],
   "ghcr.io/open-telemetry/opentelemetry-operator/": ["amd64", "arm64"],
   "ghcr.io/open-telemetry/opentelemetry-collector-releases/": ["amd64", "arm64"],
+  // linux/arm64 since 2022.8 (cloudflare/cloudflared Dockerfile.arm64).
   "docker.io/cloudflare/cloudflared": ["amd64", "arm64"],
   "ghcr.io/zitadel/zitadel": ["amd64", "arm64"],
   "quay.io/keycloak/keycloak": ["amd64", "arm64"],
@@ -34,6 +36,7 @@ export const IMAGE_ARCHES: Readonly<Record<string, readonly Arch[]>> = {
   "docker.io/traefik": ["amd64", "arm64"],
   "ghcr.io/external-secrets/external-secrets": ["amd64", "arm64"],
   "quay.io/jetstack/": ["amd64", "arm64"],
+  // Official arm64 images since Istio 1.15.
   "docker.io/istio/": ["amd64", "arm64"],
   "docker.io/grafana/": ["amd64", "arm64"],
   "quay.io/prometheus/": ["amd64", "arm64"],
