@@ -157,6 +157,19 @@ export const ERRORS = {
     summary:
       "A service sets `updateConstraint` but its image tag is not a semver version, so Image Updater has nothing to compare.",
   },
+  SW_SPEC_AWS_NOT_EKS: {
+    area: "spec",
+    kind: "input",
+    summary: "`spec.cluster.aws` is set on a cluster that is not EKS.",
+    hint: "Remove spec.cluster.aws, or set spec.cluster.distribution: eks.",
+  },
+  SW_SPEC_STORAGE_CLASS_REQUIRED: {
+    area: "spec",
+    kind: "input",
+    summary:
+      "`distribution: kubeadm` has no default volume provisioner, so `spec.cluster.storageClass` must name one.",
+    hint: "Install a provisioner (Longhorn, OpenEBS, a CSI driver) and name its StorageClass in spec.cluster.storageClass.",
+  },
   SW_SPEC_FORMAT: {
     area: "spec",
     kind: "input",
@@ -624,6 +637,13 @@ export const ERRORS = {
     kind: "finding",
     summary:
       "A downloaded schema file does not have its pinned sha256 (a mirror serving another version, or tampering); nothing was written (exit 1).",
+  },
+  SW_CHECK_IMAGE_ARCH: {
+    area: "check",
+    kind: "finding",
+    summary:
+      "An image is not published for a node's architecture (`spec.cluster.nodes[].arch`); a warning when Slipway cannot tell.",
+    hint: "Pin an image (or version) published for every node architecture, or keep the workload off those nodes.",
   },
   SW_CHECK_NO_SCHEMA: {
     area: "check",

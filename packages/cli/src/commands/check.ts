@@ -1,5 +1,6 @@
 import {
   apiServerFromKubeconfig,
+  archDiagnostics,
   budgetDiagnostics,
   budgetOf,
   buildCheckInput,
@@ -113,6 +114,12 @@ export const checkCommand = defineCommand({
       ...budgetDiagnostics(budgetOf(input, session.spec.platform.cluster), session.spec.configFile),
       // What `slipway init` writes when not told: renders, but points at someone else's repository.
       ...placeholderDiagnostics(session.spec.platform, session.spec.configFile),
+      // Images not published for a node's architecture (spec.cluster.nodes[].arch), charts' too when rendered.
+      ...archDiagnostics(
+        [...input.objects, ...(result.charts?.objects ?? [])],
+        [...input.files, ...(result.charts?.files ?? [])],
+        session.spec.platform,
+      ),
     ];
     if (args.server) {
       const api = apiServerFromKubeconfig({

@@ -76,7 +76,7 @@ export interface CheckSession {
  * Validates the rendered tree in memory: every object against its schema (bundled models, and the
  * schema directory's CRDs in strict mode and core strict schemas), every chart's values against
  * its values.schema.json merged over its defaults, and every policy rule. Throws InputError
- * (SW_CHECK_SCHEMA_DIR) when `schemaDir` does not exist.
+ * (SW_CHECK_SCHEMA_DIR) when `schemaDir` does not exist or has no core schemas for `kubernetesVersion`.
  * @example const { diagnostics } = await check(renderPlatform("platform.yaml"), { kubernetesVersion: "1.32" });
  */
 export async function check(session: CheckSession, opts: CheckOptions): Promise<CheckResult> {
@@ -94,6 +94,19 @@ export async function checkInput(input: CheckInput, opts: CheckOptions): Promise
   }
   const findings: Finding[] = [];
   const dir = opts.schemaDir ? new SchemaDir(opts.schemaDir, opts.kubernetesVersion) : undefined;
+  // Without this the built-in kinds would quietly fall back to the bundled models, which know no
+  // Kubernetes version: a platform moved to a new version would be checked against none.
+  if (dir && !dir.hasCoreSchemas()) {
+    throw new InputError([
+      diag(
+        "SW_CHECK_SCHEMA_DIR",
+        `schema directory ${dir.root} has no core schemas for Kubernetes ${opts.kubernetesVersion} (${dir.coreSchemaDir()})`,
+        {
+          hint: `Add the kubernetes-json-schema v${opts.kubernetesVersion}.0-standalone-strict set there, or set spec.cluster.kubernetesVersion to a version it has.`,
+        },
+      ),
+    ]);
+  }
   const validated = { crd: 0, core: 0, model: 0 };
   const unvalidated = new Map<string, RenderedObject[]>();
 

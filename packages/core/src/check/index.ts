@@ -1,3 +1,4 @@
+export { type Arch, archDiagnostics, archFindings, IMAGE_ARCHES, publishedArches } from "./arch.js";
 export type {
   Budget,
   BudgetComponent,

@@ -15,6 +15,7 @@ import { postgres } from "./postgres/index.js";
 import { reloader } from "./reloader/index.js";
 import { scaffold } from "./scaffold/index.js";
 import { services } from "./services/index.js";
+import { storage } from "./storage/index.js";
 import { vault } from "./vault/index.js";
 
 /**
@@ -23,6 +24,7 @@ import { vault } from "./vault/index.js";
  */
 export const components: readonly AnyComponent[] = [
   argocd,
+  storage,
   vault,
   externalSecrets,
   gateway,

@@ -92,6 +92,7 @@ export function starterFiles(opts: InitOptions = {}): StarterFile[] {
     "    # Owner of the service repositories and their images on ghcr.io.",
     `    owner: ${owner}`,
     "  cluster:",
+    "    # k3s, kubeadm (then name your storageClass) or eks (aws: region, ingress, vaultIam).",
     "    distribution: k3s",
     '    kubernetesVersion: "1.32"',
     "    # Node capacity: `slipway budget` fails when the requests of everything enabled do not fit.",

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { type Diagnostic, diag, formatPath, InputError, NotFoundError, printable } from "../diagnostics.js";
 import type { ErrorCode } from "../errors.js";
 import type { AnyComponent } from "../render/component.js";
+import { resolveCluster } from "./environment.js";
 import { allowedKeys, closest } from "./introspect.js";
 import { crossFieldRules, serviceFileStem } from "./rules.js";
 import { API_VERSION, type PlatformSpec, platformSchema, type ServiceSpec, serviceSchema } from "./schema.js";
@@ -75,7 +76,7 @@ export function loadSpec(configPath: string, components: readonly AnyComponent[]
     domain: platformDoc.spec.domain,
     git: platformDoc.spec.git,
     github: platformDoc.spec.github,
-    cluster: platformDoc.spec.cluster,
+    cluster: resolveCluster(platformDoc.spec.cluster),
     components: platformDoc.spec.components as PlatformSpec["components"],
   };
   // Each file becomes its ServiceSpec as soon as it is valid: the validated documents of

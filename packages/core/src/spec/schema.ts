@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AnyComponent } from "../render/component.js";
+import { environmentRules } from "./environment.js";
 import {
   cpuQuantity,
   dnsLabel,
@@ -24,6 +25,58 @@ const node = z.strictObject({
   name: dnsLabel.describe("Node name, as the kubelet registers it"),
   cpu: cpuQuantity.describe('Allocatable CPU: cores (4) or millicores ("3500m")'),
   memory: memoryQuantity.describe("Allocatable memory, such as 16Gi"),
+  /** CPU architecture: every image Slipway pins must be published for it (check/arch.ts). */
+  arch: z
+    .enum(["amd64", "arm64"])
+    .default("amd64")
+    .describe("CPU architecture of the node; every image the platform runs must be published for it"),
+});
+
+/** AWS settings of an EKS cluster (spec.cluster.aws); only with distribution eks (ADR 0014). */
+const awsRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+  error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/vault-unseal",
+});
+const aws = z.strictObject({
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" })
+    .describe("AWS region of the cluster (and of the KMS key Vault unseals with)"),
+  ingress: z
+    .discriminatedUnion("type", [
+      z.strictObject({
+        type: z.literal("cloudflare-tunnel").describe("Cloudflare tunnel, as on every distribution"),
+      }),
+      z.strictObject({
+        type: z
+          .literal("nlb")
+          .describe("A Network Load Balancer by the AWS Load Balancer Controller in front of Traefik"),
+        certificateArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, {
+            error: "must be an ACM certificate ARN",
+          })
+          .describe("ACM certificate the NLB terminates TLS with on port 443"),
+        scheme: z
+          .enum(["internet-facing", "internal"])
+          .default("internet-facing")
+          .describe("internet-facing, or internal to the VPC"),
+      }),
+    ])
+    .default({ type: "cloudflare-tunnel" })
+    .describe("How requests reach Traefik: the Cloudflare tunnel (default) or an AWS NLB"),
+  vaultIam: z
+    .strictObject({
+      mode: z
+        .enum(["irsa", "pod-identity"])
+        .describe(
+          "irsa: the role ARN annotates Vault's service account; pod-identity: an EKS Pod Identity association",
+        ),
+      roleArn: awsRoleArn.describe(
+        "IAM role allowed kms:Encrypt, kms:Decrypt, kms:DescribeKey on the unseal key",
+      ),
+    })
+    .optional()
+    .describe("The IAM role Vault's service account assumes (AWS KMS auto-unseal)"),
 });
 
 /** Argo CD's address for the cluster it runs in. */
@@ -136,9 +189,10 @@ const cluster = z.strictObject({
     .describe("Capacity kept back for the OS, kubelet and system pods"),
   storageClass: z
     .string()
-    .default("local-path")
+    .min(1)
+    .optional()
     .describe(
-      "StorageClass of every PersistentVolumeClaim (Vault, PostgreSQL, backups); K3s ships local-path",
+      "StorageClass of every PersistentVolumeClaim (Vault, PostgreSQL, backups). Default: local-path on k3s, gp3 on eks (rendered: EBS CSI); required on kubeadm",
     ),
   /** The pod network; decides where istio-cni writes its plugin (ADR 0013). */
   cni: cni.describe("The pod network (CNI); decides where istio-cni installs its plugin"),
@@ -151,6 +205,8 @@ const cluster = z.strictObject({
   ),
   /** What already runs on the cluster and is not Slipway's: rendered around, never over (ADR 0013). */
   existing: existing.describe("Namespaces and objects that exist and are not Slipway's: never rendered over"),
+  /** Only with `distribution: eks`. */
+  aws: aws.optional().describe("AWS settings; only with distribution: eks"),
 });
 
 const git = z.strictObject({
@@ -189,7 +245,7 @@ export function platformSchema(components: readonly AnyComponent[]) {
               .describe("GitHub user or organization of the service repositories and their GHCR images"),
           })
           .describe("Where service repositories and images live"),
-        cluster: cluster.describe("The cluster the platform runs on"),
+        cluster: cluster.superRefine(environmentRules).describe("The cluster the platform runs on"),
         components: z
           .strictObject(shape)
           .prefault({})
@@ -315,13 +371,20 @@ export const serviceSchema = z.strictObject({
 export type PlatformDocument = z.output<ReturnType<typeof platformSchema>>;
 export type ServiceDocument = z.output<typeof serviceSchema>;
 
+/** `spec.cluster` with the distribution's defaults resolved (spec/environment.ts): what components read. */
+export type ClusterSpec = Omit<PlatformDocument["spec"]["cluster"], "storageClass"> & {
+  /** Never empty: the document's, or the distribution's default (DEFAULT_STORAGE_CLASS). */
+  readonly storageClass: string;
+};
+
 /** The validated platform: the document's spec plus its name. */
 export interface PlatformSpec {
   readonly name: string;
   readonly domain: string;
   readonly git: { readonly repoURL: string; readonly revision: string };
   readonly github: { readonly owner: string };
-  readonly cluster: PlatformDocument["spec"]["cluster"];
+  /** The document's cluster with the distribution's defaults resolved (spec/environment.ts). */
+  readonly cluster: ClusterSpec;
   /** Config of every component (enabled or not), defaults applied. */
   readonly components: Readonly<Record<string, { enabled: boolean } & Record<string, unknown>>>;
 }

@@ -17,7 +17,12 @@ const container = (cpu: string, memory: string, limits: Record<string, string> =
 const cluster = (nodes: number, memory = "4Gi"): PlatformSpec["cluster"] => ({
   distribution: "k3s",
   kubernetesVersion: "1.32",
-  nodes: Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, cpu: "2", memory })),
+  nodes: Array.from({ length: nodes }, (_, i) => ({
+    name: `n${i}`,
+    cpu: "2",
+    memory,
+    arch: "amd64" as const,
+  })),
   reserved: { cpu: "250m", memory: "512Mi" },
   storageClass: "local-path",
   cni: { plugin: "flannel" },

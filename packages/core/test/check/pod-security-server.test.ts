@@ -29,7 +29,7 @@ const podSecurityWarnings = (r: Awaited<ReturnType<typeof checkServer>>) =>
 
 let kube: TestApiServer;
 beforeAll(async () => {
-  kube = await startApiServer();
+  kube = await startApiServer(undefined, kubernetesVersion);
 }, 120_000);
 afterAll(async () => {
   await kube?.stop();

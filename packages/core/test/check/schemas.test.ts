@@ -1,16 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { checkInput } from "../../src/check/check.js";
 import { buildCheckInput } from "../../src/check/input.js";
+import { InputError } from "../../src/diagnostics.js";
 import type { OutputFile } from "../../src/render/files.js";
 import type { RenderedApp } from "../../src/render/render.js";
 import { toYaml } from "../../src/render/yaml.js";
 import { crdFixture, renderedApp, SCHEMA_DIR, yamlFile } from "./helpers.js";
 
 /** Schema findings only (no policies), as `code path` strings, in a stable order. */
-async function schemaFindings(files: OutputFile[], opts: { offline?: boolean; apps?: RenderedApp[] } = {}) {
+async function schemaFindings(
+  files: OutputFile[],
+  opts: { offline?: boolean; apps?: RenderedApp[]; kubernetesVersion?: string } = {},
+) {
   const { diagnostics } = await checkInput(buildCheckInput(files, opts.apps ?? []), {
     ...(opts.offline ? {} : { schemaDir: SCHEMA_DIR }),
-    kubernetesVersion: "1.32",
+    kubernetesVersion: opts.kubernetesVersion ?? "1.32",
     policies: [],
   });
   return diagnostics;
@@ -130,6 +134,35 @@ describe("schema validation against the upstream CRDs (strict)", () => {
       "SW_CHECK_SCHEMA spec.replicas",
       "SW_CHECK_UNKNOWN_FIELD spec.template.spec.containers.0.imagePulPolicy",
     ]);
+  });
+
+  it("picks the core schema set of spec.cluster.kubernetesVersion: a 1.33+ field is unknown to 1.32 only", async () => {
+    // lifecycle.stopSignal (KEP-4960) is in the v1.35 Container schema and not in v1.32's.
+    const d = deployment({ lifecycle: { stopSignal: "SIGTERM" } });
+    const on132 = await schemaFindings([yamlFile("x/d.yaml", [d])], { kubernetesVersion: "1.32" });
+    expect(codes(on132)).toEqual([
+      "SW_CHECK_UNKNOWN_FIELD spec.template.spec.containers.0.lifecycle.stopSignal",
+    ]);
+    const on135 = await schemaFindings([yamlFile("x/d.yaml", [d])], { kubernetesVersion: "1.35" });
+    expect(codes(on135)).toEqual([]);
+    // Both sets reject what neither has.
+    const typo = deployment({ imagePulPolicy: "Always" });
+    expect(
+      codes(await schemaFindings([yamlFile("x/d.yaml", [typo])], { kubernetesVersion: "1.35" })),
+    ).toEqual(["SW_CHECK_UNKNOWN_FIELD spec.template.spec.containers.0.imagePulPolicy"]);
+  });
+
+  it("refuses a schema directory without the platform's Kubernetes version rather than fall back to the models", async () => {
+    const err = await schemaFindings([yamlFile("x/d.yaml", [deployment()])], {
+      kubernetesVersion: "1.33",
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    const ds = (err as InputError).diagnostics;
+    expect(ds.map((x) => x.code)).toEqual(["SW_CHECK_SCHEMA_DIR"]);
+    expect(ds[0]?.message).toContain("v1.33.0-standalone-strict");
   });
 
   it("validates custom resources against CRDs rendered in the tree", async () => {

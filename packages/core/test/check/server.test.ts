@@ -32,7 +32,7 @@ const namespaceFile = (name: string) =>
 
 let kube: TestApiServer;
 beforeAll(async () => {
-  kube = await startApiServer();
+  kube = await startApiServer(undefined, kubernetesVersion);
 }, 120_000);
 afterAll(async () => {
   await kube?.stop();

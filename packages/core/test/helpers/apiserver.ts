@@ -81,13 +81,27 @@ async function kill(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * The kube-apiserver binary of each `spec.cluster.kubernetesVersion` (tools/README.md):
+ * tools/kube builds v1.32.13, tools/kube135 v1.35.4. Both run on tools/kube's etcd 3.5.16, which
+ * Kubernetes 1.35 still supports.
+ */
+export const KUBE_APISERVER: Readonly<Record<string, { readonly bin: string; readonly gitVersion: string }>> =
+  {
+    "1.32": { bin: "kube-apiserver", gitVersion: "v1.32.13" },
+    "1.35": { bin: "kube-apiserver-1.35", gitVersion: "v1.35.4" },
+  };
+
+/**
  * Starts etcd, then kube-apiserver against it, and waits for /readyz. Everything started is
  * stopped (process groups killed, temporary directory removed) if starting fails, and by `stop()`.
  * @param timeoutMs how long kube-apiserver may take to become ready @default 60000
+ * @param kubernetesVersion which kube-apiserver ({@link KUBE_APISERVER}) @default "1.32"
  */
-export async function startApiServer(timeoutMs = 60_000): Promise<TestApiServer> {
+export async function startApiServer(timeoutMs = 60_000, kubernetesVersion = "1.32"): Promise<TestApiServer> {
+  const apiserver = KUBE_APISERVER[kubernetesVersion];
+  if (!apiserver) throw new Error(`no kube-apiserver for Kubernetes ${kubernetesVersion} (KUBE_APISERVER)`);
   const etcdBin = tool("etcd");
-  const apiserverBin = tool("kube-apiserver");
+  const apiserverBin = tool(apiserver.bin);
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), "slipway-kube-"));
   const children: ChildProcess[] = [];

@@ -59,6 +59,11 @@ const invalid: Record<string, readonly Expected[]> = {
   "enum-value": [
     { code: "SW_SPEC_VALUE", file: P, path: "spec.cluster.distribution", at: "13:19", suggest: "k3s" },
   ],
+  // kubeadm ships no provisioner: no StorageClass to default to (ADR 0014).
+  "kubeadm-without-storage-class": [
+    { code: "SW_SPEC_STORAGE_CLASS_REQUIRED", file: P, path: "spec.cluster.distribution", at: "13:19" },
+  ],
+  "aws-not-eks": [{ code: "SW_SPEC_AWS_NOT_EKS", file: P, path: "spec.cluster.aws", at: "19:7" }],
   "bad-domain": [{ code: "SW_SPEC_FORMAT", file: P, path: "spec.domain", at: "7:11" }],
   "bad-repo-url": [{ code: "SW_SPEC_FORMAT", file: P, path: "spec.git.repoURL", at: "9:14" }],
   "image-latest": [{ code: "SW_SPEC_IMAGE_LATEST", file: WEB, path: "spec.image", at: "7:10" }],

@@ -7,7 +7,10 @@ describe("allowedKeys", () => {
     const platform = platformSchema(components);
     expect(allowedKeys(platform, ["spec", "components", "gateway"])).toContain("enabled");
     expect(allowedKeys(platform, ["spec", "components"])).toEqual(components.map((c) => c.id).sort());
-    expect(allowedKeys(platform, ["spec", "cluster", "nodes", 0])).toEqual(["cpu", "memory", "name"]);
+    expect(allowedKeys(platform, ["spec", "cluster", "nodes", 0])).toEqual(["arch", "cpu", "memory", "name"]);
+    // Through the cluster's refinement (spec/environment.ts) too.
+    expect(allowedKeys(platform, ["spec", "cluster"])).toContain("storageClass");
+    expect(allowedKeys(platform, ["spec", "cluster", "aws", "vaultIam"])).toEqual(["mode", "roleArn"]);
   });
   it("follows the mapping branch of a union (database: false | {...})", () => {
     expect(allowedKeys(serviceSchema, ["spec", "database"])).toEqual(["dynamic", "name"]);

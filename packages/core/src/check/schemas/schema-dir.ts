@@ -86,23 +86,24 @@ export class SchemaDir {
     const key = name;
     let s = this.#core.get(key);
     if (s === undefined) {
-      const file = join(
-        this.root,
-        "kubernetes-json-schema",
-        `v${this.kubernetesVersion}.0-standalone-strict`,
-        name,
-      );
+      const file = join(this.coreSchemaDir(), name);
       s = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as JsonSchema) : null;
       this.#core.set(key, s);
     }
     return s ?? undefined;
   }
 
+  /**
+   * The core schema set of the platform's Kubernetes version: `spec.cluster.kubernetesVersion`
+   * "1.35" reads `kubernetes-json-schema/v1.35.0-standalone-strict/`.
+   */
+  coreSchemaDir(): string {
+    return join(this.root, "kubernetes-json-schema", `v${this.kubernetesVersion}.0-standalone-strict`);
+  }
+
   /** Whether the directory has core schemas for the platform's Kubernetes version. */
   hasCoreSchemas(): boolean {
-    return existsSync(
-      join(this.root, "kubernetes-json-schema", `v${this.kubernetesVersion}.0-standalone-strict`),
-    );
+    return existsSync(this.coreSchemaDir());
   }
 
   #index(): Map<string, CrdEntry> {

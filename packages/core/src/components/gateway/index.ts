@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { diag, InputError } from "../../diagnostics.js";
+import { withTraefikAwsValues } from "../../render/aws.js";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { HostnameDecl, Plan } from "../../render/plan.js";
@@ -108,7 +109,7 @@ function gatewayObject(): K8sObject {
 }
 
 /** Traefik values: only what differs from the chart's defaults, each for a reason. */
-function traefikValues(replicas: number): Record<string, unknown> {
+function traefikValues(replicas: number) {
   return {
     deployment: { replicas },
     // The platform routes with Gateway API only; no IngressClass, no Ingress watching.
@@ -211,7 +212,7 @@ export const gateway = defineComponent({
       project: "platform",
       namespace: GATEWAY.namespace,
       order: 1,
-      helm: { ...TRAEFIK_CHART, values: traefikValues(replicas) },
+      helm: { ...TRAEFIK_CHART, values: withTraefikAwsValues(traefikValues(replicas), ctx.platform) },
       manifests: [
         gatewayClass(),
         gatewayObject(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { vaultServiceAccountValues } from "../../render/aws.js";
 import { app, defineComponent, file } from "../../render/component.js";
 import { memoryQuantity } from "../../spec/primitives.js";
 import { CERT_MANAGER } from "../cert-manager/pki.js";
@@ -91,6 +92,8 @@ export const vault = defineComponent({
           accessMode: "ReadWriteOnce",
         },
         auditStorage: { enabled: false },
+        // EKS with aws.vaultIam (IRSA): the role the awskms seal's credentials come from.
+        ...vaultServiceAccountValues(ctx.platform),
         // Vault reviews Kubernetes tokens with its own service account (auth config in Terraform).
         authDelegator: { enabled: true },
         // A config change rolls the pod (the chart's default OnDelete never applied it; the
