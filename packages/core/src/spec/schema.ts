@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AnyComponent } from "../render/component.js";
+import { type AccessSpec, accessSchema } from "./access.js";
 import {
   cpuQuantity,
   dnsLabel,
@@ -79,6 +80,12 @@ export function platformSchema(components: readonly AnyComponent[]) {
       }),
       cluster,
       components: z.strictObject(shape).prefault({}),
+      /** Groups of people and their roles in the platform UIs (SSO, ADR 0012); omitted: no SSO. */
+      access: accessSchema
+        .optional()
+        .describe(
+          "Groups of people and their roles in Argo CD, Grafana and Vault (needs the identity component)",
+        ),
     }),
   });
 }
@@ -160,6 +167,8 @@ export interface PlatformSpec {
   readonly cluster: PlatformDocument["spec"]["cluster"];
   /** Config of every component (enabled or not), defaults applied. */
   readonly components: Readonly<Record<string, { enabled: boolean } & Record<string, unknown>>>;
+  /** `spec.access`: groups and their roles per UI; absent when the platform declares no SSO. */
+  readonly access?: AccessSpec;
 }
 
 /** A validated service with defaults resolved (namespace, owner, database name). */

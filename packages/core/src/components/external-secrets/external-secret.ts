@@ -22,6 +22,8 @@ export interface ExternalSecretSpec {
   readonly annotations?: Record<string, string>;
   /** Store it reads through. @default the platform's `vault-backend` ClusterSecretStore */
   readonly store?: SecretStoreRef;
+  /** Labels of the Secret ESO writes (`target.template.metadata.labels`), for consumers that select Secrets by label. */
+  readonly targetLabels?: Record<string, string>;
 }
 
 /** `spec.secretStoreRef` of an ExternalSecret. */
@@ -62,6 +64,7 @@ export function externalSecret(spec: ExternalSecretSpec): K8sObject {
         // Owner: the Secret goes away with the ExternalSecret, so pruning leaves nothing behind.
         creationPolicy: "Owner",
         deletionPolicy: "Retain",
+        ...(spec.targetLabels ? { template: { metadata: { labels: spec.targetLabels } } } : {}),
       },
       data,
     },
