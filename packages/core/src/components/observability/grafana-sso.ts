@@ -22,7 +22,7 @@ const lit = (s: string) => `'${s}'`;
 /**
  * `role_attribute_path`: the highest Grafana role any of the person's groups maps to; no match is
  * null, which `role_attribute_strict` turns into a refused login. A missing claim reads as `[]`.
- * @example contains(groups || `[]`, 'platform-admins') && 'Admin' || contains(groups || `[]`, 'developers') && 'Editor'
+ * @example contains(groups || `[]`, 'platform-admins') && 'Admin' || contains(groups || `[]`, 'developers') && 'Editor' || `null`
  */
 export function grafanaRoleAttributePath(access: AccessSpec): string {
   const claim = `${GROUPS_CLAIM} || \`[]\``;
@@ -37,8 +37,9 @@ export function grafanaRoleAttributePath(access: AccessSpec): string {
       terms.push(`contains(${claim}, ${lit(g.name)}) && ${lit(grafanaRole)}`);
     }
   }
-  // No group holds a Grafana role: nobody may sign in through SSO.
-  return terms.length > 0 ? terms.join(" || ") : "null";
+  // Last: no mapped group is null (not `false`), which role_attribute_strict refuses; with no group
+  // holding a Grafana role at all, nobody may sign in through SSO.
+  return [...terms, "`null`"].join(" || ");
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { VaultPolicyDecl } from "../../render/plan.js";
 import { type AccessSpec, groupServices, groupsWithRole } from "../../spec/access.js";
-import { kvPolicyPaths, serviceSecretPrefix, VAULT } from "./paths.js";
+import { kvPolicyPaths, SERVICE_SECRETS_FOLDER, serviceSecretPrefix } from "./paths.js";
 
 /** The Vault OIDC auth method people sign in with (UI and `vault login -method=oidc`), ADR 0012. */
 export const VAULT_SSO = {
@@ -61,7 +61,8 @@ export function vaultSso(access: AccessSpec, services: readonly string[], owner:
   }
   for (const g of groupsWithRole(access, "vault", "developer")) {
     const rules: { path: string; capabilities: string[] }[] = [
-      { path: `${VAULT.kvMount}/metadata/${serviceSecretPrefix("")}`, capabilities: ["list"] },
+      // The names of services (not their secrets), so the UI can browse down to the group's own.
+      { path: kvPolicyPaths(SERVICE_SECRETS_FOLDER).metadata, capabilities: ["list"] },
     ];
     for (const s of groupServices(g, services)) {
       const p = kvPolicyPaths(`${serviceSecretPrefix(s)}*`);
