@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, parseAllDocuments, stringify } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { ARGOCD_CHART } from "../../src/components/argocd/values.js";
 import {
   expectStrictlyValid,
@@ -41,11 +41,7 @@ const SERVICES: ServiceSpecs = {
 
 /** A platform with `spec.access`, rendered in memory. */
 function render(components: Record<string, unknown>, access: unknown = ACCESS, services = SERVICES) {
-  const file = writePlatform(components, services);
-  const doc = parse(readFileSync(file, "utf8"));
-  if (access !== null) doc.spec.access = access;
-  writeFileSync(file, stringify(doc));
-  return renderFile(file);
+  return renderFile(writePlatform(components, services, access === null ? {} : { access }));
 }
 
 const ZITADEL = { identity: { enabled: true } };

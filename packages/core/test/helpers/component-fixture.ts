@@ -51,10 +51,14 @@ export function declaring(d: Declarations): AnyComponent {
 /** Service specs by name, written as `services/<name>.yaml` beside platform.yaml. */
 export type ServiceSpecs = Record<string, Record<string, unknown>>;
 
-/** A platform.yaml in a new directory; `components: undefined` leaves the key out altogether. */
+/**
+ * A platform.yaml in a new directory; `components: undefined` leaves the key out altogether.
+ * `spec` adds other keys of the platform's spec (e.g. `access`).
+ */
 export function writePlatform(
   components: Record<string, unknown> | undefined,
   services: ServiceSpecs = {},
+  spec: Record<string, unknown> = {},
 ): string {
   const dir = mkdtempSync(join(tmpdir(), "slipway-component-"));
   const doc = {
@@ -68,6 +72,7 @@ export function writePlatform(
       cluster: { distribution: "k3s", nodes: [{ name: "node-1", cpu: 4, memory: "16Gi" }] },
       // An absent component gets its config's defaults (the schema's prefault), as in platform.yaml.
       ...(components !== undefined ? { components } : {}),
+      ...spec,
     },
   };
   const file = join(dir, "platform.yaml");
