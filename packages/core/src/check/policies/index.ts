@@ -13,6 +13,7 @@ import { serviceIssuerScope } from "./service-issuer-scope.js";
 import { serviceQuota } from "./service-quota.js";
 import { serviceSecretStore } from "./service-secret-store.js";
 import { serviceVaultScope } from "./service-vault-scope.js";
+import { ssoRbac } from "./sso-rbac.js";
 import { statefulBackup } from "./stateful-backup.js";
 import { statefulNamespaceRetained } from "./stateful-namespace-retained.js";
 import { workloadResources } from "./workload-resources.js";
@@ -36,4 +37,5 @@ export const policies: readonly Policy[] = [
   serviceDefaultDeny,
   serviceQuota,
   serviceIssuerScope,
+  ssoRbac,
 ];
