@@ -27,9 +27,16 @@ export const SSO_CLIENT: Record<AccessUi, string> = { argocd: "argocd", grafana:
 /** Name of the Secret holding a UI's OIDC client id and secret, written by ESO from Vault. */
 export const ssoSecretName = (ui: AccessUi): string => `${SSO_CLIENT[ui]}-oidc`;
 
-/** The platform's access section when SSO for `ui` is declared and the identity provider is enabled. */
+/** The component deploying each UI: SSO for a UI whose component is disabled renders nothing. */
+const UI_COMPONENT: Record<AccessUi, string> = { argocd: "argocd", grafana: "observability", vault: "vault" };
+
+/**
+ * The platform's access section when SSO for `ui` is declared, the identity provider is enabled and
+ * so is the component deploying the UI (Grafana: in deploy mode, which its component checks).
+ */
 export function ssoAccess(platform: PlatformSpec, ui: AccessUi): AccessSpec | undefined {
   if (platform.components.identity?.enabled !== true) return undefined;
+  if (platform.components[UI_COMPONENT[ui]]?.enabled !== true) return undefined;
   return platform.access?.[ui] ? platform.access : undefined;
 }
 
