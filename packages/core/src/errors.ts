@@ -157,6 +157,29 @@ export const ERRORS = {
     summary:
       "A service sets `updateConstraint` but its image tag is not a semver version, so Image Updater has nothing to compare.",
   },
+  SW_ACCESS_DUPLICATE_GROUP: {
+    area: "spec",
+    kind: "input",
+    summary: "A group is declared twice under `spec.access.groups`.",
+    hint: "Each group is declared once; merge the two entries.",
+  },
+  SW_ACCESS_NEEDS_IDENTITY: {
+    area: "spec",
+    kind: "input",
+    summary:
+      "`spec.access` is set but the identity component, whose provider holds the groups, is not enabled.",
+    hint: "Enable it (spec.components.identity.enabled: true), or remove spec.access.",
+  },
+  SW_ACCESS_UNKNOWN_GROUP: {
+    area: "spec",
+    kind: "input",
+    summary: "A role in `spec.access` names a group that is not declared under `spec.access.groups`.",
+  },
+  SW_ACCESS_UNKNOWN_SERVICE: {
+    area: "spec",
+    kind: "input",
+    summary: "A group's `services` names a service that has no services/<name>.yaml.",
+  },
   SW_SPEC_AWS_NOT_EKS: {
     area: "spec",
     kind: "input",

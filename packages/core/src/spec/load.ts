@@ -78,6 +78,7 @@ export function loadSpec(configPath: string, components: readonly AnyComponent[]
     github: platformDoc.spec.github,
     cluster: resolveCluster(platformDoc.spec.cluster),
     components: platformDoc.spec.components as PlatformSpec["components"],
+    ...(platformDoc.spec.access ? { access: platformDoc.spec.access } : {}),
   };
   // Each file becomes its ServiceSpec as soon as it is valid: the validated documents of
   // thousands of files, kept to the end of the loop, were promoted and left as ~3 MiB of garbage.

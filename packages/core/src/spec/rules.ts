@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { type Diagnostic, diag } from "../diagnostics.js";
 import type { AnyComponent } from "../render/component.js";
 import { parseImage, SEMVER_TAG } from "../render/image.js";
+import { accessRules } from "./access.js";
 import type { PlatformSpec, ServiceSpec } from "./schema.js";
 import { locateInFile } from "./source.js";
 import { topologyRules } from "./topology.js";
@@ -192,6 +193,30 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
         },
       ),
     );
+  }
+
+  // Groups and roles of spec.access reference each other and services; SSO needs the identity provider.
+  if (platform.access) {
+    const names = new Set(services.map((s) => s.name));
+    out.push(
+      ...accessRules(platform.access, names, input.invalidServices ?? new Set(), (path) =>
+        at(input.platformFile, path),
+      ),
+    );
+    if (platform.components.identity?.enabled !== true && input.components.some((c) => c.id === "identity")) {
+      const location = at(input.platformFile, ["spec", "access"], true);
+      out.push(
+        diag(
+          "SW_ACCESS_NEEDS_IDENTITY",
+          "spec.access declares SSO groups, but component 'identity' is disabled",
+          {
+            path: ["spec", "access"],
+            ...(location ? { location } : {}),
+            hint: "Enable it (spec.components.identity.enabled: true): the groups live in its identity provider. Or remove spec.access.",
+          },
+        ),
+      );
+    }
   }
 
   // Enabled components have their dependencies enabled.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AnyComponent } from "../render/component.js";
 import { environmentRules } from "./environment.js";
+import { type AccessSpec, accessSchema } from "./access.js";
 import {
   cpuQuantity,
   dnsLabel,
@@ -250,6 +251,12 @@ export function platformSchema(components: readonly AnyComponent[]) {
           .strictObject(shape)
           .prefault({})
           .describe("Component settings: docs/reference/components.md"),
+        /** Groups of people and their roles in the platform UIs (SSO, ADR 0012); omitted: no SSO. */
+        access: accessSchema
+          .optional()
+          .describe(
+            "Groups of people and their roles in Argo CD, Grafana and Vault (needs the identity component)",
+          ),
       })
       .describe("The platform"),
   });
@@ -387,6 +394,8 @@ export interface PlatformSpec {
   readonly cluster: ClusterSpec;
   /** Config of every component (enabled or not), defaults applied. */
   readonly components: Readonly<Record<string, { enabled: boolean } & Record<string, unknown>>>;
+  /** `spec.access`: groups and their roles per UI; absent when the platform declares no SSO. */
+  readonly access?: AccessSpec;
 }
 
 /** A validated service with defaults resolved (namespace, owner, database name). */

@@ -69,6 +69,7 @@ describe("policies", () => {
       "service-issuer-scope",
       "image-updater",
       "no-existing-collision",
+      "sso-rbac",
     ]);
     for (const p of policies) {
       expect(existsSync(join(FIXTURES, "policies", p.id, "pass")), p.id).toBe(true);
@@ -238,6 +239,21 @@ describe("policies", () => {
     expect(run("service-issuer-scope", "fail")).toEqual([
       "k8s/helm/manifests/cert-manager-issuer/clusterissuer-mesh-ca.yaml spec.ca",
       "k8s/helm/manifests/cert-manager-issuer/clusterissuer-vault-issuer.yaml spec.vault",
+    ]);
+  });
+
+  it("sso-rbac: a UI with SSO lacking its client, its group mapping or its secret reference, or with a default role", () => {
+    expect(run("sso-rbac", "fail")).toEqual([
+      // Argo CD: clientID names a Secret nothing writes; clientSecret is a literal; no client argocd.
+      "identity/terraform/vault-sso.tf.json resource.vault_jwt_auth_backend.oidc.oidc_client_secret",
+      "identity/terraform/vault-sso.tf.json resource.vault_jwt_auth_backend_role.platform",
+      "k8s/helm/values/argocd.yaml configs.cm.oidc.config",
+      "k8s/helm/values/argocd.yaml configs.cm.oidc.config",
+      "k8s/helm/values/argocd.yaml configs.cm.oidc.config",
+      "k8s/helm/values/argocd.yaml configs.rbac",
+      "k8s/helm/values/argocd.yaml configs.rbac.policy.default",
+      "k8s/helm/values/grafana.yaml grafana.ini.auth.generic_oauth",
+      "k8s/helm/values/grafana.yaml grafana.ini.auth.generic_oauth.client_secret",
     ]);
   });
 });

@@ -54,11 +54,13 @@ export type ServiceSpecs = Record<string, Record<string, unknown>>;
 /**
  * A platform.yaml in a new directory; `components: undefined` leaves the key out altogether.
  * `cluster` is merged over the one-node K3s cluster (topology: cni, destination, existing).
+ * `spec` adds other keys of the platform's spec (e.g. `access`).
  */
 export function writePlatform(
   components: Record<string, unknown> | undefined,
   services: ServiceSpecs = {},
   cluster: Record<string, unknown> = {},
+  spec: Record<string, unknown> = {},
 ): string {
   const dir = mkdtempSync(join(tmpdir(), "slipway-component-"));
   const doc = {
@@ -72,6 +74,7 @@ export function writePlatform(
       cluster: { distribution: "k3s", nodes: [{ name: "node-1", cpu: 4, memory: "16Gi" }], ...cluster },
       // An absent component gets its config's defaults (the schema's prefault), as in platform.yaml.
       ...(components !== undefined ? { components } : {}),
+      ...spec,
     },
   };
   const file = join(dir, "platform.yaml");

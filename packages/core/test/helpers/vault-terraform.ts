@@ -283,6 +283,64 @@ function writesRest(
   };
 }
 
+/** Fields of `vault_jwt_auth_backend` the provider writes to `auth/<path>/config` (resource_jwt_auth_backend.go). */
+const JWT_CONFIG = [
+  "oidc_discovery_url",
+  "bound_issuer",
+  "oidc_client_id",
+  "oidc_client_secret",
+  "default_role",
+];
+
+/**
+ * SSO for people (ADR 0012): Vault's JWT/OIDC auth method, its role, and external identity groups
+ * with their aliases. As the provider does: enable the mount (`sys/auth/<path>`), write the config
+ * (Vault fetches the discovery document then, so the issuer must answer), read the accessor from
+ * `sys/auth`; identity objects are created by POSTing their fields and return their `id`.
+ */
+export const SSO_RESOURCES: Record<string, ResourceType> = {
+  vault_jwt_auth_backend: {
+    attrs: ["path", "type", "description", ...JWT_CONFIG],
+    async apply(vault, a, address) {
+      const path = trimSlashes(a.path);
+      await write(vault, address, `sys/auth/${path}`, { type: a.type ?? "jwt", ...pick(a, ["description"]) });
+      await write(vault, address, `auth/${path}/config`, pick(a, JWT_CONFIG));
+      const auths = await vault.request("GET", "sys/auth");
+      const accessor = auths.body.data?.[`${path}/`]?.accessor;
+      if (!accessor) throw new TfError(address, `no accessor for auth/${path} in sys/auth`, auths);
+      return { path, accessor };
+    },
+  },
+  vault_jwt_auth_backend_role: writesRest(
+    [
+      "backend",
+      "role_name",
+      "role_type",
+      "user_claim",
+      "groups_claim",
+      "bound_audiences",
+      "allowed_redirect_uris",
+      "token_ttl",
+      "token_max_ttl",
+    ],
+    ["backend", "role_name"],
+    (a) => `auth/${a.backend}/role/${a.role_name}`,
+  ),
+  vault_identity_group: {
+    attrs: ["name", "type", "policies"],
+    async apply(vault, a, address) {
+      const res = await write(vault, address, "identity/group", a);
+      return { id: res.body.data.id };
+    },
+  },
+  vault_identity_group_alias: {
+    attrs: ["name", "mount_accessor", "canonical_id"],
+    async apply(vault, a, address) {
+      const res = await write(vault, address, "identity/group-alias", a);
+      return { id: res.body.data.id };
+    },
+  },
+};
 /**
  * Resource type → the provider's create call. Field names and encodings follow
  * terraform-provider-vault v5 (resource_*.go): e.g. mount TTLs go as `"<n>s"` in `config`, a
@@ -290,6 +348,7 @@ function writesRest(
  * `password`, `vault_policy` PUTs `sys/policies/acl/<name>`.
  */
 export const RESOURCES: Record<string, ResourceType> = {
+  ...SSO_RESOURCES,
   vault_mount: {
     attrs: ["path", "type", "description", "options", "max_lease_ttl_seconds", "default_lease_ttl_seconds"],
     async apply(vault, a, address) {

@@ -95,6 +95,14 @@ const invalid: Record<string, readonly Expected[]> = {
   "duplicate-subdomain": [
     { code: "SW_SPEC_DUPLICATE_SUBDOMAIN", file: WEB, path: "spec.subdomain", at: "9:14" },
   ],
+  // spec.access (SSO groups, ADR 0012): roles name declared groups, groups name declared services.
+  "access-unknown-group": [
+    { code: "SW_ACCESS_UNKNOWN_GROUP", file: P, path: "spec.access.vault.admin[0]", at: "29:15" },
+  ],
+  "access-unknown-service": [
+    { code: "SW_ACCESS_UNKNOWN_SERVICE", file: P, path: "spec.access.groups[0].services[1]", at: "26:13" },
+  ],
+  "access-needs-identity": [{ code: "SW_ACCESS_NEEDS_IDENTITY", file: P, path: "spec.access", at: "18:3" }],
   "depends-on-unknown": [
     { code: "SW_SPEC_UNKNOWN_SERVICE", file: WEB, path: "spec.dependsOn[0]", at: "10:7" },
   ],

@@ -15,6 +15,7 @@ import { serviceIssuerScope } from "./service-issuer-scope.js";
 import { serviceQuota } from "./service-quota.js";
 import { serviceSecretStore } from "./service-secret-store.js";
 import { serviceVaultScope } from "./service-vault-scope.js";
+import { ssoRbac } from "./sso-rbac.js";
 import { statefulBackup } from "./stateful-backup.js";
 import { statefulNamespaceRetained } from "./stateful-namespace-retained.js";
 import { workloadResources } from "./workload-resources.js";
@@ -40,4 +41,5 @@ export const policies = [
   serviceIssuerScope,
   imageUpdater,
   noExistingCollision,
+  ssoRbac,
 ] as const satisfies readonly Policy[];

@@ -3,11 +3,13 @@ import { ARGOCD_NAMESPACE, argocdIsRemote, paths } from "../../render/apps.js";
 import { app, defineComponent, file, type RenderContext } from "../../render/component.js";
 import { toYaml } from "../../render/yaml.js";
 import { dnsLabel } from "../../spec/primitives.js";
+import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { clusterSecret } from "./cluster-secret.js";
 import { EXISTING_INVENTORY_PATH, existingInventory } from "./existing.js";
 import { imageUpdaters, repositoryCredentials } from "./image-updater.js";
 import { namespaceObjects } from "./namespaces.js";
 import { appProjects, ROOT_APP_PATH, rootApplication } from "./projects.js";
+import { argocdRedirectUri, argocdSsoValues } from "./sso.js";
 import {
   ARGOCD_APP,
   ARGOCD_CHART,
@@ -122,6 +124,13 @@ export const argocd = defineComponent({
       protocol: "http",
       owner: ctx.id,
     });
+    // SSO: the identity component renders this client and delivers its secret (ADR 0012).
+    if (ssoAccess(ctx.platform, "argocd")) {
+      const host = hostOf(c, ctx.platform.domain);
+      ctx.plan.oidcClients.push(
+        ssoClient("argocd", ARGOCD_NAMESPACE, [argocdRedirectUri(host)], [`https://${host}/`], ctx.id),
+      );
+    }
   },
   *contribute(ctx: RenderContext<ArgocdConfig>) {
     const c = ctx.config;
@@ -134,6 +143,15 @@ export const argocd = defineComponent({
     );
     const inventory = existingInventory(ctx.platform, c.mode, ctx.plan);
     if (inventory) yield file(EXISTING_INVENTORY_PATH, toYaml(inventory));
+    const access = ssoAccess(ctx.platform, "argocd");
+    const sso = access
+      ? argocdSsoValues(
+          ctx.platform,
+          access,
+          // Services' Applications exist only when the services component renders them.
+          ctx.isEnabled("services") ? ctx.services.map((s) => s.name) : [],
+        )
+      : undefined;
     yield file(ROOT_APP_PATH, toYaml(rootApplication(ctx.platform)));
     for (const p of appProjects(
       ctx.platform,
@@ -173,7 +191,7 @@ export const argocd = defineComponent({
       project: "platform",
       namespace: ARGOCD_NAMESPACE,
       order: 1,
-      helm: { ...ARGOCD_CHART, values: argocdValues(hostOf(c, ctx.platform.domain)) },
+      helm: { ...ARGOCD_CHART, values: argocdValues(hostOf(c, ctx.platform.domain), sso) },
       crds: ["argoproj.io"],
       budget: argocdBudget(),
       finalizer: false,

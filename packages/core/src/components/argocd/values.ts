@@ -62,15 +62,23 @@ const IMAGE_UPDATER_SIZE: Resources = {
 };
 
 /** Values for the argo-cd chart: only what differs from its defaults, each for a reason. */
-export function argocdValues(host: string): Record<string, unknown> {
+export function argocdValues(
+  host: string,
+  sso?: { cm: Record<string, unknown>; rbac: Record<string, unknown> },
+): Record<string, unknown> {
   return {
     global: { domain: host },
     configs: {
-      cm: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
+      cm: {
+        "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA,
+        ...sso?.cm,
+      },
       // TLS ends at Cloudflare's edge; the gateway speaks plain HTTP to the server.
       params: { "server.insecure": true },
+      // SSO (spec.access.argocd, ADR 0012): group-based RBAC, deny by default.
+      ...(sso ? { rbac: sso.rbac } : {}),
     },
-    // Single sign-on comes from the platform's OIDC provider later, not Dex.
+    // Single sign-on talks to the platform's OIDC provider directly (sso.ts), not through Dex.
     dex: { enabled: false },
     // Nothing to notify yet; one controller fewer on a small node.
     notifications: { enabled: false },

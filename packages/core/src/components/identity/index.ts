@@ -1,6 +1,9 @@
+import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import { app, defineComponent, file } from "../../render/component.js";
+import { ARGOCD_OIDC_KEYS, ARGOCD_SECRET_LABELS } from "../argocd/sso.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { kvPolicyPaths } from "../vault/paths.js";
+import { VAULT_SSO, vaultSso } from "../vault/sso.js";
 import { serviceOidcClients, testOidcClient } from "./clients.js";
 import {
   IDENTITY_NAMESPACE,
@@ -18,6 +21,7 @@ import {
   keycloakSecrets,
   keycloakValues,
 } from "./keycloak.js";
+import { SSO_CLIENT, ssoAccess, ssoExternalSecret } from "./sso.js";
 import { identityTerraformFiles } from "./terraform.js";
 import {
   ZITADEL_ADMIN_KEY_PATH,
@@ -29,6 +33,19 @@ import {
   zitadelSecrets,
   zitadelValues,
 } from "./zitadel.js";
+
+/** What `terraform apply` in identity/terraform needs to manage Vault's OIDC auth method for people. */
+const VAULT_SSO_TERRAFORM_RULES = [
+  // Enabling, tuning and reading auth methods (the provider reads the mount's accessor).
+  { path: "sys/auth", capabilities: ["read"] },
+  { path: `sys/auth/${VAULT_SSO.path}`, capabilities: ["create", "read", "update", "delete", "sudo"] },
+  { path: `sys/mounts/auth/${VAULT_SSO.path}/tune`, capabilities: ["read", "update"] },
+  { path: `auth/${VAULT_SSO.path}/*`, capabilities: ["create", "read", "update", "delete", "list"] },
+  { path: "identity/group", capabilities: ["create", "update"] },
+  { path: "identity/group/*", capabilities: ["create", "read", "update", "delete"] },
+  { path: "identity/group-alias", capabilities: ["create", "update"] },
+  { path: "identity/group-alias/*", capabilities: ["create", "read", "update", "delete"] },
+];
 
 /**
  * SSO at `auth.<domain>`: ZITADEL (default) or Keycloak from their charts on the shared
@@ -75,6 +92,8 @@ export const identity = defineComponent({
         { path: clients.metadata, capabilities: ["read", "delete", "list"] },
         // The Vault provider runs with a short-lived child of the given token.
         { path: "auth/token/create", capabilities: ["create", "update"] },
+        // Vault's OIDC auth method for people lives beside its client (ADR 0012).
+        ...(ssoAccess(ctx.platform, "vault") ? VAULT_SSO_TERRAFORM_RULES : []),
       ],
       owner: ctx.id,
     });
@@ -110,7 +129,48 @@ export const identity = defineComponent({
       },
       budget: zitadel ? zitadelBudget() : keycloakBudget(),
     });
-    for (const f of identityTerraformFiles(c, ctx.platform.domain, ctx.platform.name, ctx.plan.oidcClients)) {
+    // SSO for people (ADR 0012): Argo CD's client secret reaches it through ESO, in an Application
+    // of its own that syncs with this component (after ESO), not with Argo CD's first wave.
+    if (ssoAccess(ctx.platform, "argocd")) {
+      yield app({
+        name: "argocd-oidc",
+        project: "platform",
+        namespace: ARGOCD_NAMESPACE,
+        order: 0,
+        manifests: [
+          ssoExternalSecret("argocd", ARGOCD_NAMESPACE, ARGOCD_OIDC_KEYS, {
+            targetLabels: { ...ARGOCD_SECRET_LABELS },
+          }),
+        ],
+      });
+    }
+    const uiClients = new Set<string>(Object.values(SSO_CLIENT));
+    const access = ctx.platform.access;
+    const vaultAccess = ssoAccess(ctx.platform, "vault");
+    const sso = access
+      ? {
+          access,
+          uiClients: ctx.plan.oidcClients
+            .filter((o) => uiClients.has(o.name) && o.owner !== ctx.id)
+            .map((o) => o.name),
+          ...(vaultAccess
+            ? {
+                vault: vaultSso(
+                  vaultAccess,
+                  ctx.services.map((s) => s.name),
+                  "vault",
+                ),
+              }
+            : {}),
+        }
+      : undefined;
+    for (const f of identityTerraformFiles(
+      c,
+      ctx.platform.domain,
+      ctx.platform.name,
+      ctx.plan.oidcClients,
+      sso,
+    )) {
       yield file(f.path, f.content);
     }
   },

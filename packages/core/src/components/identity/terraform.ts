@@ -1,9 +1,12 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { OidcClientDecl } from "../../render/plan.js";
+import type { AccessSpec } from "../../spec/access.js";
 import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
 import { VAULT } from "../vault/paths.js";
+import type { VaultSsoModel } from "../vault/sso.js";
 import { type IdentityConfig, identityHost, OIDC_CLIENT_PROPERTIES } from "./config.js";
 import { KEYCLOAK_ADMIN_PATH } from "./keycloak.js";
+import { groupResources, vaultSsoResources } from "./sso-terraform.js";
 import { ZITADEL_ADMIN_KEY_PATH } from "./zitadel.js";
 
 /** Where the OIDC clients live in the platform repository (ADR 0005). */
@@ -78,6 +81,13 @@ export function identityTerraformFiles(
   domain: string,
   platformName: string,
   clients: readonly OidcClientDecl[],
+  sso?: {
+    readonly access: AccessSpec;
+    /** Clients of platform UIs, which get the `groups` claim. */
+    readonly uiClients: readonly string[];
+    /** Vault's OIDC auth method, when Vault has SSO. */
+    readonly vault?: VaultSsoModel;
+  },
 ): { path: string; content: string }[] {
   checkClients(clients);
   const sorted = [...clients].sort(byName);
@@ -172,5 +182,17 @@ export function identityTerraformFiles(
     path: `${IDENTITY_TERRAFORM_DIR}/clients.tf.json`,
     content: terraformJson({ resource: clientFile }),
   });
+  if (sso) {
+    files.push({
+      path: `${IDENTITY_TERRAFORM_DIR}/groups.tf.json`,
+      content: terraformJson({ resource: groupResources(c, sso.access, sso.uiClients) }),
+    });
+    if (sso.vault) {
+      files.push({
+        path: `${IDENTITY_TERRAFORM_DIR}/vault-sso.tf.json`,
+        content: terraformJson({ resource: vaultSsoResources(c, domain, sso.vault) }),
+      });
+    }
+  }
   return files;
 }

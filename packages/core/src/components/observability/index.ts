@@ -1,6 +1,8 @@
 import { diag, InputError } from "../../diagnostics.js";
 import { type AppSpec, app, defineComponent } from "../../render/component.js";
+import type { PlatformSpec } from "../../spec/schema.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
+import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
 import {
   OBSERVABILITY_NAMESPACE,
@@ -9,6 +11,7 @@ import {
   observabilityConfig,
   observabilityEndpoints,
 } from "./endpoints.js";
+import { GRAFANA_SUBDOMAIN, grafanaRedirectUri, grafanaSso } from "./grafana-sso.js";
 
 export { OBSERVABILITY_NAMESPACE, type ObservabilityEndpoints, observabilityEndpoints } from "./endpoints.js";
 
@@ -159,7 +162,12 @@ function prometheusApp(storageSize: string, storageClass: string): AppSpec {
   };
 }
 
-function grafanaApp(storageSize: string, storageClass: string, endpoints: ObservabilityEndpoints): AppSpec {
+function grafanaApp(
+  storageSize: string,
+  storageClass: string,
+  endpoints: ObservabilityEndpoints,
+  platform: PlatformSpec,
+): AppSpec {
   const datasources = [
     {
       name: "Prometheus",
@@ -186,6 +194,10 @@ function grafanaApp(storageSize: string, storageClass: string, endpoints: Observ
     admin: { existingSecret: "grafana-admin", userKey: "username", passwordKey: "password" },
     datasources: { "datasources.yaml": { apiVersion: 1, datasources } },
   };
+  // SSO (spec.access.grafana, ADR 0012): sign-in through the platform's identity provider.
+  const access = ssoAccess(platform, "grafana");
+  const sso = access ? grafanaSso(platform, access) : undefined;
+  if (sso) Object.assign(values, sso.values);
   const c = OBSERVABILITY_CHARTS.grafana;
   return {
     name: "grafana",
@@ -202,6 +214,7 @@ function grafanaApp(storageSize: string, storageClass: string, endpoints: Observ
           { secretKey: "password", key: GRAFANA_ADMIN_SECRET_PATH, property: "password" },
         ],
       }),
+      ...(sso ? [sso.secret] : []),
     ],
     budget: [budgetEntry("grafana", 1, GRAFANA)],
   };
@@ -235,6 +248,28 @@ export const observability = defineComponent({
     }
     ctx.plan.namespace({ name: OBSERVABILITY_NAMESPACE, project: "platform", owner: ctx.id });
     for (const k of deployed) ctx.plan.sourceRepos.add(OBSERVABILITY_CHARTS[k].repoURL);
+    // A deployed Grafana with SSO needs a URL people come back to: an internal route, and a client.
+    if (ctx.config.grafana.mode === "deploy" && ssoAccess(ctx.platform, "grafana")) {
+      const host = `${GRAFANA_SUBDOMAIN}.${ctx.platform.domain}`;
+      ctx.plan.hostnames.push({
+        host,
+        namespace: OBSERVABILITY_NAMESPACE,
+        service: "grafana",
+        port: 80,
+        public: false,
+        protocol: "http",
+        owner: ctx.id,
+      });
+      ctx.plan.oidcClients.push(
+        ssoClient(
+          "grafana",
+          OBSERVABILITY_NAMESPACE,
+          [grafanaRedirectUri(host)],
+          [`https://${host}/`],
+          ctx.id,
+        ),
+      );
+    }
   },
   *contribute(ctx) {
     const c = ctx.config;
@@ -243,7 +278,7 @@ export const observability = defineComponent({
     if (c.tempo.mode === "deploy") yield app(tempoApp(c.tempo.storageSize, sc));
     if (c.prometheus.mode === "deploy") yield app(prometheusApp(c.prometheus.storageSize, sc));
     if (c.grafana.mode === "deploy") {
-      yield app(grafanaApp(c.grafana.storageSize, sc, observabilityEndpoints(ctx.platform)));
+      yield app(grafanaApp(c.grafana.storageSize, sc, observabilityEndpoints(ctx.platform), ctx.platform));
     }
   },
 });

@@ -4,10 +4,12 @@ import { app, defineComponent, file } from "../../render/component.js";
 import { memoryQuantity } from "../../spec/primitives.js";
 import { CERT_MANAGER } from "../cert-manager/pki.js";
 import { ESO } from "../external-secrets/index.js";
+import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { budgetEntry, type Resources, resourcesValue } from "./budget.js";
 import { block, toHcl } from "./hcl.js";
 import { vaultNetworkPolicy } from "./network.js";
 import { VAULT } from "./paths.js";
+import { vaultRedirectUris, vaultSso } from "./sso.js";
 import { vaultTerraformFiles } from "./terraform.js";
 
 export const VAULT_CHART = {
@@ -66,6 +68,20 @@ export const vault = defineComponent({
   plan(ctx) {
     ctx.plan.namespace({ name: VAULT.namespace, project: "platform", owner: ctx.id });
     ctx.plan.sourceRepos.add(VAULT_CHART.repoURL);
+    // SSO for people (ADR 0012): what each group may do is Vault policy, rendered here with the
+    // others; the OIDC auth method that hands them out lives beside its client in identity/terraform.
+    const access = ssoAccess(ctx.platform, "vault");
+    if (access) {
+      const sso = vaultSso(
+        access,
+        ctx.services.map((s) => s.name),
+        ctx.id,
+      );
+      ctx.plan.vaultPolicies.push(...sso.policies);
+      ctx.plan.oidcClients.push(
+        ssoClient("vault", VAULT.namespace, vaultRedirectUris(ctx.platform.domain), [], ctx.id),
+      );
+    }
   },
   *contribute(ctx) {
     const values = {

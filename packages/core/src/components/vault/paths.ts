@@ -20,8 +20,11 @@ export const VAULT = {
   kubernetesAuthAudience: "vault",
 } as const;
 
+/** KV folder holding every service's secrets. */
+export const SERVICE_SECRETS_FOLDER = "services/";
+
 /** KV prefix of every secret a service owns (`services/<name>/`), as `spec.secrets[].key` is resolved. */
-export const serviceSecretPrefix = (service: string) => `services/${service}/`;
+export const serviceSecretPrefix = (service: string) => `${SERVICE_SECRETS_FOLDER}${service}/`;
 
 /** Vault KV path of a service's own static secrets (`<kvMount>/<path>`). */
 export const serviceSecretPath = (service: string, key: string) => `${serviceSecretPrefix(service)}${key}`;
