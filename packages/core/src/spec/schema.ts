@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AnyComponent } from "../render/component.js";
-import { environmentRules } from "./environment.js";
 import { type AccessSpec, accessSchema } from "./access.js";
+import { environmentRules } from "./environment.js";
 import {
   cpuQuantity,
   dnsLabel,
