@@ -132,6 +132,14 @@ export async function bootstrapApply(
           st.failed?.fix ?? "Run this step's commands.",
         );
       }
+      const missing = s.tools.filter((t) => env.tools[t] === undefined);
+      if (missing.length > 0) {
+        return stop(
+          "tool",
+          `${s.id} needs ${missing.map((t) => `the ${t} CLI`).join(" and ")}, not found on PATH`,
+          missing.map((t) => TOOL_HINT[t]).join(" "),
+        );
+      }
       if (s.by === "wait") {
         const deadline = Date.now() + (opts.waitMs ?? 0);
         while (st.state !== "done" && Date.now() < deadline) {
@@ -148,14 +156,6 @@ export async function bootstrapApply(
         steps.push({ ...st, ran: false });
         log(`✓ ${s.id}: done`);
         continue;
-      }
-      const missing = s.tools.filter((t) => env.tools[t] === undefined);
-      if (missing.length > 0) {
-        return stop(
-          "tool",
-          `${s.id} needs ${missing.map((t) => `the ${t} CLI`).join(" and ")}, not found on PATH`,
-          missing.map((t) => TOOL_HINT[t]).join(" "),
-        );
       }
       for (const c of s.preconditions) {
         const r = await probe.check(c);
@@ -442,10 +442,15 @@ class Prober {
         if (!keys)
           return `no unseal keys in ${this.env.initFile}: unseal with the keys you kept (vault operator unseal).`;
         for (const k of keys) {
-          const r = await this.vault(["operator", "unseal", "-format=json", "-"], k);
+          // `vault operator unseal` takes the key only as an argument; sys/unseal reads it from stdin.
+          const r = await this.vault(
+            ["write", "-format=json", "sys/unseal", "-"],
+            JSON.stringify({ key: k }),
+          );
           if ("error" in r) return r.error;
           if (r.result.code !== 0) return `vault operator unseal failed: ${tail(r.result.stderr)}`;
-          if ((JSON.parse(r.result.stdout) as { sealed?: boolean }).sealed === false) return undefined;
+          const out = JSON.parse(r.result.stdout) as { sealed?: boolean; data?: { sealed?: boolean } };
+          if ((out.data ?? out).sealed === false) return undefined;
         }
         return "still sealed after every key of the init file";
       }

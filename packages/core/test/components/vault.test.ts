@@ -280,7 +280,7 @@ describe("vault auto-unseal (ADR 0009)", () => {
     expect(v.server.volumeMounts).toEqual([{ name: "unseal", mountPath: "/vault/unseal", readOnly: true }]);
     expect(v.server.postStart.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
     // Keys go through stdin, never on a command line.
-    expect(v.server.postStart[2]).toContain('vault operator unseal - <"$f"');
+    expect(v.server.postStart[2]).toContain('vault write sys/unseal key=@"$f"');
     // The real chart puts both on the server container.
     const sts = statefulSet(v);
     const vault = sts.spec.template.spec.containers.find((c: any) => c.name === "vault");

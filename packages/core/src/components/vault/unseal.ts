@@ -54,7 +54,7 @@ export const unsealKeyName = (n: number) => `key-${n}`;
 /**
  * The postStart hook of the `kubernetes-secret` mode, a POSIX shell script run in the Vault
  * container (the image's `vault` CLI and `VAULT_ADDR`): wait up to two minutes for the local
- * server to answer, and when it is sealed submit each key file through stdin (never on the command
+ * server to answer, and when it is sealed submit each key file as `key=@file` (never on the command
  * line). It always exits 0: a failing postStart hook kills the container, and a Vault that stays
  * sealed is visible (`vault status`, `slipway bootstrap status`) without a restart loop.
  */
@@ -69,7 +69,7 @@ export const UNSEAL_SCRIPT = [
   "done",
   `for f in ${UNSEAL.keysDir}/key-*; do`,
   '  [ -f "$f" ] || continue',
-  '  vault operator unseal - <"$f" >/dev/null 2>&1 || true',
+  '  vault write sys/unseal key=@"$f" >/dev/null 2>&1 || true',
   "  vault status >/dev/null 2>&1 && break",
   "done",
   "exit 0",
