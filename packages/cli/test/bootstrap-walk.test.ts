@@ -47,7 +47,8 @@ import { repo, slipway } from "./_slipway.js";
 
 const example = join(repo, "examples/homelab");
 const toolsBin = dirname(tool("vault"));
-const ARGO_CHART = "/work/shared/charts/argo-cd";
+/** The pinned argo-cd chart, offline (CI: ../shared/charts, as `check --render-charts` uses). */
+const ARGO_CHART = join(process.env.SLIPWAY_CHARTS_DIR ?? join(repo, "../shared/charts"), "argo-cd");
 
 describe("slipway bootstrap walks examples/homelab on real Vault, PostgreSQL, kube-apiserver, helm and tofu", () => {
   let kube: TestApiServer;

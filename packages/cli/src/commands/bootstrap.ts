@@ -17,7 +17,8 @@ import { defineCommand } from "citty";
 import { configArg } from "../args.js";
 import { EXIT, err, out, reportUsageError, writeJson } from "../format.js";
 
-const TOOLS: readonly BootstrapTool[] = ["helm", "kubectl", "vault", "tofu"];
+// kubectl is not needed: --apply talks to the API server itself (the printed plan uses kubectl).
+const TOOLS: readonly BootstrapTool[] = ["helm", "vault", "tofu"];
 
 export const bootstrapCommand = defineCommand({
   meta: {
@@ -71,7 +72,6 @@ export const bootstrapCommand = defineCommand({
       description: "A local Argo CD chart directory to install instead of the chart repository (offline)",
       valueHint: "dir",
     },
-    kubectl: { type: "string", description: "kubectl binary (default: kubectl on PATH)", valueHint: "path" },
     vault: { type: "string", description: "vault binary (default: vault on PATH)", valueHint: "path" },
     tofu: {
       type: "string",

@@ -142,7 +142,8 @@ export async function bootstrapApply(
       }
       if (s.by === "wait") {
         const deadline = Date.now() + (opts.waitMs ?? 0);
-        while (st.state !== "done" && Date.now() < deadline) {
+        // Unknown (no VAULT_ADDR, no kubeconfig) will not change by waiting.
+        while (st.state === "todo" && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 2000));
           st = await stepStatus(s, probe);
         }
@@ -246,7 +247,7 @@ class Prober {
   private async vault(args: readonly string[], input?: string) {
     const bin = this.env.tools.vault;
     if (!bin) return { error: "the vault CLI is not on PATH (--vault PATH)", unknown: true } as const;
-    if (!this.env.vaultAddr) return { error: "VAULT_ADDR is not set" } as const;
+    if (!this.env.vaultAddr) return { error: "VAULT_ADDR is not set", unknown: true } as const;
     const token = this.token();
     const r = await runProgram(bin, args, {
       timeoutMs: 30_000,
