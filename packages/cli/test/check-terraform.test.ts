@@ -38,12 +38,14 @@ describe("slipway check --terraform", () => {
       ["cloudflare/terraform", "ok", "providers-unavailable"],
       ["identity/terraform", "ok", "providers-unavailable"],
       ["vault/terraform", "ok", "providers-unavailable"],
+      ["vault/terraform/database", "ok", "providers-unavailable"],
     ]);
     const tf = doc.diagnostics.filter((d) => d.code.startsWith("SW_CHECK_TF"));
     expect(tf.map((d) => [d.code, d.severity, d.file])).toEqual([
       ["SW_CHECK_TF_PROVIDERS", "info", "cloudflare/terraform/providers.tf.json"],
       ["SW_CHECK_TF_PROVIDERS", "info", "identity/terraform/providers.tf.json"],
       ["SW_CHECK_TF_PROVIDERS", "info", "vault/terraform/providers.tf.json"],
+      ["SW_CHECK_TF_PROVIDERS", "info", "vault/terraform/database/providers.tf.json"],
     ]);
     expect(r.code).toBe(doc.ok ? 0 : 1);
   }, 120_000);

@@ -495,6 +495,13 @@ export const ERRORS = {
     summary: "A Vault TTL is not a whole number of seconds, minutes, hours or days.",
     hint: "Use a whole number of seconds, minutes, hours or days: 3600, 60m, 1h, 1d.",
   },
+  SW_VAULT_UNSEAL_THRESHOLD: {
+    area: "components",
+    kind: "input",
+    summary:
+      "The vault component's `unseal.keyThreshold` exceeds `unseal.keyShares`: Vault could never be unsealed.",
+    hint: "Keep keyThreshold ≤ keyShares (e.g. 3 of 5).",
+  },
   SW_VAULT_DUPLICATE_POLICY: {
     area: "components",
     kind: "input",

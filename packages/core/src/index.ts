@@ -1,5 +1,5 @@
+export * from "./bootstrap/index.js";
 export * from "./check/index.js";
-export { bootstrapScript } from "./components/argocd/bootstrap.js";
 export { components } from "./components/index.js";
 export { type ObservabilityEndpoints, observabilityEndpoints } from "./components/observability/endpoints.js";
 export { databaseVaultPath } from "./components/postgres/endpoint.js";

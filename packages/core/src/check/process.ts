@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Added to this process's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Written to the program's stdin (closed otherwise): secrets never go on a command line. */
+  readonly input?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface RunOptions {
 export function runProgram(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
     });
@@ -44,8 +46,12 @@ export function runProgram(cmd: string, args: readonly string[], opts: RunOption
       error = `stopped after ${opts.timeoutMs} ms`;
       child.kill("SIGKILL");
     }, opts.timeoutMs);
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
+    if (opts.input !== undefined) {
+      child.stdin?.on("error", () => {}); // a program that exits without reading its input
+      child.stdin?.end(opts.input);
+    }
+    child.stdout?.on("data", (b: Buffer) => out.push(b));
+    child.stderr?.on("data", (b: Buffer) => err.push(b));
     child.on("error", (e) => {
       error = e.message;
       // A program that never started emits no "close".

@@ -782,3 +782,6 @@ function warnings(header: string | string[] | undefined): string[] {
   }
   return out;
 }
+
+/** The client, for `bootstrap`'s probes and its few writes (a Secret, the root Application). */
+export { Client as KubeClient };

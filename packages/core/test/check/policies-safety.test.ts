@@ -66,10 +66,10 @@ describe("safety policies (issue 11, H1–H5)", () => {
     ]);
   });
 
-  it("H3 rollout-on-change: OnDelete StatefulSets and DaemonSets, as warnings", () => {
+  it("H3 rollout-on-change: OnDelete StatefulSets and DaemonSets, as errors (Vault unseals itself, ADR 0009)", () => {
     expect(run("rollout-on-change", "fail")).toEqual([
-      "warning k8s/helm/manifests/vault/daemonset-agent.yaml spec.updateStrategy.type",
-      "warning k8s/helm/manifests/vault/statefulset-vault.yaml spec.updateStrategy.type",
+      "error k8s/helm/manifests/vault/daemonset-agent.yaml spec.updateStrategy.type",
+      "error k8s/helm/manifests/vault/statefulset-vault.yaml spec.updateStrategy.type",
     ]);
   });
 

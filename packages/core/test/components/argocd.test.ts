@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
-import { bootstrapScript } from "../../src/components/argocd/bootstrap.js";
 import { updateSettings } from "../../src/components/argocd/image-updater.js";
 import { APPLICATION_HEALTH_LUA, ARGOCD_CHART } from "../../src/components/argocd/values.js";
 import { type AnyComponent, defineComponent } from "../../src/render/component.js";
@@ -333,27 +332,5 @@ describe("argocd component", () => {
     expect(other.read("argocd/projects/platform.yaml").spec.sourceRepos).toEqual(
       ["https://github.com/example/platform.git", ...other.session.plan.sourceRepos].sort(),
     );
-  });
-
-  it("bootstrap: helm install of the rendered values file, then the root app, nothing else", () => {
-    const lines = bootstrapScript()
-      .split("\n")
-      .filter((l) => l.trim() !== "" && !l.startsWith("#"));
-    const commands = lines
-      .join("\n")
-      .replace(/\\\n\s*/g, "")
-      .split("\n")
-      .filter((l) => l !== "set -eu");
-    expect(commands).toHaveLength(2);
-    const helm = commands[0]?.split(/\s+/) ?? [];
-    expect(helm.slice(0, 5)).toEqual(["helm", "upgrade", "--install", "argocd", "argo-cd"]);
-    const flag = (f: string) => helm[helm.indexOf(f) + 1];
-    expect(flag("--repo")).toBe(ARGOCD_CHART.repoURL);
-    expect(flag("--version")).toBe(ARGOCD_CHART.version);
-    expect(flag("--namespace")).toBe("argocd");
-    expect(flag("--values")).toBe("k8s/helm/values/argocd.yaml");
-    expect(files.has(flag("--values") as string)).toBe(true);
-    expect(commands[1]).toBe("kubectl apply -f argocd/root.yaml");
-    expect(files.has("argocd/root.yaml")).toBe(true);
   });
 });

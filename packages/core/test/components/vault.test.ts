@@ -1,4 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { VAULT } from "../../src/components/vault/paths.js";
 import { ttlSeconds } from "../../src/components/vault/terraform.js";
 import { InputError } from "../../src/diagnostics.js";
@@ -6,6 +11,7 @@ import type { K8sObject } from "../../src/render/k8s.js";
 import { declaring, renderComponents } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { chartValidator, coreValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
+import { tool } from "../helpers/tools.js";
 
 type Values = {
   injector: { enabled: boolean };
@@ -124,6 +130,8 @@ describe("vault component", () => {
       "backup-vault-snapshot",
       "blog",
       "external-secrets",
+      // The token later applies run with (ADR 0002).
+      "slipway-terraform",
     ]);
     expect(policies.data.vault_policy_document.blog?.rule).toEqual([
       { path: "kv/data/services/blog/*", capabilities: ["read"] },
@@ -231,5 +239,92 @@ describe("vault component", () => {
         { protocol: "TCP", port: 15008 },
       ],
     });
+  });
+});
+
+const CHARTS_DIR =
+  process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
+
+/** `helm template` of the real vault chart with these values: the rendered StatefulSet. */
+function statefulSet(values: unknown): any {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-vault-values-"));
+  try {
+    writeFileSync(join(dir, "values.yaml"), JSON.stringify(values));
+    const r = spawnSync(
+      tool("helm"),
+      ["template", "vault", join(CHARTS_DIR, "vault/0.34.1"), "-n", "vault", "-f", join(dir, "values.yaml")],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    return parseAllDocuments(r.stdout)
+      .map((d) => d.toJS())
+      .find((o) => o?.kind === "StatefulSet");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("vault auto-unseal (ADR 0009)", () => {
+  const schema = chartValidator("helm-vault/0.34.1");
+  const valid = (v: unknown) =>
+    expect(validationErrors(schema.validate, helmMerge(schema.defaults, v))).toEqual([]);
+
+  it("defaults to the Kubernetes-secret unseal: an optional Secret volume and a postStart hook, no seal stanza", () => {
+    const v = renderComponents({}).read<any>("k8s/helm/values/vault.yaml");
+    valid(v);
+    expect(v.server.ha.raft.config).not.toContain("seal");
+    expect(v.server.volumes).toEqual([
+      { name: "unseal", secret: { secretName: "vault-unseal", optional: true, defaultMode: 0o440 } },
+    ]);
+    expect(v.server.volumeMounts).toEqual([{ name: "unseal", mountPath: "/vault/unseal", readOnly: true }]);
+    expect(v.server.postStart.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    // Keys go through stdin, never on a command line.
+    expect(v.server.postStart[2]).toContain('vault write sys/unseal key=@"$f"');
+    // The real chart puts both on the server container.
+    const sts = statefulSet(v);
+    const vault = sts.spec.template.spec.containers.find((c: any) => c.name === "vault");
+    expect(vault.lifecycle.postStart.exec.command).toEqual(v.server.postStart);
+    expect(vault.volumeMounts).toContainEqual({ name: "unseal", mountPath: "/vault/unseal", readOnly: true });
+    expect(sts.spec.template.spec.volumes).toContainEqual(v.server.volumes[0]);
+  });
+
+  it("transit: Vault's seal stanza for the other Vault, the token from a Secret (never in Git)", () => {
+    const v = renderComponents({
+      vault: { unseal: { mode: "transit", address: "https://vault.lan:8200", keyName: "homelab" } },
+    }).read<any>("k8s/helm/values/vault.yaml");
+    valid(v);
+    expect(v.server.ha.raft.config).toContain(
+      'seal "transit" {\n  address = "https://vault.lan:8200"\n  key_name = "homelab"\n  mount_path = "transit/"\n  disable_renewal = "false"\n}',
+    );
+    expect(v.server.postStart).toBeUndefined();
+    const sts = statefulSet(v);
+    const vault = sts.spec.template.spec.containers.find((c: any) => c.name === "vault");
+    expect(vault.env).toContainEqual({
+      name: "VAULT_TOKEN",
+      valueFrom: { secretKeyRef: { name: "vault-transit-token", key: "token" } },
+    });
+  });
+
+  it("manual: neither", () => {
+    const v = renderComponents({ vault: { unseal: { mode: "manual" } } }).read<any>(
+      "k8s/helm/values/vault.yaml",
+    );
+    expect(v.server.postStart).toBeUndefined();
+    expect(v.server.volumes).toBeUndefined();
+    expect(v.server.ha.raft.config).not.toContain("seal");
+  });
+
+  it("refuses a threshold above the shares and a transit address that is not a URL, at their paths", () => {
+    const d = diagnosticsOf(() =>
+      renderComponents({ vault: { unseal: { mode: "kubernetes-secret", keyShares: 2, keyThreshold: 3 } } }),
+    );
+    expect(d).toEqual([
+      ["SW_VAULT_UNSEAL_THRESHOLD", ["spec", "components", "vault", "unseal", "keyThreshold"]],
+    ]);
+    const t = diagnosticsOf(() =>
+      renderComponents({ vault: { unseal: { mode: "transit", address: "vault.lan" } } }),
+    );
+    expect(t[0]?.[1]).toEqual(["spec", "components", "vault", "unseal", "address"]);
   });
 });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, sleep } from "./net.js";
@@ -42,6 +42,22 @@ export interface VaultResponse {
     lease_duration?: number;
     renewable?: boolean;
     warnings?: string[];
+  };
+}
+
+/** Vault's HTTP API at `addr` with `defaultToken` (or the call's own): TestVault's `request`. */
+export function vaultRequest(addr: string, defaultToken: string): TestVault["request"] {
+  return async (method, path, body, token = defaultToken) => {
+    const res = await fetch(`${addr}/v1/${path}`, {
+      method,
+      headers: {
+        "X-Vault-Token": token,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text === "" ? {} : JSON.parse(text) };
   };
 }
 
@@ -97,18 +113,7 @@ export async function startVault(opts: { timeoutMs?: number } = {}): Promise<Tes
     rmSync(home, { recursive: true, force: true });
   };
 
-  const request: TestVault["request"] = async (method, path, body, token = rootToken) => {
-    const res = await fetch(`${addr}/v1/${path}`, {
-      method,
-      headers: {
-        "X-Vault-Token": token,
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === "" ? {} : JSON.parse(text) };
-  };
+  const request = vaultRequest(addr, rootToken);
 
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (;;) {
@@ -130,4 +135,90 @@ export async function startVault(opts: { timeoutMs?: number } = {}): Promise<Tes
   }
   const health = (await (await fetch(`${addr}/v1/sys/health`)).json()) as { version: string };
   return { addr, rootToken, version: `Vault v${health.version}`, request, log: () => output, stop };
+}
+
+/**
+ * A Vault server started from a real configuration (not `-dev`): it starts uninitialised and
+ * sealed, so `vault operator init` and `unseal` run for real, and it keeps its storage across
+ * `restart()` (which brings it back sealed, as a pod restart does). The caller passes the HCL
+ * with the listener on `127.0.0.1:<port>` and storage in a directory it owns.
+ */
+export interface TestVaultServer {
+  readonly addr: string;
+  /** Stops the process (storage kept) and starts it again; resolves once the API answers. */
+  restart(): Promise<void>;
+  log(): string;
+  /** Stops the process; the caller removes its directories. */
+  stop(): Promise<void>;
+}
+
+/** Starts `vault server -config=<file>` and resolves once `sys/health` answers (any state). */
+export async function startVaultServer(opts: {
+  config: string;
+  port: number;
+  clusterPort: number;
+  home: string;
+  timeoutMs?: number;
+}): Promise<TestVaultServer> {
+  const bin = tool("vault");
+  const addr = `http://127.0.0.1:${opts.port}`;
+  const file = join(opts.home, "vault.hcl");
+  writeFileSync(file, opts.config);
+  let output = "";
+  let child: ChildProcess | undefined;
+  let exited: Promise<unknown> = Promise.resolve();
+  const start = async () => {
+    const c = spawn(bin, ["server", `-config=${file}`, "-log-level=warn"], {
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: opts.home,
+        CHECKPOINT_DISABLE: "1",
+        // What the chart sets in the pod (VAULT_API_ADDR, VAULT_CLUSTER_ADDR, VAULT_RAFT_NODE_ID).
+        VAULT_API_ADDR: addr,
+        VAULT_CLUSTER_ADDR: `http://127.0.0.1:${opts.clusterPort}`,
+        VAULT_RAFT_NODE_ID: "vault-0",
+      },
+      cwd: opts.home,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = c;
+    c.stdout?.on("data", (d: Buffer) => {
+      output = (output + d.toString()).slice(-65536);
+    });
+    c.stderr?.on("data", (d: Buffer) => {
+      output = (output + d.toString()).slice(-65536);
+    });
+    exited = new Promise((resolve) => c.on("exit", resolve));
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+    for (;;) {
+      if (c.exitCode !== null) throw new Error(`vault server exited while starting:\n${output}`);
+      try {
+        // 200 active, 429 standby, 501 not initialised, 503 sealed: all mean it is serving.
+        const res = await fetch(`${addr}/v1/sys/health`);
+        if ([200, 429, 472, 473, 501, 503].includes(res.status)) return;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline)
+        throw new Error(`vault server did not answer within the timeout:\n${output}`);
+      await sleep(100);
+    }
+  };
+  const halt = async () => {
+    if (!child || child.exitCode !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child?.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await start();
+  return {
+    addr,
+    restart: async () => {
+      await halt();
+      await start();
+    },
+    log: () => output,
+    stop: halt,
+  };
 }

@@ -4,9 +4,8 @@ import { definePolicy, describe, policyDiag } from "../policy.js";
 /**
  * H3: a StatefulSet or DaemonSet rolls its pods when its template changes (a new config, a new
  * image): `updateStrategy.type: OnDelete` leaves the old pods running the old configuration until
- * someone deletes them by hand (vault-helm's default). A warning, not an error: the rollout of a
- * single Vault node seals it until it is unsealed, a trade-off the platform makes knowingly
- * (docs/check.md, `rollout-on-change`); an error once auto-unseal is in place.
+ * someone deletes them by hand (vault-helm's default). An error: a rolled Vault unseals itself
+ * (ADR 0009), so nothing justifies a configuration that silently never applies.
  */
 export const rolloutOnChange = definePolicy({
   id: "rollout-on-change",
@@ -25,7 +24,6 @@ export const rolloutOnChange = definePolicy({
           this.id,
           `${describe(o, input.namespaceOf(o))} never rolls its pods on a change (updateStrategy OnDelete): a new config or image waits for someone to delete the pod`,
           {
-            severity: "warning",
             path: ["spec", "updateStrategy", "type"],
             hint: "Use updateStrategy RollingUpdate (vault-helm: server.updateStrategyType: RollingUpdate).",
           },

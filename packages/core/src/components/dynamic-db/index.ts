@@ -1,6 +1,8 @@
 import { diag, InputError } from "../../diagnostics.js";
 import { defineComponent, file } from "../../render/component.js";
+import { terraformJson } from "../cloudflare/tf-json.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
+import { vaultProviders } from "../vault/terraform.js";
 import {
   type DynamicDbConfig,
   databaseRoleName,
@@ -8,7 +10,7 @@ import {
   dynamicDbConfig,
   generatorVaultRole,
 } from "./config.js";
-import { DATABASE_TF_PATH, databaseTerraform } from "./terraform.js";
+import { DATABASE_PROVIDERS_PATH, DATABASE_TF_PATH, databaseTerraform } from "./terraform.js";
 
 const CONFIG_PATH = ["spec", "components", "dynamic-db"] as const;
 
@@ -76,6 +78,7 @@ export const dynamicDb = defineComponent({
     }
   },
   *contribute(ctx) {
+    yield file(DATABASE_PROVIDERS_PATH, terraformJson(vaultProviders()));
     yield file(
       DATABASE_TF_PATH,
       databaseTerraform(ctx.config, ctx.plan.databases, postgresEndpoint(ctx.platform)),

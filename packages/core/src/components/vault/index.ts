@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { diag, InputError } from "../../diagnostics.js";
 import { vaultServiceAccountValues } from "../../render/aws.js";
 import { app, defineComponent, file } from "../../render/component.js";
 import { memoryQuantity } from "../../spec/primitives.js";
-import { CERT_MANAGER } from "../cert-manager/pki.js";
+import { CERT_MANAGER, PKI } from "../cert-manager/pki.js";
+import type { DynamicDbConfig } from "../dynamic-db/config.js";
+import { ADMIN_KV_PATH } from "../dynamic-db/terraform.js";
 import { ESO } from "../external-secrets/index.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { budgetEntry, type Resources, resourcesValue } from "./budget.js";
@@ -10,7 +13,8 @@ import { block, toHcl } from "./hcl.js";
 import { vaultNetworkPolicy } from "./network.js";
 import { VAULT } from "./paths.js";
 import { vaultRedirectUris, vaultSso } from "./sso.js";
-import { vaultTerraformFiles } from "./terraform.js";
+import { vaultTerraformFiles, vaultTerraformPolicy } from "./terraform.js";
+import { sealStanza, type UnsealConfig, unsealConfig, unsealServerValues } from "./unseal.js";
 
 export const VAULT_CHART = {
   repoURL: "https://helm.releases.hashicorp.com",
@@ -33,7 +37,8 @@ const SERVER_RESOURCES: Resources = {
  * supports and recommends today (file storage is not), snapshots with `vault operator raft
  * snapshot`, and growing to three nodes later is a replica count, not a data migration.
  */
-function serverConfig(): string {
+function serverConfig(unseal: UnsealConfig): string {
+  const seal = sealStanza(unseal);
   return toHcl({
     ui: true,
     // Raft keeps its data in memory-mapped files; mlock would pin all of it in RAM.
@@ -52,6 +57,7 @@ function serverConfig(): string {
     storage: block({ path: "/vault/data" }, "raft"),
     service_registration: block({}, "kubernetes"),
     telemetry: block({ prometheus_retention_time: "30s", disable_hostname: true }),
+    ...(seal ? { seal } : {}),
   });
 }
 
@@ -64,8 +70,22 @@ export const vault = defineComponent({
   config: z.strictObject({
     /** Size of the raft data volume. @default "2Gi" */
     storageSize: memoryQuantity.default("2Gi"),
+    /**
+     * How Vault unseals after a restart (ADR 0009): `kubernetes-secret` (default), `transit`
+     * (another Vault) or `manual`. @default { mode: "kubernetes-secret", keyShares: 5, keyThreshold: 3 }
+     */
+    unseal: unsealConfig,
   }),
   plan(ctx) {
+    const u = ctx.config.unseal;
+    if (u.mode === "kubernetes-secret" && u.keyThreshold > u.keyShares) {
+      throw new InputError([
+        diag("SW_VAULT_UNSEAL_THRESHOLD", `keyThreshold ${u.keyThreshold} exceeds keyShares ${u.keyShares}`, {
+          path: ["spec", "components", "vault", "unseal", "keyThreshold"],
+          hint: "Vault unseals with keyThreshold of the keyShares shares: keep keyThreshold ≤ keyShares (e.g. 3 of 5).",
+        }),
+      ]);
+    }
     ctx.plan.namespace({ name: VAULT.namespace, project: "platform", owner: ctx.id });
     ctx.plan.sourceRepos.add(VAULT_CHART.repoURL);
     // SSO for people (ADR 0012): what each group may do is Vault policy, rendered here with the
@@ -99,7 +119,7 @@ export const vault = defineComponent({
           disruptionBudget: { enabled: false },
           // With raft enabled the chart renders `ha.raft.config` alone (`ha.config` is Consul's
           // and stays the chart's unused default).
-          raft: { enabled: true, setNodeId: true, config: serverConfig() },
+          raft: { enabled: true, setNodeId: true, config: serverConfig(ctx.config.unseal) },
         },
         dataStorage: {
           enabled: true,
@@ -113,9 +133,7 @@ export const vault = defineComponent({
         // Vault reviews Kubernetes tokens with its own service account (auth config in Terraform).
         authDelegator: { enabled: true },
         // A config change rolls the pod (the chart's default OnDelete never applied it; the
-        // `rollout-on-change` rule, H3). With one raft node the restarted Vault is sealed until it
-        // is unsealed: the price until auto-unseal lands (issue 11), judged smaller than a config
-        // that silently never applies.
+        // `rollout-on-change` rule, H3); the restarted Vault unseals itself (unseal.ts, ADR 0009).
         updateStrategyType: "RollingUpdate",
         includeConfigAnnotation: true,
         // The chart's defaults plus what Pod Security `restricted` asks (seccomp, drop ALL), so
@@ -132,6 +150,7 @@ export const vault = defineComponent({
             container: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
           },
         },
+        ...unsealServerValues(ctx.config.unseal),
       },
       ui: { enabled: true, serviceType: "ClusterIP" },
     };
@@ -159,7 +178,21 @@ export const vault = defineComponent({
       ],
       budget: [budgetEntry("vault", 1, SERVER_RESOURCES)],
     });
-    for (const f of vaultTerraformFiles(ctx.plan.vaultPolicies, ctx.plan.vaultKubernetesRoles)) {
+    const terraformPolicy = vaultTerraformPolicy({
+      ...(ctx.isEnabled("cert-manager")
+        ? { pki: { mounts: [PKI.rootMount, PKI.intermediateMount], rootCaKvPath: PKI.rootCaKvPath } }
+        : {}),
+      ...(ctx.isEnabled("dynamic-db")
+        ? {
+            database: {
+              mount: ctx.configOf<DynamicDbConfig>("dynamic-db").mount,
+              adminKvPath: ADMIN_KV_PATH,
+            },
+          }
+        : {}),
+    });
+    const policies = [...ctx.plan.vaultPolicies, terraformPolicy];
+    for (const f of vaultTerraformFiles(policies, ctx.plan.vaultKubernetesRoles)) {
       yield file(f.path, f.content);
     }
   },

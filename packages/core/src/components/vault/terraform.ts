@@ -7,6 +7,21 @@ import { VAULT } from "./paths.js";
 /** Where the Vault configuration lives in the platform repository (ADR 0002). */
 export const VAULT_TERRAFORM_DIR = "vault/terraform";
 
+/**
+ * The provider block of a root that talks to Vault: the base root here, and every capability root
+ * that is applied in its own stage (the database engine, `vault/terraform/database/`).
+ */
+export function vaultProviders(): Record<string, unknown> {
+  return {
+    terraform: {
+      required_version: ">= 1.6.0",
+      required_providers: { vault: { source: "hashicorp/vault", version: "~> 5.0" } },
+    },
+    // Address and token come from VAULT_ADDR and VAULT_TOKEN in the environment, never from a file.
+    provider: { vault: {} },
+  };
+}
+
 /** The in-cluster API server address Vault's Kubernetes auth calls for TokenReview. */
 const KUBERNETES_HOST = "https://kubernetes.default.svc:443";
 
@@ -42,6 +57,50 @@ function checkUnique(names: readonly string[], code: ErrorCode, what: string): v
   }
 }
 
+/** The policy of the token that applies the rendered Terraform roots after the first apply (ADR 0002). */
+export const VAULT_TERRAFORM_POLICY = "slipway-terraform";
+
+/**
+ * What `terraform apply` of `vault/terraform` (and its stage roots) needs, and nothing more than
+ * those roots manage: the mounts and auth methods, the Kubernetes auth config and roles, the ACL
+ * policies, and per enabled capability its mounts and KV paths. `auth/token/create`: the Vault
+ * provider runs every apply with a short-lived child of the token it is given. The first apply
+ * runs with the root token (it creates this policy); later ones with a periodic token holding it.
+ */
+export function vaultTerraformPolicy(opts: {
+  /** cert-manager: the PKI mounts and the KV path the root certificate is copied to. */
+  pki?: { mounts: readonly string[]; rootCaKvPath: string };
+  /** dynamic-db: the database mount and the KV path of the superuser it logs in with. */
+  database?: { mount: string; adminKvPath: string };
+}): VaultPolicyDecl {
+  const crud = ["create", "read", "update", "delete", "list"];
+  const kv = (path: string) => ({
+    data: `${VAULT.kvMount}/data/${path}`,
+    metadata: `${VAULT.kvMount}/metadata/${path}`,
+  });
+  const rules: { path: string; capabilities: string[] }[] = [
+    { path: "sys/mounts", capabilities: ["read"] },
+    { path: "sys/mounts/*", capabilities: crud },
+    { path: "sys/auth", capabilities: ["read"] },
+    // Enabling and disabling an auth method needs sudo.
+    { path: "sys/auth/*", capabilities: ["create", "read", "update", "delete", "sudo"] },
+    { path: `auth/${VAULT.kubernetesAuthPath}/*`, capabilities: crud },
+    { path: "sys/policies/acl/*", capabilities: crud },
+    { path: "auth/token/create", capabilities: ["create", "update"] },
+  ];
+  if (opts.pki) {
+    for (const m of opts.pki.mounts) rules.push({ path: `${m}/*`, capabilities: [...crud, "sudo"] });
+    const ca = kv(opts.pki.rootCaKvPath);
+    rules.push({ path: ca.data, capabilities: ["create", "read", "update", "delete"] });
+    rules.push({ path: ca.metadata, capabilities: ["read", "delete"] });
+  }
+  if (opts.database) {
+    rules.push({ path: `${opts.database.mount}/*`, capabilities: crud });
+    rules.push({ path: kv(opts.database.adminKvPath).data, capabilities: ["read"] });
+  }
+  return { name: VAULT_TERRAFORM_POLICY, rules, owner: "vault" };
+}
+
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
@@ -66,14 +125,7 @@ export function vaultTerraformFiles(
   const declared = new Set(policies.map((p) => p.name));
   const authBackend = tfRef("vault_auth_backend.kubernetes.path");
 
-  const providers = {
-    terraform: {
-      required_version: ">= 1.6.0",
-      required_providers: { vault: { source: "hashicorp/vault", version: "~> 5.0" } },
-    },
-    // Address and token come from VAULT_ADDR and VAULT_TOKEN in the environment, never from a file.
-    provider: { vault: {} },
-  };
+  const providers = vaultProviders();
 
   const mounts = {
     resource: {

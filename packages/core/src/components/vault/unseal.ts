@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { block, type HclBlock } from "./hcl.js";
+
+/**
+ * How Vault unseals after a restart (ADR 0009). A sealed Vault stops issuing: ESO cannot refresh,
+ * cert-manager cannot sign, and istio-csr's one-hour certificates take the mesh down within the
+ * hour, so a reboot must not wait for a person.
+ *
+ * - `kubernetes-secret` (default, one node without another Vault or a cloud KMS): `bootstrap`
+ *   stores a threshold of the Shamir unseal keys in the Secret `vault-unseal` of the vault
+ *   namespace (never in Git); the Vault container's postStart hook submits them when the server
+ *   comes up sealed.
+ * - `transit`: Vault's own auto-unseal through the Transit engine of another Vault; the token comes
+ *   from the Secret `vault-transit-token` (key `token`) that `bootstrap` creates.
+ * - `manual`: nothing; a person runs `vault operator unseal` after every restart.
+ */
+export const unsealConfig = z
+  .discriminatedUnion("mode", [
+    z.strictObject({
+      mode: z.literal("kubernetes-secret"),
+      /** Unseal key shares `vault operator init` creates. @default 5 */
+      keyShares: z.int().min(1).max(10).default(5),
+      /** Shares needed to unseal; this many are kept in the Secret. @default 3 */
+      keyThreshold: z.int().min(1).max(10).default(3),
+    }),
+    z.strictObject({
+      mode: z.literal("transit"),
+      /** Address of the other Vault, e.g. `https://vault.lan:8200`. */
+      address: z.url({
+        protocol: /^https?$/,
+        error: "must be an http(s) URL such as https://vault.lan:8200",
+      }),
+      /** Transit key on the other Vault. @default "autounseal" */
+      keyName: z.string().min(1).default("autounseal"),
+      /** Mount path of the Transit engine there. @default "transit/" */
+      mountPath: z.string().min(1).default("transit/"),
+    }),
+    z.strictObject({ mode: z.literal("manual") }),
+  ])
+  .default({ mode: "kubernetes-secret", keyShares: 5, keyThreshold: 3 });
+
+export type UnsealConfig = z.infer<typeof unsealConfig>;
+
+/** The Secrets `bootstrap` creates for the unseal modes (never rendered: they hold key material). */
+export const UNSEAL = {
+  keysSecret: "vault-unseal",
+  keysDir: "/vault/unseal",
+  transitTokenSecret: "vault-transit-token",
+} as const;
+
+/** Secret key of the n-th (1-based) unseal key share in `vault-unseal`. */
+export const unsealKeyName = (n: number) => `key-${n}`;
+
+/**
+ * The postStart hook of the `kubernetes-secret` mode, a POSIX shell script run in the Vault
+ * container (the image's `vault` CLI and `VAULT_ADDR`): wait up to two minutes for the local
+ * server to answer, and when it is sealed submit each key file as `key=@file` (never on the command
+ * line). It always exits 0: a failing postStart hook kills the container, and a Vault that stays
+ * sealed is visible (`vault status`, `slipway bootstrap status`) without a restart loop.
+ */
+export const UNSEAL_SCRIPT = [
+  `[ -d ${UNSEAL.keysDir} ] || exit 0`,
+  "i=0",
+  "while [ $i -lt 60 ]; do",
+  "  vault status >/dev/null 2>&1; rc=$?",
+  "  [ $rc -eq 0 ] && exit 0",
+  "  [ $rc -eq 2 ] && break",
+  "  i=$((i+1)); sleep 2",
+  "done",
+  `for f in ${UNSEAL.keysDir}/key-*; do`,
+  '  [ -f "$f" ] || continue',
+  '  vault write sys/unseal key=@"$f" >/dev/null 2>&1 || true',
+  "  vault status >/dev/null 2>&1 && break",
+  "done",
+  "exit 0",
+].join("\n");
+
+/** The `seal` stanza of the server configuration (transit only; Shamir needs none). */
+export function sealStanza(c: UnsealConfig): HclBlock | undefined {
+  if (c.mode !== "transit") return undefined;
+  return block(
+    {
+      address: c.address,
+      key_name: c.keyName,
+      mount_path: c.mountPath,
+      // The token comes from VAULT_TOKEN (the Secret), never from this file.
+      disable_renewal: "false",
+    },
+    "transit",
+  );
+}
+
+/** Chart values (`server.*`) each mode adds. */
+export function unsealServerValues(c: UnsealConfig): Record<string, unknown> {
+  if (c.mode === "kubernetes-secret") {
+    return {
+      postStart: ["/bin/sh", "-c", UNSEAL_SCRIPT],
+      // Optional: the Secret exists only after `vault operator init`, and the pod must start before.
+      volumes: [
+        { name: "unseal", secret: { secretName: UNSEAL.keysSecret, optional: true, defaultMode: 0o440 } },
+      ],
+      volumeMounts: [{ name: "unseal", mountPath: UNSEAL.keysDir, readOnly: true }],
+    };
+  }
+  if (c.mode === "transit") {
+    return {
+      extraSecretEnvironmentVars: [
+        { envName: "VAULT_TOKEN", secretName: UNSEAL.transitTokenSecret, secretKey: "token" },
+      ],
+    };
+  }
+  return {};
+}
