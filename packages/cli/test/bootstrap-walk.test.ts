@@ -399,7 +399,8 @@ describe("slipway bootstrap walks examples/homelab on real Vault, PostgreSQL, ku
     // Every database owner the platform declares (ZITADEL's, Backstage's), as the Job's env has them.
     const owners = ["backstage", "zitadel"];
     const ownerEnv: Record<string, string> = {};
-    for (const name of owners) ownerEnv[passwordEnv({ name })] = (await kv(`postgres/${name}`)).password as string;
+    for (const name of owners)
+      ownerEnv[passwordEnv({ name })] = (await kv(`postgres/${name}`)).password as string;
     // The postgres image's POSTGRES_PASSWORD from that Secret.
     const set = pg.psql(["-c", `alter role ${admin.username} password '${admin.password}'`]);
     expect(set.status, set.stderr).toBe(0);
