@@ -695,7 +695,8 @@ export const ERRORS = {
   SW_CHECK_SCHEMA_DIR: {
     area: "check",
     kind: "input",
-    summary: "The schema directory (`--schemas`, `SLIPWAY_SCHEMA_DIR`) does not exist.",
+    summary:
+      "The schema directory (`--schemas`, `SLIPWAY_SCHEMA_DIR`) does not exist, or has core schema sets but not the one of the platform's `kubernetesVersion`.",
     hint: "Pass --schemas DIR or set SLIPWAY_SCHEMA_DIR to a directory of upstream schemas.",
   },
   SW_CHECK_SERVER_FORBIDDEN: {

@@ -76,7 +76,8 @@ export interface CheckSession {
  * Validates the rendered tree in memory: every object against its schema (bundled models, and the
  * schema directory's CRDs in strict mode and core strict schemas), every chart's values against
  * its values.schema.json merged over its defaults, and every policy rule. Throws InputError
- * (SW_CHECK_SCHEMA_DIR) when `schemaDir` does not exist or has no core schemas for `kubernetesVersion`.
+ * (SW_CHECK_SCHEMA_DIR) when `schemaDir` does not exist, or has core schema sets but not the one of
+ * `kubernetesVersion` (a directory with none, such as the `schemas pull` cache, uses the bundled models).
  * @example const { diagnostics } = await check(renderPlatform("platform.yaml"), { kubernetesVersion: "1.32" });
  */
 export async function check(session: CheckSession, opts: CheckOptions): Promise<CheckResult> {
@@ -94,9 +95,10 @@ export async function checkInput(input: CheckInput, opts: CheckOptions): Promise
   }
   const findings: Finding[] = [];
   const dir = opts.schemaDir ? new SchemaDir(opts.schemaDir, opts.kubernetesVersion) : undefined;
-  // Without this the built-in kinds would quietly fall back to the bundled models, which know no
-  // Kubernetes version: a platform moved to a new version would be checked against none.
-  if (dir && !dir.hasCoreSchemas()) {
+  // A directory with core schema sets but not this version's is a mistake (a platform moved to a
+  // new version would quietly be checked against none of them). One with no core sets at all (the
+  // `schemas pull` cache: CRDs and chart schemas only) validates core kinds with the bundled models.
+  if (dir?.hasAnyCoreSchemas() && !dir.hasCoreSchemas()) {
     throw new InputError([
       diag(
         "SW_CHECK_SCHEMA_DIR",

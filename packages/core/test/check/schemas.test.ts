@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkInput } from "../../src/check/check.js";
 import { buildCheckInput } from "../../src/check/input.js";
@@ -163,6 +166,23 @@ describe("schema validation against the upstream CRDs (strict)", () => {
     const ds = (err as InputError).diagnostics;
     expect(ds.map((x) => x.code)).toEqual(["SW_CHECK_SCHEMA_DIR"]);
     expect(ds[0]?.message).toContain("v1.33.0-standalone-strict");
+  });
+
+  it("uses the bundled models for core kinds in a directory with CRDs but no core sets (the schemas pull cache)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-crds-only-"));
+    try {
+      cpSync(join(SCHEMA_DIR, "cert-manager"), join(dir, "cert-manager"), { recursive: true });
+      const bad = { ...deployment(), spec: { ...deployment().spec, replicas: "two" } };
+      const { diagnostics, stats } = await checkInput(buildCheckInput([yamlFile("x/d.yaml", [bad])], []), {
+        schemaDir: dir,
+        kubernetesVersion: "1.32",
+        policies: [],
+      });
+      expect(diagnostics.map((d) => d.code)).toContain("SW_CHECK_SCHEMA");
+      expect(stats.validated).toMatchObject({ core: 0, model: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("validates custom resources against CRDs rendered in the tree", async () => {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { isRecord } from "../input.js";
 import { parseBlockYaml } from "./fast-yaml.js";
 import { type JsonSchema, OBJECT_META } from "./structural.js";
@@ -104,6 +104,15 @@ export class SchemaDir {
   /** Whether the directory has core schemas for the platform's Kubernetes version. */
   hasCoreSchemas(): boolean {
     return existsSync(this.coreSchemaDir());
+  }
+
+  /**
+   * Whether the directory holds core schema sets at all (`kubernetes-json-schema/`). The cache
+   * `slipway schemas pull` fills has none: no upstream URL serves those generated files, so core
+   * kinds are validated by the bundled models there.
+   */
+  hasAnyCoreSchemas(): boolean {
+    return existsSync(dirname(this.coreSchemaDir()));
   }
 
   #index(): Map<string, CrdEntry> {
