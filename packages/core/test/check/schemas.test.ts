@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -180,6 +180,31 @@ describe("schema validation against the upstream CRDs (strict)", () => {
       });
       expect(diagnostics.map((d) => d.code)).toContain("SW_CHECK_SCHEMA");
       expect(stats.validated).toMatchObject({ core: 0, model: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("indexes a CRD file whose kind is quoted (the Keycloak operator's KeycloakRealmImport)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-quoted-crd-"));
+    try {
+      const crd = toYaml(crdFixture("example.com", "Foo", { properties: { size: { type: "integer" } } }));
+      writeFileSync(
+        join(dir, "foo.yml"),
+        crd.replace("kind: CustomResourceDefinition", 'kind: "CustomResourceDefinition"'),
+      );
+      const foo = {
+        apiVersion: "example.com/v1",
+        kind: "Foo",
+        metadata: { name: "a", namespace: "x" },
+        spec: { size: "big" },
+      };
+      const { diagnostics } = await checkInput(buildCheckInput([yamlFile("x/foo.yaml", [foo])], []), {
+        schemaDir: dir,
+        kubernetesVersion: "1.32",
+        policies: [],
+      });
+      expect(diagnostics.map((d) => d.code)).toEqual(["SW_CHECK_SCHEMA"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

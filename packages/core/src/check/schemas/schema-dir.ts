@@ -125,7 +125,8 @@ export class SchemaDir {
       const text = readFileSync(join(this.root, rel), "utf8");
       if (!text.includes("CustomResourceDefinition")) continue;
       for (const doc of text.split(/^---[^\n]*$/m)) {
-        if (!/^kind:[ \t]*CustomResourceDefinition[ \t]*$/m.test(doc)) continue;
+        // Quoted too: the Keycloak operator ships `kind: "CustomResourceDefinition"`.
+        if (!/^kind:[ \t]*(["']?)CustomResourceDefinition\1[ \t]*$/m.test(doc)) continue;
         const id = scanCrdIdentity(doc);
         if (id && !crds.has(`${id.group}/${id.kind}`))
           crds.set(`${id.group}/${id.kind}`, { source: rel, text: doc });
