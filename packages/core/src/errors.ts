@@ -326,12 +326,6 @@ export const ERRORS = {
       "A service's owner is not a Backstage entity reference, so its catalog Component would be refused.",
     hint: "Use a group name such as team-a (letters, digits, '-', '_', '.'), or a reference such as user:default/jane.",
   },
-  SW_BACKSTAGE_NAMESPACE_TAKEN: {
-    area: "components",
-    kind: "input",
-    summary: "A service deploys into the namespace the backstage component owns.",
-    hint: "Give the service another namespace (spec.namespace), or disable the backstage component.",
-  },
   SW_CLOUDFLARE_DNS_FOREIGN: {
     area: "components",
     kind: "input",
@@ -477,12 +471,6 @@ export const ERRORS = {
     kind: "input",
     summary: "`postgres.mode` is `external` but no host is given.",
     hint: "Set spec.components.postgres.host to the server's address, or use mode: in-cluster.",
-  },
-  SW_SCAFFOLD_NAMESPACE_TAKEN: {
-    area: "components",
-    kind: "input",
-    summary: "A service deploys into the scaffold component's namespace.",
-    hint: "Give the service another namespace (spec.namespace), or disable the scaffold component.",
   },
   SW_SERVICE_DATABASE_RESERVED: {
     area: "components",

@@ -26,6 +26,7 @@ export interface RuleInput {
  */
 export const RESERVED_NAMESPACES: readonly string[] = [
   "argocd",
+  "backstage",
   "cert-manager",
   "cloudflare",
   "database",

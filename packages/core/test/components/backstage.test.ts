@@ -322,13 +322,13 @@ describe("backstage component", () => {
     expect(ok.read<any>("backstage/catalog/components/x.yaml").spec.owner).toBe("user:default/jane");
   });
 
-  it("refuses a service in its namespace", () => {
+  it("refuses a service in its namespace (a reserved platform namespace, located in the service file)", () => {
     const fn = () =>
       renderComponents(ON, [], {
         x: { image: "ghcr.io/example/x:1.0.0", port: 8080, namespace: "backstage" },
       });
     expect(fn).toThrow(InputError);
-    expect(diagnosticsOf(fn)).toEqual([["SW_BACKSTAGE_NAMESPACE_TAKEN", ["spec", "namespace"]]]);
+    expect(diagnosticsOf(fn)).toEqual([["SW_SPEC_RESERVED_NAMESPACE", ["spec", "namespace"]]]);
   });
 });
 

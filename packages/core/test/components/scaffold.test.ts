@@ -247,11 +247,12 @@ describe("scaffold component", () => {
       renderPlatform(config, components);
       expect.unreachable();
     } catch (e) {
-      // The spec rule reserving platform namespaces, where present, reports it first.
-      const codes = (e as InputError).diagnostics.map((d) => d.code);
-      expect(
-        codes.some((c) => c === "SW_SCAFFOLD_NAMESPACE_TAKEN" || c === "SW_SPEC_RESERVED_NAMESPACE"),
-      ).toBe(true);
+      // The spec rule reserving platform namespaces reports it, located in the service file.
+      const ds = (e as InputError).diagnostics;
+      expect(ds.map((d) => [d.code, d.path])).toEqual([
+        ["SW_SPEC_RESERVED_NAMESPACE", ["spec", "namespace"]],
+      ]);
+      expect(ds[0]?.location?.file).toMatch(/services\/tools\.yaml$/);
     }
   });
 

@@ -37,19 +37,6 @@ export const backstage = defineComponent({
   enabledByDefault: false,
   config: backstageConfig,
   plan(ctx) {
-    const clash = ctx.services.find((s) => s.namespace === BACKSTAGE_NAMESPACE);
-    if (clash) {
-      throw new InputError([
-        diag(
-          "SW_BACKSTAGE_NAMESPACE_TAKEN",
-          `service '${clash.name}' deploys into namespace '${BACKSTAGE_NAMESPACE}', which the backstage component owns`,
-          {
-            path: ["spec", "namespace"],
-            hint: "Give the service another namespace (spec.namespace), or disable the backstage component.",
-          },
-        ),
-      ]);
-    }
     // Every owner becomes a catalog reference: one Backstage refuses would drop the Component.
     const badOwners = ctx.services.filter((s) => !isOwnerRef(s.owner));
     if (badOwners.length > 0) {

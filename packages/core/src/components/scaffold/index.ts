@@ -1,4 +1,3 @@
-import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent } from "../../render/component.js";
 import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
 import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
@@ -40,19 +39,6 @@ export const scaffold = defineComponent({
   config: scaffoldConfig,
   plan(ctx) {
     const c = ctx.config;
-    const clash = ctx.services.find((s) => s.namespace === SCAFFOLD_NAMESPACE);
-    if (clash) {
-      throw new InputError([
-        diag(
-          "SW_SCAFFOLD_NAMESPACE_TAKEN",
-          `service '${clash.name}' deploys into namespace '${SCAFFOLD_NAMESPACE}', which the scaffold component owns`,
-          {
-            path: ["spec", "namespace"],
-            hint: `Give the service another namespace (spec.namespace), or disable the scaffold component.`,
-          },
-        ),
-      ]);
-    }
     const host = scaffoldHost(c, ctx.platform.domain);
     ctx.plan.namespace({ name: SCAFFOLD_NAMESPACE, project: "platform", owner: ctx.id });
     // The gateway routes it from its own namespace, with a ReferenceGrant here; cloudflare adds DNS.
