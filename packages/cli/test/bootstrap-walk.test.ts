@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { KubeClient } from "../../core/src/check/server.js";
 import { passwordEnv } from "../../core/src/components/postgres/sql.js";
-import { startApiServer, type TestApiServer } from "../../core/test/helpers/apiserver.js";
+import { startApiServer, type TestApiServer, writeKubeconfig } from "../../core/test/helpers/apiserver.js";
 import { freePort } from "../../core/test/helpers/net.js";
 import { startPostgres, type TestPostgres } from "../../core/test/helpers/postgres.js";
 import { tool } from "../../core/test/helpers/tools.js";
@@ -89,25 +89,7 @@ describe("slipway bootstrap walks examples/homelab on real Vault, PostgreSQL, ku
     vault = await startVaultServer({ config, port, clusterPort, home });
 
     const kubeconfig = join(dir, "kubeconfig");
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        "current-context": "homelab",
-        contexts: [{ name: "homelab", context: { cluster: "c", user: "u" } }],
-        clusters: [
-          {
-            name: "c",
-            cluster: {
-              server: kube.server.url,
-              "certificate-authority-data": Buffer.from(kube.server.ca ?? "").toString("base64"),
-            },
-          },
-        ],
-        users: [{ name: "u", user: { token: kube.server.token } }],
-      }),
-    );
+    writeKubeconfig(kubeconfig, kube);
     // tofu with no way to install providers (none can be built here): init fails fast, offline.
     const mirror = join(dir, "empty-mirror");
     mkdirSync(mirror);

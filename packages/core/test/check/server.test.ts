@@ -10,9 +10,8 @@ import { apiServerFromKubeconfig } from "../../src/check/kubeconfig.js";
 import { SchemaDir } from "../../src/check/schemas/schema-dir.js";
 import { checkServer, fieldPath } from "../../src/check/server.js";
 import type { K8sObject } from "../../src/render/k8s.js";
-import { toYaml } from "../../src/render/yaml.js";
 import { renderPlatform } from "../../src/synth.js";
-import { startApiServer, type TestApiServer } from "../helpers/apiserver.js";
+import { startApiServer, type TestApiServer, writeKubeconfig } from "../helpers/apiserver.js";
 import { tool } from "../helpers/tools.js";
 import { crdFixture, SCHEMA_DIR, yamlFile } from "./helpers.js";
 
@@ -47,34 +46,11 @@ describe("checkServer against kube-apiserver", () => {
     const dir = mkdtempSync(join(tmpdir(), "slipway-kubeconfig-"));
     try {
       const path = join(dir, "config");
-      writeFileSync(
-        path,
-        toYaml({
-          apiVersion: "v1",
-          kind: "Config",
-          "current-context": "homelab",
-          contexts: [{ name: "homelab", context: { cluster: "c", user: "u" } }],
-          clusters: [
-            {
-              name: "c",
-              cluster: {
-                server: kube.server.url,
-                "certificate-authority-data": Buffer.from(kube.server.ca ?? "").toString("base64"),
-              },
-            },
-          ],
-          // A client certificate this time (the CLI's test uses a token).
-          users: [
-            {
-              name: "u",
-              user: {
-                "client-certificate-data": Buffer.from(kube.client.cert).toString("base64"),
-                "client-key-data": Buffer.from(kube.client.key).toString("base64"),
-              },
-            },
-          ],
-        }),
-      );
+      // A client certificate this time (the CLI's test uses a token).
+      writeKubeconfig(path, kube, {
+        "client-certificate-data": Buffer.from(kube.client.cert).toString("base64"),
+        "client-key-data": Buffer.from(kube.client.key).toString("base64"),
+      });
       const input = buildCheckInput(files, example.apps);
       const server = apiServerFromKubeconfig({ path });
       expect(server.token).toBeUndefined();

@@ -217,3 +217,33 @@ export async function startApiServer(timeoutMs = 60_000, kubernetesVersion = "1.
     throw e;
   }
 }
+
+/**
+ * Writes a kubeconfig (JSON, which kubeconfig readers accept as YAML) with one context, `homelab`,
+ * for `kube`: its serving CA, and `user` — the admin token unless a test gives a client certificate.
+ */
+export function writeKubeconfig(
+  path: string,
+  kube: TestApiServer,
+  user: Record<string, string> = { token: kube.server.token ?? "" },
+): void {
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      "current-context": "homelab",
+      contexts: [{ name: "homelab", context: { cluster: "c", user: "u" } }],
+      clusters: [
+        {
+          name: "c",
+          cluster: {
+            server: kube.server.url,
+            "certificate-authority-data": Buffer.from(kube.server.ca ?? "").toString("base64"),
+          },
+        },
+      ],
+      users: [{ name: "u", user }],
+    }),
+  );
+}
