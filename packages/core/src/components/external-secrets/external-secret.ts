@@ -24,8 +24,6 @@ export interface ExternalSecretSpec {
   readonly store?: SecretStoreRef;
   /** `spec.target.template`: the Secret's labels and templated data (the entries are its inputs). */
   readonly template?: Record<string, unknown>;
-  /** Labels of the Secret ESO writes (`target.template.metadata.labels`), for consumers that select Secrets by label. */
-  readonly targetLabels?: Record<string, string>;
 }
 
 /** `spec.secretStoreRef` of an ExternalSecret. */
@@ -66,7 +64,7 @@ export function externalSecret(spec: ExternalSecretSpec): K8sObject {
         // Owner: the Secret goes away with the ExternalSecret, so pruning leaves nothing behind.
         creationPolicy: "Owner",
         deletionPolicy: "Retain",
-        ...(spec.template || spec.targetLabels ? { template: targetTemplate(spec) } : {}),
+        ...(spec.template ? { template: spec.template } : {}),
       },
       data,
     },
@@ -114,15 +112,4 @@ export function serviceSecretStore(spec: ServiceSecretStoreSpec): K8sObject {
       },
     },
   };
-}
-
-/** `spec.target.template`: the given template, with `targetLabels` merged into its metadata labels. */
-function targetTemplate(
-  spec: Pick<ExternalSecretSpec, "template" | "targetLabels">,
-): Record<string, unknown> {
-  const template = spec.template ?? {};
-  if (!spec.targetLabels) return template;
-  const metadata = (template.metadata ?? {}) as Record<string, unknown>;
-  const labels = (metadata.labels ?? {}) as Record<string, string>;
-  return { ...template, metadata: { ...metadata, labels: { ...labels, ...spec.targetLabels } } };
 }

@@ -139,7 +139,8 @@ export const identity = defineComponent({
         order: 0,
         manifests: [
           ssoExternalSecret("argocd", ARGOCD_NAMESPACE, ARGOCD_OIDC_KEYS, {
-            targetLabels: { ...ARGOCD_SECRET_LABELS },
+            // Argo CD resolves `$secret:key` only in Secrets labelled as its own.
+            template: { metadata: { labels: { ...ARGOCD_SECRET_LABELS } } },
           }),
         ],
       });

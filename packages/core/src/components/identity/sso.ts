@@ -101,7 +101,7 @@ export function ssoExternalSecret(
   ui: AccessUi,
   namespace: string,
   keys: { id: string; secret: string },
-  opts: { targetLabels?: Record<string, string>; annotations?: Record<string, string> } = {},
+  opts: { template?: Record<string, unknown>; annotations?: Record<string, string> } = {},
 ) {
   const path = oidcClientSecretPath(SSO_CLIENT[ui]);
   return externalSecret({
@@ -109,7 +109,7 @@ export function ssoExternalSecret(
     namespace,
     labels: { "app.kubernetes.io/managed-by": "slipway", "app.kubernetes.io/part-of": "identity" },
     ...(opts.annotations ? { annotations: opts.annotations } : {}),
-    ...(opts.targetLabels ? { targetLabels: opts.targetLabels } : {}),
+    ...(opts.template ? { template: opts.template } : {}),
     data: [
       { secretKey: keys.id, key: path, property: OIDC_CLIENT_PROPERTIES.id },
       { secretKey: keys.secret, key: path, property: OIDC_CLIENT_PROPERTIES.secret },
