@@ -18,7 +18,7 @@ import { passwordEnv } from "../../core/src/components/postgres/sql.js";
 import { startApiServer, type TestApiServer, writeKubeconfig } from "../../core/test/helpers/apiserver.js";
 import { freePort } from "../../core/test/helpers/net.js";
 import { startPostgres, type TestPostgres } from "../../core/test/helpers/postgres.js";
-import { tool } from "../../core/test/helpers/tools.js";
+import { CHARTS_DIR, tool } from "../../core/test/helpers/tools.js";
 import {
   startVaultServer,
   type TestVault,
@@ -48,7 +48,7 @@ import { repo, slipway } from "./_slipway.js";
 const example = join(repo, "examples/homelab");
 const toolsBin = dirname(tool("vault"));
 /** The pinned argo-cd chart, offline (CI: ../shared/charts, as `check --render-charts` uses). */
-const ARGO_CHART = join(process.env.SLIPWAY_CHARTS_DIR ?? join(repo, "../shared/charts"), "argo-cd");
+const ARGO_CHART = join(CHARTS_DIR, "argo-cd");
 
 describe("slipway bootstrap walks examples/homelab on real Vault, PostgreSQL, kube-apiserver, helm and tofu", () => {
   let kube: TestApiServer;

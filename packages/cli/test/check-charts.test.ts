@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tool } from "../../core/test/helpers/tools.js";
+import { CHARTS_DIR, tool } from "../../core/test/helpers/tools.js";
 import { repo, slipway, writeTinyPlatform } from "./_slipway.js";
 
-const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? join(repo, "../shared/charts");
 const SCHEMAS = process.env.SLIPWAY_SCHEMA_DIR ?? join(repo, "../shared/upstream");
 
 interface ChartsJson {
@@ -33,7 +32,7 @@ describe("slipway check --render-charts", () => {
       SCHEMAS,
       "--render-charts",
       "--charts",
-      CHARTS,
+      CHARTS_DIR,
       "--helm",
       tool("helm"),
       "--format",
@@ -48,7 +47,7 @@ describe("slipway check --render-charts", () => {
   }, 120_000);
 
   it("reads SLIPWAY_CHARTS_DIR and SLIPWAY_HELM, and renders nothing without --render-charts", () => {
-    const env = { ...process.env, NO_COLOR: "1", SLIPWAY_CHARTS_DIR: CHARTS, SLIPWAY_HELM: tool("helm") };
+    const env = { ...process.env, NO_COLOR: "1", SLIPWAY_CHARTS_DIR: CHARTS_DIR, SLIPWAY_HELM: tool("helm") };
     const args = ["check", "--config", join(dir, "platform.yaml"), "--schemas", SCHEMAS, "--format", "json"];
     const on = JSON.parse(slipway([...args, "--render-charts"], { env }).stdout) as ChartsJson;
     expect(on.stats.charts?.rendered).toBeGreaterThan(2);
@@ -58,7 +57,7 @@ describe("slipway check --render-charts", () => {
 
   it("exits 2 when helm does not run or the charts directory does not exist", () => {
     const base = ["check", "--config", join(dir, "platform.yaml"), "--render-charts"];
-    const noHelm = slipway([...base, "--charts", CHARTS, "--helm", join(dir, "no-helm")]);
+    const noHelm = slipway([...base, "--charts", CHARTS_DIR, "--helm", join(dir, "no-helm")]);
     expect(noHelm.code).toBe(2);
     expect(noHelm.stderr).toContain("SW_CHECK_HELM_MISSING");
     const noDir = slipway([...base, "--charts", join(dir, "nope"), "--helm", tool("helm")]);

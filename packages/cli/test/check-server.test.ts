@@ -3,11 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer, type TestApiServer } from "../../core/test/helpers/apiserver.js";
-import { tool } from "../../core/test/helpers/tools.js";
+import { CHARTS_DIR, tool } from "../../core/test/helpers/tools.js";
 import { repo, slipway } from "./_slipway.js";
 
 const SCHEMAS = process.env.SLIPWAY_SCHEMA_DIR ?? join(repo, "../shared/upstream");
-const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? join(repo, "../shared/charts");
 
 interface ServerJson {
   ok: boolean;
@@ -72,7 +71,7 @@ describe("slipway check --server", () => {
       // The charts' output is sent too.
       "--render-charts",
       "--charts",
-      CHARTS,
+      CHARTS_DIR,
       "--helm",
       tool("helm"),
       "--format",

@@ -12,7 +12,7 @@ import { checkServer } from "../../src/check/server.js";
 import { checkTerraform } from "../../src/check/terraform.js";
 import { renderPlatform } from "../../src/synth.js";
 import { startApiServer, type TestApiServer } from "../helpers/apiserver.js";
-import { tool } from "../helpers/tools.js";
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 import { SCHEMA_DIR } from "./helpers.js";
 
 /**
@@ -22,7 +22,6 @@ import { SCHEMA_DIR } from "./helpers.js";
  * kube-apiserver dry-run, OpenTofu), and nothing it renders replaces what exists (ADR 0013).
  */
 const FIXTURE = join(import.meta.dirname, "../fixtures/adopted");
-const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
 const session = renderPlatform(join(FIXTURE, "platform.yaml"));
 const kubernetesVersion = session.spec.platform.cluster.kubernetesVersion;
 const files = [...session.files];
@@ -86,7 +85,7 @@ describe("a platform adopted onto the owner's topology (test/fixtures/adopted)",
     const r = await checkInput(input, {
       schemaDir: SCHEMA_DIR,
       kubernetesVersion,
-      charts: { helm: tool("helm"), chartsDir: CHARTS, offline: true },
+      charts: { helm: tool("helm"), chartsDir: CHARTS_DIR, offline: true },
     });
     expect(r.diagnostics.filter((d) => d.severity !== "info").map(text)).toEqual([]);
     expect(r.stats.policies).toContain("no-existing-collision");
@@ -96,7 +95,7 @@ describe("a platform adopted onto the owner's topology (test/fixtures/adopted)",
   it("is accepted by a real kube-apiserver (server-side apply, dry-run), with what its charts render", async () => {
     const charts = await renderCharts(
       input,
-      { helm: tool("helm"), chartsDir: CHARTS, offline: true },
+      { helm: tool("helm"), chartsDir: CHARTS_DIR, offline: true },
       kubernetesVersion,
       new SchemaDir(SCHEMA_DIR, kubernetesVersion),
     );

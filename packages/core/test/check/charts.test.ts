@@ -17,12 +17,9 @@ import type { OutputFile } from "../../src/render/files.js";
 import type { RenderedApp } from "../../src/render/render.js";
 import { toYaml } from "../../src/render/yaml.js";
 import { renderPlatform } from "../../src/synth.js";
-import { tool } from "../helpers/tools.js";
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 import { renderedApp, SCHEMA_DIR, yamlFile } from "./helpers.js";
 
-/** Unpacked charts at the pinned versions (CI and development: ../shared/charts). */
-const CHARTS_DIR =
-  process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
 const REPO = "https://github.com/example/platform.git";
 
 const errorsOf = (r: CheckResult) =>

@@ -8,7 +8,7 @@ import { checkServer } from "../../src/check/server.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { renderPlatform } from "../../src/synth.js";
 import { startApiServer, type TestApiServer } from "../helpers/apiserver.js";
-import { tool } from "../helpers/tools.js";
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 import { SCHEMA_DIR, yamlFile } from "./helpers.js";
 
 /**
@@ -18,7 +18,6 @@ import { SCHEMA_DIR, yamlFile } from "./helpers.js";
  * it has nothing to say; a pod that breaks `restricted` in a service namespace draws the warning,
  * and `check`'s own `pod-security-standards` finds the same pod.
  */
-const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
 const example = renderPlatform(join(import.meta.dirname, "../../../../examples/homelab/platform.yaml"));
 const kubernetesVersion = example.spec.platform.cluster.kubernetesVersion;
 const files = [...example.files];
@@ -40,7 +39,7 @@ describe("Pod Security labels under kube-apiserver's PodSecurity admission (issu
     const input = buildCheckInput(files, example.apps);
     const charts = await renderCharts(
       input,
-      { helm: tool("helm"), chartsDir: CHARTS, offline: true },
+      { helm: tool("helm"), chartsDir: CHARTS_DIR, offline: true },
       kubernetesVersion,
       new SchemaDir(SCHEMA_DIR, kubernetesVersion),
     );
@@ -71,7 +70,7 @@ describe("Pod Security labels under kube-apiserver's PodSecurity admission (issu
     const input = buildCheckInput(strict, example.apps);
     const charts = await renderCharts(
       input,
-      { helm: tool("helm"), chartsDir: CHARTS, offline: true },
+      { helm: tool("helm"), chartsDir: CHARTS_DIR, offline: true },
       kubernetesVersion,
       new SchemaDir(SCHEMA_DIR, kubernetesVersion),
     );

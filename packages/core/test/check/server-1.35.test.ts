@@ -7,7 +7,7 @@ import { checkServer } from "../../src/check/server.js";
 import { renderPlatform } from "../../src/synth.js";
 import { KUBE_APISERVER, startApiServer, type TestApiServer } from "../helpers/apiserver.js";
 import { exampleVariant } from "../helpers/example-variant.js";
-import { tool } from "../helpers/tools.js";
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 import { SCHEMA_DIR } from "./helpers.js";
 
 /**
@@ -16,7 +16,6 @@ import { SCHEMA_DIR } from "./helpers.js";
  * `--kube-version 1.35` as Argo CD on that cluster would. The EKS variant rides along: its gp3
  * StorageClass and NLB Service are accepted by the same server.
  */
-const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? `${import.meta.dirname}/../../../../../shared/charts`;
 const VERSION = "1.35";
 
 let kube: TestApiServer;
@@ -68,7 +67,7 @@ describe(`the example rendered for Kubernetes ${VERSION}`, () => {
       expect(schemas.diagnostics.filter((d) => d.severity === "error").map(text)).toEqual([]);
       const charts = await renderCharts(
         input,
-        { helm: tool("helm"), chartsDir: CHARTS, offline: true },
+        { helm: tool("helm"), chartsDir: CHARTS_DIR, offline: true },
         VERSION,
         new SchemaDir(SCHEMA_DIR, VERSION),
       );

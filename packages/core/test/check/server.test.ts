@@ -12,7 +12,7 @@ import { checkServer, fieldPath } from "../../src/check/server.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { renderPlatform } from "../../src/synth.js";
 import { startApiServer, type TestApiServer, writeKubeconfig } from "../helpers/apiserver.js";
-import { tool } from "../helpers/tools.js";
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 import { crdFixture, SCHEMA_DIR, yamlFile } from "./helpers.js";
 
 /**
@@ -21,8 +21,6 @@ import { crdFixture, SCHEMA_DIR, yamlFile } from "./helpers.js";
  * object sent with server-side apply in dry-run.
  */
 const EXAMPLE = join(import.meta.dirname, "../../../../examples/homelab");
-/** Unpacked charts `<chart>/<version>/` (CI and development: ../shared/charts). */
-const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
 const example = renderPlatform(join(EXAMPLE, "platform.yaml"));
 const kubernetesVersion = example.spec.platform.cluster.kubernetesVersion;
 const files = [...example.files];
@@ -78,7 +76,7 @@ describe("checkServer against kube-apiserver", () => {
     // As Argo CD would deploy it: the charts rendered with the tree's values, their CRDs installed.
     const charts = await renderCharts(
       input,
-      { helm: tool("helm"), chartsDir: CHARTS, offline: true },
+      { helm: tool("helm"), chartsDir: CHARTS_DIR, offline: true },
       kubernetesVersion,
       new SchemaDir(SCHEMA_DIR, kubernetesVersion),
     );
@@ -213,7 +211,7 @@ describe("charts' output with Slipway's values, through the server", () => {
         [
           "template",
           "keycloak",
-          join(CHARTS, "keycloakx/7.1.11"),
+          join(CHARTS_DIR, "keycloakx/7.1.11"),
           "-n",
           "keycloak",
           "-f",

@@ -26,10 +26,7 @@ import { renderPlatform } from "../../src/synth.js";
 import { renderComponents, writePlatform } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { findPostgresBinDir, startPostgres, type TestPostgres } from "../helpers/postgres.js";
-import { tool } from "../helpers/tools.js";
-
-const CHARTS_DIR =
-  process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 
 const ON = { backstage: { enabled: true }, identity: { enabled: true } };
 const SERVICES = {

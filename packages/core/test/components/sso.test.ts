@@ -13,15 +13,12 @@ import {
   writePlatform,
 } from "../helpers/component-fixture.js";
 import { SCHEMA_DIR } from "../helpers/strict-schema.js";
-import { tool } from "../helpers/tools.js";
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 
 // jmespath.js, the reference JavaScript implementation of the language Grafana's role_attribute_path is in.
 const jmespath = createRequire(import.meta.url)("jmespath") as {
   search(data: unknown, expr: string): unknown;
 };
-
-const CHARTS_DIR =
-  process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
 
 const ACCESS = {
   groups: [

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderCharts } from "../../src/check/charts.js";
 import { buildCheckInput } from "../../src/check/input.js";
@@ -7,10 +6,7 @@ import { renderPlatform } from "../../src/synth.js";
 import { CRD_FILE, renderFile, type TestObject, writePlatform } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { crdValidator, validationErrors } from "../helpers/strict-schema.js";
-import { tool } from "../helpers/tools.js";
-
-/** Unpacked charts `<chart>/<version>/` (CI and development: ../shared/charts). */
-const CHARTS = process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 
 const CILIUM_OK = { plugin: "cilium", cilium: { exclusive: false, socketLBHostNamespaceOnly: true } };
 const REMOTE = { server: "https://192.168.50.10:6443", name: "homelab" };
@@ -52,7 +48,7 @@ describe("cluster topology: the CNI and istio-cni", () => {
     const input = buildCheckInput(session.files, session.apps);
     const charts = await renderCharts(
       input,
-      { helm: tool("helm"), chartsDir: CHARTS, offline: true },
+      { helm: tool("helm"), chartsDir: CHARTS_DIR, offline: true },
       "1.32",
       undefined,
     );

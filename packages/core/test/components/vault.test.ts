@@ -11,7 +11,7 @@ import type { K8sObject } from "../../src/render/k8s.js";
 import { declaring, renderComponents } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { chartValidator, coreValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
-import { tool } from "../helpers/tools.js";
+import { CHARTS_DIR, tool } from "../helpers/tools.js";
 
 type Values = {
   injector: { enabled: boolean };
@@ -241,9 +241,6 @@ describe("vault component", () => {
     });
   });
 });
-
-const CHARTS_DIR =
-  process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
 
 /** `helm template` of the real vault chart with these values: the rendered StatefulSet. */
 function statefulSet(values: unknown): any {

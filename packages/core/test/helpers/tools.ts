@@ -24,3 +24,10 @@ export function tool(name: string): string {
   }
   return path;
 }
+
+/**
+ * The upstream chart sources at their pinned versions, `<chart>/<version>/`, that `helm template`
+ * renders offline (no chart repository is reachable here). CI and development: ../shared/charts.
+ */
+export const CHARTS_DIR =
+  process.env.SLIPWAY_CHARTS_DIR ?? join(import.meta.dirname, "../../../../../shared/charts");
