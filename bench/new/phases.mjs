@@ -5,7 +5,7 @@ import { join } from "node:path";
 const t0 = performance.now();
 const core = await import("@slipway/core");
 const t1 = performance.now();
-const { onboard } = await import("@slipway/presets/onboard");
+const { onboard } = await import("@slipway/onboarding");
 const t2 = performance.now();
 const platformConfig = process.argv[2] ?? join(import.meta.dirname, "../../examples/homelab");
 const opts = { platformConfig, name: "demo", presetId: "node-service", dryRun: true };
@@ -25,7 +25,7 @@ console.log(
   JSON.stringify(
     {
       "import @slipway/core": f(t1 - t0),
-      "import @slipway/presets/onboard (core cached)": f(t2 - t1),
+      "import @slipway/onboarding (core cached)": f(t2 - t1),
       "onboard --dry-run, first call": f(t3 - t2),
       "onboard --dry-run, warm": f(t4 - t3),
       "of which (warm): prepare": f(t5 - t4),

@@ -86,7 +86,7 @@ try {
     "citty",
     "diff",
     coreDist("render/yaml.js"),
-    coreDist("spec/load.js"),
+    coreDist("config/load.js"),
     coreDist("components/index.js"),
     coreDist("check/index.js"),
     coreDist("synth.js"),

@@ -19,7 +19,7 @@ await build({
   input: `${cli}dist/main.js`,
   platform: "node",
   // Loaded lazily by commands other than synth, or on synth's error path (yaml).
-  external: [/^@slipway\/(presets|scaffold)(\/|$)/, /^node:/, "yaml"],
+  external: [/^@slipway\/(presets|onboarding|scaffold)(\/|$)/, /^node:/, "yaml"],
   output: { dir: out, format: "esm", minify: true, sourcemap: true },
   logLevel: "warn",
 });

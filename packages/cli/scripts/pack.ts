@@ -1,7 +1,7 @@
 /**
  * Packs the CLI as one self-contained npm tarball, `slipway-cli-<version>.tgz`: the CLI with the
- * workspace packages it runs (@slipway/core, @slipway/presets, @slipway/scaffold) and every
- * runtime dependency inside it (`bundleDependencies`), so that
+ * workspace packages it runs (@slipway/core, @slipway/presets, @slipway/onboarding,
+ * @slipway/scaffold) and every runtime dependency inside it (`bundleDependencies`), so that
  *
  *   npm install -g ./slipway-cli-<version>.tgz      # or, once published: npm i -g @slipway/cli
  *
@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const outIndex = process.argv.indexOf("--out");
 const outDir = resolve(outIndex >= 0 ? (process.argv[outIndex + 1] ?? ".") : ".");
-const WORKSPACES = ["core", "presets", "scaffold"] as const;
+const WORKSPACES = ["core", "presets", "onboarding", "scaffold"] as const;
 
 const npm = (args: string[], cwd: string) =>
   execFileSync("npm", args, {

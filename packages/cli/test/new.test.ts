@@ -7,7 +7,7 @@ import {
   type GitHttpServer,
   gitHttpAvailable,
   startGitHttpServer,
-} from "../../presets/test/helpers/git-http-server.js";
+} from "../../onboarding/test/helpers/git-http-server.js";
 import { repo, slipway } from "./_slipway.js";
 
 const EXAMPLE = join(repo, "examples/homelab");

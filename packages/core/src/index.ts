@@ -51,12 +51,12 @@ export type { GraphFormat, GraphJson, GraphJsonNode } from "./resolve/format.js"
 export { formatGraph, GRAPH_FORMATS, graphToDot, graphToJson, graphToMermaid } from "./resolve/format.js";
 export type { GraphNode, ResolvedGraph } from "./resolve/graph.js";
 export { buildGraph, resolveOrder, WAVE_STRIDE } from "./resolve/graph.js";
-export { jsonSchemas, SCHEMA_FILES } from "./spec/json-schema.js";
-export type { LoadedSpec } from "./spec/load.js";
-export { loadSpec } from "./spec/load.js";
-export type { PlatformSpec, ServiceSpec } from "./spec/schema.js";
-export { API_VERSION, platformSchema, serviceSchema } from "./spec/schema.js";
-export { type ParsedSource, parseSource, readSource, type SourceFile } from "./spec/source.js";
+export { jsonSchemas, SCHEMA_FILES } from "./config/json-schema.js";
+export type { LoadedSpec } from "./config/load.js";
+export { loadSpec } from "./config/load.js";
+export type { PlatformSpec, ServiceSpec } from "./config/schema.js";
+export { API_VERSION, platformSchema, serviceSchema } from "./config/schema.js";
+export { type ParsedSource, parseSource, readSource, type SourceFile } from "./config/source.js";
 export type { Prepared, SynthOptions } from "./synth.js";
 export { prepare, renderPlatform, synth } from "./synth.js";
 export { formatUnifiedDiff } from "./write/diff.js";

@@ -4,7 +4,7 @@ import type { AnyComponent } from "./render/component.js";
 import { type RenderSession, render } from "./render/render.js";
 import { buildGraph, type ResolvedGraph } from "./resolve/graph.js";
 import { validateRegistry } from "./resolve/registry.js";
-import { type LoadedSpec, loadSpec } from "./spec/load.js";
+import { type LoadedSpec, loadSpec } from "./config/load.js";
 import { type WriteResult, writeTree } from "./write/write.js";
 
 export interface SynthOptions {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { SlipwayError } from "@slipway/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { exportTemplate } from "../src/onboard/index.js";
+import { exportTemplate } from "../src/template/index.js";
 import { templateFiles } from "../src/template/template.js";
 import { expectValidWorkflow } from "./helpers/project.js";
 

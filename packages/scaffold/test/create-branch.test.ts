@@ -6,7 +6,7 @@ import {
   type GitHttpServer,
   gitHttpAvailable,
   startGitHttpServer,
-} from "../../presets/test/helpers/git-http-server.js";
+} from "../../onboarding/test/helpers/git-http-server.js";
 import { pushOptions } from "../src/start.js";
 import { formPoster, logSink, server } from "./helpers.js";
 

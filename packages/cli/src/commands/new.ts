@@ -1,4 +1,4 @@
-import { type BranchOnboardPlan, type OnboardPlan, onboard, onboardOnBranch } from "@slipway/presets/onboard";
+import { type BranchOnboardPlan, type OnboardPlan, onboard, onboardOnBranch } from "@slipway/onboarding";
 import { defineCommand } from "citty";
 import { configArg } from "../args.js";
 import { CHANGE_MARK, EXIT, err, out, reportUsageError } from "../format.js";

@@ -1,4 +1,4 @@
-import { exportBackstageTemplates, exportTemplate } from "@slipway/presets/onboard";
+import { exportBackstageTemplates, exportTemplate } from "@slipway/presets/template";
 import { defineCommand } from "citty";
 import { EXIT, out, reportUsageError } from "../format.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AnyComponent } from "../render/component.js";
-import { platformSchema, serviceSchema } from "../spec/schema.js";
+import { platformSchema, serviceSchema } from "../config/schema.js";
 
 interface JsonSchemaNode {
   type?: string | string[];
@@ -65,7 +65,7 @@ export function specReference(components: readonly AnyComponent[]): string {
   return `${[
     "# Service and platform field reference",
     "",
-    "Generated from `packages/core/src/spec/schema.ts` by `npm run gen`; do not edit. Editors show the",
+    "Generated from `packages/core/src/config/schema.ts` by `npm run gen`; do not edit. Editors show the",
     "same descriptions on hover through `packages/core/schemas/*.schema.json` (the files' first line",
     "names the schema). Components are configured under `spec.components`: see",
     "[components.md](components.md).",

@@ -6,7 +6,7 @@ import { buildCheckInput, isRecord } from "../check/input.js";
 import { noExistingCollision } from "../check/policies/no-existing-collision.js";
 import { type Diagnostic, diag, InputError, SlipwayError } from "../diagnostics.js";
 import { toYaml } from "../render/yaml.js";
-import { API_VERSION, IN_CLUSTER_SERVER } from "../spec/schema.js";
+import { API_VERSION, IN_CLUSTER_SERVER } from "../config/schema.js";
 import { renderPlatform } from "../synth.js";
 
 /** What `slipway adopt --from-manifests` was told beside the directory. */

@@ -1,4 +1,4 @@
-import { IN_CLUSTER_SERVER, type PlatformSpec } from "../spec/schema.js";
+import { IN_CLUSTER_SERVER, type PlatformSpec } from "../config/schema.js";
 import type { AppSpec } from "./component.js";
 import type { OutputFile } from "./files.js";
 import { CLUSTER_SCOPED_KINDS, type K8sObject } from "./k8s.js";

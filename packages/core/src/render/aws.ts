@@ -1,4 +1,4 @@
-import type { PlatformSpec } from "../spec/schema.js";
+import type { PlatformSpec } from "../config/schema.js";
 
 /**
  * What `spec.cluster.aws` changes in rendered values (ADR 0014). Each function returns values to

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { PlatformSpec, ServiceSpec } from "../spec/schema.js";
+import type { PlatformSpec, ServiceSpec } from "../config/schema.js";
 import type { K8sObject } from "./k8s.js";
 import type { Plan } from "./plan.js";
 

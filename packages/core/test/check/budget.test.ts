@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeBudget } from "../../src/check/budget.js";
-import type { PlatformSpec } from "../../src/spec/schema.js";
+import type { PlatformSpec } from "../../src/config/schema.js";
 import { renderedApp, yamlFile } from "./helpers.js";
 
 const MiB = 1024 * 1024;

@@ -1,4 +1,5 @@
 import { type Span, SpanStatusCode } from "@opentelemetry/api";
+import type { OnboardPlan, PlatformBranch } from "@slipway/onboarding";
 import {
   type GeneratedFile,
   generate,
@@ -6,7 +7,6 @@ import {
   type ProjectDescription,
   presets,
 } from "@slipway/presets";
-import type { OnboardPlan, PlatformBranch } from "@slipway/presets/onboard";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { archiveEntries } from "../archive/entries.js";
 import { zipArchive } from "../archive/zip.js";
@@ -146,7 +146,7 @@ export function uiRoutes(app: FastifyInstance, ctx: RouteContext): void {
     if ("state" in described) return sendPage(ctx, request, reply, preset, described.state, 422);
     const { name, ...parameters } = described.description.parameters;
     // The onboarding engine loads all of core: only pay for it when someone creates a repository.
-    const { githubRepo, onboard, onboardOnBranch } = await import("@slipway/presets/onboard");
+    const { githubRepo, onboard, onboardOnBranch } = await import("@slipway/onboarding");
     const pushUrl = ctx.pushTarget.replaceAll("{name}", name);
     try {
       ctx.preparePushTarget?.(pushUrl);

@@ -1,4 +1,4 @@
-import { cpuMillis, memoryBytes } from "../../spec/primitives.js";
+import { cpuMillis, memoryBytes } from "../../config/primitives.js";
 import type { RenderedObject } from "../input.js";
 import { definePolicy, describe, objectFinding } from "../policy.js";
 import { at, byNamespace, list, serviceNamespaces } from "./tenants.js";

@@ -10,7 +10,7 @@ import { parse } from "yaml";
  * of the large ones, most of the time `slipway check` takes. This reader is ~10× faster on them; a
  * test compares its output with `yaml.parse` on every CRD of the upstream schema directory.
  *
- * A second subset reader lives in `spec/fast-yaml.ts`: that one reads users' spec files and must
+ * A second subset reader lives in `config/fast-yaml.ts`: that one reads users' spec files and must
  * decline anything `yaml` would report (diagnostics come from `yaml`); this one reads generated CRDs,
  * where block scalars matter and inputs are trusted. Their contracts differ, so they are kept
  * apart (a property-test probe of one against the other's contract fails).

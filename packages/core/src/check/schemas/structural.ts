@@ -11,7 +11,7 @@
  * full JSON Schema matters: Helm charts' `values.schema.json` (./helm-values.ts).
  */
 
-import { editDistance } from "../../spec/introspect.js";
+import { editDistance } from "../../config/introspect.js";
 import { isRecord } from "../input.js";
 
 export type JsonSchema = Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel } from "../../spec/primitives.js";
+import { dnsLabel } from "../../config/primitives.js";
 
 /** Namespace of the Backstage portal (platform project: platform tooling, like scaffold). */
 export const BACKSTAGE_NAMESPACE = "backstage";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { dnsLabel, memoryQuantity } from "../../spec/primitives.js";
+import { dnsLabel, memoryQuantity } from "../../config/primitives.js";
 import { RETAIN_SYNC_OPTIONS, SYNC_OPTIONS_ANNOTATION } from "../argocd/namespaces.js";
 import { POSTGRES_NAMESPACE, postgresEndpoint } from "../postgres/endpoint.js";
 import { POSTGRES_ADMIN_SECRET } from "../postgres/index.js";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent, file } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { dnsLabel, imageRef } from "../../spec/primitives.js";
+import { dnsLabel, imageRef } from "../../config/primitives.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";
 import { cloudflareTerraformFiles } from "./terraform.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PlatformSpec } from "../../spec/schema.js";
+import type { PlatformSpec } from "../../config/schema.js";
 
 /** A duration in the forms Vault and ESO both accept: `90s`, `20m`, `1h`, `1d` is not one (ESO has no days). */
 const duration = z.string().regex(/^[1-9]\d*(s|m|h)$/, {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { dnsLabel } from "../../spec/primitives.js";
-import type { PlatformSpec } from "../../spec/schema.js";
+import { dnsLabel } from "../../config/primitives.js";
+import type { PlatformSpec } from "../../config/schema.js";
 
 /**
  * The identity component's config and the contract services rely on (issuer URL, Vault paths of

@@ -1,4 +1,4 @@
-import type { AccessSpec } from "../../spec/access.js";
+import type { AccessSpec } from "../../config/access.js";
 import { tfName, tfRef } from "../cloudflare/tf-json.js";
 import { VAULT_SSO, type VaultSsoModel, vaultIdentityGroup, vaultRedirectUris } from "../vault/sso.js";
 import { type IdentityConfig, issuerUrl } from "./config.js";

@@ -1,6 +1,6 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { OidcClientDecl } from "../../render/plan.js";
-import type { AccessSpec } from "../../spec/access.js";
+import type { AccessSpec } from "../../config/access.js";
 import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
 import { VAULT } from "../vault/paths.js";
 import type { VaultSsoModel } from "../vault/sso.js";

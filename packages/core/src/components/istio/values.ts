@@ -1,4 +1,4 @@
-import type { PlatformSpec } from "../../spec/schema.js";
+import type { PlatformSpec } from "../../config/schema.js";
 import { ISTIO_CA_VALUES, ISTIO_CSR } from "../cert-manager/istio.js";
 import { OTEL_COLLECTOR } from "../otel/contract.js";
 import type { Resources } from "../vault/budget.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PlatformSpec } from "../../spec/schema.js";
+import type { PlatformSpec } from "../../config/schema.js";
 
 /**
  * The contract for sending telemetry to the platform's backends (the OTel collector of P3 reads

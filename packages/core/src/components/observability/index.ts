@@ -1,6 +1,6 @@
 import { diag, InputError } from "../../diagnostics.js";
 import { type AppSpec, app, defineComponent } from "../../render/component.js";
-import type { PlatformSpec } from "../../spec/schema.js";
+import type { PlatformSpec } from "../../config/schema.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PlatformSpec } from "../../spec/schema.js";
+import type { PlatformSpec } from "../../config/schema.js";
 
 /**
  * What other components and every service rely on: where the collector listens, which

@@ -1,4 +1,4 @@
-import type { PlatformSpec } from "../../spec/schema.js";
+import type { PlatformSpec } from "../../config/schema.js";
 import { VAULT } from "../vault/paths.js";
 
 /** The contract consumers use to reach the shared PostgreSQL. */

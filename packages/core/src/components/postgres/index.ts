@@ -4,7 +4,7 @@ import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { DatabaseDecl } from "../../render/plan.js";
-import { memoryQuantity } from "../../spec/primitives.js";
+import { memoryQuantity } from "../../config/primitives.js";
 import { STATEFUL_LABEL } from "../argocd/namespaces.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel } from "../../spec/primitives.js";
+import { dnsLabel } from "../../config/primitives.js";
 
 /** Namespace of the scaffold service (platform project: it is platform tooling, see the docs). */
 export const SCAFFOLD_NAMESPACE = "scaffold";

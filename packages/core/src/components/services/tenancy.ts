@@ -1,8 +1,8 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
-import { cpuMillis, memoryBytes } from "../../spec/primitives.js";
-import type { PlatformSpec, ServiceSpec } from "../../spec/schema.js";
+import { cpuMillis, memoryBytes } from "../../config/primitives.js";
+import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { serviceSecretStore } from "../external-secrets/external-secret.js";
 import { GATEWAY } from "../gateway/ref.js";
 import { oidcClientSecretPath } from "../identity/config.js";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { diag, InputError } from "../../diagnostics.js";
 import { vaultServiceAccountValues } from "../../render/aws.js";
 import { app, defineComponent, file } from "../../render/component.js";
-import { memoryQuantity } from "../../spec/primitives.js";
+import { memoryQuantity } from "../../config/primitives.js";
 import { CERT_MANAGER, PKI } from "../cert-manager/pki.js";
 import type { DynamicDbConfig } from "../dynamic-db/config.js";
 import { ADMIN_KV_PATH } from "../dynamic-db/terraform.js";

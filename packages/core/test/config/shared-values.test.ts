@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { components } from "../../src/components/index.js";
-import { loadSpec } from "../../src/spec/load.js";
+import { loadSpec } from "../../src/config/load.js";
 import { writePlatform } from "../helpers/component-fixture.js";
 
 const service = (i: number, extra: Record<string, unknown> = {}) => ({

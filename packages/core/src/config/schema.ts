@@ -378,7 +378,7 @@ export const serviceSchema = z.strictObject({
 export type PlatformDocument = z.output<ReturnType<typeof platformSchema>>;
 export type ServiceDocument = z.output<typeof serviceSchema>;
 
-/** `spec.cluster` with the distribution's defaults resolved (spec/environment.ts): what components read. */
+/** `spec.cluster` with the distribution's defaults resolved (config/environment.ts): what components read. */
 export type ClusterSpec = Omit<PlatformDocument["spec"]["cluster"], "storageClass"> & {
   /** Never empty: the document's, or the distribution's default (DEFAULT_STORAGE_CLASS). */
   readonly storageClass: string;
@@ -390,7 +390,7 @@ export interface PlatformSpec {
   readonly domain: string;
   readonly git: { readonly repoURL: string; readonly revision: string };
   readonly github: { readonly owner: string };
-  /** The document's cluster with the distribution's defaults resolved (spec/environment.ts). */
+  /** The document's cluster with the distribution's defaults resolved (config/environment.ts). */
   readonly cluster: ClusterSpec;
   /** Config of every component (enabled or not), defaults applied. */
   readonly components: Readonly<Record<string, { enabled: boolean } & Record<string, unknown>>>;

@@ -33,9 +33,7 @@ import {
   renderPlatform,
   writeTree,
 } from "@slipway/core";
-import { describe } from "../describe.js";
-import type { ProjectDescription } from "../description.js";
-import { generate } from "../generate.js";
+import { describe, generate, type ProjectDescription } from "@slipway/presets";
 import {
   type CommitIdentity,
   commitHash,
@@ -315,7 +313,7 @@ export function onboardWith(opts: OnboardOptions, hooks: OnboardHooks): OnboardP
         target,
         changedPaths: changes.map((c) => c.path),
         skipped: service.skipped,
-        // Named by core's plan (spec/load.ts derives the default), not re-derived here.
+        // Named by core's plan (config/load.ts derives the default), not re-derived here.
         database: session.plan.databases.find((d) => d.consumer === `service:${name}` && !d.dynamic)?.name,
         ...hooks.steps,
       }),

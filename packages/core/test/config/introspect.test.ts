@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { components, parseSource, platformSchema, serviceSchema } from "../../src/index.js";
-import { allowedKeys, closest, editDistance } from "../../src/spec/introspect.js";
+import { allowedKeys, closest, editDistance } from "../../src/config/introspect.js";
 
 describe("allowedKeys", () => {
   it("reads the keys of a mapping through defaults, optionals and arrays", () => {
@@ -8,7 +8,7 @@ describe("allowedKeys", () => {
     expect(allowedKeys(platform, ["spec", "components", "gateway"])).toContain("enabled");
     expect(allowedKeys(platform, ["spec", "components"])).toEqual(components.map((c) => c.id).sort());
     expect(allowedKeys(platform, ["spec", "cluster", "nodes", 0])).toEqual(["arch", "cpu", "memory", "name"]);
-    // Through the cluster's refinement (spec/environment.ts) too.
+    // Through the cluster's refinement (config/environment.ts) too.
     expect(allowedKeys(platform, ["spec", "cluster"])).toContain("storageClass");
     expect(allowedKeys(platform, ["spec", "cluster", "aws", "vaultIam"])).toEqual(["mode", "roleArn"]);
   });

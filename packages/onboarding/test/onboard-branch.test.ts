@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SlipwayError } from "@slipway/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redact, tokenEnv } from "../src/onboard/git.js";
-import { githubRepo, onboardOnBranch } from "../src/onboard/index.js";
+import { redact, tokenEnv } from "../src/git.js";
+import { githubRepo, onboardOnBranch } from "../src/index.js";
 import { type GitHttpServer, git, gitHttpAvailable, startGitHttpServer } from "./helpers/git-http-server.js";
 import { EXAMPLE, errorOf } from "./helpers/onboard.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
-import { type OnboardOptions, onboard } from "../src/onboard/index.js";
+import { type OnboardOptions, onboard } from "../src/index.js";
 import { codesOf, EXAMPLE, treeHash } from "./helpers/onboard.js";
 
 const work = mkdtempSync(join(tmpdir(), "slipway-onboard-test-"));

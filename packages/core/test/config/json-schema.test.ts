@@ -4,7 +4,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { components } from "../../src/index.js";
-import { jsonSchemas, SCHEMA_FILES } from "../../src/spec/json-schema.js";
+import { jsonSchemas, SCHEMA_FILES } from "../../src/config/json-schema.js";
 
 /**
  * The committed JSON Schemas are golden files: they must equal what the zod schemas and the

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { API_VERSION, type PlatformSpec, SCHEMA_FILES, toYaml } from "@slipway/core";
-import type { ProjectDescription } from "../description.js";
+import type { ProjectDescription } from "@slipway/presets";
 
 /**
  * What the platform must provide for a preset's service. `required` capabilities are declared

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redact } from "../src/onboard/git.js";
+import { redact } from "../src/git.js";
 
 // Issue 16: a password holding `@` was partly shown, one holding `/` wholly.
 const CASES: readonly (readonly [string, string, string])[] = [

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
 import { parseSource, toYaml } from "../../src/index.js";
-import { parseSimpleYaml } from "../../src/spec/fast-yaml.js";
+import { parseSimpleYaml } from "../../src/config/fast-yaml.js";
 
 /**
  * The fast path may only ever agree with `yaml`: whatever it accepts must parse without errors

@@ -20,16 +20,17 @@ import {
   SchemaValidEntityPolicy,
 } from "@backstage/catalog-model";
 import { templateEntityV1beta3Validator } from "@backstage/plugin-scaffolder-common";
+import { describe as describeProject, generate, type Preset, presets } from "@slipway/presets";
+import {
+  backstageTemplateFiles,
+  exportBackstageTemplates,
+  TEMPLATE_DESCRIPTION_PATTERN,
+} from "@slipway/presets/template";
 import { Ajv } from "ajv";
 import { createTemplateRenderer, type TemplateValue } from "nunjitsu";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { describe as describeProject } from "../src/describe.js";
-import { generate } from "../src/generate.js";
-import { exportBackstageTemplates, onboard } from "../src/onboard/index.js";
-import type { Preset } from "../src/preset.js";
-import { presets } from "../src/registry.js";
-import { backstageTemplateFiles, TEMPLATE_DESCRIPTION_PATTERN } from "../src/template/backstage.js";
+import { onboard } from "../src/index.js";
 import { EXAMPLE, treeHash } from "./helpers/onboard.js";
 
 const work = mkdtempSync(join(tmpdir(), "slipway-backstage-templates-"));

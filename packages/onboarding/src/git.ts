@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ConflictError, diag, InputError } from "@slipway/core";
-import type { GeneratedFile } from "../files.js";
+import type { GeneratedFile } from "@slipway/presets";
 
 /** Who the first commit of a generated repository is by, and when; fixed so its hash is reproducible. */
 export interface CommitIdentity {

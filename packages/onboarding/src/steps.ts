@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import { databaseVaultPath, type PlatformSpec } from "@slipway/core";
-import type { ProjectDescription } from "../description.js";
+import type { ProjectDescription } from "@slipway/presets";
 
 /** Something Slipway cannot (or must not) do itself: it needs a person, credentials or a review. */
 export interface OneTimeStep {

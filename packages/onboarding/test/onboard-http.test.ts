@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onboard } from "../src/onboard/index.js";
+import { onboard } from "../src/index.js";
 import { type GitHttpServer, git, gitHttpAvailable, startGitHttpServer } from "./helpers/git-http-server.js";
 import { codesOf, EXAMPLE, treeHash } from "./helpers/onboard.js";
 
