@@ -3,6 +3,8 @@
 # the versions pinned in tools/<name>/go.mod and go.sum, into "$SLIPWAY_TOOLS/bin" (default
 # ~/.cache/slipway/tools). Each tools/<name>/build lists "<binary> <go package> [go build flags]"
 # lines; a tools/<name>/prepare.sh, where one exists, prepares sources and prints further flags.
+# A tool that is not Go (Keycloak, from Maven Central) has a tools/<name>/fetch.sh instead, which
+# installs it under the output directory given as its argument.
 #
 # A tool whose stamp (Go version and every file of tools/<name>/) is unchanged is not
 # rebuilt, and Go's own build cache (GOCACHE) makes a rebuild after a small change fast; on a fresh
@@ -20,12 +22,13 @@ export CGO_ENABLED="${CGO_ENABLED:-0}"
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  for d in "$here"/*/; do [ -f "$d/build" ] && names+=("$(basename "$d")"); done
+  for d in "$here"/*/; do { [ -f "$d/build" ] || [ -f "$d/fetch.sh" ]; } && names+=("$(basename "$d")"); done
 fi
 
 for name in "${names[@]}"; do
   dir="$here/$name"
-  [ -f "$dir/build" ] || { echo "tools/build.sh: no tool '$name' (no tools/$name/build)" >&2; exit 2; }
+  [ -f "$dir/build" ] || [ -f "$dir/fetch.sh" ] ||
+    { echo "tools/build.sh: no tool '$name' (no tools/$name/build or fetch.sh)" >&2; exit 2; }
   # Every file of the tool's directory counts: our own Go sources (tools/tofu/tfrefs) as much as go.sum.
   stamp="$( { go version; find "$dir" -type f | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-16)"
   if [ "$(cat "$out/stamps/$name" 2>/dev/null)" = "$stamp" ]; then
@@ -33,6 +36,12 @@ for name in "${names[@]}"; do
     continue
   fi
   start=$SECONDS
+  if [ -f "$dir/fetch.sh" ]; then
+    bash "$dir/fetch.sh" "$out"
+    echo "$stamp" > "$out/stamps/$name"
+    echo "tools: fetched $name in $((SECONDS - start)) s ($out/bin)"
+    continue
+  fi
   # A tool whose module cannot be built as published prepares its source first (tools/vault).
   prepared=""
   if [ -f "$dir/prepare.sh" ]; then prepared="$(bash "$dir/prepare.sh" "$out/work/$name")"; fi

@@ -7,7 +7,7 @@ import { VAULT_SSO } from "../../src/components/vault/sso.js";
 import { VAULT_TERRAFORM_DIR } from "../../src/components/vault/terraform.js";
 import { renderFile, writePlatform } from "../helpers/component-fixture.js";
 import { freePort } from "../helpers/net.js";
-import { startVault, type TestVault } from "../helpers/vault.js";
+import { startVault, type TestVault, withPolicies } from "../helpers/vault.js";
 import { type Attrs, TerraformStandIn, type TfJson } from "../helpers/vault-terraform.js";
 
 /**
@@ -123,17 +123,7 @@ describe("Vault SSO on a real Vault: groups from the ID token, policies from pla
     expect(applied).toContain("vault_policy.sso-developer-developers");
     expect(applied).not.toContain("vault_policy.sso-developer-auditors");
 
-    const child = await vault.request("POST", "auth/token/create", {
-      policies: [IDENTITY_TERRAFORM_POLICY],
-      no_default_policy: true,
-      ttl: "10m",
-    });
-    expect(child.status, JSON.stringify(child.body)).toBe(200);
-    const limited: TestVault = {
-      ...vault,
-      request: (method, path, body, token) =>
-        vault.request(method, path, body, token ?? child.body.auth.client_token),
-    };
+    const limited = await withPolicies(vault, [IDENTITY_TERRAFORM_POLICY]);
     // The only value changed: the issuer is this test's, not https://auth.example.dev.
     const toTestIssuer = (address: string, a: Attrs): Attrs =>
       address === "vault_jwt_auth_backend.oidc"

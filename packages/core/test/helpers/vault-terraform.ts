@@ -40,6 +40,8 @@ export class TerraformStandIn {
       rewrite?: (address: string, attrs: Attrs) => Attrs;
       /** Resources not applied, by address, each with the reason. */
       skip?: Record<string, string>;
+      /** Resource types of another provider, applied to its own server (helpers/keycloak.ts). */
+      resources?: Record<string, ResourceType>;
     } = {},
   ) {}
 
@@ -61,7 +63,7 @@ export class TerraformStandIn {
       for (const dep of dependencies(r.attrs, decl)) await visit(dep);
       const attrs = await this.resolve(address, r.attrs, decl);
       const sent = this.opts.rewrite ? this.opts.rewrite(address, attrs) : attrs;
-      const type = RESOURCES[r.type];
+      const type = this.opts.resources?.[r.type] ?? RESOURCES[r.type];
       if (!type) throw new TfError(address, `resource type ${r.type} is not covered by the stand-in`);
       checkAttrs(address, sent, type.attrs);
       const computed = await type.apply(this.vault, sent, address);
@@ -261,7 +263,7 @@ function pick(attrs: Attrs, keys: readonly string[]): Attrs {
 const seconds = (n: unknown) => (n === undefined ? undefined : `${n}s`);
 const trimSlashes = (s: string) => s.replace(/^\/+|\/+$/g, "");
 
-interface ResourceType {
+export interface ResourceType {
   /** The attributes this function maps; any other fails the apply. */
   readonly attrs: readonly string[];
   apply(vault: TestVault, a: Attrs, address: string): Promise<Attrs>;

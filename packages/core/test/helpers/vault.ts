@@ -61,6 +61,22 @@ export function vaultRequest(addr: string, defaultToken: string): TestVault["req
   };
 }
 
+/**
+ * The same Vault seen with a child token holding only `policies` (no `default`): how a runbook's
+ * `terraform apply` with a narrow token runs. Fails when Vault refuses to create the token.
+ */
+export async function withPolicies(vault: TestVault, policies: readonly string[]): Promise<TestVault> {
+  const child = await vault.request("POST", "auth/token/create", {
+    policies,
+    no_default_policy: true,
+    ttl: "10m",
+  });
+  if (child.status !== 200)
+    throw new Error(`token for ${policies.join(", ")}: ${JSON.stringify(child.body)}`);
+  const token: string = child.body.auth.client_token;
+  return { ...vault, request: (method, path, body, t) => vault.request(method, path, body, t ?? token) };
+}
+
 /** Starts `vault server -dev` and resolves once `sys/health` answers 200 (unsealed, active). */
 export async function startVault(opts: { timeoutMs?: number } = {}): Promise<TestVault> {
   const bin = tool("vault");
