@@ -11,8 +11,8 @@ import { imageTag, otelCustomizer, resourceAttributes } from "../../src/componen
 import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR } from "../../src/components/otel/index.js";
 import { operatorValues } from "../../src/components/otel/operator.js";
 import { renderWorkload, workloadModel } from "../../src/components/services/workload.js";
-import type { K8sObject } from "../../src/render/k8s.js";
 import type { ServiceSpec } from "../../src/config/schema.js";
+import type { K8sObject } from "../../src/render/k8s.js";
 import { renderComponents } from "../helpers/component-fixture.js";
 import {
   chartValidator,
@@ -346,10 +346,15 @@ describe("otel customizer", () => {
     });
   });
 
-  it("is one of the default customizers and reaches a rendered service", () => {
+  it("is pushed into the plan by the otel component and reaches a rendered service", () => {
     expect(components.some((c) => c.id === "otel")).toBe(true);
-    const m = workloadModel(service(), platform(true));
-    expect(m.env.has("OTEL_EXPORTER_OTLP_ENDPOINT")).toBe(true);
+    const tree = renderComponents({ otel: { enabled: true } }, [], {
+      notes: { image: "ghcr.io/meirongdev/notes:1.4.2", port: 8080 },
+    });
+    expect(tree.session.plan.workloadCustomizers).toContain(otelCustomizer);
+    const deployment = tree.read<Obj>("k8s/helm/manifests/notes/deployment-notes.yaml");
+    const env = deployment.spec.template.spec.containers[0].env as { name: string }[];
+    expect(env.map((e) => e.name)).toContain("OTEL_EXPORTER_OTLP_ENDPOINT");
   });
 
   it("parses image tags and encodes attribute values", () => {

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { ARGOCD_NAMESPACE, argocdIsRemote, paths } from "../../render/apps.js";
-import { app, defineComponent, file, type RenderContext } from "../../render/component.js";
-import { toYaml } from "../../render/yaml.js";
 import { dnsLabel } from "../../config/primitives.js";
+import { ARGOCD_NAMESPACE, argocdIsRemote, paths } from "../../render/apps.js";
+import { app, type ConfigOf, defineComponent, file, type RenderContext } from "../../render/component.js";
+import { toYaml } from "../../render/yaml.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { clusterSecret } from "./cluster-secret.js";
 import { EXISTING_INVENTORY_PATH, existingInventory } from "./existing.js";
@@ -107,6 +107,7 @@ export const argocd = defineComponent({
   dependsOn: [],
   after: [],
   enabledByDefault: true,
+  namespaces: [ARGOCD_NAMESPACE],
   config,
   plan(ctx) {
     const c = ctx.config;
@@ -219,3 +220,9 @@ export const argocd = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    argocd: ConfigOf<typeof argocd>;
+  }
+}

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { diag, InputError } from "../../diagnostics.js";
-import { app, defineComponent, file } from "../../render/component.js";
-import type { K8sObject } from "../../render/k8s.js";
 import { dnsLabel, imageRef } from "../../config/primitives.js";
+import { diag, InputError } from "../../diagnostics.js";
+import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
+import type { K8sObject } from "../../render/k8s.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";
 import { cloudflareTerraformFiles } from "./terraform.js";
@@ -201,6 +201,9 @@ export const cloudflare = defineComponent({
   dependsOn: ["gateway", "external-secrets"],
   after: [],
   enabledByDefault: true,
+  // A service's public hostname gets its DNS record and tunnel route here.
+  before: ["services"],
+  namespaces: [CLOUDFLARE_NAMESPACE],
   config,
   plan(ctx) {
     const c = ctx.config;
@@ -234,3 +237,9 @@ export const cloudflare = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    cloudflare: ConfigOf<typeof cloudflare>;
+  }
+}

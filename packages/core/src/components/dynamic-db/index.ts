@@ -1,5 +1,5 @@
 import { diag, InputError } from "../../diagnostics.js";
-import { defineComponent, file } from "../../render/component.js";
+import { type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { terraformJson } from "../cloudflare/tf-json.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { vaultProviders } from "../vault/terraform.js";
@@ -10,6 +10,7 @@ import {
   dynamicDbConfig,
   generatorVaultRole,
 } from "./config.js";
+import { dynamicDbCustomizer } from "./customizer.js";
 import { DATABASE_PROVIDERS_PATH, DATABASE_TF_PATH, databaseTerraform } from "./terraform.js";
 
 const CONFIG_PATH = ["spec", "components", "dynamic-db"] as const;
@@ -49,9 +50,17 @@ export const dynamicDb = defineComponent({
   dependsOn: ["postgres", "vault", "external-secrets"],
   after: ["cert-manager", "reloader"],
   enabledByDefault: false,
+  before: ["services"],
+  capabilities: [
+    {
+      feature: "dynamic database credentials",
+      path: (s) => (s.database !== false && s.database.dynamic ? ["spec", "database", "dynamic"] : undefined),
+    },
+  ],
   config: dynamicDbConfig,
   plan(ctx) {
     checkConfig(ctx.config);
+    ctx.plan.workloadCustomizers.push(dynamicDbCustomizer);
     for (const s of ctx.services) {
       if (s.database === false || !s.database.dynamic) continue;
       const role = generatorVaultRole(s.name);
@@ -85,3 +94,9 @@ export const dynamicDb = defineComponent({
     );
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    "dynamic-db": ConfigOf<typeof dynamicDb>;
+  }
+}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { diag, InputError } from "../../diagnostics.js";
 import { withTraefikAwsValues } from "../../render/aws.js";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { HostnameDecl, Plan } from "../../render/plan.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
@@ -165,6 +165,7 @@ export const gateway = defineComponent({
   dependsOn: ["argocd"],
   after: [],
   enabledByDefault: true,
+  namespaces: [GATEWAY.namespace],
   config,
   plan(ctx) {
     ctx.plan.sourceRepos.add(TRAEFIK_CHART.repoURL);
@@ -223,3 +224,9 @@ export const gateway = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    gateway: ConfigOf<typeof gateway>;
+  }
+}

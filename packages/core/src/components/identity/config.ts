@@ -4,8 +4,8 @@ import type { PlatformSpec } from "../../config/schema.js";
 
 /**
  * The identity component's config and the contract services rely on (issuer URL, Vault paths of
- * OIDC clients, env names). Kept apart from `index.ts` so the workload customizer can read it
- * without pulling the component (workload.ts imports the customizer, which imports this file).
+ * OIDC clients, env names). Kept apart from `index.ts` so other components (scaffold, backstage)
+ * read the contract without pulling the component.
  */
 export const identityConfig = z.strictObject({
   /** Which identity provider serves `auth.<domain>`; services see the same contract with either. */

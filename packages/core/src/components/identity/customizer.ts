@@ -1,5 +1,5 @@
+import type { WorkloadCustomizer } from "../../render/workload.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
-import type { WorkloadCustomizer } from "../services/workload.js";
 import {
   issuerUrl,
   OIDC_CLIENT_PROPERTIES,
@@ -22,9 +22,8 @@ const SERVICE_LABEL_KEYS = [
  * A service with `auth: oidc` gets OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: the
  * issuer as a literal, the client's id and secret from an ExternalSecret over the client's Vault
  * path (written by the identity Terraform). Env names, Secret name and keys are the same under
- * ZITADEL and Keycloak; only the issuer URL's value differs.
- * Imports only types from services/workload.ts at the top level (workload.ts imports this file:
- * a value used at module evaluation would be a cycle).
+ * ZITADEL and Keycloak; only the issuer URL's value differs. The component's `plan()` pushes it
+ * into the plan.
  */
 export const oidcCustomizer: WorkloadCustomizer = {
   id: "identity",

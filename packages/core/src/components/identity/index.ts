@@ -1,5 +1,5 @@
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
-import { app, defineComponent, file } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { ARGOCD_OIDC_KEYS, ARGOCD_SECRET_LABELS } from "../argocd/sso.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { kvPolicyPaths } from "../vault/paths.js";
@@ -12,6 +12,7 @@ import {
   identityHost,
   oidcClientSecretPath,
 } from "./config.js";
+import { oidcCustomizer } from "./customizer.js";
 import {
   KEYCLOAK_ADMIN_PATH,
   KEYCLOAK_CHART,
@@ -59,6 +60,9 @@ export const identity = defineComponent({
   dependsOn: ["postgres", "external-secrets", "gateway"],
   after: [],
   enabledByDefault: false,
+  before: ["services"],
+  namespaces: Object.values(IDENTITY_NAMESPACE),
+  capabilities: [{ feature: "auth: oidc", path: (s) => (s.auth === "oidc" ? ["spec", "auth"] : undefined) }],
   config: identityConfig,
   plan(ctx) {
     const c = ctx.config;
@@ -66,6 +70,7 @@ export const identity = defineComponent({
     const zitadel = c.provider === "zitadel";
     ctx.plan.namespace({ name: namespace, project: "platform", owner: ctx.id });
     ctx.plan.sourceRepos.add(zitadel ? ZITADEL_CHART.repoURL : KEYCLOAK_CHART.repoURL);
+    ctx.plan.workloadCustomizers.push(oidcCustomizer);
     ctx.plan.hostnames.push({
       host: identityHost(c, ctx.platform.domain),
       namespace,
@@ -176,3 +181,9 @@ export const identity = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    identity: ConfigOf<typeof identity>;
+  }
+}

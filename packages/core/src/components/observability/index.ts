@@ -1,6 +1,6 @@
-import { diag, InputError } from "../../diagnostics.js";
-import { type AppSpec, app, defineComponent } from "../../render/component.js";
 import type { PlatformSpec } from "../../config/schema.js";
+import { diag, InputError } from "../../diagnostics.js";
+import { type AppSpec, app, type ConfigOf, defineComponent } from "../../render/component.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
@@ -230,6 +230,8 @@ export const observability = defineComponent({
   // Grafana's admin login is an ExternalSecret: after ESO when it is enabled.
   after: ["external-secrets"],
   enabledByDefault: true,
+  before: ["services"],
+  namespaces: [OBSERVABILITY_NAMESPACE],
   config: observabilityConfig,
   plan(ctx) {
     const deployed = deploys(ctx.config);
@@ -282,3 +284,9 @@ export const observability = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    observability: ConfigOf<typeof observability>;
+  }
+}

@@ -1,5 +1,5 @@
 import { parseImage } from "../../render/image.js";
-import type { WorkloadCustomizer } from "../services/workload.js";
+import type { WorkloadCustomizer } from "../../render/workload.js";
 import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR, otelSettings } from "./contract.js";
 
 /** The version part of an image reference (`ghcr.io/o/app:1.4.2@sha256:…` → `1.4.2`), undefined for digest-only references. */

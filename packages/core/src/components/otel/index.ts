@@ -1,5 +1,5 @@
 import { InputError } from "../../diagnostics.js";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import { observabilityEndpoints } from "../observability/endpoints.js";
 import { budgetEntry } from "../vault/budget.js";
 import { ALLOY_CHART, alloyBudget, alloyValues } from "./alloy.js";
@@ -11,6 +11,7 @@ import {
   validateCollectorConfig,
 } from "./collector.js";
 import { COLLECTOR_SERVICE, OTEL_NAMESPACE, otelConfig, otelSettings } from "./contract.js";
+import { otelCustomizer } from "./customizer.js";
 import { javaInstrumentation } from "./instrumentation.js";
 import { OPERATOR_CHART, operatorApp } from "./operator.js";
 
@@ -31,6 +32,8 @@ export const otel = defineComponent({
   // Backends first when deployed; cert-manager first when it issues the webhook certificate.
   after: ["observability", "cert-manager"],
   enabledByDefault: false,
+  before: ["services"],
+  namespaces: [OTEL_NAMESPACE],
   config: otelConfig,
   plan(ctx) {
     const c = otelSettings(ctx.platform);
@@ -41,6 +44,7 @@ export const otel = defineComponent({
       labels: { [MESH_OPT_OUT_LABEL.key]: MESH_OPT_OUT_LABEL.value },
     });
     ctx.plan.sourceRepos.add(OPERATOR_CHART.repoURL);
+    ctx.plan.workloadCustomizers.push(otelCustomizer);
     if (c.alloy) ctx.plan.sourceRepos.add(ALLOY_CHART.repoURL);
     if (c.collector === "existing") {
       // The existing collector's workload and Service answer at the platform's collector address.
@@ -104,3 +108,9 @@ export const otel = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    otel: ConfigOf<typeof otel>;
+  }
+}

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { memoryQuantity } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { DatabaseDecl } from "../../render/plan.js";
-import { memoryQuantity } from "../../config/primitives.js";
 import { STATEFUL_LABEL } from "../argocd/namespaces.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";
@@ -304,6 +304,11 @@ export const postgres = defineComponent({
   dependsOn: ["external-secrets"],
   after: [],
   enabledByDefault: true,
+  before: ["services"],
+  namespaces: [POSTGRES_NAMESPACE],
+  capabilities: [
+    { feature: "a database", path: (s) => (s.database !== false ? ["spec", "database"] : undefined) },
+  ],
   config,
   plan(ctx) {
     if (ctx.config.mode === "external" && !ctx.config.host) {
@@ -342,3 +347,9 @@ export const postgres = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    postgres: ConfigOf<typeof postgres>;
+  }
+}

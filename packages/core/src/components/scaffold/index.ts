@@ -1,4 +1,4 @@
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
 import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
 import { otelSettings } from "../otel/contract.js";
@@ -36,6 +36,7 @@ export const scaffold = defineComponent({
   // Telemetry and restarts on rotated secrets are picked up when those components are on.
   after: ["otel", "reloader", "cloudflare"],
   enabledByDefault: false,
+  namespaces: [SCAFFOLD_NAMESPACE],
   config: scaffoldConfig,
   plan(ctx) {
     const c = ctx.config;
@@ -98,3 +99,9 @@ export const scaffold = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    scaffold: ConfigOf<typeof scaffold>;
+  }
+}

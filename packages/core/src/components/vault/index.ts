@@ -1,10 +1,9 @@
 import { z } from "zod";
+import { memoryQuantity } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { vaultServiceAccountValues } from "../../render/aws.js";
-import { app, defineComponent, file } from "../../render/component.js";
-import { memoryQuantity } from "../../config/primitives.js";
+import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { CERT_MANAGER, PKI } from "../cert-manager/pki.js";
-import type { DynamicDbConfig } from "../dynamic-db/config.js";
 import { ADMIN_KV_PATH } from "../dynamic-db/terraform.js";
 import { ESO } from "../external-secrets/index.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
@@ -67,6 +66,7 @@ export const vault = defineComponent({
   dependsOn: ["argocd"],
   after: [],
   enabledByDefault: true,
+  namespaces: [VAULT.namespace],
   config: z.strictObject({
     /** Size of the raft data volume. @default "2Gi" */
     storageSize: memoryQuantity.default("2Gi"),
@@ -185,7 +185,7 @@ export const vault = defineComponent({
       ...(ctx.isEnabled("dynamic-db")
         ? {
             database: {
-              mount: ctx.configOf<DynamicDbConfig>("dynamic-db").mount,
+              mount: ctx.configOf("dynamic-db").mount,
               adminKvPath: ADMIN_KV_PATH,
             },
           }
@@ -197,3 +197,9 @@ export const vault = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    vault: ConfigOf<typeof vault>;
+  }
+}
