@@ -189,5 +189,14 @@ export function defineComponent<S extends z.ZodObject>(def: ComponentDefinition<
 
 export type AnyComponent = ComponentDefinition<any>;
 
-/** The validated config type of a component literal: `ConfigOf<typeof postgres>`. */
-export type ConfigOf<C> = C extends ComponentDefinition<infer S> ? z.output<S> : never;
+/**
+ * The validated config type of a config schema (`ConfigOf<typeof identityConfig>`) or of a component
+ * literal (`ConfigOf<typeof vault>`). Prefer the schema: the literal's type depends on its methods'
+ * bodies, so a component whose `contribute` reads another's config through `configOf` would make
+ * the two types depend on each other.
+ */
+export type ConfigOf<T> = T extends z.ZodType
+  ? z.output<T>
+  : T extends ComponentDefinition<infer S>
+    ? z.output<S>
+    : never;

@@ -7,6 +7,7 @@ import { components } from "../../src/components/index.js";
 import { alloyConfig, alloyValues } from "../../src/components/otel/alloy.js";
 import { alloyString, ref, toAlloy } from "../../src/components/otel/alloy-syntax.js";
 import { type CollectorConfig, validateCollectorConfig } from "../../src/components/otel/collector.js";
+import { otelConfig } from "../../src/components/otel/contract.js";
 import { imageTag, otelCustomizer, resourceAttributes } from "../../src/components/otel/customizer.js";
 import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR } from "../../src/components/otel/index.js";
 import { operatorValues } from "../../src/components/otel/operator.js";
@@ -282,8 +283,9 @@ describe("validateCollectorConfig", () => {
 });
 
 describe("otel customizer", () => {
+  // As loadSpec leaves it: the component's config with its defaults applied.
   const platform = (enabled: boolean, extra: Record<string, unknown> = {}) =>
-    ({ components: { otel: { enabled, ...extra } } }) as any;
+    ({ components: { otel: { enabled, ...otelConfig.parse(extra) } } }) as any;
   const service = (over: Partial<ServiceSpec> = {}): ServiceSpec =>
     ({
       name: "notes",

@@ -223,6 +223,6 @@ export const argocd = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    argocd: ConfigOf<typeof argocd>;
+    argocd: ConfigOf<typeof config>;
   }
 }

@@ -2,7 +2,7 @@ import { locateInFile } from "../../config/source.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
-import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
+import { issuerUrl, oidcClientSecretPath } from "../identity/config.js";
 import { observabilityEndpoints } from "../observability/endpoints.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { reloadedDeploymentIgnore } from "../reloader/objects.js";
@@ -99,7 +99,7 @@ export const backstage = defineComponent({
       baseUrl,
       title: `${platform.name} developer portal`,
       organization: platform.name,
-      issuerUrl: issuerUrl(platformIdentity(platform), platform.domain),
+      issuerUrl: issuerUrl(ctx.configOf("identity"), platform.domain),
       database: postgresEndpoint(platform),
       catalogUrl: repositoryFileUrl(platform, CATALOG_PATHS.root),
       gitHost: new URL(platform.git.repoURL).hostname,
@@ -133,6 +133,6 @@ export const backstage = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    backstage: ConfigOf<typeof backstage>;
+    backstage: ConfigOf<typeof backstageConfig>;
   }
 }

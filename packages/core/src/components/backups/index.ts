@@ -333,6 +333,6 @@ export const backups = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    backups: ConfigOf<typeof backups>;
+    backups: ConfigOf<typeof config>;
   }
 }

@@ -183,6 +183,6 @@ export const certManager = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    "cert-manager": ConfigOf<typeof certManager>;
+    "cert-manager": ConfigOf<typeof config>;
   }
 }

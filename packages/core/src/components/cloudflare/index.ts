@@ -240,6 +240,6 @@ export const cloudflare = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    cloudflare: ConfigOf<typeof cloudflare>;
+    cloudflare: ConfigOf<typeof config>;
   }
 }

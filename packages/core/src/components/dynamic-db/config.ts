@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { PlatformSpec } from "../../config/schema.js";
 
 /** A duration in the forms Vault and ESO both accept: `90s`, `20m`, `1h`, `1d` is not one (ESO has no days). */
 const duration = z.string().regex(/^[1-9]\d*(s|m|h)$/, {
@@ -42,12 +41,6 @@ export const dynamicDbConfig = z.strictObject({
     .default("postgres"),
 });
 export type DynamicDbConfig = z.output<typeof dynamicDbConfig>;
-
-/** The component's config as resolved in the platform (defaults applied), for customizers. */
-export function dynamicDbConfigOf(platform: PlatformSpec): DynamicDbConfig {
-  const { enabled: _enabled, ...rest } = platform.components["dynamic-db"] ?? { enabled: false };
-  return dynamicDbConfig.parse(rest);
-}
 
 /** Seconds of a validated {@link duration}. */
 export function durationSeconds(d: string): number {

@@ -1,6 +1,7 @@
 import type { WorkloadCustomizer } from "../../render/workload.js";
+import { componentConfig } from "../../render/component.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
-import { databaseRoleName, dynamicDbConfigOf, dynamicSecretName, generatorVaultRole } from "./config.js";
+import { databaseRoleName, dynamicSecretName, generatorVaultRole } from "./config.js";
 import { dynamicExternalSecret, vaultDynamicSecret } from "./objects.js";
 
 /** Stakater Reloader: roll the Deployment whenever the named Secret changes. */
@@ -23,7 +24,7 @@ export const dynamicDbCustomizer: WorkloadCustomizer = {
   customize(m) {
     const s = m.service;
     if (s.database === false) return;
-    const config = dynamicDbConfigOf(m.platform);
+    const config = componentConfig(m.platform, "dynamic-db");
     const name = dynamicSecretName(s.name);
     const spec = {
       service: s.name,

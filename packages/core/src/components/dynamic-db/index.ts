@@ -97,6 +97,6 @@ export const dynamicDb = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    "dynamic-db": ConfigOf<typeof dynamicDb>;
+    "dynamic-db": ConfigOf<typeof dynamicDbConfig>;
   }
 }

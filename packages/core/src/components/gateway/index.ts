@@ -227,6 +227,6 @@ export const gateway = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    gateway: ConfigOf<typeof gateway>;
+    gateway: ConfigOf<typeof config>;
   }
 }

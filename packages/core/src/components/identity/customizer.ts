@@ -1,4 +1,5 @@
 import type { WorkloadCustomizer } from "../../render/workload.js";
+import { componentConfig } from "../../render/component.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import {
   issuerUrl,
@@ -6,7 +7,6 @@ import {
   OIDC_ENV,
   oidcClientSecretPath,
   oidcSecretName,
-  platformIdentity,
 } from "./config.js";
 
 /** Labels of a service's objects, as the workload model starts with them (workload.ts `serviceLabels`). */
@@ -48,7 +48,7 @@ export const oidcCustomizer: WorkloadCustomizer = {
         ],
       }),
     );
-    m.env.set(OIDC_ENV.issuer, { value: issuerUrl(platformIdentity(m.platform), m.platform.domain) });
+    m.env.set(OIDC_ENV.issuer, { value: issuerUrl(componentConfig(m.platform, "identity"), m.platform.domain) });
     m.env.set(OIDC_ENV.clientId, { secret: { name, key: OIDC_ENV.clientId } });
     m.env.set(OIDC_ENV.clientSecret, { secret: { name, key: OIDC_ENV.clientSecret } });
   },

@@ -184,6 +184,6 @@ export const identity = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    identity: ConfigOf<typeof identity>;
+    identity: ConfigOf<typeof identityConfig>;
   }
 }

@@ -1,3 +1,4 @@
+import { componentConfig } from "../../render/component.js";
 import type { OidcClientDecl } from "../../render/plan.js";
 import type { AccessSpec, AccessUi } from "../../config/access.js";
 import type { PlatformSpec } from "../../config/schema.js";
@@ -7,7 +8,6 @@ import {
   identityHost,
   OIDC_CLIENT_PROPERTIES,
   oidcClientSecretPath,
-  platformIdentity,
 } from "./config.js";
 
 /**
@@ -72,7 +72,7 @@ export function oidcEndpoints(c: IdentityConfig, domain: string): OidcEndpoints 
 }
 
 export const platformOidcEndpoints = (platform: PlatformSpec): OidcEndpoints =>
-  oidcEndpoints(platformIdentity(platform), platform.domain);
+  oidcEndpoints(componentConfig(platform, "identity"), platform.domain);
 
 /** A UI's OIDC client, declared by the component that deploys the UI. */
 export function ssoClient(

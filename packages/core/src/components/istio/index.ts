@@ -204,6 +204,6 @@ export const istio = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    istio: ConfigOf<typeof istio>;
+    istio: ConfigOf<typeof config>;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PlatformSpec } from "../../config/schema.js";
+import { componentConfig } from "../../render/component.js";
 
 /**
  * The contract for sending telemetry to the platform's backends (the OTel collector of P3 reads
@@ -91,7 +92,7 @@ function withPort(url: string, port: number): string {
  * observability component from the platform (defaults applied by the schema).
  */
 export function observabilityEndpoints(platform: PlatformSpec): ObservabilityEndpoints {
-  const c = observabilityConfig.parse(stripEnabled(platform.components.observability));
+  const c = componentConfig(platform, "observability");
   const loki = c.loki.mode === "existing" ? c.loki.url : DEPLOYED_URLS.loki;
   const tempo = c.tempo.mode === "existing" ? c.tempo.url : DEPLOYED_URLS.tempo;
   const prometheus = c.prometheus.mode === "existing" ? c.prometheus.url : DEPLOYED_URLS.prometheus;
@@ -110,10 +111,4 @@ export function observabilityEndpoints(platform: PlatformSpec): ObservabilityEnd
     },
     grafana: { url: grafana },
   };
-}
-
-function stripEnabled(c: unknown): Record<string, unknown> {
-  if (c === null || typeof c !== "object") return {};
-  const { enabled: _enabled, ...rest } = c as Record<string, unknown>;
-  return rest;
 }

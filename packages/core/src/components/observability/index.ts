@@ -287,6 +287,6 @@ export const observability = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    observability: ConfigOf<typeof observability>;
+    observability: ConfigOf<typeof observabilityConfig>;
   }
 }

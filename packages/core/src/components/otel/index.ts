@@ -10,7 +10,7 @@ import {
   collectorRbac,
   validateCollectorConfig,
 } from "./collector.js";
-import { COLLECTOR_SERVICE, OTEL_NAMESPACE, otelConfig, otelSettings } from "./contract.js";
+import { COLLECTOR_SERVICE, OTEL_NAMESPACE, otelConfig } from "./contract.js";
 import { otelCustomizer } from "./customizer.js";
 import { javaInstrumentation } from "./instrumentation.js";
 import { OPERATOR_CHART, operatorApp } from "./operator.js";
@@ -36,7 +36,7 @@ export const otel = defineComponent({
   namespaces: [OTEL_NAMESPACE],
   config: otelConfig,
   plan(ctx) {
-    const c = otelSettings(ctx.platform);
+    const c = ctx.config;
     ctx.plan.namespace({
       name: OTEL_NAMESPACE,
       project: "platform",
@@ -59,7 +59,7 @@ export const otel = defineComponent({
     }
   },
   *contribute(ctx) {
-    const c = otelSettings(ctx.platform);
+    const c = ctx.config;
     const certManager = ctx.isEnabled("cert-manager");
     yield app(operatorApp(certManager));
 
@@ -111,6 +111,6 @@ export const otel = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    otel: ConfigOf<typeof otel>;
+    otel: ConfigOf<typeof otelConfig>;
   }
 }

@@ -350,6 +350,6 @@ export const postgres = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    postgres: ConfigOf<typeof postgres>;
+    postgres: ConfigOf<typeof config>;
   }
 }

@@ -58,6 +58,6 @@ export const reloader = defineComponent({
 
 declare module "../../render/component.js" {
   interface ComponentConfigs {
-    reloader: ConfigOf<typeof reloader>;
+    reloader: ConfigOf<typeof config>;
   }
 }
