@@ -1,5 +1,5 @@
-import type { WorkloadCustomizer } from "../../render/workload.js";
 import { componentConfig } from "../../render/component.js";
+import type { WorkloadCustomizer } from "../../render/workload.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { databaseRoleName, dynamicSecretName, generatorVaultRole } from "./config.js";
 import { dynamicExternalSecret, vaultDynamicSecret } from "./objects.js";

@@ -1,5 +1,5 @@
-import type { WorkloadCustomizer } from "../../render/workload.js";
 import { componentConfig } from "../../render/component.js";
+import type { WorkloadCustomizer } from "../../render/workload.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import {
   issuerUrl,
@@ -48,7 +48,9 @@ export const oidcCustomizer: WorkloadCustomizer = {
         ],
       }),
     );
-    m.env.set(OIDC_ENV.issuer, { value: issuerUrl(componentConfig(m.platform, "identity"), m.platform.domain) });
+    m.env.set(OIDC_ENV.issuer, {
+      value: issuerUrl(componentConfig(m.platform, "identity"), m.platform.domain),
+    });
     m.env.set(OIDC_ENV.clientId, { secret: { name, key: OIDC_ENV.clientId } });
     m.env.set(OIDC_ENV.clientSecret, { secret: { name, key: OIDC_ENV.clientSecret } });
   },
