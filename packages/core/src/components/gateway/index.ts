@@ -156,7 +156,12 @@ function componentRoutes(hostnames: readonly HostnameDecl[], domain: string): K8
 
 const config = z.strictObject({
   /** Traefik replicas; one is enough on a single node. */
-  replicas: z.int().min(1).max(5).default(1),
+  replicas: z
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .describe("Traefik replicas (1-5); one is enough on a single node"),
 });
 
 export const gateway = defineComponent({

@@ -69,12 +69,12 @@ export const vault = defineComponent({
   namespaces: [VAULT.namespace],
   config: z.strictObject({
     /** Size of the raft data volume. @default "2Gi" */
-    storageSize: memoryQuantity.default("2Gi"),
+    storageSize: memoryQuantity.default("2Gi").describe("Size of the raft data volume"),
     /**
      * How Vault unseals after a restart (ADR 0009): `kubernetes-secret` (default), `transit`
      * (another Vault) or `manual`. @default { mode: "kubernetes-secret", keyShares: 5, keyThreshold: 3 }
      */
-    unseal: unsealConfig,
+    unseal: unsealConfig.describe("How Vault unseals after a restart: kubernetes-secret, transit or manual"),
   }),
   plan(ctx) {
     const u = ctx.config.unseal;
