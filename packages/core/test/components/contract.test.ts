@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { check } from "../../src/check/check.js";
@@ -28,6 +29,14 @@ describe("component contract: every registered component", () => {
 describe("component contract: the example component (whoami)", () => {
   const registry = [...components, whoami];
   const tree = renderEverything([whoami], { whoami: { enabled: true } });
+
+  it("is the one docs/guides/adding-a-component.md shows, as it would be in src/components/whoami", () => {
+    const guide = readFileSync(here("../../../../docs/guides/adding-a-component.md"), "utf8");
+    const snippet = /```ts\n([\s\S]*?)```/.exec(guide)?.[1] ?? "";
+    const source = readFileSync(`${WHOAMI_FOLDER}/index.ts`, "utf8").replaceAll("../../../src/", "../../");
+    expect(snippet.length).toBeGreaterThan(0);
+    expect(source).toContain(snippet);
+  });
 
   it("keeps the contract", () => {
     expect(declarationProblems(whoami, WHOAMI_FOLDER)).toEqual([]);
