@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
+import { PSA_PREFIX } from "../argocd/namespaces.js";
 import { budgetEntry } from "../vault/budget.js";
 import {
   AMBIENT_LABEL,
@@ -93,7 +94,13 @@ export const istio = defineComponent({
   plan(ctx) {
     const { enrol } = ctx.config;
     ctx.plan.sourceRepos.add(ISTIO_REPO);
-    ctx.plan.namespace({ name: ISTIO_NAMESPACE, project: "platform", owner: ctx.id });
+    // istio-cni and ztunnel: hostPath volumes, NET_ADMIN/SYS_ADMIN, root.
+    ctx.plan.namespace({
+      name: ISTIO_NAMESPACE,
+      project: "platform",
+      owner: ctx.id,
+      labels: { [`${PSA_PREFIX}enforce`]: "privileged" },
+    });
     // No workload customizer: enrolment and waypoint use are namespace labels (the namespace
     // customizer below), and AuthorizationPolicies select pods by the selector labels every
     // workload already has. Per-service waypoint use (a label on the Service) would push one here.

@@ -1,5 +1,6 @@
 import { InputError } from "../../diagnostics.js";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
+import { PSA_PREFIX } from "../argocd/namespaces.js";
 import { observabilityEndpoints } from "../observability/endpoints.js";
 import { budgetEntry } from "../vault/budget.js";
 import { ALLOY_CHART, alloyBudget, alloyValues } from "./alloy.js";
@@ -41,7 +42,8 @@ export const otel = defineComponent({
       name: OTEL_NAMESPACE,
       project: "platform",
       owner: ctx.id,
-      labels: { [MESH_OPT_OUT_LABEL.key]: MESH_OPT_OUT_LABEL.value },
+      // Alloy reads node logs through a hostPath volume (/var/log).
+      labels: { [MESH_OPT_OUT_LABEL.key]: MESH_OPT_OUT_LABEL.value, [`${PSA_PREFIX}enforce`]: "privileged" },
     });
     ctx.plan.sourceRepos.add(OPERATOR_CHART.repoURL);
     ctx.plan.workloadCustomizers.push(otelCustomizer);

@@ -3,6 +3,7 @@ import { memoryQuantity } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { vaultServiceAccountValues } from "../../render/aws.js";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
+import { STATEFUL_LABEL } from "../argocd/namespaces.js";
 import { CERT_MANAGER, PKI } from "../cert-manager/pki.js";
 import { ADMIN_KV_PATH } from "../dynamic-db/terraform.js";
 import { ESO } from "../external-secrets/index.js";
@@ -86,7 +87,14 @@ export const vault = defineComponent({
         }),
       ]);
     }
-    ctx.plan.namespace({ name: VAULT.namespace, project: "platform", owner: ctx.id });
+    // The raft data volume is the platform's most valuable state (PKI root, every secret); its pods
+    // meet `restricted` through the security-context values below.
+    ctx.plan.namespace({
+      name: VAULT.namespace,
+      project: "platform",
+      owner: ctx.id,
+      labels: { [STATEFUL_LABEL]: "true" },
+    });
     ctx.plan.sourceRepos.add(VAULT_CHART.repoURL);
     // SSO for people (ADR 0012): what each group may do is Vault policy, rendered here with the
     // others; the OIDC auth method that hands them out lives beside its client in identity/terraform.
