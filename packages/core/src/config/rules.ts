@@ -163,31 +163,23 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
     }
   }
 
-  // Rotated dynamic credentials reach running pods only through Reloader's rolling restart.
-  const dynamicDb = platform.components["dynamic-db"];
-  if (
-    dynamicDb?.enabled === true &&
-    dynamicDb.restartOnRotation === "reloader" &&
-    platform.components.reloader?.enabled !== true &&
-    input.components.some((c) => c.id === "reloader")
-  ) {
-    const path = ["spec", "components", "dynamic-db", "restartOnRotation"];
-    const location =
-      at(input.platformFile, path) ?? at(input.platformFile, ["spec", "components", "dynamic-db"]);
+  // Each component's own rules (dynamic-db needs Reloader to restart pods; spec.access needs identity).
+  const registered = new Set(input.components.map((c) => c.id));
+  for (const c of input.components) {
+    if (!c.rules) continue;
     out.push(
-      diag(
-        "SW_SPEC_RELOADER_DISABLED",
-        "dynamic-db restarts pods on credential rotation through Reloader, but component 'reloader' is disabled",
-        {
-          path,
-          ...(location ? { location } : {}),
-          hint: "Enable it (spec.components.reloader.enabled: true), or set spec.components.dynamic-db.restartOnRotation: none and restart pods yourself.",
-        },
-      ),
+      ...c.rules({
+        platform,
+        services,
+        config: platform.components[c.id],
+        isEnabled: (id) => platform.components[id]?.enabled === true,
+        isRegistered: (id) => registered.has(id),
+        locate: (path, key = false) => at(input.platformFile, path, key),
+      }),
     );
   }
 
-  // Groups and roles of spec.access reference each other and services; SSO needs the identity provider.
+  // Groups and roles of spec.access reference each other and services.
   if (platform.access) {
     const names = new Set(services.map((s) => s.name));
     out.push(
@@ -195,20 +187,6 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
         at(input.platformFile, path),
       ),
     );
-    if (platform.components.identity?.enabled !== true && input.components.some((c) => c.id === "identity")) {
-      const location = at(input.platformFile, ["spec", "access"], true);
-      out.push(
-        diag(
-          "SW_ACCESS_NEEDS_IDENTITY",
-          "spec.access declares SSO groups, but component 'identity' is disabled",
-          {
-            path: ["spec", "access"],
-            ...(location ? { location } : {}),
-            hint: "Enable it (spec.components.identity.enabled: true): the groups live in its identity provider. Or remove spec.access.",
-          },
-        ),
-      );
-    }
   }
 
   // Enabled components have their dependencies enabled.

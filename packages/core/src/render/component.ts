@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { PlatformSpec, ServiceSpec } from "../config/schema.js";
+import type { Diagnostic, SourceLocation } from "../diagnostics.js";
 import type { K8sObject } from "./k8s.js";
 import type { Plan } from "./plan.js";
 
@@ -130,6 +131,19 @@ export interface ServiceCapability {
   path(service: ServiceSpec): (string | number)[] | undefined;
 }
 
+/** What a component's own cross-field rules see, after validation and before anything renders. */
+export interface RuleContext<C> {
+  readonly platform: PlatformSpec;
+  readonly services: readonly ServiceSpec[];
+  /** This component's validated config, whether it is enabled or not. */
+  readonly config: C;
+  isEnabled(id: string): boolean;
+  /** Whether a component is registered: a rule about another one is moot without it. */
+  isRegistered(id: string): boolean;
+  /** Where a path is in platform.yaml (`key`: the key rather than its value), for the diagnostic. */
+  locate(path: (string | number)[], key?: boolean): SourceLocation | undefined;
+}
+
 export interface PlanContext<C> {
   readonly id: string;
   readonly platform: PlatformSpec;
@@ -171,6 +185,12 @@ export interface ComponentDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly namespaces?: readonly string[];
   /** Service features this component provides; see {@link ServiceCapability}. */
   readonly capabilities?: readonly ServiceCapability[];
+  /**
+   * Rules about this component's config that span other parts of the platform (another
+   * component, `spec.access`), reported with the user's file and line before anything renders.
+   * Run for every registered component, enabled or not: each checks what it needs.
+   */
+  rules?(ctx: RuleContext<z.output<S>>): Diagnostic[];
   readonly enabledByDefault: boolean;
   /** Config schema of `spec.components.<id>` (without `enabled`, which every component has). */
   readonly config: S;

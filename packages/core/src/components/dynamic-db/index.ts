@@ -58,6 +58,24 @@ export const dynamicDb = defineComponent({
     },
   ],
   config: dynamicDbConfig,
+  rules(ctx) {
+    // Rotated credentials reach running pods only through Reloader's rolling restart.
+    if (!ctx.isEnabled("dynamic-db") || ctx.config.restartOnRotation !== "reloader") return [];
+    if (ctx.isEnabled("reloader") || !ctx.isRegistered("reloader")) return [];
+    const path = ["spec", "components", "dynamic-db", "restartOnRotation"];
+    const location = ctx.locate(path) ?? ctx.locate(["spec", "components", "dynamic-db"]);
+    return [
+      diag(
+        "SW_SPEC_RELOADER_DISABLED",
+        "dynamic-db restarts pods on credential rotation through Reloader, but component 'reloader' is disabled",
+        {
+          path,
+          ...(location ? { location } : {}),
+          hint: "Enable it (spec.components.reloader.enabled: true), or set spec.components.dynamic-db.restartOnRotation: none and restart pods yourself.",
+        },
+      ),
+    ];
+  },
   plan(ctx) {
     checkConfig(ctx.config);
     ctx.plan.workloadCustomizers.push(dynamicDbCustomizer);

@@ -1,3 +1,4 @@
+import { diag } from "../../diagnostics.js";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { ARGOCD_OIDC_KEYS, ARGOCD_SECRET_LABELS } from "../argocd/sso.js";
@@ -64,6 +65,22 @@ export const identity = defineComponent({
   namespaces: Object.values(IDENTITY_NAMESPACE),
   capabilities: [{ feature: "auth: oidc", path: (s) => (s.auth === "oidc" ? ["spec", "auth"] : undefined) }],
   config: identityConfig,
+  rules(ctx) {
+    // spec.access's groups live in the identity provider.
+    if (!ctx.platform.access || ctx.isEnabled("identity")) return [];
+    const location = ctx.locate(["spec", "access"], true);
+    return [
+      diag(
+        "SW_ACCESS_NEEDS_IDENTITY",
+        "spec.access declares SSO groups, but component 'identity' is disabled",
+        {
+          path: ["spec", "access"],
+          ...(location ? { location } : {}),
+          hint: "Enable it (spec.components.identity.enabled: true): the groups live in its identity provider. Or remove spec.access.",
+        },
+      ),
+    ];
+  },
   plan(ctx) {
     const c = ctx.config;
     const namespace = IDENTITY_NAMESPACE[c.provider];
