@@ -131,25 +131,18 @@ const secretStoreCustomizer: WorkloadCustomizer = {
 };
 
 /**
- * The services component's own customizers, in order. Capabilities add theirs from their own
- * component's `plan()` (`ctx.plan.workloadCustomizers`: OTel's env and Java annotation, the OIDC
- * client, dynamic database credentials); {@link serviceCustomizers} runs those between these and the
- * secret-store one. A later customizer sees and may override what an earlier one set.
- */
-export const workloadCustomizers: readonly WorkloadCustomizer[] = [
-  publicUrlCustomizer,
-  secretsCustomizer,
-  databaseCustomizer,
-  secretStoreCustomizer,
-];
-
-/**
- * Every customizer of a service workload, in order: the services component's own, the
- * capabilities' (as planned), and last the one pointing every ExternalSecret at the service's store.
+ * Every customizer of a service workload, in order: the services component's own (public URL,
+ * secrets, database), the capabilities' in the order their components' `plan()` pushed them
+ * (`ctx.plan.workloadCustomizers`: dynamic database credentials, the OIDC client, OTel's env and
+ * Java annotation), and last the one pointing every ExternalSecret at the service's store. A later
+ * customizer sees and may override what an earlier one set.
  */
 export function serviceCustomizers(capabilities: readonly WorkloadCustomizer[]): WorkloadCustomizer[] {
   return [publicUrlCustomizer, secretsCustomizer, databaseCustomizer, ...capabilities, secretStoreCustomizer];
 }
+
+/** The services component's own customizers alone (no capability enabled). */
+export const workloadCustomizers: readonly WorkloadCustomizer[] = serviceCustomizers([]);
 
 /** Builds the model for a service and runs every applicable customizer in order. */
 export function workloadModel(
