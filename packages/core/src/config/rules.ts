@@ -19,31 +19,19 @@ export interface RuleInput {
   readonly components: readonly AnyComponent[];
 }
 
+/** Kubernetes' own namespaces: no component declares them, and no service may use them. */
+const KUBERNETES_NAMESPACES: readonly string[] = ["default", "kube-node-lease", "kube-public", "kube-system"];
+
 /**
- * Namespaces the platform's own components deploy into (plus Kubernetes' own). A service placed in
- * one of them would share its RBAC, quotas and AppProject destination with platform workloads,
- * which breaks the platform/workload separation the AppProjects enforce.
+ * Namespaces services may not use, sorted: Kubernetes' own and every namespace a registered
+ * component declares (`namespaces`), enabled or not. A service in one would share its RBAC, quotas
+ * and AppProject destination with platform workloads, which breaks the platform/workload separation
+ * the AppProjects enforce; and counting disabled components too means enabling one later cannot
+ * collide with a service that already took its namespace.
  */
-export const RESERVED_NAMESPACES: readonly string[] = [
-  "argocd",
-  "backstage",
-  "cert-manager",
-  "cloudflare",
-  "database",
-  "default",
-  "external-secrets",
-  "istio-system",
-  "keycloak",
-  "kube-node-lease",
-  "kube-public",
-  "kube-system",
-  "monitoring",
-  "reloader",
-  "scaffold",
-  "traefik",
-  "vault",
-  "zitadel",
-];
+export function reservedNamespaces(components: readonly AnyComponent[]): string[] {
+  return [...new Set([...KUBERNETES_NAMESPACES, ...components.flatMap((c) => c.namespaces ?? [])])].sort();
+}
 
 /** The name a service file must declare: `services/blog.yaml` → `blog`. */
 export function serviceFileStem(file: string): string {
@@ -133,8 +121,9 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
   }
 
   // Services stay out of the platform's namespaces.
+  const reserved = reservedNamespaces(input.components);
   for (const s of services) {
-    if (!RESERVED_NAMESPACES.includes(s.namespace)) continue;
+    if (!reserved.includes(s.namespace)) continue;
     // The namespace defaults to the name; point at whichever of the two the user wrote it in.
     const path = s.namespace !== s.name ? ["spec", "namespace"] : ["metadata", "name"];
     const location = at(s.file, path);
@@ -145,18 +134,20 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
         {
           path,
           ...(location ? { location } : {}),
-          hint: `Set spec.namespace to a namespace of its own; reserved: ${RESERVED_NAMESPACES.join(", ")}.`,
+          hint: `Set spec.namespace to a namespace of its own; reserved: ${reserved.join(", ")}.`,
         },
       ),
     );
   }
 
-  // A service feature needs the capability that provides it.
+  // A service feature needs the component that provides it (each declares its `capabilities`).
+  const capabilities = input.components.flatMap((c) =>
+    (c.capabilities ?? []).map((capability) => ({ ...capability, component: c.id })),
+  );
   for (const s of services) {
-    for (const need of SERVICE_CAPABILITIES) {
+    for (const need of capabilities) {
       const path = need.path(s);
       if (!path || platform.components[need.component]?.enabled === true) continue;
-      if (!input.components.some((c) => c.id === need.component)) continue;
       const location = at(s.file, path);
       out.push(
         diag(
@@ -172,31 +163,23 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
     }
   }
 
-  // Rotated dynamic credentials reach running pods only through Reloader's rolling restart.
-  const dynamicDb = platform.components["dynamic-db"];
-  if (
-    dynamicDb?.enabled === true &&
-    dynamicDb.restartOnRotation === "reloader" &&
-    platform.components.reloader?.enabled !== true &&
-    input.components.some((c) => c.id === "reloader")
-  ) {
-    const path = ["spec", "components", "dynamic-db", "restartOnRotation"];
-    const location =
-      at(input.platformFile, path) ?? at(input.platformFile, ["spec", "components", "dynamic-db"]);
+  // Each component's own rules (dynamic-db needs Reloader to restart pods; spec.access needs identity).
+  const registered = new Set(input.components.map((c) => c.id));
+  for (const c of input.components) {
+    if (!c.rules) continue;
     out.push(
-      diag(
-        "SW_SPEC_RELOADER_DISABLED",
-        "dynamic-db restarts pods on credential rotation through Reloader, but component 'reloader' is disabled",
-        {
-          path,
-          ...(location ? { location } : {}),
-          hint: "Enable it (spec.components.reloader.enabled: true), or set spec.components.dynamic-db.restartOnRotation: none and restart pods yourself.",
-        },
-      ),
+      ...c.rules({
+        platform,
+        services,
+        config: platform.components[c.id],
+        isEnabled: (id) => platform.components[id]?.enabled === true,
+        isRegistered: (id) => registered.has(id),
+        locate: (path, key = false) => at(input.platformFile, path, key),
+      }),
     );
   }
 
-  // Groups and roles of spec.access reference each other and services; SSO needs the identity provider.
+  // Groups and roles of spec.access reference each other and services.
   if (platform.access) {
     const names = new Set(services.map((s) => s.name));
     out.push(
@@ -204,20 +187,6 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
         at(input.platformFile, path),
       ),
     );
-    if (platform.components.identity?.enabled !== true && input.components.some((c) => c.id === "identity")) {
-      const location = at(input.platformFile, ["spec", "access"], true);
-      out.push(
-        diag(
-          "SW_ACCESS_NEEDS_IDENTITY",
-          "spec.access declares SSO groups, but component 'identity' is disabled",
-          {
-            path: ["spec", "access"],
-            ...(location ? { location } : {}),
-            hint: "Enable it (spec.components.identity.enabled: true): the groups live in its identity provider. Or remove spec.access.",
-          },
-        ),
-      );
-    }
   }
 
   // Enabled components have their dependencies enabled.
@@ -259,41 +228,3 @@ export function crossFieldRules(input: RuleInput): Diagnostic[] {
   out.push(...topologyRules(platform, input.platformFile));
   return out;
 }
-
-/** Service features and the component that must be enabled for each; `path` is where the feature is written. */
-const SERVICE_CAPABILITIES: readonly {
-  feature: string;
-  component: string;
-  path: (s: ServiceSpec) => (string | number)[] | undefined;
-}[] = [
-  {
-    feature: "secrets",
-    component: "external-secrets",
-    path: (s) => (s.secrets.length > 0 ? ["spec", "secrets"] : undefined),
-  },
-  {
-    feature: "a database",
-    component: "postgres",
-    path: (s) => (s.database !== false ? ["spec", "database"] : undefined),
-  },
-  {
-    feature: "dynamic database credentials",
-    component: "dynamic-db",
-    path: (s) => (s.database !== false && s.database.dynamic ? ["spec", "database", "dynamic"] : undefined),
-  },
-  {
-    feature: "auth: oidc",
-    component: "identity",
-    path: (s) => (s.auth === "oidc" ? ["spec", "auth"] : undefined),
-  },
-  {
-    feature: "mesh policy",
-    component: "istio",
-    path: (s) =>
-      s.mesh.l7
-        ? ["spec", "mesh", "l7"]
-        : s.mesh.callers.length > 0
-          ? ["spec", "mesh", "callers"]
-          : undefined,
-  },
-];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { platformSchema, serviceSchema } from "../config/schema.js";
 import type { AnyComponent } from "../render/component.js";
+import { syncsAfter } from "../resolve/graph.js";
 
 interface JsonSchemaNode {
   type?: string | string[];
@@ -26,14 +27,14 @@ export function componentReference(components: readonly AnyComponent[]): string 
     "",
     "Generated from `packages/core/src/components/index.ts` by `npm run gen`; do not edit.",
     "Each component is configured under `spec.components.<id>` in `platform.yaml`; every one also",
-    "takes `enabled`. Dependencies must be enabled too; `after` only orders the sync when enabled.",
+    "takes `enabled`. Dependencies must be enabled too; `after` (or the other side's `before`) only orders the sync when enabled.",
     "",
     "| id | enabled by default | depends on | syncs after | what |",
     "|---|---|---|---|---|",
   ];
   for (const c of components) {
     out.push(
-      `| [\`${c.id}\`](#${c.id}) | ${c.enabledByDefault ? "yes" : "no"} | ${list(c.dependsOn)} | ${list(c.after ?? [])} | ${c.description} |`,
+      `| [\`${c.id}\`](#${c.id}) | ${c.enabledByDefault ? "yes" : "no"} | ${list(c.dependsOn)} | ${list(syncsAfter(c, components))} | ${c.description} |`,
     );
   }
   for (const c of components) {

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { PlatformSpec, ServiceSpec } from "../config/schema.js";
+import type { Diagnostic, SourceLocation } from "../diagnostics.js";
 import type { K8sObject } from "./k8s.js";
 import type { Plan } from "./plan.js";
 
@@ -95,6 +96,54 @@ export type Contribution =
 export const app = (spec: AppSpec): Contribution => ({ type: "app", app: spec });
 export const file = (path: string, content: FileContent): Contribution => ({ type: "file", path, content });
 
+/**
+ * Config of each component by id, for a component that reads another's (an endpoint, a name). Each
+ * component adds its own entry from its folder, beside its schema:
+ *
+ * ```ts
+ * declare module "../../render/component.js" {
+ *   interface ComponentConfigs { postgres: ConfigOf<typeof postgres> }
+ * }
+ * ```
+ *
+ * so `ctx.configOf("postgres")` and `componentConfig(platform, "postgres")` are typed while core
+ * names no component. The values are what `loadSpec` validated: defaults applied, enabled or not.
+ */
+export interface ComponentConfigs {}
+
+/** The validated config of component `id` (defaults applied, whether it is enabled or not). */
+export function componentConfig<K extends keyof ComponentConfigs>(
+  platform: Pick<PlatformSpec, "components">,
+  id: K,
+): ComponentConfigs[K] {
+  // The one place a config is read untyped: platformSchema built it from the component's own schema.
+  return platform.components[id] as unknown as ComponentConfigs[K];
+}
+
+/**
+ * A service feature a component provides (`auth: oidc`, a database): a service that uses it while
+ * the component is disabled is refused at the feature's line (`SW_SPEC_CAPABILITY_DISABLED`).
+ */
+export interface ServiceCapability {
+  /** The feature as the error names it, e.g. `auth: oidc`. */
+  readonly feature: string;
+  /** Where a service's file sets it (`["spec", "auth"]`); undefined when the service does not use it. */
+  path(service: ServiceSpec): (string | number)[] | undefined;
+}
+
+/** What a component's own cross-field rules see, after validation and before anything renders. */
+export interface RuleContext<C> {
+  readonly platform: PlatformSpec;
+  readonly services: readonly ServiceSpec[];
+  /** This component's validated config, whether it is enabled or not. */
+  readonly config: C;
+  isEnabled(id: string): boolean;
+  /** Whether a component is registered: a rule about another one is moot without it. */
+  isRegistered(id: string): boolean;
+  /** Where a path is in platform.yaml (`key`: the key rather than its value), for the diagnostic. */
+  locate(path: (string | number)[], key?: boolean): SourceLocation | undefined;
+}
+
 export interface PlanContext<C> {
   readonly id: string;
   readonly platform: PlatformSpec;
@@ -109,8 +158,8 @@ export interface RenderContext<C> extends PlanContext<C> {
   readonly wave: number;
   /** Sync wave of any enabled component or `service:<name>` node. */
   waveOf(node: string): number;
-  /** Typed config of another enabled component (for endpoints, names). */
-  configOf<T = unknown>(id: string): T;
+  /** Config of another component (for endpoints, names), typed by {@link ComponentConfigs}. */
+  configOf<K extends keyof ComponentConfigs>(id: K): ComponentConfigs[K];
 }
 
 export interface ComponentDefinition<S extends z.ZodObject = z.ZodObject> {
@@ -121,10 +170,34 @@ export interface ComponentDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly dependsOn: readonly string[];
   /** Components this one syncs after when they are enabled, without requiring them. */
   readonly after?: readonly string[];
+  /**
+   * Components that sync after this one when both are enabled: the mirror of `after`, so a provider
+   * names its consumer (`["services"]` for one whose objects or CRDs services use) instead of the
+   * consumer keeping a list of every provider.
+   */
+  readonly before?: readonly string[];
+  /**
+   * Namespaces this component deploys its own workloads into, whether its config uses each or not
+   * (identity declares both providers'). Services may not use them (`SW_SPEC_RESERVED_NAMESPACE`,
+   * checked for every registered component, enabled or not), and the contract test requires every
+   * namespace the component renders into to be one of these or one a component it syncs after owns.
+   */
+  readonly namespaces?: readonly string[];
+  /** Service features this component provides; see {@link ServiceCapability}. */
+  readonly capabilities?: readonly ServiceCapability[];
+  /**
+   * Rules about this component's config that span other parts of the platform (another
+   * component, `spec.access`), reported with the user's file and line before anything renders.
+   * Run for every registered component, enabled or not: each checks what it needs.
+   */
+  rules?(ctx: RuleContext<z.output<S>>): Diagnostic[];
   readonly enabledByDefault: boolean;
   /** Config schema of `spec.components.<id>` (without `enabled`, which every component has). */
   readonly config: S;
-  /** Declare cross-cutting needs (hostnames, namespaces, databases, Vault access) before anything renders. */
+  /**
+   * Declare cross-cutting needs before anything renders: hostnames, namespaces, databases, Vault
+   * access, and customizers of namespaces and service workloads.
+   */
   plan?(ctx: PlanContext<z.output<S>>): void;
   contribute(ctx: RenderContext<z.output<S>>): Iterable<Contribution>;
 }
@@ -135,3 +208,15 @@ export function defineComponent<S extends z.ZodObject>(def: ComponentDefinition<
 }
 
 export type AnyComponent = ComponentDefinition<any>;
+
+/**
+ * The validated config type of a config schema (`ConfigOf<typeof identityConfig>`) or of a component
+ * literal (`ConfigOf<typeof vault>`). Prefer the schema: the literal's type depends on its methods'
+ * bodies, so a component whose `contribute` reads another's config through `configOf` would make
+ * the two types depend on each other.
+ */
+export type ConfigOf<T> = T extends z.ZodType
+  ? z.output<T>
+  : T extends ComponentDefinition<infer S>
+    ? z.output<S>
+    : never;

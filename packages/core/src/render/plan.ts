@@ -1,3 +1,5 @@
+import type { WorkloadCustomizer } from "./workload.js";
+
 /**
  * Cross-cutting concerns declared as data. In the plan phase each enabled component (in dependency
  * order) declares what it needs from others: hostnames, namespaces, databases, Vault access, OIDC
@@ -103,6 +105,12 @@ export class Plan {
   readonly hostnames: HostnameDecl[] = [];
   readonly namespaces = new Map<string, NamespaceDecl>();
   readonly namespaceCustomizers: NamespaceCustomizer[] = [];
+  /**
+   * Capabilities' adjustments of every service's workload (OTel env, OIDC client, dynamic database
+   * credentials), pushed from each component's `plan()`; they run in plan order (a component after
+   * those it syncs after), between the services component's own customizers and its last one.
+   */
+  readonly workloadCustomizers: WorkloadCustomizer[] = [];
   readonly databases: DatabaseDecl[] = [];
   readonly vaultPolicies: VaultPolicyDecl[] = [];
   readonly vaultKubernetesRoles: VaultKubernetesRoleDecl[] = [];

@@ -1,7 +1,13 @@
 import type { LoadedSpec } from "../config/load.js";
 import type { ResolvedGraph } from "../resolve/graph.js";
 import { renderApp } from "./apps.js";
-import type { AnyComponent, AppSpec, PlanContext, RenderContext } from "./component.js";
+import {
+  type AnyComponent,
+  type AppSpec,
+  componentConfig,
+  type PlanContext,
+  type RenderContext,
+} from "./component.js";
 import { assertSafePath, chunkedFile, type OutputFile } from "./files.js";
 import { Plan } from "./plan.js";
 
@@ -84,7 +90,7 @@ export function render(
         ...baseCtx(c),
         wave,
         waveOf: (node) => graph.wave.get(node) ?? 0,
-        configOf: <T>(id: string) => spec.platform.components[id] as T,
+        configOf: (id) => componentConfig(spec.platform, id),
       };
       for (const contribution of c.contribute(ctx)) {
         if (contribution.type === "file") {

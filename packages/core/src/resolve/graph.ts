@@ -22,13 +22,22 @@ export interface ResolvedGraph {
 
 export const WAVE_STRIDE = 10;
 
+/**
+ * The components `c` syncs after when they are enabled: its own `after`, then every component that
+ * names it in `before` (the same edge declared by the other side), in registry order.
+ */
+export function syncsAfter(c: AnyComponent, components: readonly AnyComponent[]): string[] {
+  const before = components.filter((b) => b.before?.includes(c.id)).map((b) => b.id);
+  return [...new Set([...(c.after ?? []), ...before])];
+}
+
 /** Builds the dependency graph of enabled components and services. */
 export function buildGraph(spec: LoadedSpec, components: readonly AnyComponent[]): ResolvedGraph {
   const enabled = (id: string) => spec.platform.components[id]?.enabled === true;
   const nodes: GraphNode[] = [];
   for (const c of components) {
     if (!enabled(c.id)) continue;
-    const deps = [...c.dependsOn, ...(c.after ?? []).filter(enabled)];
+    const deps = [...c.dependsOn, ...syncsAfter(c, components).filter(enabled)];
     nodes.push({ id: c.id, kind: "component", deps: [...new Set(deps)] });
   }
   const servicesComponent = components.find((c) => c.id === "services");

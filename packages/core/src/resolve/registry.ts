@@ -19,7 +19,7 @@ export function validateRegistry(components: readonly AnyComponent[]): void {
     ids.add(c.id);
   }
   for (const c of components) {
-    for (const d of [...c.dependsOn, ...(c.after ?? [])]) {
+    for (const d of [...c.dependsOn, ...(c.after ?? []), ...(c.before ?? [])]) {
       if (!ids.has(d)) {
         problems.push(
           diag("SW_REGISTRY_UNKNOWN_DEPENDENCY", `component '${c.id}' depends on unknown component '${d}'`, {

@@ -7,6 +7,7 @@ import { components } from "../../src/components/index.js";
 import { alloyConfig, alloyValues } from "../../src/components/otel/alloy.js";
 import { alloyString, ref, toAlloy } from "../../src/components/otel/alloy-syntax.js";
 import { type CollectorConfig, validateCollectorConfig } from "../../src/components/otel/collector.js";
+import { otelConfig } from "../../src/components/otel/contract.js";
 import { imageTag, otelCustomizer, resourceAttributes } from "../../src/components/otel/customizer.js";
 import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR } from "../../src/components/otel/index.js";
 import { operatorValues } from "../../src/components/otel/operator.js";
@@ -282,8 +283,9 @@ describe("validateCollectorConfig", () => {
 });
 
 describe("otel customizer", () => {
+  // As loadSpec leaves it: the component's config with its defaults applied.
   const platform = (enabled: boolean, extra: Record<string, unknown> = {}) =>
-    ({ components: { otel: { enabled, ...extra } } }) as any;
+    ({ components: { otel: { enabled, ...otelConfig.parse(extra) } } }) as any;
   const service = (over: Partial<ServiceSpec> = {}): ServiceSpec =>
     ({
       name: "notes",
@@ -346,10 +348,15 @@ describe("otel customizer", () => {
     });
   });
 
-  it("is one of the default customizers and reaches a rendered service", () => {
+  it("is pushed into the plan by the otel component and reaches a rendered service", () => {
     expect(components.some((c) => c.id === "otel")).toBe(true);
-    const m = workloadModel(service(), platform(true));
-    expect(m.env.has("OTEL_EXPORTER_OTLP_ENDPOINT")).toBe(true);
+    const tree = renderComponents({ otel: { enabled: true } }, [], {
+      notes: { image: "ghcr.io/meirongdev/notes:1.4.2", port: 8080 },
+    });
+    expect(tree.session.plan.workloadCustomizers).toContain(otelCustomizer);
+    const deployment = tree.read<Obj>("k8s/helm/manifests/notes/deployment-notes.yaml");
+    const env = deployment.spec.template.spec.containers[0].env as { name: string }[];
+    expect(env.map((e) => e.name)).toContain("OTEL_EXPORTER_OTLP_ENDPOINT");
   });
 
   it("parses image tags and encodes attribute values", () => {

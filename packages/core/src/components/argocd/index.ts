@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { ARGOCD_NAMESPACE, argocdIsRemote, paths } from "../../render/apps.js";
-import { app, defineComponent, file, type RenderContext } from "../../render/component.js";
-import { toYaml } from "../../render/yaml.js";
 import { dnsLabel } from "../../config/primitives.js";
+import { ARGOCD_NAMESPACE, argocdIsRemote, paths } from "../../render/apps.js";
+import { app, type ConfigOf, defineComponent, file, type RenderContext } from "../../render/component.js";
+import { toYaml } from "../../render/yaml.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { clusterSecret } from "./cluster-secret.js";
 import { EXISTING_INVENTORY_PATH, existingInventory } from "./existing.js";
@@ -29,8 +29,11 @@ const gitBranch = z.string().regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za
 });
 
 const storeRef = z.strictObject({
-  kind: z.enum(["ClusterSecretStore", "SecretStore"]).default("ClusterSecretStore"),
-  name: z.string().min(1).default("vault-backend"),
+  kind: z
+    .enum(["ClusterSecretStore", "SecretStore"])
+    .default("ClusterSecretStore")
+    .describe("Kind of the store"),
+  name: z.string().min(1).default("vault-backend").describe("Name of the store"),
 });
 
 const config = z.strictObject({
@@ -50,25 +53,33 @@ const config = z.strictObject({
   clusterSecret: z
     .strictObject({
       /** The store on Argo CD's cluster that reads the KV secret. @default ClusterSecretStore vault-backend */
-      storeRef: storeRef.default({ kind: "ClusterSecretStore", name: "vault-backend" }),
+      storeRef: storeRef
+        .default({ kind: "ClusterSecretStore", name: "vault-backend" })
+        .describe("The store on Argo CD's cluster that reads the KV secret"),
       /** KV path holding `bearerToken` and `caData` (base64 PEM) for this cluster's API server. */
       key: z
         .string()
         .regex(/^[a-z0-9][-a-z0-9_/]*$/, { error: "must be a Vault KV path such as argocd/clusters/homelab" })
-        .optional(),
+        .optional()
+        .describe("KV path holding bearerToken and caData for this cluster's API server"),
     })
-    .default({ storeRef: { kind: "ClusterSecretStore", name: "vault-backend" } }),
+    .default({ storeRef: { kind: "ClusterSecretStore", name: "vault-backend" } })
+    .describe("With Argo CD on another cluster: the Secret that registers this cluster there, from Vault"),
   /** The UI's hostname, `<subdomain>.<domain>`; internal by default (no DNS record, no tunnel route). */
   hostname: z
     .strictObject({
-      subdomain: dnsLabel.default("argocd"),
-      exposure: z.enum(["public", "internal"]).default("internal"),
+      subdomain: dnsLabel.default("argocd").describe("The UI answers at <subdomain>.<domain>"),
+      exposure: z
+        .enum(["public", "internal"])
+        .default("internal")
+        .describe("public: DNS record and tunnel route; internal: a route only"),
     })
-    .default({ subdomain: "argocd", exposure: "internal" }),
+    .default({ subdomain: "argocd", exposure: "internal" })
+    .describe("The UI's hostname"),
   /** Argo CD Image Updater, which commits newer image tags of services to the platform repository. */
   imageUpdater: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      enabled: z.boolean().default(true).describe("Run Argo CD Image Updater"),
       /**
        * Branch Image Updater pushes its commits to. Omitted: `spec.git.revision`, the branch Argo CD
        * syncs, so an update deploys on its own; another branch collects them for review (merge to deploy).
@@ -85,7 +96,8 @@ const config = z.strictObject({
           "Vault KV path of the repository write credentials: username and password (https) or sshPrivateKey (ssh)",
         ),
     })
-    .default({ enabled: true, credentialsKey: "argocd/repository" }),
+    .default({ enabled: true, credentialsKey: "argocd/repository" })
+    .describe("Argo CD Image Updater, which commits newer image tags of services to the repository"),
 });
 
 /** Config of the argocd component, defaults applied. */
@@ -107,6 +119,7 @@ export const argocd = defineComponent({
   dependsOn: [],
   after: [],
   enabledByDefault: true,
+  namespaces: [ARGOCD_NAMESPACE],
   config,
   plan(ctx) {
     const c = ctx.config;
@@ -219,3 +232,9 @@ export const argocd = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    argocd: ConfigOf<typeof config>;
+  }
+}

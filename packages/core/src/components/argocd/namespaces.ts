@@ -1,9 +1,6 @@
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { NamespaceDecl } from "../../render/plan.js";
-import { ISTIO_NAMESPACE } from "../istio/values.js";
-import { OBSERVABILITY_NAMESPACE } from "../observability/endpoints.js";
-import { VAULT } from "../vault/paths.js";
 
 /**
  * Label a component puts on a namespace it declares when the namespace holds state that must
@@ -26,32 +23,19 @@ export const PSA_MODES = ["enforce", "audit", "warn"] as const;
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 
 /**
- * Levels and state of namespaces whose components do not declare them yet. Each entry is what the
- * charts those components deploy need (checked by `pod-security-standards` with
- * `check --render-charts`); the component that owns the namespace should declare it instead (the
- * labels `pod-security.kubernetes.io/enforce` and `slipway.dev/stateful` on `ctx.plan.namespace`),
- * and a declared label wins over this table.
+ * The Pod Security level a namespace enforces: what its component declares (the label
+ * `pod-security.kubernetes.io/enforce` on `ctx.plan.namespace`, as its charts need, checked by
+ * `pod-security-standards` with `check --render-charts`), else `restricted`.
  */
-const KNOWN: Readonly<Record<string, { level?: PodSecurityLevel; stateful?: boolean }>> = {
-  // istio-cni and ztunnel: hostPath volumes, NET_ADMIN/SYS_ADMIN, root.
-  [ISTIO_NAMESPACE]: { level: "privileged" },
-  // Alloy reads node logs through a hostPath volume (/var/log).
-  [OBSERVABILITY_NAMESPACE]: { level: "privileged" },
-  // The raft data volume is the platform's most valuable state (PKI root, every secret); its pods
-  // meet `restricted` through the vault component's security-context values.
-  [VAULT.namespace]: { stateful: true },
-};
-
-/** The Pod Security level a namespace enforces: declared, known, else `restricted`. */
 export function podSecurityLevel(ns: NamespaceDecl): PodSecurityLevel {
   const declared = ns.labels[`${PSA_PREFIX}enforce`];
   if (declared === "privileged" || declared === "baseline" || declared === "restricted") return declared;
-  return KNOWN[ns.name]?.level ?? "restricted";
+  return "restricted";
 }
 
-/** Whether a namespace holds state: declared by its component, or known. */
+/** Whether a namespace holds state: its component declares {@link STATEFUL_LABEL}. */
 export function isStateful(ns: NamespaceDecl): boolean {
-  return ns.labels[STATEFUL_LABEL] === "true" || KNOWN[ns.name]?.stateful === true;
+  return ns.labels[STATEFUL_LABEL] === "true";
 }
 
 /**

@@ -1,8 +1,8 @@
-import { diag, InputError } from "../../diagnostics.js";
-import { app, defineComponent, file } from "../../render/component.js";
 import { locateInFile } from "../../config/source.js";
+import { diag, InputError } from "../../diagnostics.js";
+import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
-import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
+import { issuerUrl, oidcClientSecretPath } from "../identity/config.js";
 import { observabilityEndpoints } from "../observability/endpoints.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { reloadedDeploymentIgnore } from "../reloader/objects.js";
@@ -35,6 +35,7 @@ export const backstage = defineComponent({
   dependsOn: ["gateway", "identity", "postgres", "external-secrets"],
   after: ["cloudflare", "observability", "reloader"],
   enabledByDefault: false,
+  namespaces: [BACKSTAGE_NAMESPACE],
   config: backstageConfig,
   plan(ctx) {
     // Every owner becomes a catalog reference: one Backstage refuses would drop the Component.
@@ -86,7 +87,7 @@ export const backstage = defineComponent({
     const c = ctx.config;
     const platform = ctx.platform;
     const baseUrl = `https://${backstageHost(c, platform.domain)}`;
-    const argocd = ctx.configOf<{ hostname: { subdomain: string } }>("argocd");
+    const argocd = ctx.configOf("argocd");
     const links = {
       argocd: `https://${argocd.hostname.subdomain}.${platform.domain}`,
       grafana: (c.grafanaUrl ?? observabilityEndpoints(platform).grafana.url).replace(/\/+$/, ""),
@@ -98,7 +99,7 @@ export const backstage = defineComponent({
       baseUrl,
       title: `${platform.name} developer portal`,
       organization: platform.name,
-      issuerUrl: issuerUrl(platformIdentity(platform), platform.domain),
+      issuerUrl: issuerUrl(ctx.configOf("identity"), platform.domain),
       database: postgresEndpoint(platform),
       catalogUrl: repositoryFileUrl(platform, CATALOG_PATHS.root),
       gitHost: new URL(platform.git.repoURL).hostname,
@@ -129,3 +130,9 @@ export const backstage = defineComponent({
     for (const f of catalogFiles(platform, ctx.services, links)) yield file(f.path, f.content);
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    backstage: ConfigOf<typeof backstageConfig>;
+  }
+}

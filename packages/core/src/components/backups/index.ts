@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { app, defineComponent } from "../../render/component.js";
-import type { K8sObject } from "../../render/k8s.js";
 import { dnsLabel, memoryQuantity } from "../../config/primitives.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
+import type { K8sObject } from "../../render/k8s.js";
 import { RETAIN_SYNC_OPTIONS, SYNC_OPTIONS_ANNOTATION } from "../argocd/namespaces.js";
 import { POSTGRES_NAMESPACE, postgresEndpoint } from "../postgres/endpoint.js";
 import { POSTGRES_ADMIN_SECRET } from "../postgres/index.js";
@@ -313,7 +313,7 @@ export const backups = defineComponent({
       });
     }
     if (ctx.isEnabled("postgres")) {
-      const pg = ctx.configOf<{ version: string }>("postgres");
+      const pg = ctx.configOf("postgres");
       const endpoint = postgresEndpoint(ctx.platform);
       yield app({
         name: "backups-postgres",
@@ -330,3 +330,9 @@ export const backups = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    backups: ConfigOf<typeof config>;
+  }
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { app, defineComponent, file } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
 import { issuerRbac, testCertificate, vaultIssuer } from "./issuer.js";
 import {
@@ -82,6 +82,9 @@ export const certManager = defineComponent({
   dependsOn: ["vault"],
   after: ["external-secrets"],
   enabledByDefault: false,
+  before: ["services"],
+  // istio-csr runs in Istio's namespace, before Istio itself (it issues istiod's certificates).
+  namespaces: [CERT_MANAGER.namespace, ISTIO_NAMESPACE],
   config,
   plan(ctx) {
     ctx.plan.namespace({ name: CERT_MANAGER.namespace, project: "platform", owner: ctx.id });
@@ -177,3 +180,9 @@ export const certManager = defineComponent({
     yield file(pki.path, pki.content);
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    "cert-manager": ConfigOf<typeof config>;
+  }
+}

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { diag, InputError } from "../../diagnostics.js";
-import { app, defineComponent, file } from "../../render/component.js";
-import type { K8sObject } from "../../render/k8s.js";
 import { dnsLabel, imageRef } from "../../config/primitives.js";
+import { diag, InputError } from "../../diagnostics.js";
+import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
+import type { K8sObject } from "../../render/k8s.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";
 import { cloudflareTerraformFiles } from "./terraform.js";
@@ -44,14 +44,23 @@ const tunnel = z
      * tunnel's own rules, its wildcard and catch-all) after them, unchanged (ADR 0013).
      * @default "dedicated"
      */
-    mode: z.enum(["dedicated", "existing"]).default("dedicated"),
+    mode: z
+      .enum(["dedicated", "existing"])
+      .default("dedicated")
+      .describe("dedicated: the platform's own tunnel; existing: one that also serves other hosts"),
     /** `existing` only: the tunnel's current rules, in order, ending with its catch-all. */
-    keep: z.array(tunnelRule).default([]),
+    keep: z
+      .array(tunnelRule)
+      .default([])
+      .describe("existing only: the tunnel's current rules, in order, ending with its catch-all"),
     /**
      * Whether Slipway deploys cloudflared for the tunnel. @default true for `dedicated`, false for
      * `existing` (its connector already runs, in this cluster, so it reaches the gateway)
      */
-    connector: z.boolean().optional(),
+    connector: z
+      .boolean()
+      .optional()
+      .describe("Whether Slipway deploys cloudflared; default true for dedicated, false for existing"),
   })
   .default({ mode: "dedicated", keep: [] });
 
@@ -61,39 +70,54 @@ const dns = z
      * `slipway`: a proxied CNAME per public hostname (Terraform). `external-dns`: the zone's records
      * are external-dns's; Slipway renders none (ADR 0013). @default "slipway"
      */
-    owner: z.enum(["slipway", "external-dns"]).default("slipway"),
+    owner: z
+      .enum(["slipway", "external-dns"])
+      .default("slipway")
+      .describe("slipway: a proxied CNAME per public hostname (Terraform); external-dns: none rendered"),
     /** Names whose records another owner keeps (e.g. `*.example.com`): never a Slipway record for them. */
-    foreignNames: z.array(ruleHostname).default([]),
+    foreignNames: z
+      .array(ruleHostname)
+      .default([])
+      .describe("Names whose records another owner keeps (e.g. *.example.com)"),
     /**
      * Records that exist already for a Slipway hostname: Terraform adopts them (an `import` block)
      * instead of failing to create a duplicate.
      */
-    import: z.array(z.strictObject({ hostname: ruleHostname, recordId: hexId("DNS record") })).default([]),
+    import: z
+      .array(z.strictObject({ hostname: ruleHostname, recordId: hexId("DNS record") }))
+      .default([])
+      .describe("Existing records of Slipway hostnames that Terraform adopts instead of creating"),
   })
   .default({ owner: "slipway", foreignNames: [], import: [] });
 
 const config = z.strictObject({
   /** Zone id of the platform domain (Cloudflare dashboard → Overview). Not a secret. */
-  zoneId: hexId("zone").optional(),
+  zoneId: hexId("zone").optional().describe("Zone id of the platform domain (not a secret)"),
   /** Account id owning the tunnel. Not a secret. */
-  accountId: hexId("account").optional(),
+  accountId: hexId("account").optional().describe("Account id owning the tunnel (not a secret)"),
   /** Id (UUID) of the remotely-managed tunnel; its token lives in Vault `cloudflare/tunnel`. */
   tunnelId: z
     .string()
     .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
       error: "must be a tunnel UUID",
     })
-    .optional(),
+    .optional()
+    .describe("UUID of the remotely-managed tunnel; its token lives in Vault cloudflare/tunnel"),
   /** Tunnel name, used for the Terraform resource. @default "platform" */
-  tunnelName: dnsLabel.default("platform"),
+  tunnelName: dnsLabel.default("platform").describe("Tunnel name, used for the Terraform resource"),
   /** @default "cloudflare/cloudflared:2025.11.1" */
-  image: imageRef.default("cloudflare/cloudflared:2025.11.1"),
+  image: imageRef.default("cloudflare/cloudflared:2025.11.1").describe("The cloudflared image"),
   /**
    * One replica by default: on a single node a second one adds no failure domain, and the rolling
    * update below starts the new pod before stopping the old (each cloudflared holds four edge
    * connections already). Raise it on a multi-node cluster.
    */
-  replicas: z.int().min(1).max(4).default(1),
+  replicas: z
+    .int()
+    .min(1)
+    .max(4)
+    .default(1)
+    .describe("cloudflared replicas (1-4); raise on a multi-node cluster"),
   tunnel: tunnel.describe(
     "dedicated: the platform's own tunnel; existing: merge into one that also serves other hosts",
   ),
@@ -201,6 +225,9 @@ export const cloudflare = defineComponent({
   dependsOn: ["gateway", "external-secrets"],
   after: [],
   enabledByDefault: true,
+  // A service's public hostname gets its DNS record and tunnel route here.
+  before: ["services"],
+  namespaces: [CLOUDFLARE_NAMESPACE],
   config,
   plan(ctx) {
     const c = ctx.config;
@@ -234,3 +261,9 @@ export const cloudflare = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    cloudflare: ConfigOf<typeof config>;
+  }
+}

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { PlatformSpec } from "../../config/schema.js";
 
 /** A duration in the forms Vault and ESO both accept: `90s`, `20m`, `1h`, `1d` is not one (ESO has no days). */
 const duration = z.string().regex(/^[1-9]\d*(s|m|h)$/, {
@@ -18,20 +17,26 @@ export const dynamicDbConfig = z.strictObject({
   mount: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "must be a Vault mount path such as database" })
-    .default("database"),
+    .default("database")
+    .describe("Vault mount path of the database secrets engine"),
   /** Lease of each credential: the role's `VALID UNTIL` and when Vault drops it. @default "24h" */
-  defaultTtl: duration.default("24h"),
+  defaultTtl: duration.default("24h").describe("Lease of each credential (the role's VALID UNTIL)"),
   /** Upper bound for `vault lease renew` on a credential. @default "24h" */
-  maxTtl: duration.default("24h"),
+  maxTtl: duration.default("24h").describe("Upper bound for renewing a credential's lease"),
   /** How often ESO issues new credentials; at most half of `defaultTtl`. @default "8h" */
-  refreshInterval: duration.default("8h"),
+  refreshInterval: duration
+    .default("8h")
+    .describe("How often ESO issues new credentials; at most half of defaultTtl"),
   /**
    * What makes a running pod pick up new credentials: `reloader` annotates the pod template for
    * Stakater Reloader (a rolling restart whenever the Secret changes); `none` leaves it to the
    * application or a person (pods then lose database access `defaultTtl` after their credential
    * was issued). @default "reloader"
    */
-  restartOnRotation: z.enum(["reloader", "none"]).default("reloader"),
+  restartOnRotation: z
+    .enum(["reloader", "none"])
+    .default("reloader")
+    .describe("reloader: Stakater Reloader restarts pods on new credentials; none: the application's job"),
   /**
    * Username of the PostgreSQL superuser stored at Vault `kv/postgres/admin` (the password is read
    * from there at `terraform apply` time and never written to state). @default "postgres"
@@ -39,15 +44,10 @@ export const dynamicDbConfig = z.strictObject({
   adminUsername: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a PostgreSQL role name" })
-    .default("postgres"),
+    .default("postgres")
+    .describe("PostgreSQL superuser whose password is at Vault kv/postgres/admin"),
 });
 export type DynamicDbConfig = z.output<typeof dynamicDbConfig>;
-
-/** The component's config as resolved in the platform (defaults applied), for customizers. */
-export function dynamicDbConfigOf(platform: PlatformSpec): DynamicDbConfig {
-  const { enabled: _enabled, ...rest } = platform.components["dynamic-db"] ?? { enabled: false };
-  return dynamicDbConfig.parse(rest);
-}
 
 /** Seconds of a validated {@link duration}. */
 export function durationSeconds(d: string): number {

@@ -1,6 +1,7 @@
+import { componentConfig } from "../../render/component.js";
+import type { WorkloadCustomizer } from "../../render/workload.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
-import type { WorkloadCustomizer } from "../services/workload.js";
-import { databaseRoleName, dynamicDbConfigOf, dynamicSecretName, generatorVaultRole } from "./config.js";
+import { databaseRoleName, dynamicSecretName, generatorVaultRole } from "./config.js";
 import { dynamicExternalSecret, vaultDynamicSecret } from "./objects.js";
 
 /** Stakater Reloader: roll the Deployment whenever the named Secret changes. */
@@ -11,9 +12,8 @@ export const RELOADER_ANNOTATION = "secret.reloader.stakater.com/reload";
  * the generator and its ExternalSecret go into the service's own Application, and the container
  * gets DATABASE_USERNAME, DATABASE_PASSWORD and DATABASE_URL from the Secret ESO writes
  * (DATABASE_HOST/PORT/NAME come from the database customizer, which skips dynamic databases).
- *
- * Imports only types from services/workload.ts at the top level (workload.ts imports this file:
- * a value used at module evaluation would be a cycle), hence the labels built here.
+ * The component's `plan()` pushes it into the plan; it needs nothing from the services folder,
+ * hence the labels built here.
  */
 export const dynamicDbCustomizer: WorkloadCustomizer = {
   id: "dynamic-db",
@@ -24,7 +24,7 @@ export const dynamicDbCustomizer: WorkloadCustomizer = {
   customize(m) {
     const s = m.service;
     if (s.database === false) return;
-    const config = dynamicDbConfigOf(m.platform);
+    const config = componentConfig(m.platform, "dynamic-db");
     const name = dynamicSecretName(s.name);
     const spec = {
       service: s.name,

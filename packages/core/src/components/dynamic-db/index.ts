@@ -1,5 +1,5 @@
 import { diag, InputError } from "../../diagnostics.js";
-import { defineComponent, file } from "../../render/component.js";
+import { type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { terraformJson } from "../cloudflare/tf-json.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { vaultProviders } from "../vault/terraform.js";
@@ -10,6 +10,7 @@ import {
   dynamicDbConfig,
   generatorVaultRole,
 } from "./config.js";
+import { dynamicDbCustomizer } from "./customizer.js";
 import { DATABASE_PROVIDERS_PATH, DATABASE_TF_PATH, databaseTerraform } from "./terraform.js";
 
 const CONFIG_PATH = ["spec", "components", "dynamic-db"] as const;
@@ -49,9 +50,35 @@ export const dynamicDb = defineComponent({
   dependsOn: ["postgres", "vault", "external-secrets"],
   after: ["cert-manager", "reloader"],
   enabledByDefault: false,
+  before: ["services"],
+  capabilities: [
+    {
+      feature: "dynamic database credentials",
+      path: (s) => (s.database !== false && s.database.dynamic ? ["spec", "database", "dynamic"] : undefined),
+    },
+  ],
   config: dynamicDbConfig,
+  rules(ctx) {
+    // Rotated credentials reach running pods only through Reloader's rolling restart.
+    if (!ctx.isEnabled("dynamic-db") || ctx.config.restartOnRotation !== "reloader") return [];
+    if (ctx.isEnabled("reloader") || !ctx.isRegistered("reloader")) return [];
+    const path = ["spec", "components", "dynamic-db", "restartOnRotation"];
+    const location = ctx.locate(path) ?? ctx.locate(["spec", "components", "dynamic-db"]);
+    return [
+      diag(
+        "SW_SPEC_RELOADER_DISABLED",
+        "dynamic-db restarts pods on credential rotation through Reloader, but component 'reloader' is disabled",
+        {
+          path,
+          ...(location ? { location } : {}),
+          hint: "Enable it (spec.components.reloader.enabled: true), or set spec.components.dynamic-db.restartOnRotation: none and restart pods yourself.",
+        },
+      ),
+    ];
+  },
   plan(ctx) {
     checkConfig(ctx.config);
+    ctx.plan.workloadCustomizers.push(dynamicDbCustomizer);
     for (const s of ctx.services) {
       if (s.database === false || !s.database.dynamic) continue;
       const role = generatorVaultRole(s.name);
@@ -85,3 +112,9 @@ export const dynamicDb = defineComponent({
     );
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    "dynamic-db": ConfigOf<typeof dynamicDbConfig>;
+  }
+}

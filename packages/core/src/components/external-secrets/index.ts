@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { NamespaceDecl } from "../../render/plan.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
@@ -71,6 +71,12 @@ export const externalSecrets = defineComponent({
   dependsOn: ["vault"],
   after: [],
   enabledByDefault: true,
+  // ExternalSecret (its CRD) is in every service's Application.
+  before: ["services"],
+  namespaces: [ESO.namespace],
+  capabilities: [
+    { feature: "secrets", path: (s) => (s.secrets.length > 0 ? ["spec", "secrets"] : undefined) },
+  ],
   config: z.strictObject({}),
   plan(ctx) {
     ctx.plan.namespace({ name: ESO.namespace, project: "platform", owner: ctx.id });
@@ -136,3 +142,9 @@ export const externalSecrets = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    "external-secrets": ConfigOf<typeof externalSecrets>;
+  }
+}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { diag, InputError } from "../../diagnostics.js";
 import { withTraefikAwsValues } from "../../render/aws.js";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { HostnameDecl, Plan } from "../../render/plan.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
@@ -156,7 +156,12 @@ function componentRoutes(hostnames: readonly HostnameDecl[], domain: string): K8
 
 const config = z.strictObject({
   /** Traefik replicas; one is enough on a single node. */
-  replicas: z.int().min(1).max(5).default(1),
+  replicas: z
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .describe("Traefik replicas (1-5); one is enough on a single node"),
 });
 
 export const gateway = defineComponent({
@@ -165,6 +170,7 @@ export const gateway = defineComponent({
   dependsOn: ["argocd"],
   after: [],
   enabledByDefault: true,
+  namespaces: [GATEWAY.namespace],
   config,
   plan(ctx) {
     ctx.plan.sourceRepos.add(TRAEFIK_CHART.repoURL);
@@ -223,3 +229,9 @@ export const gateway = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    gateway: ConfigOf<typeof config>;
+  }
+}

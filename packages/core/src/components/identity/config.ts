@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { dnsLabel } from "../../config/primitives.js";
-import type { PlatformSpec } from "../../config/schema.js";
 
 /**
  * The identity component's config and the contract services rely on (issuer URL, Vault paths of
- * OIDC clients, env names). Kept apart from `index.ts` so the workload customizer can read it
- * without pulling the component (workload.ts imports the customizer, which imports this file).
+ * OIDC clients, env names). Kept apart from `index.ts` so other components (scaffold, backstage)
+ * read the contract without pulling the component.
  */
 export const identityConfig = z.strictObject({
   /** Which identity provider serves `auth.<domain>`; services see the same contract with either. */
@@ -24,12 +23,8 @@ export const identityConfig = z.strictObject({
 export type IdentityConfig = z.output<typeof identityConfig>;
 export type IdentityProvider = IdentityConfig["provider"];
 
-/** Config with defaults applied even when `spec.components.identity` holds only `{ enabled }`. */
+/** The config a partial `spec.components.identity` (raw input, `enabled` allowed) resolves to. */
 export const identitySettings = (c: unknown): IdentityConfig => z.object(identityConfig.shape).parse(c ?? {});
-
-/** The identity settings of a platform (enabled or not). */
-export const platformIdentity = (platform: PlatformSpec): IdentityConfig =>
-  identitySettings(platform.components.identity);
 
 /** Namespace each provider runs in (the seed's `zitadel`; Keycloak's own when chosen). */
 export const IDENTITY_NAMESPACE: Record<IdentityProvider, string> = {

@@ -1,12 +1,12 @@
+import { componentConfig } from "../../render/component.js";
+import type { WorkloadCustomizer } from "../../render/workload.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
-import type { WorkloadCustomizer } from "../services/workload.js";
 import {
   issuerUrl,
   OIDC_CLIENT_PROPERTIES,
   OIDC_ENV,
   oidcClientSecretPath,
   oidcSecretName,
-  platformIdentity,
 } from "./config.js";
 
 /** Labels of a service's objects, as the workload model starts with them (workload.ts `serviceLabels`). */
@@ -22,9 +22,8 @@ const SERVICE_LABEL_KEYS = [
  * A service with `auth: oidc` gets OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: the
  * issuer as a literal, the client's id and secret from an ExternalSecret over the client's Vault
  * path (written by the identity Terraform). Env names, Secret name and keys are the same under
- * ZITADEL and Keycloak; only the issuer URL's value differs.
- * Imports only types from services/workload.ts at the top level (workload.ts imports this file:
- * a value used at module evaluation would be a cycle).
+ * ZITADEL and Keycloak; only the issuer URL's value differs. The component's `plan()` pushes it
+ * into the plan.
  */
 export const oidcCustomizer: WorkloadCustomizer = {
   id: "identity",
@@ -49,7 +48,9 @@ export const oidcCustomizer: WorkloadCustomizer = {
         ],
       }),
     );
-    m.env.set(OIDC_ENV.issuer, { value: issuerUrl(platformIdentity(m.platform), m.platform.domain) });
+    m.env.set(OIDC_ENV.issuer, {
+      value: issuerUrl(componentConfig(m.platform, "identity"), m.platform.domain),
+    });
     m.env.set(OIDC_ENV.clientId, { secret: { name, key: OIDC_ENV.clientId } });
     m.env.set(OIDC_ENV.clientSecret, { secret: { name, key: OIDC_ENV.clientSecret } });
   },

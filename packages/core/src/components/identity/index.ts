@@ -1,5 +1,6 @@
+import { diag } from "../../diagnostics.js";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
-import { app, defineComponent, file } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
 import { ARGOCD_OIDC_KEYS, ARGOCD_SECRET_LABELS } from "../argocd/sso.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { kvPolicyPaths } from "../vault/paths.js";
@@ -12,6 +13,7 @@ import {
   identityHost,
   oidcClientSecretPath,
 } from "./config.js";
+import { oidcCustomizer } from "./customizer.js";
 import {
   KEYCLOAK_ADMIN_PATH,
   KEYCLOAK_CHART,
@@ -59,13 +61,33 @@ export const identity = defineComponent({
   dependsOn: ["postgres", "external-secrets", "gateway"],
   after: [],
   enabledByDefault: false,
+  before: ["services"],
+  namespaces: Object.values(IDENTITY_NAMESPACE),
+  capabilities: [{ feature: "auth: oidc", path: (s) => (s.auth === "oidc" ? ["spec", "auth"] : undefined) }],
   config: identityConfig,
+  rules(ctx) {
+    // spec.access's groups live in the identity provider.
+    if (!ctx.platform.access || ctx.isEnabled("identity")) return [];
+    const location = ctx.locate(["spec", "access"], true);
+    return [
+      diag(
+        "SW_ACCESS_NEEDS_IDENTITY",
+        "spec.access declares SSO groups, but component 'identity' is disabled",
+        {
+          path: ["spec", "access"],
+          ...(location ? { location } : {}),
+          hint: "Enable it (spec.components.identity.enabled: true): the groups live in its identity provider. Or remove spec.access.",
+        },
+      ),
+    ];
+  },
   plan(ctx) {
     const c = ctx.config;
     const namespace = IDENTITY_NAMESPACE[c.provider];
     const zitadel = c.provider === "zitadel";
     ctx.plan.namespace({ name: namespace, project: "platform", owner: ctx.id });
     ctx.plan.sourceRepos.add(zitadel ? ZITADEL_CHART.repoURL : KEYCLOAK_CHART.repoURL);
+    ctx.plan.workloadCustomizers.push(oidcCustomizer);
     ctx.plan.hostnames.push({
       host: identityHost(c, ctx.platform.domain),
       namespace,
@@ -176,3 +198,9 @@ export const identity = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    identity: ConfigOf<typeof identityConfig>;
+  }
+}

@@ -1,14 +1,9 @@
-import type { OidcClientDecl } from "../../render/plan.js";
 import type { AccessSpec, AccessUi } from "../../config/access.js";
 import type { PlatformSpec } from "../../config/schema.js";
+import { componentConfig } from "../../render/component.js";
+import type { OidcClientDecl } from "../../render/plan.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
-import {
-  type IdentityConfig,
-  identityHost,
-  OIDC_CLIENT_PROPERTIES,
-  oidcClientSecretPath,
-  platformIdentity,
-} from "./config.js";
+import { type IdentityConfig, identityHost, OIDC_CLIENT_PROPERTIES, oidcClientSecretPath } from "./config.js";
 
 /**
  * SSO for people (ADR 0012): the contract between `spec.access`, the identity provider and the
@@ -72,7 +67,7 @@ export function oidcEndpoints(c: IdentityConfig, domain: string): OidcEndpoints 
 }
 
 export const platformOidcEndpoints = (platform: PlatformSpec): OidcEndpoints =>
-  oidcEndpoints(platformIdentity(platform), platform.domain);
+  oidcEndpoints(componentConfig(platform, "identity"), platform.domain);
 
 /** A UI's OIDC client, declared by the component that deploys the UI. */
 export function ssoClient(

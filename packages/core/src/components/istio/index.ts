@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
+import { PSA_PREFIX } from "../argocd/namespaces.js";
 import { budgetEntry } from "../vault/budget.js";
 import {
   AMBIENT_LABEL,
@@ -76,11 +77,33 @@ export const istio = defineComponent({
   // gateway: waypoints are Gateway API Gateways, whose CRDs the gateway component installs.
   after: ["otel", "gateway"],
   enabledByDefault: false,
+  before: ["services"],
+  namespaces: [ISTIO_NAMESPACE],
+  capabilities: [
+    {
+      feature: "mesh policy",
+      path: (s) =>
+        s.mesh.l7
+          ? ["spec", "mesh", "l7"]
+          : s.mesh.callers.length > 0
+            ? ["spec", "mesh", "callers"]
+            : undefined,
+    },
+  ],
   config,
   plan(ctx) {
     const { enrol } = ctx.config;
     ctx.plan.sourceRepos.add(ISTIO_REPO);
-    ctx.plan.namespace({ name: ISTIO_NAMESPACE, project: "platform", owner: ctx.id });
+    // istio-cni and ztunnel: hostPath volumes, NET_ADMIN/SYS_ADMIN, root.
+    ctx.plan.namespace({
+      name: ISTIO_NAMESPACE,
+      project: "platform",
+      owner: ctx.id,
+      labels: { [`${PSA_PREFIX}enforce`]: "privileged" },
+    });
+    // No workload customizer: enrolment and waypoint use are namespace labels (the namespace
+    // customizer below), and AuthorizationPolicies select pods by the selector labels every
+    // workload already has. Per-service waypoint use (a label on the Service) would push one here.
     // istio-policies (a platform Application) writes PeerAuthentications, waypoints and
     // AuthorizationPolicies into service namespaces: the platform project must allow them.
     for (const s of ctx.services) ctx.plan.platformDestinations.add(s.namespace);
@@ -185,3 +208,9 @@ export const istio = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    istio: ConfigOf<typeof config>;
+  }
+}

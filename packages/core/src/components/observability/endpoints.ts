@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PlatformSpec } from "../../config/schema.js";
+import { componentConfig } from "../../render/component.js";
 
 /**
  * The contract for sending telemetry to the platform's backends (the OTel collector of P3 reads
@@ -27,7 +28,9 @@ const backend = (name: string, defaultUrl: string, defaultSize: string) =>
 
 export const observabilityConfig = z.strictObject({
   /** Base URL (`http://loki:3100`) or deployed single-binary Loki. */
-  loki: backend("Loki", `http://loki.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:3100`, "10Gi"),
+  loki: backend("Loki", `http://loki.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:3100`, "10Gi").describe(
+    "existing: Loki at url; deploy: single-binary Loki from its chart",
+  ),
   /** Tempo's query URL; OTLP ports default to 4317 (gRPC) and 4318 (HTTP) on the same host. */
   tempo: z
     .discriminatedUnion("mode", [
@@ -39,14 +42,17 @@ export const observabilityConfig = z.strictObject({
       }),
       z.strictObject({ mode: z.literal("deploy"), storageSize: volume.default("10Gi") }),
     ])
-    .default({ mode: "existing", url: `http://tempo.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:3200` }),
+    .default({ mode: "existing", url: `http://tempo.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:3200` })
+    .describe("existing: Tempo at url (OTLP on 4317/4318 unless set); deploy: from its chart"),
   /** Base URL of Prometheus (v3: remote-write and OTLP receivers enabled). */
   prometheus: backend(
     "Prometheus",
     `http://prometheus.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:9090`,
     "10Gi",
+  ).describe("existing: Prometheus v3 at url; deploy: from its chart"),
+  grafana: backend("Grafana", `http://grafana.${OBSERVABILITY_NAMESPACE}.svc.cluster.local`, "2Gi").describe(
+    "existing: Grafana at url; deploy: from its chart, with SSO when spec.access names it",
   ),
-  grafana: backend("Grafana", `http://grafana.${OBSERVABILITY_NAMESPACE}.svc.cluster.local`, "2Gi"),
 });
 export type ObservabilityConfig = z.output<typeof observabilityConfig>;
 
@@ -91,7 +97,7 @@ function withPort(url: string, port: number): string {
  * observability component from the platform (defaults applied by the schema).
  */
 export function observabilityEndpoints(platform: PlatformSpec): ObservabilityEndpoints {
-  const c = observabilityConfig.parse(stripEnabled(platform.components.observability));
+  const c = componentConfig(platform, "observability");
   const loki = c.loki.mode === "existing" ? c.loki.url : DEPLOYED_URLS.loki;
   const tempo = c.tempo.mode === "existing" ? c.tempo.url : DEPLOYED_URLS.tempo;
   const prometheus = c.prometheus.mode === "existing" ? c.prometheus.url : DEPLOYED_URLS.prometheus;
@@ -110,10 +116,4 @@ export function observabilityEndpoints(platform: PlatformSpec): ObservabilityEnd
     },
     grafana: { url: grafana },
   };
-}
-
-function stripEnabled(c: unknown): Record<string, unknown> {
-  if (c === null || typeof c !== "object") return {};
-  const { enabled: _enabled, ...rest } = c as Record<string, unknown>;
-  return rest;
 }

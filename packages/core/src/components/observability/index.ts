@@ -1,6 +1,7 @@
-import { diag, InputError } from "../../diagnostics.js";
-import { type AppSpec, app, defineComponent } from "../../render/component.js";
 import type { PlatformSpec } from "../../config/schema.js";
+import { diag, InputError } from "../../diagnostics.js";
+import { type AppSpec, app, type ConfigOf, defineComponent } from "../../render/component.js";
+import { PSA_PREFIX } from "../argocd/namespaces.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
@@ -230,6 +231,8 @@ export const observability = defineComponent({
   // Grafana's admin login is an ExternalSecret: after ESO when it is enabled.
   after: ["external-secrets"],
   enabledByDefault: true,
+  before: ["services"],
+  namespaces: [OBSERVABILITY_NAMESPACE],
   config: observabilityConfig,
   plan(ctx) {
     const deployed = deploys(ctx.config);
@@ -246,7 +249,14 @@ export const observability = defineComponent({
         ),
       ]);
     }
-    ctx.plan.namespace({ name: OBSERVABILITY_NAMESPACE, project: "platform", owner: ctx.id });
+    // Shared with otel, whose Alloy reads node logs through a hostPath volume (/var/log): the level
+    // is the namespace's, whichever of the two is on.
+    ctx.plan.namespace({
+      name: OBSERVABILITY_NAMESPACE,
+      project: "platform",
+      owner: ctx.id,
+      labels: { [`${PSA_PREFIX}enforce`]: "privileged" },
+    });
     for (const k of deployed) ctx.plan.sourceRepos.add(OBSERVABILITY_CHARTS[k].repoURL);
     // A deployed Grafana with SSO needs a URL people come back to: an internal route, and a client.
     if (ctx.config.grafana.mode === "deploy" && ssoAccess(ctx.platform, "grafana")) {
@@ -282,3 +292,9 @@ export const observability = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    observability: ConfigOf<typeof observabilityConfig>;
+  }
+}

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { PlatformSpec } from "../../config/schema.js";
 
 /**
  * What other components and every service rely on: where the collector listens, which
@@ -82,9 +81,3 @@ export const otelConfig = z.strictObject({
   alloy: z.boolean().default(true).describe("Grafana Alloy DaemonSet for node and pod logs"),
 });
 export type OtelConfig = z.output<typeof otelConfig>;
-
-/** The config with defaults applied, from the platform (where it may be only `{ enabled }`). */
-export function otelSettings(platform: Pick<PlatformSpec, "components">): OtelConfig {
-  const { enabled: _enabled, ...rest } = (platform.components.otel ?? {}) as Record<string, unknown>;
-  return otelConfig.parse(rest);
-}

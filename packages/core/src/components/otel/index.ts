@@ -1,5 +1,6 @@
 import { InputError } from "../../diagnostics.js";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
+import { PSA_PREFIX } from "../argocd/namespaces.js";
 import { observabilityEndpoints } from "../observability/endpoints.js";
 import { budgetEntry } from "../vault/budget.js";
 import { ALLOY_CHART, alloyBudget, alloyValues } from "./alloy.js";
@@ -10,7 +11,8 @@ import {
   collectorRbac,
   validateCollectorConfig,
 } from "./collector.js";
-import { COLLECTOR_SERVICE, OTEL_NAMESPACE, otelConfig, otelSettings } from "./contract.js";
+import { COLLECTOR_SERVICE, OTEL_NAMESPACE, otelConfig } from "./contract.js";
+import { otelCustomizer } from "./customizer.js";
 import { javaInstrumentation } from "./instrumentation.js";
 import { OPERATOR_CHART, operatorApp } from "./operator.js";
 
@@ -31,16 +33,20 @@ export const otel = defineComponent({
   // Backends first when deployed; cert-manager first when it issues the webhook certificate.
   after: ["observability", "cert-manager"],
   enabledByDefault: false,
+  before: ["services"],
+  namespaces: [OTEL_NAMESPACE],
   config: otelConfig,
   plan(ctx) {
-    const c = otelSettings(ctx.platform);
+    const c = ctx.config;
     ctx.plan.namespace({
       name: OTEL_NAMESPACE,
       project: "platform",
       owner: ctx.id,
-      labels: { [MESH_OPT_OUT_LABEL.key]: MESH_OPT_OUT_LABEL.value },
+      // Alloy reads node logs through a hostPath volume (/var/log).
+      labels: { [MESH_OPT_OUT_LABEL.key]: MESH_OPT_OUT_LABEL.value, [`${PSA_PREFIX}enforce`]: "privileged" },
     });
     ctx.plan.sourceRepos.add(OPERATOR_CHART.repoURL);
+    ctx.plan.workloadCustomizers.push(otelCustomizer);
     if (c.alloy) ctx.plan.sourceRepos.add(ALLOY_CHART.repoURL);
     if (c.collector === "existing") {
       // The existing collector's workload and Service answer at the platform's collector address.
@@ -55,7 +61,7 @@ export const otel = defineComponent({
     }
   },
   *contribute(ctx) {
-    const c = otelSettings(ctx.platform);
+    const c = ctx.config;
     const certManager = ctx.isEnabled("cert-manager");
     yield app(operatorApp(certManager));
 
@@ -104,3 +110,9 @@ export const otel = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    otel: ConfigOf<typeof otelConfig>;
+  }
+}

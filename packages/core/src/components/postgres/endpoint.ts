@@ -1,4 +1,5 @@
 import type { PlatformSpec } from "../../config/schema.js";
+import { componentConfig } from "../../render/component.js";
 import { VAULT } from "../vault/paths.js";
 
 /** The contract consumers use to reach the shared PostgreSQL. */
@@ -9,14 +10,11 @@ export interface PostgresEndpoint {
 
 export const POSTGRES_NAMESPACE = "database";
 
-/**
- * In-cluster: the `postgres` Service in `database`; external: the configured host.
- * Config shape owned by the postgres component: `{ mode: "in-cluster" | "external", host?, port? }`.
- */
+/** In-cluster: the `postgres` Service in `database`; external: the configured host. */
 export function postgresEndpoint(platform: PlatformSpec): PostgresEndpoint {
-  const c = platform.components.postgres as { mode?: string; host?: string; port?: number } | undefined;
-  if (c?.mode === "external" && c.host) return { host: c.host, port: c.port ?? 5432 };
-  return { host: `postgres.${POSTGRES_NAMESPACE}.svc.cluster.local`, port: c?.port ?? 5432 };
+  const c = componentConfig(platform, "postgres");
+  if (c.mode === "external" && c.host) return { host: c.host, port: c.port };
+  return { host: `postgres.${POSTGRES_NAMESPACE}.svc.cluster.local`, port: c.port };
 }
 
 /** Vault KV path (under the KV mount) holding a database's static owner credentials: `username`, `password`. */

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { memoryQuantity } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { DatabaseDecl } from "../../render/plan.js";
-import { memoryQuantity } from "../../config/primitives.js";
 import { STATEFUL_LABEL } from "../argocd/namespaces.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { type Resources, resourcesValue } from "../vault/budget.js";
@@ -33,22 +33,27 @@ const LABELS = {
 
 const config = z.strictObject({
   /** `in-cluster` runs the StatefulSet; `external` provisions databases on an existing server. */
-  mode: z.enum(["in-cluster", "external"]).default("in-cluster"),
+  mode: z
+    .enum(["in-cluster", "external"])
+    .default("in-cluster")
+    .describe("in-cluster: a StatefulSet; external: databases provisioned on an existing server"),
   /** Host of the external server; required when `mode: external`. */
   host: z
     .string()
     .regex(/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/, { error: "must be a hostname or IP address" })
-    .optional(),
-  port: z.int().min(1).max(65535).default(5432),
+    .optional()
+    .describe("Host of the external server; required with mode: external"),
+  port: z.int().min(1).max(65535).default(5432).describe("Port of the server"),
   /** Tag of the official `postgres` image (and of the psql the provisioning Job runs). */
   version: z
     .string()
     .regex(/^\d+(\.\d+)?(-[a-z0-9]+)?$/, {
       error: "must be a postgres image tag such as 17.6 or 17.6-bookworm",
     })
-    .default("17.6"),
+    .default("17.6")
+    .describe("Tag of the official postgres image (and of the provisioning Job's psql)"),
   /** Size of the data volume (in-cluster mode). @default "10Gi" */
-  storageSize: memoryQuantity.default("10Gi"),
+  storageSize: memoryQuantity.default("10Gi").describe("Size of the data volume (in-cluster mode)"),
 });
 type PostgresConfig = z.output<typeof config>;
 
@@ -304,6 +309,11 @@ export const postgres = defineComponent({
   dependsOn: ["external-secrets"],
   after: [],
   enabledByDefault: true,
+  before: ["services"],
+  namespaces: [POSTGRES_NAMESPACE],
+  capabilities: [
+    { feature: "a database", path: (s) => (s.database !== false ? ["spec", "database"] : undefined) },
+  ],
   config,
   plan(ctx) {
     if (ctx.config.mode === "external" && !ctx.config.host) {
@@ -342,3 +352,9 @@ export const postgres = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    postgres: ConfigOf<typeof config>;
+  }
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import {
   RELOADER_NAMESPACE,
   reloaderClusterRole,
@@ -33,6 +33,9 @@ export const reloader = defineComponent({
   dependsOn: ["argocd"],
   after: [],
   enabledByDefault: false,
+  // Services' Applications ignore the restart annotation Reloader writes.
+  before: ["services"],
+  namespaces: [RELOADER_NAMESPACE],
   config,
   plan(ctx) {
     ctx.plan.namespace({ name: RELOADER_NAMESPACE, project: "platform", owner: ctx.id });
@@ -52,3 +55,9 @@ export const reloader = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    reloader: ConfigOf<typeof config>;
+  }
+}

@@ -1,7 +1,6 @@
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
-import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
-import { otelSettings } from "../otel/contract.js";
+import { issuerUrl, oidcClientSecretPath } from "../identity/config.js";
 import { reloadedDeploymentIgnore } from "../reloader/objects.js";
 import {
   SCAFFOLD_NAME,
@@ -36,6 +35,7 @@ export const scaffold = defineComponent({
   // Telemetry and restarts on rotated secrets are picked up when those components are on.
   after: ["otel", "reloader", "cloudflare"],
   enabledByDefault: false,
+  namespaces: [SCAFFOLD_NAMESPACE],
   config: scaffoldConfig,
   plan(ctx) {
     const c = ctx.config;
@@ -73,8 +73,8 @@ export const scaffold = defineComponent({
       // The repository Argo CD syncs (as the root app): registrations go there, as branches to review.
       platformRepo: ctx.platform.git.repoURL,
       pushTarget: `https://github.com/${ctx.platform.github.owner}/{name}.git`,
-      issuerUrl: issuerUrl(platformIdentity(ctx.platform), ctx.platform.domain),
-      ...(ctx.isEnabled("otel") ? { otel: otelSettings(ctx.platform) } : {}),
+      issuerUrl: issuerUrl(ctx.configOf("identity"), ctx.platform.domain),
+      ...(ctx.isEnabled("otel") ? { otel: ctx.configOf("otel") } : {}),
       // A rotated client secret, cookie key or Git token rolls the pods (Reloader's annotation strategy).
       podAnnotations: reloads ? { [RELOADER_ANNOTATION]: SCAFFOLD_NAME } : {},
     };
@@ -98,3 +98,9 @@ export const scaffold = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    scaffold: ConfigOf<typeof scaffoldConfig>;
+  }
+}

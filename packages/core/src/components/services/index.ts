@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { ARGOCD_NAMESPACE } from "../../render/apps.js";
-import { app, defineComponent } from "../../render/component.js";
-import type { K8sObject } from "../../render/k8s.js";
 import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
+import { ARGOCD_NAMESPACE } from "../../render/apps.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
+import type { K8sObject } from "../../render/k8s.js";
 import { httpRoute } from "../gateway/route.js";
 import { reloadedDeploymentIgnore } from "../reloader/objects.js";
 import {
@@ -19,8 +19,10 @@ import {
 import {
   renderWorkload,
   SERVICE_PORT,
+  serviceCustomizers,
   serviceLabels,
   splitImage,
+  type WorkloadCustomizer,
   type WorkloadModel,
   workloadModel,
 } from "./workload.js";
@@ -28,24 +30,14 @@ import {
 /**
  * Every `services/<name>.yaml` becomes its own Application in the `workloads` project, synced at
  * the service's own wave (after the services it depends on), with plain manifests and a
- * kustomization that pins the image.
+ * kustomization that pins the image. It syncs after every enabled component that names it in
+ * `before` (the providers of what services use); capabilities adjust each workload through the
+ * customizers they push into the plan.
  */
 export const services = defineComponent({
   id: "services",
   description: "One Application per services/<name>.yaml",
   dependsOn: ["gateway"],
-  after: [
-    "external-secrets",
-    "postgres",
-    "observability",
-    "cloudflare",
-    "identity",
-    "cert-manager",
-    "otel",
-    "istio",
-    "dynamic-db",
-    "reloader",
-  ],
   enabledByDefault: true,
   config: z.strictObject({}),
   plan(ctx) {
@@ -90,8 +82,9 @@ export const services = defineComponent({
   *contribute(ctx) {
     // Reloader (annotations strategy) writes a pod-template annotation on every reload: not drift.
     const reloads = ctx.isEnabled("reloader");
+    const customizers = serviceCustomizers(ctx.plan.workloadCustomizers);
     for (const s of ctx.services) {
-      const objects = renderWorkload(workloadModel(s, ctx.platform));
+      const objects = renderWorkload(workloadModel(s, ctx.platform, customizers));
       if (s.host) {
         // The route lives beside its Service, so it never crosses namespaces: no ReferenceGrant.
         objects.push(
@@ -126,7 +119,7 @@ export const services = defineComponent({
       // Its objects name their own namespaces; the destination is only Argo CD's default.
       namespace: ARGOCD_NAMESPACE,
       order: 0,
-      manifests: tenancyObjects(ctx.services, ctx.platform, {
+      manifests: tenancyObjects(ctx.services, ctx.platform, customizers, {
         secrets: ctx.isEnabled("external-secrets") && ctx.isEnabled("vault"),
         mesh: ctx.isEnabled("istio"),
         gateway: ctx.isEnabled("gateway"),
@@ -144,6 +137,7 @@ export const services = defineComponent({
 function* tenancyObjects(
   services: readonly ServiceSpec[],
   platform: PlatformSpec,
+  customizers: readonly WorkloadCustomizer[],
   enabled: { secrets: boolean; mesh: boolean; gateway: boolean; otel: boolean },
 ): Generator<K8sObject> {
   const byNamespace = new Map<string, ServiceSpec[]>();
@@ -166,7 +160,7 @@ function* tenancyObjects(
     const members = (byNamespace.get(ns) ?? []).sort((a, b) => (a.name < b.name ? -1 : 1));
     yield* baseNetworkPolicies(ns);
     if (waypoints.has(ns)) yield waypointNetworkPolicy(ns, ctx);
-    const models: WorkloadModel[] = members.map((s) => workloadModel(s, platform));
+    const models: WorkloadModel[] = members.map((s) => workloadModel(s, platform, customizers));
     const tenant = { name: ns, services: models, waypoint: waypoints.has(ns) };
     yield resourceQuota(tenant);
     yield limitRange(tenant);
@@ -174,5 +168,11 @@ function* tenancyObjects(
       yield serviceNetworkPolicy(s, ctx);
       if (enabled.secrets) yield serviceStore(s);
     }
+  }
+}
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    services: ConfigOf<typeof services>;
   }
 }

@@ -1,4 +1,5 @@
 import { diag, InputError } from "../../diagnostics.js";
+import { componentConfig } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
 import { cpuMillis, memoryBytes } from "../../config/primitives.js";
@@ -286,8 +287,7 @@ export function serviceNetworkPolicy(s: ServiceSpec, ctx: NetworkContext): K8sOb
     });
   if (s.database !== false) {
     const { port } = postgresEndpoint(ctx.platform);
-    const inCluster =
-      (ctx.platform.components.postgres as { mode?: string } | undefined)?.mode !== "external";
+    const inCluster = componentConfig(ctx.platform, "postgres").mode !== "external";
     // An external server is a hostname: NetworkPolicy cannot name it, so only the port is pinned.
     egress.push(
       inCluster

@@ -1,12 +1,9 @@
+import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { parseImage } from "../../render/image.js";
 import type { K8sObject } from "../../render/k8s.js";
-import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
-import { dynamicDbCustomizer } from "../dynamic-db/customizer.js";
+import type { EnvSource, WorkloadCustomizer, WorkloadModel } from "../../render/workload.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { backendAppProtocol } from "../gateway/route.js";
-import { oidcCustomizer } from "../identity/customizer.js";
-import { meshCustomizer } from "../istio/customizer.js";
-import { otelCustomizer } from "../otel/customizer.js";
 import { databaseSecretPath, postgresEndpoint } from "../postgres/endpoint.js";
 import { serviceSecretPath, serviceSecretStore } from "../vault/paths.js";
 
@@ -19,39 +16,7 @@ export const SERVICE_PORT = 80;
 /** Name of the container port the Service targets; probes use it too. */
 export const HTTP_PORT_NAME = "http";
 
-/** An environment variable of the service container: a literal or a key of a Kubernetes Secret. */
-export type EnvSource =
-  | { readonly value: string }
-  | { readonly secret: { readonly name: string; readonly key: string } };
-
-/**
- * The shared model of one service's workload (STYLE.md 4): customizers adjust it in order, then
- * {@link renderWorkload} is the one contributor that turns it into objects. Later capabilities
- * plug in here (OTel env, the Java agent annotation, mesh enrolment) without touching the renderer.
- */
-export interface WorkloadModel {
-  readonly service: ServiceSpec;
-  readonly platform: PlatformSpec;
-  /** Container environment by name; rendered sorted. */
-  readonly env: Map<string, EnvSource>;
-  /** Secrets whose every key becomes an env var. */
-  readonly envFromSecrets: string[];
-  readonly podLabels: Record<string, string>;
-  readonly podAnnotations: Record<string, string>;
-  /** Extra objects rendered beside the Deployment (ExternalSecrets, config). */
-  readonly extraObjects: K8sObject[];
-  /** Only workloads that call the Kubernetes API get a token mounted. */
-  automountServiceAccountToken: boolean;
-}
-
-/** One ordered, conditional adjustment of a {@link WorkloadModel}. */
-export interface WorkloadCustomizer {
-  /** Stable id, for tests and ordering discussions. */
-  readonly id: string;
-  /** Whether it adjusts this service; capabilities also check that their component is enabled. */
-  applies(service: ServiceSpec, platform: PlatformSpec): boolean;
-  customize(model: WorkloadModel): void;
-}
+export type { EnvSource, WorkloadCustomizer, WorkloadModel } from "../../render/workload.js";
 
 /** Labels that select a service's pods; never change them for a running service (the selector is immutable). */
 export function selectorLabels(service: ServiceSpec): Record<string, string> {
@@ -166,20 +131,18 @@ const secretStoreCustomizer: WorkloadCustomizer = {
 };
 
 /**
- * The default customizers, in order. Capabilities add theirs to this list (e.g. OTel's
- * `OTEL_EXPORTER_OTLP_ENDPOINT`, the Java instrumentation annotation for `runtime: java`, the mesh's
- * pod labels); a later customizer sees and may override what an earlier one set.
+ * Every customizer of a service workload, in order: the services component's own (public URL,
+ * secrets, database), the capabilities' in the order their components' `plan()` pushed them
+ * (`ctx.plan.workloadCustomizers`: dynamic database credentials, the OIDC client, OTel's env and
+ * Java annotation), and last the one pointing every ExternalSecret at the service's store. A later
+ * customizer sees and may override what an earlier one set.
  */
-export const workloadCustomizers: readonly WorkloadCustomizer[] = [
-  publicUrlCustomizer,
-  secretsCustomizer,
-  databaseCustomizer,
-  dynamicDbCustomizer,
-  oidcCustomizer,
-  otelCustomizer,
-  meshCustomizer,
-  secretStoreCustomizer,
-];
+export function serviceCustomizers(capabilities: readonly WorkloadCustomizer[]): WorkloadCustomizer[] {
+  return [publicUrlCustomizer, secretsCustomizer, databaseCustomizer, ...capabilities, secretStoreCustomizer];
+}
+
+/** The services component's own customizers alone (no capability enabled). */
+export const workloadCustomizers: readonly WorkloadCustomizer[] = serviceCustomizers([]);
 
 /** Builds the model for a service and runs every applicable customizer in order. */
 export function workloadModel(

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
-import { app, defineComponent } from "../../render/component.js";
+import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 
 /** The Application holding the distribution's StorageClass (EKS only). */
@@ -53,3 +53,9 @@ export const storage = defineComponent({
     });
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    storage: ConfigOf<typeof storage>;
+  }
+}

@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { memoryQuantity } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { vaultServiceAccountValues } from "../../render/aws.js";
-import { app, defineComponent, file } from "../../render/component.js";
-import { memoryQuantity } from "../../config/primitives.js";
+import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
+import { STATEFUL_LABEL } from "../argocd/namespaces.js";
 import { CERT_MANAGER, PKI } from "../cert-manager/pki.js";
-import type { DynamicDbConfig } from "../dynamic-db/config.js";
 import { ADMIN_KV_PATH } from "../dynamic-db/terraform.js";
 import { ESO } from "../external-secrets/index.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
@@ -67,14 +67,15 @@ export const vault = defineComponent({
   dependsOn: ["argocd"],
   after: [],
   enabledByDefault: true,
+  namespaces: [VAULT.namespace],
   config: z.strictObject({
     /** Size of the raft data volume. @default "2Gi" */
-    storageSize: memoryQuantity.default("2Gi"),
+    storageSize: memoryQuantity.default("2Gi").describe("Size of the raft data volume"),
     /**
      * How Vault unseals after a restart (ADR 0009): `kubernetes-secret` (default), `transit`
      * (another Vault) or `manual`. @default { mode: "kubernetes-secret", keyShares: 5, keyThreshold: 3 }
      */
-    unseal: unsealConfig,
+    unseal: unsealConfig.describe("How Vault unseals after a restart: kubernetes-secret, transit or manual"),
   }),
   plan(ctx) {
     const u = ctx.config.unseal;
@@ -86,7 +87,14 @@ export const vault = defineComponent({
         }),
       ]);
     }
-    ctx.plan.namespace({ name: VAULT.namespace, project: "platform", owner: ctx.id });
+    // The raft data volume is the platform's most valuable state (PKI root, every secret); its pods
+    // meet `restricted` through the security-context values below.
+    ctx.plan.namespace({
+      name: VAULT.namespace,
+      project: "platform",
+      owner: ctx.id,
+      labels: { [STATEFUL_LABEL]: "true" },
+    });
     ctx.plan.sourceRepos.add(VAULT_CHART.repoURL);
     // SSO for people (ADR 0012): what each group may do is Vault policy, rendered here with the
     // others; the OIDC auth method that hands them out lives beside its client in identity/terraform.
@@ -185,7 +193,7 @@ export const vault = defineComponent({
       ...(ctx.isEnabled("dynamic-db")
         ? {
             database: {
-              mount: ctx.configOf<DynamicDbConfig>("dynamic-db").mount,
+              mount: ctx.configOf("dynamic-db").mount,
               adminKvPath: ADMIN_KV_PATH,
             },
           }
@@ -197,3 +205,9 @@ export const vault = defineComponent({
     }
   },
 });
+
+declare module "../../render/component.js" {
+  interface ComponentConfigs {
+    vault: ConfigOf<typeof vault>;
+  }
+}
