@@ -1,10 +1,10 @@
 import { resolve as resolvePath } from "node:path";
 import { components as defaultComponents } from "./components/index.js";
+import { type LoadedSpec, loadSpec } from "./config/load.js";
 import type { AnyComponent } from "./render/component.js";
 import { type RenderSession, render } from "./render/render.js";
 import { buildGraph, type ResolvedGraph } from "./resolve/graph.js";
 import { validateRegistry } from "./resolve/registry.js";
-import { type LoadedSpec, loadSpec } from "./config/load.js";
 import { type WriteResult, writeTree } from "./write/write.js";
 
 export interface SynthOptions {

@@ -1,8 +1,8 @@
+import { nodeArches } from "../config/environment.js";
+import type { PlatformSpec } from "../config/schema.js";
 import { type Diagnostic, diag } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
 import { parseImage } from "../render/image.js";
-import { nodeArches } from "../config/environment.js";
-import type { PlatformSpec } from "../config/schema.js";
 import type { RenderedObject } from "./input.js";
 import { type Finding, withLocations } from "./locate.js";
 import { containersOf, podTemplate } from "./workloads.js";

@@ -1,10 +1,10 @@
 import { relative } from "node:path";
-import { type Diagnostic, diag } from "../diagnostics.js";
-import type { OutputFile } from "../render/files.js";
-import type { RenderedApp } from "../render/render.js";
 import { cpuMillis, memoryBytes } from "../config/primitives.js";
 import type { PlatformSpec } from "../config/schema.js";
 import { locateInFile } from "../config/source.js";
+import { type Diagnostic, diag } from "../diagnostics.js";
+import type { OutputFile } from "../render/files.js";
+import type { RenderedApp } from "../render/render.js";
 import { buildCheckInput, type CheckInput, isRecord } from "./input.js";
 import { BATCH_KINDS, containersOf, podTemplate, quantity } from "./workloads.js";
 

@@ -1,8 +1,8 @@
 import { relative } from "node:path";
-import { type Diagnostic, diag } from "../diagnostics.js";
-import { INIT_PLACEHOLDERS } from "../init/init.js";
 import type { PlatformSpec } from "../config/schema.js";
 import { locateInFile } from "../config/source.js";
+import { type Diagnostic, diag } from "../diagnostics.js";
+import { INIT_PLACEHOLDERS } from "../init/init.js";
 
 /** Domains reserved for documentation (RFC 2606): nothing can be served there. */
 const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid)$/;

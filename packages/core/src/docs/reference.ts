@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { AnyComponent } from "../render/component.js";
 import { platformSchema, serviceSchema } from "../config/schema.js";
+import type { AnyComponent } from "../render/component.js";
 
 interface JsonSchemaNode {
   type?: string | string[];

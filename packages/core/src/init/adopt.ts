@@ -4,9 +4,9 @@ import { join, relative } from "node:path";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { buildCheckInput, isRecord } from "../check/input.js";
 import { noExistingCollision } from "../check/policies/no-existing-collision.js";
+import { API_VERSION, IN_CLUSTER_SERVER } from "../config/schema.js";
 import { type Diagnostic, diag, InputError, SlipwayError } from "../diagnostics.js";
 import { toYaml } from "../render/yaml.js";
-import { API_VERSION, IN_CLUSTER_SERVER } from "../config/schema.js";
 import { renderPlatform } from "../synth.js";
 
 /** What `slipway adopt --from-manifests` was told beside the directory. */

@@ -1,11 +1,11 @@
 import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { components as defaultComponents } from "../components/index.js";
-import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
-import type { AnyComponent } from "../render/component.js";
 import { jsonSchemas, SCHEMA_FILES } from "../config/json-schema.js";
 import { hostname } from "../config/primitives.js";
 import { API_VERSION, platformSchema } from "../config/schema.js";
+import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
+import type { AnyComponent } from "../render/component.js";
 
 /** What `slipway init` fills into the starter; every field has a placeholder default. */
 export interface InitOptions {

@@ -1,5 +1,5 @@
-import type { ResolvedGraph } from "../resolve/graph.js";
 import type { LoadedSpec } from "../config/load.js";
+import type { ResolvedGraph } from "../resolve/graph.js";
 import { renderApp } from "./apps.js";
 import type { AnyComponent, AppSpec, PlanContext, RenderContext } from "./component.js";
 import { assertSafePath, chunkedFile, type OutputFile } from "./files.js";

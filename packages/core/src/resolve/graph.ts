@@ -1,7 +1,7 @@
-import { diag, InputError } from "../diagnostics.js";
-import type { AnyComponent } from "../render/component.js";
 import type { LoadedSpec } from "../config/load.js";
 import { locateInFile } from "../config/source.js";
+import { diag, InputError } from "../diagnostics.js";
+import type { AnyComponent } from "../render/component.js";
 
 export interface GraphNode {
   /** Component id, or `service:<name>`. */

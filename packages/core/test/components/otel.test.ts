@@ -11,8 +11,8 @@ import { imageTag, otelCustomizer, resourceAttributes } from "../../src/componen
 import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR } from "../../src/components/otel/index.js";
 import { operatorValues } from "../../src/components/otel/operator.js";
 import { renderWorkload, workloadModel } from "../../src/components/services/workload.js";
-import type { K8sObject } from "../../src/render/k8s.js";
 import type { ServiceSpec } from "../../src/config/schema.js";
+import type { K8sObject } from "../../src/render/k8s.js";
 import { renderComponents } from "../helpers/component-fixture.js";
 import {
   chartValidator,

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
-import { parseSource, toYaml } from "../../src/index.js";
 import { parseSimpleYaml } from "../../src/config/fast-yaml.js";
+import { parseSource, toYaml } from "../../src/index.js";
 
 /**
  * The fast path may only ever agree with `yaml`: whatever it accepts must parse without errors

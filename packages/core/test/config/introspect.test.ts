@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { components, parseSource, platformSchema, serviceSchema } from "../../src/index.js";
 import { allowedKeys, closest, editDistance } from "../../src/config/introspect.js";
+import { components, parseSource, platformSchema, serviceSchema } from "../../src/index.js";
 
 describe("allowedKeys", () => {
   it("reads the keys of a mapping through defaults, optionals and arrays", () => {

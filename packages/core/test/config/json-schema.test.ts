@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { components } from "../../src/index.js";
 import { jsonSchemas, SCHEMA_FILES } from "../../src/config/json-schema.js";
+import { components } from "../../src/index.js";
 
 /**
  * The committed JSON Schemas are golden files: they must equal what the zod schemas and the

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { printable } from "../../src/diagnostics.js";
-import { parseSource } from "../../src/index.js";
 import { parseSimpleYaml } from "../../src/config/fast-yaml.js";
 import { LIMITS, readSource } from "../../src/config/source.js";
+import { printable } from "../../src/diagnostics.js";
+import { parseSource } from "../../src/index.js";
 
 // Issue 16 (low): hostile spec files are reported as located input errors, within limits, quickly.
 // Before the limits each of these crashed (stack overflow, "internal error" exit 70) or took minutes.
