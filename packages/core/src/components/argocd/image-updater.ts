@@ -1,7 +1,7 @@
+import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import { SEMVER_TAG } from "../../render/image.js";
 import type { K8sObject } from "../../render/k8s.js";
-import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { splitImage } from "../services/workload.js";
 

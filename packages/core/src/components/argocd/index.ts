@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { dnsLabel } from "../../config/primitives.js";
 import { ARGOCD_NAMESPACE, argocdIsRemote, paths } from "../../render/apps.js";
 import { app, defineComponent, file, type RenderContext } from "../../render/component.js";
 import { toYaml } from "../../render/yaml.js";
-import { dnsLabel } from "../../config/primitives.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
 import { clusterSecret } from "./cluster-secret.js";
 import { EXISTING_INVENTORY_PATH, existingInventory } from "./existing.js";

@@ -1,6 +1,6 @@
-import { toYaml } from "../../render/yaml.js";
 import { type AccessSpec, groupServices, groupsWithRole } from "../../config/access.js";
 import type { PlatformSpec } from "../../config/schema.js";
+import { toYaml } from "../../render/yaml.js";
 import { GROUPS_CLAIM, platformOidcEndpoints, ssoSecretName } from "../identity/sso.js";
 
 /** Keys of the `argocd-oidc` Secret, referenced from `oidc.config` as `$argocd-oidc:<key>`. */

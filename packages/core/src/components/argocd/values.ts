@@ -1,5 +1,5 @@
 import type { BudgetEntry } from "../../render/component.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 
 /** argo-helm's argo-cd chart; a constant (upgrades are reviewed code changes, not config). */
 export const ARGOCD_CHART = {

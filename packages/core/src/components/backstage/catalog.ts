@@ -1,5 +1,5 @@
-import { toYaml, toYamlStream } from "../../render/yaml.js";
 import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
+import { toYaml, toYamlStream } from "../../render/yaml.js";
 import { CATALOG_DIR, TEMPLATES_DIR } from "./config.js";
 
 /** A Backstage catalog entity as plain data (`@backstage/catalog-model`'s `Entity`). */

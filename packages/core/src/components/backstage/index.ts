@@ -1,6 +1,6 @@
+import { locateInFile } from "../../config/source.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent, file } from "../../render/component.js";
-import { locateInFile } from "../../config/source.js";
 import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
 import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
 import { observabilityEndpoints } from "../observability/endpoints.js";

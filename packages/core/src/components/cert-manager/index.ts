@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { app, defineComponent, file } from "../../render/component.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { issuerRbac, testCertificate, vaultIssuer } from "./issuer.js";
 import {
   ISTIO_CSR,

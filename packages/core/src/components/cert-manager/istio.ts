@@ -1,6 +1,6 @@
 import type { K8sObject } from "../../render/k8s.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
 import { CERT_MANAGER, PKI } from "./pki.js";
 
 /** cert-manager istio-csr's chart; a constant: upgrading it is a reviewed code change. */

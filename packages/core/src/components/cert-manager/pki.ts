@@ -1,5 +1,5 @@
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
-import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
 import { VAULT } from "../vault/paths.js";
 import { ttlSeconds, VAULT_TERRAFORM_DIR } from "../vault/terraform.js";
 

@@ -1,6 +1,6 @@
 import { diag, InputError } from "../../diagnostics.js";
 import { defineComponent, file } from "../../render/component.js";
-import { terraformJson } from "../cloudflare/tf-json.js";
+import { terraformJson } from "../../render/terraform-json.js";
 import { postgresEndpoint } from "../postgres/endpoint.js";
 import { vaultProviders } from "../vault/terraform.js";
 import {

@@ -1,6 +1,6 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { DatabaseDecl } from "../../render/plan.js";
-import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
 import type { PostgresEndpoint } from "../postgres/endpoint.js";
 import { VAULT } from "../vault/paths.js";
 import { VAULT_TERRAFORM_DIR } from "../vault/terraform.js";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { NamespaceDecl } from "../../render/plan.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { kvPolicyPaths, VAULT } from "../vault/paths.js";
 
 export const ESO_CHART = {

@@ -4,7 +4,7 @@ import { withTraefikAwsValues } from "../../render/aws.js";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { HostnameDecl, Plan } from "../../render/plan.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { GATEWAY } from "./ref.js";
 import { GATEWAY_API_GROUP, httpRoute, referenceGrant } from "./route.js";
 

@@ -1,6 +1,6 @@
+import type { ServiceSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
 import type { OidcClientDecl } from "../../render/plan.js";
-import type { ServiceSpec } from "../../config/schema.js";
 import {
   CALLBACK_PATHS,
   IDENTITY_NAMESPACE,

@@ -1,5 +1,5 @@
 import type { AccessSpec } from "../../config/access.js";
-import { tfName, tfRef } from "../cloudflare/tf-json.js";
+import { tfName, tfRef } from "../../render/terraform-json.js";
 import { VAULT_SSO, type VaultSsoModel, vaultIdentityGroup, vaultRedirectUris } from "../vault/sso.js";
 import { type IdentityConfig, issuerUrl } from "./config.js";
 import { GROUPS_CLAIM, SSO_CLIENT } from "./sso.js";

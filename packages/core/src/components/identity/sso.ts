@@ -1,6 +1,6 @@
-import type { OidcClientDecl } from "../../render/plan.js";
 import type { AccessSpec, AccessUi } from "../../config/access.js";
 import type { PlatformSpec } from "../../config/schema.js";
+import type { OidcClientDecl } from "../../render/plan.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import {
   type IdentityConfig,

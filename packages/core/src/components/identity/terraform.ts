@@ -1,7 +1,7 @@
+import type { AccessSpec } from "../../config/access.js";
 import { diag, InputError } from "../../diagnostics.js";
 import type { OidcClientDecl } from "../../render/plan.js";
-import type { AccessSpec } from "../../config/access.js";
-import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
 import { VAULT } from "../vault/paths.js";
 import type { VaultSsoModel } from "../vault/sso.js";
 import { type IdentityConfig, identityHost, OIDC_CLIENT_PROPERTIES } from "./config.js";

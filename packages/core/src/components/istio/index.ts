@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { budgetEntry } from "../vault/budget.js";
+import { budgetEntry } from "../../render/resources.js";
 import {
   AMBIENT_LABEL,
   assertEnrolled,

@@ -1,6 +1,6 @@
+import type { ServiceSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
 import type { K8sObject } from "../../render/k8s.js";
-import type { ServiceSpec } from "../../config/schema.js";
 import { TRAEFIK_APP } from "../gateway/index.js";
 import { GATEWAY } from "../gateway/ref.js";
 import { GATEWAY_API_GROUP } from "../gateway/route.js";

@@ -1,8 +1,8 @@
 import type { PlatformSpec } from "../../config/schema.js";
+import type { Resources } from "../../render/resources.js";
+import { resourcesValue } from "../../render/resources.js";
 import { ISTIO_CA_VALUES, ISTIO_CSR } from "../cert-manager/istio.js";
 import { OTEL_COLLECTOR } from "../otel/contract.js";
-import type { Resources } from "../vault/budget.js";
-import { resourcesValue } from "../vault/budget.js";
 
 /** Where the control plane, CNI agent and ztunnel run (the charts' `global.istioNamespace` default). */
 export const ISTIO_NAMESPACE = "istio-system";

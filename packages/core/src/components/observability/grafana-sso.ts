@@ -1,6 +1,6 @@
-import type { K8sObject } from "../../render/k8s.js";
 import { type AccessSpec, groupsWithRole } from "../../config/access.js";
 import type { PlatformSpec } from "../../config/schema.js";
+import type { K8sObject } from "../../render/k8s.js";
 import { GROUPS_CLAIM, platformOidcEndpoints, ssoExternalSecret, ssoSecretName } from "../identity/sso.js";
 import { OBSERVABILITY_NAMESPACE } from "./endpoints.js";
 

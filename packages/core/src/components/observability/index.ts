@@ -1,9 +1,9 @@
+import type { PlatformSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { type AppSpec, app, defineComponent } from "../../render/component.js";
-import type { PlatformSpec } from "../../config/schema.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
 import {
   OBSERVABILITY_NAMESPACE,
   type ObservabilityConfig,

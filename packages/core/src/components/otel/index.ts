@@ -1,7 +1,7 @@
 import { InputError } from "../../diagnostics.js";
 import { app, defineComponent } from "../../render/component.js";
+import { budgetEntry } from "../../render/resources.js";
 import { observabilityEndpoints } from "../observability/endpoints.js";
-import { budgetEntry } from "../vault/budget.js";
 import { ALLOY_CHART, alloyBudget, alloyValues } from "./alloy.js";
 import {
   COLLECTOR_RESOURCES,

@@ -1,5 +1,5 @@
 import type { AppSpec } from "../../render/component.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { OTEL_NAMESPACE } from "./contract.js";
 import { JAVA_AGENT_IMAGE } from "./instrumentation.js";
 

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { memoryQuantity } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { DatabaseDecl } from "../../render/plan.js";
-import { memoryQuantity } from "../../config/primitives.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
 import { STATEFUL_LABEL } from "../argocd/namespaces.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
 import { databaseSecretPath, POSTGRES_NAMESPACE, postgresEndpoint } from "./endpoint.js";
 import { passwordEnv, provisioningSql } from "./sql.js";
 

@@ -1,5 +1,5 @@
 import type { K8sObject } from "../../render/k8s.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
 
 /** Namespace Reloader runs in (platform project; it watches every namespace from there). */
 export const RELOADER_NAMESPACE = "reloader";

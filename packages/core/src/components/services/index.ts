@@ -1,8 +1,8 @@
 import { z } from "zod";
+import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { httpRoute } from "../gateway/route.js";
 import { reloadedDeploymentIgnore } from "../reloader/objects.js";
 import {

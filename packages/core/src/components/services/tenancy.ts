@@ -1,8 +1,9 @@
+import { cpuMillis, memoryBytes } from "../../config/primitives.js";
+import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
-import { cpuMillis, memoryBytes } from "../../config/primitives.js";
-import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
+import type { Resources } from "../../render/resources.js";
 import { serviceSecretStore } from "../external-secrets/external-secret.js";
 import { GATEWAY } from "../gateway/ref.js";
 import { oidcClientSecretPath } from "../identity/config.js";
@@ -11,7 +12,6 @@ import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR, OTEL_NAMESPACE } from "../otel/co
 import { javaInstrumentation } from "../otel/instrumentation.js";
 import { databaseSecretPath, POSTGRES_NAMESPACE, postgresEndpoint } from "../postgres/endpoint.js";
 import { POSTGRES_ADMIN_SECRET_PATH } from "../postgres/index.js";
-import type { Resources } from "../vault/budget.js";
 import {
   kvPolicyPaths,
   serviceKvRole,

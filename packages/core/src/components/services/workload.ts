@@ -1,6 +1,6 @@
+import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { parseImage } from "../../render/image.js";
 import type { K8sObject } from "../../render/k8s.js";
-import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { dynamicDbCustomizer } from "../dynamic-db/customizer.js";
 import { externalSecret } from "../external-secrets/external-secret.js";
 import { backendAppProtocol } from "../gateway/route.js";

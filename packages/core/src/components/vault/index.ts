@@ -1,14 +1,14 @@
 import { z } from "zod";
+import { memoryQuantity } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { vaultServiceAccountValues } from "../../render/aws.js";
 import { app, defineComponent, file } from "../../render/component.js";
-import { memoryQuantity } from "../../config/primitives.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { CERT_MANAGER, PKI } from "../cert-manager/pki.js";
 import type { DynamicDbConfig } from "../dynamic-db/config.js";
 import { ADMIN_KV_PATH } from "../dynamic-db/terraform.js";
 import { ESO } from "../external-secrets/index.js";
 import { ssoAccess, ssoClient } from "../identity/sso.js";
-import { budgetEntry, type Resources, resourcesValue } from "./budget.js";
 import { block, toHcl } from "./hcl.js";
 import { vaultNetworkPolicy } from "./network.js";
 import { VAULT } from "./paths.js";

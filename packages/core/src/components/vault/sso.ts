@@ -1,5 +1,5 @@
-import type { VaultPolicyDecl } from "../../render/plan.js";
 import { type AccessSpec, groupServices, groupsWithRole } from "../../config/access.js";
+import type { VaultPolicyDecl } from "../../render/plan.js";
 import { kvPolicyPaths, SERVICE_SECRETS_FOLDER, serviceSecretPrefix } from "./paths.js";
 
 /** The Vault OIDC auth method people sign in with (UI and `vault login -method=oidc`), ADR 0012. */

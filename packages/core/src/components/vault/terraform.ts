@@ -1,7 +1,7 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { ErrorCode } from "../../errors.js";
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
-import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
 import { VAULT } from "./paths.js";
 
 /** Where the Vault configuration lives in the platform repository (ADR 0002). */
