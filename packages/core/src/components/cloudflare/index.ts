@@ -4,7 +4,7 @@ import { diag, InputError } from "../../diagnostics.js";
 import { app, defineComponent, file } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import { type Resources, resourcesValue } from "../../render/resources.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
+import { externalSecret } from "../external-secrets/contract.js";
 import { cloudflareTerraformFiles } from "./terraform.js";
 
 export const CLOUDFLARE_NAMESPACE = "cloudflare";

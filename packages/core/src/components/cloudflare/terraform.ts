@@ -9,9 +9,8 @@ import {
   tfName,
   tfRef,
 } from "../../render/terraform-json.js";
-import { GATEWAY } from "../gateway/ref.js";
-
-export const CLOUDFLARE_TERRAFORM_DIR = "cloudflare/terraform";
+import { GATEWAY } from "../gateway/contract.js";
+import { CLOUDFLARE_TERRAFORM_DIR } from "./contract.js";
 
 export interface TunnelIds {
   readonly zoneId?: string | undefined;

@@ -1,10 +1,8 @@
-import { postgresEndpoint } from "../postgres/endpoint.js";
+import { postgresEndpoint } from "../postgres/contract.js";
+import { RELOADER_ANNOTATION } from "../reloader/contract.js";
 import type { WorkloadCustomizer } from "../services/workload.js";
-import { databaseRoleName, dynamicDbConfigOf, dynamicSecretName, generatorVaultRole } from "./config.js";
+import { databaseRoleName, dynamicDbConfigOf, dynamicSecretName, generatorVaultRole } from "./contract.js";
 import { dynamicExternalSecret, vaultDynamicSecret } from "./objects.js";
-
-/** Stakater Reloader: roll the Deployment whenever the named Secret changes. */
-export const RELOADER_ANNOTATION = "secret.reloader.stakater.com/reload";
 
 /**
  * `database: {dynamic: true}` gets credentials from a VaultDynamicSecret instead of static ones:

@@ -1,15 +1,15 @@
 import { diag, InputError } from "../../diagnostics.js";
 import { defineComponent, file } from "../../render/component.js";
 import { terraformJson } from "../../render/terraform-json.js";
-import { postgresEndpoint } from "../postgres/endpoint.js";
-import { vaultProviders } from "../vault/terraform.js";
+import { postgresEndpoint } from "../postgres/contract.js";
+import { vaultProviders } from "../vault/contract.js";
 import {
   type DynamicDbConfig,
   databaseRoleName,
   durationSeconds,
   dynamicDbConfig,
   generatorVaultRole,
-} from "./config.js";
+} from "./contract.js";
 import { DATABASE_PROVIDERS_PATH, DATABASE_TF_PATH, databaseTerraform } from "./terraform.js";
 
 const CONFIG_PATH = ["spec", "components", "dynamic-db"] as const;

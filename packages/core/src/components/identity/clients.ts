@@ -7,7 +7,7 @@ import {
   type IdentityConfig,
   oidcClientSecretPath,
   TEST_CLIENT,
-} from "./config.js";
+} from "./contract.js";
 
 /** Redirect URIs of a service's client: its host plus the callback path(s) of its runtime. */
 function serviceRedirectUris(service: Pick<ServiceSpec, "runtime">, host: string): string[] {

@@ -1,4 +1,4 @@
-import { externalSecret } from "../external-secrets/external-secret.js";
+import { externalSecret } from "../external-secrets/contract.js";
 import type { WorkloadCustomizer } from "../services/workload.js";
 import {
   issuerUrl,
@@ -7,7 +7,7 @@ import {
   oidcClientSecretPath,
   oidcSecretName,
   platformIdentity,
-} from "./config.js";
+} from "./contract.js";
 
 /** Labels of a service's objects, as the workload model starts with them (workload.ts `serviceLabels`). */
 const SERVICE_LABEL_KEYS = [

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { app, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import { budgetEntry } from "../../render/resources.js";
+import { ISTIO_NAMESPACE, ISTIO_RESOURCES } from "./contract.js";
 import {
   AMBIENT_LABEL,
   assertEnrolled,
@@ -19,9 +20,7 @@ import {
   cniValues,
   ISTIO_CHARTS,
   ISTIO_CRD_GROUPS,
-  ISTIO_NAMESPACE,
   ISTIO_REPO,
-  ISTIO_RESOURCES,
   ISTIO_VERSION,
   istiodValues,
   OTEL_COLLECTOR_GRPC,

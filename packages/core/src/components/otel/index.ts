@@ -1,7 +1,7 @@
 import { InputError } from "../../diagnostics.js";
 import { app, defineComponent } from "../../render/component.js";
 import { budgetEntry } from "../../render/resources.js";
-import { observabilityEndpoints } from "../observability/endpoints.js";
+import { observabilityEndpoints } from "../observability/contract.js";
 import { ALLOY_CHART, alloyBudget, alloyValues } from "./alloy.js";
 import {
   COLLECTOR_RESOURCES,
@@ -10,8 +10,13 @@ import {
   collectorRbac,
   validateCollectorConfig,
 } from "./collector.js";
-import { COLLECTOR_SERVICE, OTEL_NAMESPACE, otelConfig, otelSettings } from "./contract.js";
-import { javaInstrumentation } from "./instrumentation.js";
+import {
+  COLLECTOR_SERVICE,
+  javaInstrumentation,
+  OTEL_NAMESPACE,
+  otelConfig,
+  otelSettings,
+} from "./contract.js";
 import { OPERATOR_CHART, operatorApp } from "./operator.js";
 
 export { validateCollectorConfig } from "./collector.js";

@@ -1,8 +1,7 @@
 import { app, defineComponent } from "../../render/component.js";
-import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
-import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/config.js";
+import { issuerUrl, oidcClientSecretPath, platformIdentity } from "../identity/contract.js";
 import { otelSettings } from "../otel/contract.js";
-import { reloadedDeploymentIgnore } from "../reloader/objects.js";
+import { RELOADER_ANNOTATION, reloadedDeploymentIgnore } from "../reloader/contract.js";
 import {
   SCAFFOLD_NAME,
   SCAFFOLD_NAMESPACE,

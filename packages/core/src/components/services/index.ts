@@ -2,9 +2,10 @@ import { z } from "zod";
 import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import { app, defineComponent } from "../../render/component.js";
+import { splitImage } from "../../render/image.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { httpRoute } from "../gateway/route.js";
-import { reloadedDeploymentIgnore } from "../reloader/objects.js";
+import { httpRoute } from "../gateway/contract.js";
+import { reloadedDeploymentIgnore } from "../reloader/contract.js";
 import {
   baseNetworkPolicies,
   limitRange,
@@ -20,7 +21,6 @@ import {
   renderWorkload,
   SERVICE_PORT,
   serviceLabels,
-  splitImage,
   type WorkloadModel,
   workloadModel,
 } from "./workload.js";

@@ -1,0 +1,4 @@
+// The cloudflare component's public module: where its Terraform root is rendered, which
+// `bootstrap` applies (docs/adr/0016-module-boundaries.md).
+
+export const CLOUDFLARE_TERRAFORM_DIR = "cloudflare/terraform";
