@@ -47,6 +47,7 @@ export const serviceSecretStore = (service: string) => `vault-${service}`;
 /** Vault policy and Kubernetes auth role a service's SecretStore logs in with. */
 export const serviceKvRole = (service: string) => `kv-${service}`;
 
+/** HashiCorp's vault chart and the Vault image it runs; `backups` runs the same image for raft snapshots. */
 export const VAULT_CHART = {
   repoURL: "https://helm.releases.hashicorp.com",
   chart: "vault",
