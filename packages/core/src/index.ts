@@ -1,8 +1,8 @@
 export * from "./bootstrap/index.js";
 export * from "./check/index.js";
 export { components } from "./components/index.js";
-export { type ObservabilityEndpoints, observabilityEndpoints } from "./components/observability/endpoints.js";
-export { databaseVaultPath } from "./components/postgres/endpoint.js";
+export { type ObservabilityEndpoints, observabilityEndpoints } from "./components/observability/contract.js";
+export { databaseVaultPath } from "./components/postgres/contract.js";
 export { jsonSchemas, SCHEMA_FILES } from "./config/json-schema.js";
 export type { LoadedSpec } from "./config/load.js";
 export { loadSpec } from "./config/load.js";

@@ -1,13 +1,15 @@
 import { buildCheckInput, type CheckInput } from "../check/input.js";
-import { ROOT_APP_PATH } from "../components/argocd/projects.js";
-import { ARGOCD_APP, ARGOCD_CHART } from "../components/argocd/values.js";
-import { CLOUDFLARE_TERRAFORM_DIR } from "../components/cloudflare/terraform.js";
-import { databaseRoleName } from "../components/dynamic-db/config.js";
-import { ADMIN_KV_PATH, DATABASE_TF_DIR } from "../components/dynamic-db/terraform.js";
-import { IDENTITY_TERRAFORM_DIR } from "../components/identity/terraform.js";
-import { VAULT } from "../components/vault/paths.js";
-import { VAULT_TERRAFORM_DIR, VAULT_TERRAFORM_POLICY } from "../components/vault/terraform.js";
-import { UNSEAL, type UnsealConfig } from "../components/vault/unseal.js";
+import { ARGOCD_APP, ARGOCD_CHART, ROOT_APP_PATH } from "../components/argocd/contract.js";
+import { CLOUDFLARE_TERRAFORM_DIR } from "../components/cloudflare/contract.js";
+import { ADMIN_KV_PATH, DATABASE_TF_DIR, databaseRoleName } from "../components/dynamic-db/contract.js";
+import { IDENTITY_TERRAFORM_DIR } from "../components/identity/contract.js";
+import {
+  UNSEAL,
+  type UnsealConfig,
+  VAULT,
+  VAULT_TERRAFORM_DIR,
+  VAULT_TERRAFORM_POLICY,
+} from "../components/vault/contract.js";
 import { ARGOCD_NAMESPACE, paths } from "../render/apps.js";
 import type { RenderSession } from "../render/render.js";
 import type { Prepared } from "../synth.js";

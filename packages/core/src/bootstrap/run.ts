@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { runProgram } from "../check/process.js";
 import { type ApiServer, KubeClient } from "../check/server.js";
-import { VAULT } from "../components/vault/paths.js";
+import { VAULT } from "../components/vault/contract.js";
 import type { Action, BootstrapPlan, BootstrapStep, BootstrapTool, Check } from "./plan.js";
 
 /**

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { diag, InputError } from "../diagnostics.js";
 import type { OutputFile } from "../render/files.js";
-import { type CheckInput, isK8sObject, isRecord, type RenderedObject } from "./input.js";
+import { type ChartOrigin, type CheckInput, isK8sObject, isRecord, type RenderedObject } from "./input.js";
 import type { Finding } from "./locate.js";
 import { runProgram } from "./process.js";
 import { parseBlockYaml } from "./schemas/fast-yaml.js";
@@ -37,17 +37,6 @@ export interface ChartOptions {
   readonly offline?: boolean;
   /** Charts rendered at once (each `helm template` is one process). @default 2 */
   readonly concurrency?: number;
-}
-
-/** Where an object rendered by a chart came from; diagnostics name all of it. */
-export interface ChartOrigin {
-  readonly application: string;
-  readonly chart: string;
-  readonly version: string;
-  /** Helm's `# Source:` of the document, e.g. `vault/templates/server-statefulset.yaml`. */
-  readonly template: string;
-  /** Value files of the rendered tree that fed the chart, e.g. `k8s/helm/values/vault.yaml`. */
-  readonly valueFiles: readonly string[];
 }
 
 export interface ChartStats {

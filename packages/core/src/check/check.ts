@@ -4,14 +4,14 @@ import { paths } from "../render/apps.js";
 import type { OutputFile } from "../render/files.js";
 import { apiGroup } from "../render/k8s.js";
 import type { RenderedApp } from "../render/render.js";
+import { type ChartOptions, type ChartRender, type ChartStats, renderCharts } from "./charts.js";
 import {
-  type ChartOptions,
+  buildCheckInput,
   type ChartOrigin,
-  type ChartRender,
-  type ChartStats,
-  renderCharts,
-} from "./charts.js";
-import { buildCheckInput, type CheckInput, isRecord, type RenderedObject } from "./input.js";
+  type CheckInput,
+  isRecord,
+  type RenderedObject,
+} from "./input.js";
 import { type Finding, withLocations } from "./locate.js";
 import { policies as defaultPolicies } from "./policies/index.js";
 import type { Policy } from "./policy.js";

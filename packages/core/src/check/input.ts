@@ -1,11 +1,21 @@
 import { parse, parseAllDocuments } from "yaml";
-import { CATALOG_DIR } from "../components/backstage/config.js";
+import { CATALOG_DIR } from "../components/backstage/contract.js";
 import { type Diagnostic, diag, InputError } from "../diagnostics.js";
 import { paths } from "../render/apps.js";
 import type { OutputFile } from "../render/files.js";
 import type { K8sObject } from "../render/k8s.js";
 import type { RenderedApp } from "../render/render.js";
-import type { ChartOrigin } from "./charts.js";
+
+/** Where an object rendered by a chart came from; diagnostics name all of it. */
+export interface ChartOrigin {
+  readonly application: string;
+  readonly chart: string;
+  readonly version: string;
+  /** Helm's `# Source:` of the document, e.g. `vault/templates/server-statefulset.yaml`. */
+  readonly template: string;
+  /** Value files of the rendered tree that fed the chart, e.g. `k8s/helm/values/vault.yaml`. */
+  readonly valueFiles: readonly string[];
+}
 
 /** One Kubernetes object of the rendered tree, with where it came from. */
 export interface RenderedObject {

@@ -29,3 +29,16 @@ export function parseImage(image: string): ImageRef {
 
 /** A pinned tag Image Updater's semver strategy follows: `1.4.2`, `v1.4.2`. */
 export const SEMVER_TAG = /^v?\d+\.\d+\.\d+$/;
+
+/** An image reference split for kustomize: the Deployment names the repository, kustomization.yaml pins it. */
+export interface ImagePin {
+  readonly name: string;
+  readonly newTag?: string;
+  readonly digest?: string;
+}
+
+/** `ghcr.io/o/app:1.2@sha256:…` → `{ name: "ghcr.io/o/app", newTag: "1.2", digest: "sha256:…" }`. */
+export function splitImage(image: string): ImagePin {
+  const { repository, tag, digest } = parseImage(image);
+  return { name: repository, ...(tag ? { newTag: tag } : {}), ...(digest ? { digest } : {}) };
+}

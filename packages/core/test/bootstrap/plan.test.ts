@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type BootstrapPlan, bootstrapPlan } from "../../src/bootstrap/plan.js";
-import { ARGOCD_CHART } from "../../src/components/argocd/values.js";
+import { ARGOCD_CHART } from "../../src/components/argocd/contract.js";
 import { renderPlatform } from "../../src/synth.js";
 import { renderComponents, writePlatform } from "../helpers/component-fixture.js";
 

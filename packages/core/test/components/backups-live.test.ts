@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VAULT_SNAPSHOT_ROLE, VAULT_SNAPSHOT_SERVICE_ACCOUNT } from "../../src/components/backups/index.js";
 import { POSTGRES_DUMP_SCRIPT, VAULT_SNAPSHOT_SCRIPT } from "../../src/components/backups/scripts.js";
-import { VAULT } from "../../src/components/vault/paths.js";
+import { VAULT } from "../../src/components/vault/contract.js";
 import { renderComponents } from "../helpers/component-fixture.js";
 import { freePort, sleep } from "../helpers/net.js";
 import { startPostgres, type TestPostgres } from "../helpers/postgres.js";

@@ -1,15 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { check } from "../../src/check/index.js";
 import { policyCode } from "../../src/check/policy.js";
+import { CERT_MANAGER, ISTIO_CA_VALUES, ISTIO_CSR, PKI } from "../../src/components/cert-manager/contract.js";
 import { CERT_MANAGER_CHART } from "../../src/components/cert-manager/index.js";
-import { ISTIO_CA_VALUES, ISTIO_CSR, ISTIO_CSR_CHART } from "../../src/components/cert-manager/istio.js";
-import {
-  CERT_MANAGER,
-  PKI,
-  PKI_MESH_SIGN_PATH,
-  PKI_SIGN_PATH,
-} from "../../src/components/cert-manager/pki.js";
-import { VAULT } from "../../src/components/vault/paths.js";
+import { ISTIO_CSR_CHART } from "../../src/components/cert-manager/istio.js";
+import { PKI_MESH_SIGN_PATH, PKI_SIGN_PATH } from "../../src/components/cert-manager/pki.js";
+import { VAULT } from "../../src/components/vault/contract.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { type RenderedTree, renderComponents } from "../helpers/component-fixture.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkTerraform } from "../../src/check/terraform.js";
 import { gatewayOrigin } from "../../src/components/cloudflare/terraform.js";
-import { GATEWAY } from "../../src/components/gateway/ref.js";
+import { GATEWAY } from "../../src/components/gateway/contract.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import type { HostnameDecl } from "../../src/render/plan.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ESO } from "../../src/components/external-secrets/index.js";
-import { VAULT } from "../../src/components/vault/paths.js";
+import { ESO } from "../../src/components/external-secrets/contract.js";
+import { VAULT } from "../../src/components/vault/contract.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { renderComponents } from "../helpers/component-fixture.js";
 import { chartValidator, crdValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
+import {
+  backendAppProtocol,
+  GATEWAY,
+  httpRoute,
+  referenceGrant,
+} from "../../src/components/gateway/contract.js";
 import { GATEWAY_API_CRDS, TRAEFIK_CHART } from "../../src/components/gateway/index.js";
-import { GATEWAY } from "../../src/components/gateway/ref.js";
-import { backendAppProtocol, httpRoute, referenceGrant } from "../../src/components/gateway/route.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { AnyComponent } from "../../src/render/component.js";
 import type { K8sObject } from "../../src/render/k8s.js";

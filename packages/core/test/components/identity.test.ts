@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { checkInput } from "../../src/check/check.js";
 import { buildCheckInput } from "../../src/check/input.js";
-import { identitySettings, issuerUrl, OIDC_ENV } from "../../src/components/identity/config.js";
+import { identitySettings, issuerUrl, OIDC_ENV } from "../../src/components/identity/contract.js";
 import { ZITADEL_WEB_APP } from "../../src/components/identity/terraform.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";

@@ -1,8 +1,13 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseSecretPath } from "../../src/components/postgres/endpoint.js";
-import { ownerSecretName, POSTGRES_ADMIN_SECRET } from "../../src/components/postgres/index.js";
-import { passwordEnv, provisioningSql, quoteIdent, quoteLiteral } from "../../src/components/postgres/sql.js";
+import {
+  databaseSecretPath,
+  POSTGRES_ADMIN_SECRET,
+  quoteIdent,
+  quoteLiteral,
+} from "../../src/components/postgres/contract.js";
+import { ownerSecretName } from "../../src/components/postgres/index.js";
+import { passwordEnv, provisioningSql } from "../../src/components/postgres/sql.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import type { DatabaseDecl } from "../../src/render/plan.js";

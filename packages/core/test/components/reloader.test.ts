@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { check } from "../../src/check/check.js";
-import { RELOADER_ANNOTATION } from "../../src/components/dynamic-db/customizer.js";
+import { RELOADER_ANNOTATION } from "../../src/components/reloader/contract.js";
 import {
   LAST_RELOADED_FROM_ANNOTATION,
   RELOADER_IMAGE,

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { computeBudget } from "../../src/check/budget.js";
 import { check } from "../../src/check/check.js";
-import { RELOADER_ANNOTATION } from "../../src/components/dynamic-db/customizer.js";
 import { components } from "../../src/components/index.js";
 import { OTEL_COLLECTOR } from "../../src/components/otel/contract.js";
+import { RELOADER_ANNOTATION } from "../../src/components/reloader/contract.js";
 import {
   SCAFFOLD_CONTAINER_PORT,
   SCAFFOLD_DEFAULT_TAG,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   renderWorkload,
-  splitImage,
   type WorkloadCustomizer,
   workloadCustomizers,
   workloadModel,
 } from "../../src/components/services/workload.js";
+import { splitImage } from "../../src/render/image.js";
 import type { K8sObject } from "../../src/render/k8s.js";
 import { CRD_FILE, renderComponents, type ServiceSpecs } from "../helpers/component-fixture.js";
 import { coreValidator, crdValidator, validationErrors } from "../helpers/strict-schema.js";

@@ -2,12 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IDENTITY_TERRAFORM_POLICY } from "../../src/components/identity/config.js";
+import {
+  GROUPS_CLAIM,
+  IDENTITY_TERRAFORM_DIR,
+  IDENTITY_TERRAFORM_POLICY,
+} from "../../src/components/identity/contract.js";
 import { KEYCLOAK_CHART } from "../../src/components/identity/keycloak.js";
-import { GROUPS_CLAIM } from "../../src/components/identity/sso.js";
-import { IDENTITY_TERRAFORM_DIR } from "../../src/components/identity/terraform.js";
-import { VAULT_SSO } from "../../src/components/vault/sso.js";
-import { VAULT_TERRAFORM_DIR } from "../../src/components/vault/terraform.js";
+import { VAULT_SSO, VAULT_TERRAFORM_DIR } from "../../src/components/vault/contract.js";
 import { renderFile, writePlatform } from "../helpers/component-fixture.js";
 import { keycloakResources, keycloakSignIn, startKeycloak, type TestKeycloak } from "../helpers/keycloak.js";
 import { startVault, type TestVault, withPolicies } from "../helpers/vault.js";

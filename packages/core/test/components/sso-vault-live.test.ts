@@ -1,10 +1,8 @@
 import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IDENTITY_TERRAFORM_POLICY } from "../../src/components/identity/config.js";
-import { IDENTITY_TERRAFORM_DIR } from "../../src/components/identity/terraform.js";
-import { VAULT_SSO } from "../../src/components/vault/sso.js";
-import { VAULT_TERRAFORM_DIR } from "../../src/components/vault/terraform.js";
+import { IDENTITY_TERRAFORM_DIR, IDENTITY_TERRAFORM_POLICY } from "../../src/components/identity/contract.js";
+import { VAULT_SSO, VAULT_TERRAFORM_DIR } from "../../src/components/vault/contract.js";
 import { renderFile, writePlatform } from "../helpers/component-fixture.js";
 import { freePort } from "../helpers/net.js";
 import { startVault, type TestVault, withPolicies } from "../helpers/vault.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { ARGOCD_CHART } from "../../src/components/argocd/values.js";
+import { ARGOCD_CHART } from "../../src/components/argocd/contract.js";
 import {
   expectStrictlyValid,
   renderFile,

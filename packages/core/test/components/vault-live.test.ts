@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_TF_PATH } from "../../src/components/dynamic-db/terraform.js";
 import { passwordEnv } from "../../src/components/postgres/sql.js";
-import { VAULT_TERRAFORM_DIR } from "../../src/components/vault/terraform.js";
+import { VAULT_TERRAFORM_DIR } from "../../src/components/vault/contract.js";
 import { renderFile } from "../helpers/component-fixture.js";
 import { startPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { startVault, type TestVault } from "../helpers/vault.js";

@@ -1,4 +1,4 @@
-import { PSA_MODES, PSA_PREFIX } from "../../components/argocd/namespaces.js";
+import { PSA_MODES, PSA_PREFIX } from "../../components/argocd/contract.js";
 import { definePolicy, objectFinding } from "../policy.js";
 
 export const PSA_LEVELS = new Set(["privileged", "baseline", "restricted"]);

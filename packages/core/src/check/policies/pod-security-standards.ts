@@ -1,4 +1,4 @@
-import { PSA_PREFIX } from "../../components/argocd/namespaces.js";
+import { PSA_PREFIX } from "../../components/argocd/contract.js";
 import { isRecord } from "../input.js";
 import { definePolicy, describe, objectFinding } from "../policy.js";
 import { containersOf, podTemplate } from "../workloads.js";

@@ -1,5 +1,4 @@
-import { POSTGRES_NAMESPACE } from "../../components/postgres/endpoint.js";
-import { POSTGRES_ADMIN_SECRET_PATH } from "../../components/postgres/index.js";
+import { POSTGRES_ADMIN_SECRET_PATH, POSTGRES_NAMESPACE } from "../../components/postgres/contract.js";
 import type { CheckInput } from "../input.js";
 import { isRecord } from "../input.js";
 import { definePolicy, describe, objectFinding } from "../policy.js";

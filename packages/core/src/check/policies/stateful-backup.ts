@@ -1,4 +1,4 @@
-import { BACKUP_OF_LABEL } from "../../components/backups/labels.js";
+import { BACKUP_OF_LABEL } from "../../components/backups/contract.js";
 import { isRecord } from "../input.js";
 import { definePolicy, objectFinding } from "../policy.js";
 import { statefulNamespaces } from "./stateful.js";

@@ -1,4 +1,4 @@
-import { RETAIN_SYNC_OPTIONS, SYNC_OPTIONS_ANNOTATION } from "../../components/argocd/namespaces.js";
+import { RETAIN_SYNC_OPTIONS, SYNC_OPTIONS_ANNOTATION } from "../../components/argocd/contract.js";
 import { definePolicy, objectFinding } from "../policy.js";
 import { statefulNamespaces } from "./stateful.js";
 

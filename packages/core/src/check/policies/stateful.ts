@@ -1,4 +1,4 @@
-import { STATEFUL_LABEL } from "../../components/argocd/namespaces.js";
+import { STATEFUL_LABEL } from "../../components/argocd/contract.js";
 import { type CheckInput, isRecord, type RenderedObject } from "../input.js";
 
 /** Why a namespace holds state: the first object that says so (a PVC, a StatefulSet's claim templates, the label). */

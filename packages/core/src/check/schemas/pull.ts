@@ -4,20 +4,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Diagnostic, diag } from "../../diagnostics.js";
 import { SCHEMA_FILES } from "./manifest.js";
-
-/** One upstream file `slipway schemas pull` downloads: where it goes, where it comes from, its digest. */
-export interface SchemaFile {
-  /** Path inside the schema directory, `<project>/<version>/<file>` (the layout `check` reads). */
-  readonly path: string;
-  /** GitHub repository, `owner/name`. */
-  readonly repo: string;
-  /** The commit the pinned tag points to. */
-  readonly commit: string;
-  /** Path of the file in the repository. */
-  readonly source: string;
-  readonly sha256: string;
-  readonly size: number;
-}
+import type { SchemaFile } from "./schema-file.js";
 
 /** Where upstream files are fetched from: `<base>/<repo>/<commit>/<source>`. */
 export const UPSTREAM_BASE = "https://raw.githubusercontent.com";

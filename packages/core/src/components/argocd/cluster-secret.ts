@@ -1,7 +1,7 @@
+import type { PlatformSpec } from "../../config/schema.js";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import type { K8sObject } from "../../render/k8s.js";
-import type { PlatformSpec } from "../../config/schema.js";
-import { externalSecret, type SecretStoreRef } from "../external-secrets/external-secret.js";
+import { externalSecret, type SecretStoreRef } from "../external-secrets/contract.js";
 
 /** The label that makes a Secret in Argo CD's namespace a cluster registration (declarative setup). */
 export const CLUSTER_SECRET_LABEL = { "argocd.argoproj.io/secret-type": "cluster" } as const;

@@ -1,5 +1,5 @@
-import type { ExistingDecl, Plan } from "../../render/plan.js";
 import type { PlatformSpec } from "../../config/schema.js";
+import type { ExistingDecl, Plan } from "../../render/plan.js";
 
 /**
  * Where the inventory of what exists and is not Slipway's is rendered. Not deployed (the root

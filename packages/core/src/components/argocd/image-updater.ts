@@ -1,9 +1,8 @@
-import { ARGOCD_NAMESPACE } from "../../render/apps.js";
-import { SEMVER_TAG } from "../../render/image.js";
-import type { K8sObject } from "../../render/k8s.js";
 import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { splitImage } from "../services/workload.js";
+import { ARGOCD_NAMESPACE } from "../../render/apps.js";
+import { SEMVER_TAG, splitImage } from "../../render/image.js";
+import type { K8sObject } from "../../render/k8s.js";
+import { externalSecret } from "../external-secrets/contract.js";
 
 /** Tags Image Updater never moves a service to. */
 const IGNORED_TAGS = ["latest"];

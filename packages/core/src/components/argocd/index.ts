@@ -3,16 +3,15 @@ import { dnsLabel } from "../../config/primitives.js";
 import { ARGOCD_NAMESPACE, argocdIsRemote, paths } from "../../render/apps.js";
 import { app, type ConfigOf, defineComponent, file, type RenderContext } from "../../render/component.js";
 import { toYaml } from "../../render/yaml.js";
-import { ssoAccess, ssoClient } from "../identity/sso.js";
+import { ssoAccess, ssoClient } from "../identity/contract.js";
 import { clusterSecret } from "./cluster-secret.js";
+import { ARGOCD_APP, ARGOCD_CHART, ROOT_APP_PATH } from "./contract.js";
 import { EXISTING_INVENTORY_PATH, existingInventory } from "./existing.js";
 import { imageUpdaters, repositoryCredentials } from "./image-updater.js";
 import { namespaceObjects } from "./namespaces.js";
-import { appProjects, ROOT_APP_PATH, rootApplication } from "./projects.js";
+import { appProjects, rootApplication } from "./projects.js";
 import { argocdRedirectUri, argocdSsoValues } from "./sso.js";
 import {
-  ARGOCD_APP,
-  ARGOCD_CHART,
   ARGOCD_SERVER_SERVICE,
   argocdBudget,
   argocdValues,

@@ -1,25 +1,14 @@
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { NamespaceDecl } from "../../render/plan.js";
+import {
+  PSA_MODES,
+  PSA_PREFIX,
+  RETAIN_SYNC_OPTIONS,
+  STATEFUL_LABEL,
+  SYNC_OPTIONS_ANNOTATION,
+} from "./contract.js";
 
-/**
- * Label a component puts on a namespace it declares when the namespace holds state that must
- * outlive the component (a PersistentVolumeClaim, Vault's raft data): the Namespace then gets
- * {@link RETAIN_SYNC_OPTIONS}, and `check` asks for a backup of it.
- */
-export const STATEFUL_LABEL = "slipway.dev/stateful";
-
-/**
- * Argo CD neither prunes (`Prune=false`: the object left the tree) nor deletes (`Delete=false`: its
- * Application is deleted, cascading) an object annotated so: disabling a component or deleting
- * the `namespaces` Application leaves the namespace, and every PVC in it, in place.
- */
-export const RETAIN_SYNC_OPTIONS = "Prune=false,Delete=false";
-export const SYNC_OPTIONS_ANNOTATION = "argocd.argoproj.io/sync-options";
-
-/** Pod Security Admission label prefix: `<prefix>enforce`, `<prefix>enforce-version`, … */
-export const PSA_PREFIX = "pod-security.kubernetes.io/";
-export const PSA_MODES = ["enforce", "audit", "warn"] as const;
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 
 /**

@@ -1,10 +1,8 @@
+import { IN_CLUSTER_SERVER, type PlatformSpec } from "../../config/schema.js";
 import { ARGOCD_NAMESPACE, argocdIsRemote, clusterDestination } from "../../render/apps.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { NamespaceDecl } from "../../render/plan.js";
-import { IN_CLUSTER_SERVER, type PlatformSpec } from "../../config/schema.js";
 
-/** Where the root app-of-apps is written; applied once by `slipway bootstrap`, never by Argo CD. */
-export const ROOT_APP_PATH = "argocd/root.yaml";
 /** The cluster Argo CD runs in, as it names it: where Applications and AppProjects live. */
 export const IN_CLUSTER = IN_CLUSTER_SERVER;
 

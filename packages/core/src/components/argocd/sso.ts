@@ -1,13 +1,8 @@
-import { toYaml } from "../../render/yaml.js";
 import { type AccessSpec, groupServices, groupsWithRole } from "../../config/access.js";
 import type { PlatformSpec } from "../../config/schema.js";
-import { GROUPS_CLAIM, platformOidcEndpoints, ssoSecretName } from "../identity/sso.js";
-
-/** Keys of the `argocd-oidc` Secret, referenced from `oidc.config` as `$argocd-oidc:<key>`. */
-export const ARGOCD_OIDC_KEYS = { id: "client_id", secret: "client_secret" } as const;
-
-/** Argo CD only resolves `$<secret>:<key>` in Secrets carrying this label (util/settings). */
-export const ARGOCD_SECRET_LABELS = { "app.kubernetes.io/part-of": "argocd" } as const;
+import { toYaml } from "../../render/yaml.js";
+import { GROUPS_CLAIM, platformOidcEndpoints, ssoSecretName } from "../identity/contract.js";
+import { ARGOCD_OIDC_KEYS } from "./contract.js";
 
 /** The OIDC callback Argo CD's server handles. */
 export const argocdRedirectUri = (host: string) => `https://${host}/auth/callback`;

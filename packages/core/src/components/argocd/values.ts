@@ -1,13 +1,5 @@
 import type { BudgetEntry } from "../../render/component.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
-
-/** argo-helm's argo-cd chart; a constant (upgrades are reviewed code changes, not config). */
-export const ARGOCD_CHART = {
-  repoURL: "https://argoproj.github.io/argo-helm",
-  chart: "argo-cd",
-  version: "10.1.1",
-  schemaRef: "helm-argo-cd/10.1.1",
-} as const;
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 
 /** argo-helm's argocd-image-updater chart. */
 export const IMAGE_UPDATER_CHART = {
@@ -17,8 +9,6 @@ export const IMAGE_UPDATER_CHART = {
   schemaRef: "helm-argocd-image-updater/1.2.4",
 } as const;
 
-/** Application (and Helm release) names; the release name makes the server Service `argocd-server`. */
-export const ARGOCD_APP = "argocd";
 /** Image Updater's Application and release. */
 export const IMAGE_UPDATER_APP = "argocd-image-updater";
 /** The Application that owns every Namespace object. */

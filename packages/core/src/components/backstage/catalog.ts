@@ -1,6 +1,7 @@
-import { toYaml, toYamlStream } from "../../render/yaml.js";
 import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
-import { CATALOG_DIR, TEMPLATES_DIR } from "./config.js";
+import { toYaml, toYamlStream } from "../../render/yaml.js";
+import { TEMPLATES_DIR } from "./config.js";
+import { CATALOG_DIR } from "./contract.js";
 
 /** A Backstage catalog entity as plain data (`@backstage/catalog-model`'s `Entity`). */
 export interface CatalogEntity {

@@ -32,8 +32,6 @@ export const BACKSTAGE_CHART = {
   schemaRef: "helm-backstage/2.8.2",
 } as const;
 
-/** Where the platform's catalog is rendered in the GitOps tree (a RENDER_ROOTS entry). */
-export const CATALOG_DIR = "backstage/catalog";
 /**
  * Where `slipway template backstage` writes the presets as Software Templates in the platform
  * repository; not a render root (synth never writes or deletes there).

@@ -1,11 +1,10 @@
 import { locateInFile } from "../../config/source.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
-import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
-import { issuerUrl, oidcClientSecretPath } from "../identity/config.js";
-import { observabilityEndpoints } from "../observability/endpoints.js";
-import { postgresEndpoint } from "../postgres/endpoint.js";
-import { reloadedDeploymentIgnore } from "../reloader/objects.js";
+import { issuerUrl, oidcClientSecretPath } from "../identity/contract.js";
+import { observabilityEndpoints } from "../observability/contract.js";
+import { postgresEndpoint } from "../postgres/contract.js";
+import { RELOADER_ANNOTATION, reloadedDeploymentIgnore } from "../reloader/contract.js";
 import { CATALOG_PATHS, catalogFiles, isOwnerRef, repositoryFileUrl } from "./catalog.js";
 import {
   BACKSTAGE_CHART,

@@ -1,9 +1,9 @@
 import type { BudgetEntry } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { OIDC_CLIENT_PROPERTIES, oidcClientSecretPath } from "../identity/config.js";
-import { databaseSecretPath, type PostgresEndpoint } from "../postgres/endpoint.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
+import { externalSecret } from "../external-secrets/contract.js";
+import { OIDC_CLIENT_PROPERTIES, oidcClientSecretPath } from "../identity/contract.js";
+import { databaseSecretPath, type PostgresEndpoint } from "../postgres/contract.js";
 import {
   BACKSTAGE_DATABASE,
   BACKSTAGE_GITHUB_SECRET,

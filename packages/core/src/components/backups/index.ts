@@ -2,13 +2,11 @@ import { z } from "zod";
 import { dnsLabel, memoryQuantity } from "../../config/primitives.js";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { RETAIN_SYNC_OPTIONS, SYNC_OPTIONS_ANNOTATION } from "../argocd/namespaces.js";
-import { POSTGRES_NAMESPACE, postgresEndpoint } from "../postgres/endpoint.js";
-import { POSTGRES_ADMIN_SECRET } from "../postgres/index.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
-import { VAULT_CHART } from "../vault/index.js";
-import { VAULT } from "../vault/paths.js";
-import { BACKUP_OF_LABEL } from "./labels.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
+import { RETAIN_SYNC_OPTIONS, SYNC_OPTIONS_ANNOTATION } from "../argocd/contract.js";
+import { POSTGRES_ADMIN_SECRET, POSTGRES_NAMESPACE, postgresEndpoint } from "../postgres/contract.js";
+import { VAULT, VAULT_CHART } from "../vault/contract.js";
+import { BACKUP_OF_LABEL } from "./contract.js";
 import { POSTGRES_DUMP_SCRIPT, VAULT_SNAPSHOT_SCRIPT } from "./scripts.js";
 
 /** Vault policy and Kubernetes auth role of the snapshot Job: `read` on the raft snapshot, nothing else. */

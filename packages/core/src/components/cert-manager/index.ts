@@ -1,17 +1,11 @@
 import { z } from "zod";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
+import { ISTIO_NAMESPACE } from "../istio/contract.js";
+import { CERT_MANAGER, ISTIO_CSR } from "./contract.js";
 import { issuerRbac, testCertificate, vaultIssuer } from "./issuer.js";
+import { ISTIO_CSR_CHART, ISTIO_CSR_RESOURCES, istioCsrValues, rootCaExternalSecret } from "./istio.js";
 import {
-  ISTIO_CSR,
-  ISTIO_CSR_CHART,
-  ISTIO_CSR_RESOURCES,
-  ISTIO_NAMESPACE,
-  istioCsrValues,
-  rootCaExternalSecret,
-} from "./istio.js";
-import {
-  CERT_MANAGER,
   certManagerVaultPolicy,
   certManagerVaultRole,
   meshVaultPolicy,

@@ -1,6 +1,6 @@
 import type { K8sObject } from "../../render/k8s.js";
-import { VAULT } from "../vault/paths.js";
-import { CERT_MANAGER } from "./pki.js";
+import { VAULT } from "../vault/contract.js";
+import { CERT_MANAGER } from "./contract.js";
 
 const ns = CERT_MANAGER.namespace;
 const labels = { "app.kubernetes.io/managed-by": "slipway", "app.kubernetes.io/part-of": "cert-manager" };

@@ -1,7 +1,8 @@
 import type { K8sObject } from "../../render/k8s.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
-import { CERT_MANAGER, PKI } from "./pki.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
+import { externalSecret } from "../external-secrets/contract.js";
+import { ISTIO_NAMESPACE } from "../istio/contract.js";
+import { CERT_MANAGER, ISTIO_CSR, PKI } from "./contract.js";
 
 /** cert-manager istio-csr's chart; a constant: upgrading it is a reviewed code change. */
 export const ISTIO_CSR_CHART = {
@@ -9,52 +10,6 @@ export const ISTIO_CSR_CHART = {
   chart: "cert-manager-istio-csr",
   version: "v0.17.0",
   schemaRef: "helm-cert-manager-istio-csr/v0.17.0",
-} as const;
-
-/** Istio's control-plane namespace, where istio-csr writes istiod's serving certificate. */
-export const ISTIO_NAMESPACE = "istio-system";
-
-/**
- * The contract between the mesh and its CA (ADR 0006). istio-csr replaces istiod's built-in CA:
- * ztunnel and istiod send CSRs to `address`, istio-csr has them signed by the Vault mesh Issuer in
- * istio-system (the one namespace where it creates CertificateRequests),
- * and it writes the pinned root into every namespace's `istio-ca-root-cert` ConfigMap.
- */
-export const ISTIO_CSR = {
-  /** Helm release, Service and Application name (chart fullname = release name). */
-  release: "cert-manager-istio-csr",
-  namespace: CERT_MANAGER.namespace,
-  /** gRPC CA endpoint (Service port 443 → container 6443): istiod `global.caAddress`, ztunnel `caAddress`. */
-  address: `cert-manager-istio-csr.${CERT_MANAGER.namespace}.svc:443`,
-  /** Must equal istiod's `meshConfig.trustDomain` (Istio's default). */
-  trustDomain: PKI.trustDomain,
-  /** Must equal the `CLUSTER_ID` istiod and ztunnel run with (`global.multiCluster.clusterName`, default). */
-  clusterID: "Kubernetes",
-  /** Istio revisions whose istiod certificate istio-csr issues. */
-  revisions: ["default"],
-  /** ztunnel asks for certificates on behalf of the pods on its node: istio-csr must trust its account. */
-  ztunnelServiceAccount: `${ISTIO_NAMESPACE}/ztunnel`,
-  /** Secret istio-csr writes istiod's serving certificate to; the istiod chart mounts it (optional volume `istio-csr-dns-cert`). */
-  istiodTlsSecret: "istiod-tls",
-  /** ConfigMap istio-csr writes the root CA to in every namespace (read by ztunnel, istiod, workloads). */
-  rootCertConfigMap: "istio-ca-root-cert",
-} as const;
-
-/**
- * What the istio component must set so istiod and ztunnel use istio-csr instead of istiod's own
- * CA, in each standalone chart's top-level keys (istio-csr's Istio configuration sets
- * `global.caAddress` and istiod's `ENABLE_CA_SERVER=false`; the istiod chart reads `env`, into which
- * profiles flatten `pilot.env`; the ztunnel chart reads `caAddress`). istiod needs no volume
- * values: its chart always mounts the `istiod-tls` Secret and `istio-ca-root-cert` ConfigMap
- * istio-csr writes (optional volumes `istio-csr-dns-cert`, `istio-csr-ca-configmap`).
- */
-export const ISTIO_CA_VALUES = {
-  istiod: {
-    global: { caAddress: ISTIO_CSR.address },
-    env: { ENABLE_CA_SERVER: "false" },
-    meshConfig: { trustDomain: ISTIO_CSR.trustDomain },
-  },
-  ztunnel: { caAddress: ISTIO_CSR.address },
 } as const;
 
 /** istio-csr's own footprint: one small Go controller. */

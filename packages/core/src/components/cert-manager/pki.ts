@@ -1,46 +1,7 @@
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
-import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
-import { VAULT } from "../vault/paths.js";
-import { ttlSeconds, VAULT_TERRAFORM_DIR } from "../vault/terraform.js";
-
-/** Where cert-manager runs and who it is to Vault. */
-export const CERT_MANAGER = {
-  namespace: "cert-manager",
-  /** The controller's service account (chart release `cert-manager`); it requests the issuer's tokens. */
-  controllerServiceAccount: "cert-manager",
-  /** The service account (one in each issuer's namespace) whose bound tokens an Issuer logs in to Vault with; no pod runs as it. */
-  issuerServiceAccount: "vault-issuer",
-  /**
-   * The namespaced Issuer of platform certificates in cert-manager's namespace (DNS names only).
-   * There is no ClusterIssuer: one would serve every namespace, services' included (ADR 0008).
-   */
-  issuer: "vault-issuer",
-  /** Vault policy and Kubernetes auth role of {@link CERT_MANAGER.issuer}. */
-  vaultRole: "cert-manager",
-  /** The namespaced Issuer istio-csr signs mesh identities with, in istio-csr's request namespace only. */
-  meshIssuer: "vault-mesh",
-  /** Vault policy and Kubernetes auth role of {@link CERT_MANAGER.meshIssuer}. */
-  meshVaultRole: "cert-manager-mesh",
-} as const;
-
-/**
- * Vault's PKI as two mounts: a root CA that signs only the intermediate (its key never signs a
- * leaf), and the intermediate that cert-manager's role signs with. Paths are Vault's conventional
- * ones so the Vault documentation's commands apply unchanged.
- */
-export const PKI = {
-  rootMount: "pki",
-  intermediateMount: "pki_int",
-  /** PKI role on the intermediate mount for platform certificates (DNS names, no URI SANs). */
-  role: "cert-manager",
-  /** PKI role for mesh identities (SPIFFE URIs) and the mesh's in-cluster serving names; only istio-csr's Issuer signs with it. */
-  meshRole: "mesh",
-  /** KV path (under the platform KV mount) Terraform writes the root certificate to, for the mesh's trust anchor. */
-  rootCaKvPath: "cert-manager/root-ca",
-  rootCaKvProperty: "certificate",
-  /** Istio's default trust domain: workload identities are `spiffe://cluster.local/ns/<ns>/sa/<sa>`. */
-  trustDomain: "cluster.local",
-} as const;
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
+import { ttlSeconds, VAULT, VAULT_TERRAFORM_DIR } from "../vault/contract.js";
+import { CERT_MANAGER, PKI } from "./contract.js";
 
 /** The path the platform Issuer signs through (cert-manager requires the `sign` endpoint). */
 export const PKI_SIGN_PATH = `${PKI.intermediateMount}/sign/${PKI.role}`;

@@ -3,8 +3,8 @@ import { dnsLabel, imageRef } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
+import { externalSecret } from "../external-secrets/contract.js";
 import { cloudflareTerraformFiles } from "./terraform.js";
 
 export const CLOUDFLARE_NAMESPACE = "cloudflare";

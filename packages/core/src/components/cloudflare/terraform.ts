@@ -1,10 +1,16 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { FileContent } from "../../render/component.js";
 import type { HostnameDecl, TunnelRule } from "../../render/plan.js";
-import { GATEWAY } from "../gateway/ref.js";
-import { lazyList, lazyMap, terraformJson, terraformJsonChunks, tfName, tfRef } from "./tf-json.js";
-
-export const CLOUDFLARE_TERRAFORM_DIR = "cloudflare/terraform";
+import {
+  lazyList,
+  lazyMap,
+  terraformJson,
+  terraformJsonChunks,
+  tfName,
+  tfRef,
+} from "../../render/terraform-json.js";
+import { GATEWAY } from "../gateway/contract.js";
+import { CLOUDFLARE_TERRAFORM_DIR } from "./contract.js";
 
 export interface TunnelIds {
   readonly zoneId?: string | undefined;

@@ -1,11 +1,9 @@
 import { componentConfig } from "../../render/component.js";
 import type { WorkloadCustomizer } from "../../render/workload.js";
-import { postgresEndpoint } from "../postgres/endpoint.js";
-import { databaseRoleName, dynamicSecretName, generatorVaultRole } from "./config.js";
+import { postgresEndpoint } from "../postgres/contract.js";
+import { RELOADER_ANNOTATION } from "../reloader/contract.js";
+import { databaseRoleName, dynamicSecretName, generatorVaultRole } from "./contract.js";
 import { dynamicExternalSecret, vaultDynamicSecret } from "./objects.js";
-
-/** Stakater Reloader: roll the Deployment whenever the named Secret changes. */
-export const RELOADER_ANNOTATION = "secret.reloader.stakater.com/reload";
 
 /**
  * `database: {dynamic: true}` gets credentials from a VaultDynamicSecret instead of static ones:

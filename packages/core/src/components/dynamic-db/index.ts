@@ -1,15 +1,15 @@
 import { diag, InputError } from "../../diagnostics.js";
 import { type ConfigOf, defineComponent, file } from "../../render/component.js";
-import { terraformJson } from "../cloudflare/tf-json.js";
-import { postgresEndpoint } from "../postgres/endpoint.js";
-import { vaultProviders } from "../vault/terraform.js";
+import { terraformJson } from "../../render/terraform-json.js";
+import { postgresEndpoint } from "../postgres/contract.js";
+import { vaultProviders } from "../vault/contract.js";
 import {
   type DynamicDbConfig,
   databaseRoleName,
   durationSeconds,
   dynamicDbConfig,
   generatorVaultRole,
-} from "./config.js";
+} from "./contract.js";
 import { dynamicDbCustomizer } from "./customizer.js";
 import { DATABASE_PROVIDERS_PATH, DATABASE_TF_PATH, databaseTerraform } from "./terraform.js";
 

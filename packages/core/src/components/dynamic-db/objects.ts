@@ -1,6 +1,6 @@
 import type { K8sObject } from "../../render/k8s.js";
-import type { PostgresEndpoint } from "../postgres/endpoint.js";
-import { VAULT } from "../vault/paths.js";
+import type { PostgresEndpoint } from "../postgres/contract.js";
+import { VAULT } from "../vault/contract.js";
 
 export const GENERATOR_API_VERSION = "generators.external-secrets.io/v1alpha1";
 

@@ -1,5 +1,5 @@
 import type { DatabaseDecl } from "../../render/plan.js";
-import { quoteIdent, quoteLiteral } from "../postgres/sql.js";
+import { quoteIdent, quoteLiteral } from "../postgres/contract.js";
 
 /**
  * The statements Vault's PostgreSQL plugin runs for a dynamic role, as rendered into the

@@ -1,24 +1,20 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { DatabaseDecl } from "../../render/plan.js";
-import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
-import type { PostgresEndpoint } from "../postgres/endpoint.js";
-import { VAULT } from "../vault/paths.js";
-import { VAULT_TERRAFORM_DIR } from "../vault/terraform.js";
-import { type DynamicDbConfig, databaseRoleName, durationSeconds } from "./config.js";
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
+import type { PostgresEndpoint } from "../postgres/contract.js";
+import { VAULT } from "../vault/contract.js";
+import {
+  ADMIN_KV_PATH,
+  DATABASE_TF_DIR,
+  type DynamicDbConfig,
+  databaseRoleName,
+  durationSeconds,
+} from "./contract.js";
 import { creationStatements, revocationStatements } from "./sql.js";
 
-/**
- * The root this component owns, apart from the vault component's (ADR 0002): it is applied in a
- * later bootstrap stage, because its ephemeral read of `kv/postgres/admin` fails until that secret
- * is written and `verify_connection` fails until PostgreSQL runs — which needs External Secrets to
- * log in with a role the base root creates (docs/guides/bootstrap.md).
- */
-export const DATABASE_TF_DIR = `${VAULT_TERRAFORM_DIR}/database`;
 export const DATABASE_TF_PATH = `${DATABASE_TF_DIR}/database.tf.json`;
 export const DATABASE_PROVIDERS_PATH = `${DATABASE_TF_DIR}/providers.tf.json`;
 
-/** KV path of the superuser credentials (the postgres component's contract, `postgres/admin`). */
-export const ADMIN_KV_PATH = "postgres/admin";
 const PASSWORD_VERSION_VAR = "postgres_admin_password_version";
 
 /** Terraform resource types and names, exported for tests and docs. */

@@ -2,22 +2,15 @@ import { z } from "zod";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { NamespaceDecl } from "../../render/plan.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
-import { kvPolicyPaths, VAULT } from "../vault/paths.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
+import { kvPolicyPaths, VAULT } from "../vault/contract.js";
+import { ESO } from "./contract.js";
 
 export const ESO_CHART = {
   repoURL: "https://charts.external-secrets.io",
   chart: "external-secrets",
   version: "2.9.0",
   schemaRef: "helm-external-secrets/2.9.0",
-} as const;
-
-/** Where ESO runs and the service account it logs in to Vault with. */
-export const ESO = {
-  namespace: "external-secrets",
-  serviceAccount: "external-secrets",
-  /** Vault policy and Kubernetes auth role of the ClusterSecretStore. */
-  vaultRole: "external-secrets",
 } as const;
 
 const CONTROLLER: Resources = { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "192Mi" } };

@@ -4,9 +4,8 @@ import { withTraefikAwsValues } from "../../render/aws.js";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { HostnameDecl, Plan } from "../../render/plan.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
-import { GATEWAY } from "./ref.js";
-import { GATEWAY_API_GROUP, httpRoute, referenceGrant } from "./route.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
+import { GATEWAY, GATEWAY_API_GROUP, httpRoute, referenceGrant, TRAEFIK_APP } from "./contract.js";
 
 /** Traefik's chart; a constant, not user config: upgrading it is a code change with reviewed values. */
 export const TRAEFIK_CHART = {
@@ -26,9 +25,6 @@ export const GATEWAY_API_CRDS = {
   path: "config/crd/standard",
   app: "gateway-api-crds",
 } as const;
-
-/** The Traefik Application; its release name makes the Service `traefik`, which GATEWAY.serviceHost names. */
-export const TRAEFIK_APP = "traefik";
 
 const TRAEFIK_RESOURCES: Resources = {
   requests: { cpu: "100m", memory: "64Mi" },

@@ -1,13 +1,13 @@
+import type { ServiceSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
 import type { OidcClientDecl } from "../../render/plan.js";
-import type { ServiceSpec } from "../../config/schema.js";
 import {
   CALLBACK_PATHS,
   IDENTITY_NAMESPACE,
   type IdentityConfig,
   oidcClientSecretPath,
   TEST_CLIENT,
-} from "./config.js";
+} from "./contract.js";
 
 /** Redirect URIs of a service's client: its host plus the callback path(s) of its runtime. */
 function serviceRedirectUris(service: Pick<ServiceSpec, "runtime">, host: string): string[] {

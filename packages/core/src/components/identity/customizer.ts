@@ -1,13 +1,13 @@
 import { componentConfig } from "../../render/component.js";
 import type { WorkloadCustomizer } from "../../render/workload.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
+import { externalSecret } from "../external-secrets/contract.js";
 import {
   issuerUrl,
   OIDC_CLIENT_PROPERTIES,
   OIDC_ENV,
   oidcClientSecretPath,
   oidcSecretName,
-} from "./config.js";
+} from "./contract.js";
 
 /** Labels of a service's objects, as the workload model starts with them (workload.ts `serviceLabels`). */
 const SERVICE_LABEL_KEYS = [

@@ -1,10 +1,9 @@
 import { diag } from "../../diagnostics.js";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
-import { ARGOCD_OIDC_KEYS, ARGOCD_SECRET_LABELS } from "../argocd/sso.js";
-import { postgresEndpoint } from "../postgres/endpoint.js";
-import { kvPolicyPaths } from "../vault/paths.js";
-import { VAULT_SSO, vaultSso } from "../vault/sso.js";
+import { ARGOCD_OIDC_KEYS, ARGOCD_SECRET_LABELS } from "../argocd/contract.js";
+import { postgresEndpoint } from "../postgres/contract.js";
+import { kvPolicyPaths, VAULT_SSO, vaultSso } from "../vault/contract.js";
 import { serviceOidcClients, testOidcClient } from "./clients.js";
 import {
   IDENTITY_NAMESPACE,
@@ -12,7 +11,10 @@ import {
   identityConfig,
   identityHost,
   oidcClientSecretPath,
-} from "./config.js";
+  SSO_CLIENT,
+  ssoAccess,
+  ssoExternalSecret,
+} from "./contract.js";
 import { oidcCustomizer } from "./customizer.js";
 import {
   KEYCLOAK_ADMIN_PATH,
@@ -23,7 +25,6 @@ import {
   keycloakSecrets,
   keycloakValues,
 } from "./keycloak.js";
-import { SSO_CLIENT, ssoAccess, ssoExternalSecret } from "./sso.js";
 import { identityTerraformFiles } from "./terraform.js";
 import {
   ZITADEL_ADMIN_KEY_PATH,

@@ -1,8 +1,7 @@
 import type { AccessSpec } from "../../config/access.js";
-import { tfName, tfRef } from "../cloudflare/tf-json.js";
-import { VAULT_SSO, type VaultSsoModel, vaultIdentityGroup, vaultRedirectUris } from "../vault/sso.js";
-import { type IdentityConfig, issuerUrl } from "./config.js";
-import { GROUPS_CLAIM, SSO_CLIENT } from "./sso.js";
+import { tfName, tfRef } from "../../render/terraform-json.js";
+import { VAULT_SSO, type VaultSsoModel, vaultIdentityGroup, vaultRedirectUris } from "../vault/contract.js";
+import { GROUPS_CLAIM, type IdentityConfig, issuerUrl, SSO_CLIENT } from "./contract.js";
 
 /**
  * ZITADEL Action (v1, flow "Complement Token") that writes the person's roles in the platform

@@ -1,16 +1,18 @@
+import type { AccessSpec } from "../../config/access.js";
 import { diag, InputError } from "../../diagnostics.js";
 import type { OidcClientDecl } from "../../render/plan.js";
-import type { AccessSpec } from "../../config/access.js";
-import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
-import { VAULT } from "../vault/paths.js";
-import type { VaultSsoModel } from "../vault/sso.js";
-import { type IdentityConfig, identityHost, OIDC_CLIENT_PROPERTIES } from "./config.js";
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
+import type { VaultSsoModel } from "../vault/contract.js";
+import { VAULT } from "../vault/contract.js";
+import {
+  IDENTITY_TERRAFORM_DIR,
+  type IdentityConfig,
+  identityHost,
+  OIDC_CLIENT_PROPERTIES,
+} from "./contract.js";
 import { KEYCLOAK_ADMIN_PATH } from "./keycloak.js";
 import { groupResources, vaultSsoResources } from "./sso-terraform.js";
 import { ZITADEL_ADMIN_KEY_PATH } from "./zitadel.js";
-
-/** Where the OIDC clients live in the platform repository (ADR 0005). */
-export const IDENTITY_TERRAFORM_DIR = "identity/terraform";
 
 /** Provider pins: ZITADEL's and Keycloak's official providers, and Vault for the client secrets. */
 export const IDENTITY_PROVIDERS = {

@@ -1,10 +1,10 @@
 import type { BudgetEntry } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { backendAppProtocol } from "../gateway/route.js";
-import type { PostgresEndpoint } from "../postgres/endpoint.js";
-import { databaseSecretPath } from "../postgres/endpoint.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
+import { externalSecret } from "../external-secrets/contract.js";
+import { backendAppProtocol } from "../gateway/contract.js";
+import type { PostgresEndpoint } from "../postgres/contract.js";
+import { databaseSecretPath } from "../postgres/contract.js";
 
 export const ZITADEL_CHART = {
   repoURL: "https://charts.zitadel.com",

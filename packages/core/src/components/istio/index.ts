@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { PSA_PREFIX } from "../argocd/namespaces.js";
-import { budgetEntry } from "../vault/budget.js";
+import { budgetEntry } from "../../render/resources.js";
+import { PSA_PREFIX } from "../argocd/contract.js";
+import { ISTIO_NAMESPACE, ISTIO_RESOURCES } from "./contract.js";
 import {
   AMBIENT_LABEL,
   assertEnrolled,
@@ -20,9 +21,7 @@ import {
   cniValues,
   ISTIO_CHARTS,
   ISTIO_CRD_GROUPS,
-  ISTIO_NAMESPACE,
   ISTIO_REPO,
-  ISTIO_RESOURCES,
   ISTIO_VERSION,
   istiodValues,
   OTEL_COLLECTOR_GRPC,

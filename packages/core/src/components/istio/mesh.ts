@@ -1,12 +1,11 @@
+import type { ServiceSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
 import type { K8sObject } from "../../render/k8s.js";
-import type { ServiceSpec } from "../../config/schema.js";
-import { TRAEFIK_APP } from "../gateway/index.js";
-import { GATEWAY } from "../gateway/ref.js";
-import { GATEWAY_API_GROUP } from "../gateway/route.js";
-import { OBSERVABILITY_NAMESPACE } from "../observability/endpoints.js";
-import { selectorLabels } from "../services/workload.js";
-import { ISTIO_NAMESPACE, TRACING_PROVIDER, TRUST_DOMAIN } from "./values.js";
+import { GATEWAY, GATEWAY_API_GROUP, TRAEFIK_APP } from "../gateway/contract.js";
+import { OBSERVABILITY_NAMESPACE } from "../observability/contract.js";
+import { selectorLabels } from "../services/contract.js";
+import { ISTIO_NAMESPACE } from "./contract.js";
+import { TRACING_PROVIDER, TRUST_DOMAIN } from "./values.js";
 
 /** The namespace label that puts every pod of a namespace in the ambient data plane. */
 export const AMBIENT_LABEL = { key: "istio.io/dataplane-mode", value: "ambient" } as const;

@@ -1,11 +1,8 @@
 import type { PlatformSpec } from "../../config/schema.js";
-import { ISTIO_CA_VALUES, ISTIO_CSR } from "../cert-manager/istio.js";
+import { resourcesValue } from "../../render/resources.js";
+import { ISTIO_CA_VALUES, ISTIO_CSR } from "../cert-manager/contract.js";
 import { OTEL_COLLECTOR } from "../otel/contract.js";
-import type { Resources } from "../vault/budget.js";
-import { resourcesValue } from "../vault/budget.js";
-
-/** Where the control plane, CNI agent and ztunnel run (the charts' `global.istioNamespace` default). */
-export const ISTIO_NAMESPACE = "istio-system";
+import { ISTIO_RESOURCES } from "./contract.js";
 
 /**
  * Istio 1.30.3 charts. One version for all four: the charts are released together and istiod,
@@ -37,19 +34,6 @@ export const ISTIO_CRD_GROUPS = [
  * in {@link caValues}): both sides must agree or every policy denies.
  */
 export const TRUST_DOMAIN: string = ISTIO_CSR.trustDomain;
-
-/**
- * Reservations for a small node, each container's actual footprint plus headroom (upstream
- * defaults are for production clusters: istiod asks for 500m/2Gi, ztunnel 200m/512Mi). Limits
- * give room for bursts (config pushes, certificate rotation) without letting a leak take the node.
- */
-export const ISTIO_RESOURCES = {
-  istiod: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-  cni: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
-  ztunnel: { requests: { cpu: "20m", memory: "48Mi" }, limits: { memory: "256Mi" } },
-  /** Every waypoint istiod deploys (`global.waypoint.resources`): one Envoy per namespace that asks for L7. */
-  waypoint: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-} as const satisfies Record<string, Resources>;
 
 /**
  * The `platform` preset (templates/zzz_profile.yaml reads `global.platform`, as istio.io's

@@ -1,8 +1,13 @@
-import type { K8sObject } from "../../render/k8s.js";
 import { type AccessSpec, groupsWithRole } from "../../config/access.js";
 import type { PlatformSpec } from "../../config/schema.js";
-import { GROUPS_CLAIM, platformOidcEndpoints, ssoExternalSecret, ssoSecretName } from "../identity/sso.js";
-import { OBSERVABILITY_NAMESPACE } from "./endpoints.js";
+import type { K8sObject } from "../../render/k8s.js";
+import {
+  GROUPS_CLAIM,
+  platformOidcEndpoints,
+  ssoExternalSecret,
+  ssoSecretName,
+} from "../identity/contract.js";
+import { OBSERVABILITY_NAMESPACE } from "./contract.js";
 
 /** A deployed Grafana with SSO is reached at `grafana.<domain>` (internal route). */
 export const GRAFANA_SUBDOMAIN = "grafana";

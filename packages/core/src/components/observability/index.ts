@@ -1,20 +1,20 @@
 import type { PlatformSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
-import { type AppSpec, app, type ConfigOf, defineComponent } from "../../render/component.js";
-import { PSA_PREFIX } from "../argocd/namespaces.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { ssoAccess, ssoClient } from "../identity/sso.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { type AppSpec, app, defineComponent } from "../../render/component.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
+import { PSA_PREFIX } from "../argocd/contract.js";
+import { externalSecret } from "../external-secrets/contract.js";
+import { ssoAccess, ssoClient } from "../identity/contract.js";
 import {
   OBSERVABILITY_NAMESPACE,
   type ObservabilityConfig,
   type ObservabilityEndpoints,
   observabilityConfig,
   observabilityEndpoints,
-} from "./endpoints.js";
+} from "./contract.js";
 import { GRAFANA_SUBDOMAIN, grafanaRedirectUri, grafanaSso } from "./grafana-sso.js";
 
-export { OBSERVABILITY_NAMESPACE, type ObservabilityEndpoints, observabilityEndpoints } from "./endpoints.js";
+export { OBSERVABILITY_NAMESPACE, type ObservabilityEndpoints, observabilityEndpoints } from "./contract.js";
 
 /**
  * Charts for deploy mode. Loki's values are validated against ../shared/upstream (schema and

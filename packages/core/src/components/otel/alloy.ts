@@ -1,5 +1,5 @@
 import type { BudgetEntry } from "../../render/component.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { type AlloyBlock, ref, toAlloy } from "./alloy-syntax.js";
 import { OTEL_COLLECTOR } from "./contract.js";
 

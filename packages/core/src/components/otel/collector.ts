@@ -1,7 +1,7 @@
 import { type Diagnostic, diag } from "../../diagnostics.js";
 import type { K8sObject } from "../../render/k8s.js";
-import type { ObservabilityEndpoints } from "../observability/endpoints.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
+import type { ObservabilityEndpoints } from "../observability/contract.js";
 import {
   COLLECTOR_CR_NAME,
   COLLECTOR_SERVICE,

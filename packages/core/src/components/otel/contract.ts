@@ -1,4 +1,8 @@
+// The otel component's public module: the collector's address, the Java instrumentation, the env
+// that points a workload at the collector, and the settings others read (docs/adr/0016-module-boundaries.md).
+
 import { z } from "zod";
+import type { K8sObject } from "../../render/k8s.js";
 
 /**
  * What other components and every service rely on: where the collector listens, which
@@ -81,3 +85,91 @@ export const otelConfig = z.strictObject({
   alloy: z.boolean().default(true).describe("Grafana Alloy DaemonSet for node and pod logs"),
 });
 export type OtelConfig = z.output<typeof otelConfig>;
+
+/** OTEL_RESOURCE_ATTRIBUTES is a W3C-baggage-style list: values percent-encode `,` `=` `;` `%` and spaces. */
+export function resourceAttributes(attrs: readonly (readonly [string, string])[]): string {
+  const enc = (s: string) =>
+    s.replace(/[%,;=\s"\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return attrs.map(([k, v]) => `${k}=${enc(v)}`).join(",");
+}
+
+/** What a workload's OTEL_* env is built from. */
+export interface OtelIdentity {
+  /** `OTEL_SERVICE_NAME`. */
+  readonly name: string;
+  readonly namespace: string;
+  /** The platform's `otel.environment`. */
+  readonly environment: string;
+  /** `service.version`, omitted when undefined (a digest-only image). */
+  readonly version: string | undefined;
+}
+
+/**
+ * The env that points a workload at the platform collector: the endpoint (OTLP/HTTP on 4318, the
+ * protocol the Java agent and most SDKs default to, set explicitly), its service name and resource
+ * attributes. Services get it through the otel workload customizer; the scaffold's Deployment directly.
+ */
+export function otelEnv(o: OtelIdentity): Record<string, string> {
+  const attrs: [string, string][] = [
+    ["service.namespace", o.namespace],
+    ["deployment.environment", o.environment],
+    // The stable semantic-conventions name (1.27+) beside the older one dashboards still use.
+    ["deployment.environment.name", o.environment],
+    ...(o.version ? ([["service.version", o.version]] as [string, string][]) : []),
+  ];
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: OTEL_COLLECTOR.http,
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+    OTEL_SERVICE_NAME: o.name,
+    OTEL_RESOURCE_ATTRIBUTES: resourceAttributes(attrs),
+  };
+}
+
+/**
+ * The Java agent the operator injects, pinned to the version operator 0.158.0 ships as its
+ * default (`autoinstrumentation-java=2.30.0` in its versions.txt).
+ */
+export const JAVA_AGENT_IMAGE =
+  "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.30.0";
+
+/**
+ * The `Instrumentation` every `runtime: java` service asks for by annotation. The exporter
+ * endpoint is the collector's OTLP/HTTP port because the agent's default protocol is
+ * http/protobuf: pointing it at 4317 would fail silently.
+ */
+export function javaInstrumentation(c: Pick<OtelConfig, "traceSampleRatio">): K8sObject {
+  return {
+    apiVersion: "opentelemetry.io/v1alpha1",
+    kind: "Instrumentation",
+    metadata: {
+      name: JAVA_INSTRUMENTATION.name,
+      namespace: JAVA_INSTRUMENTATION.namespace,
+      labels: { "app.kubernetes.io/part-of": "otel" },
+    },
+    spec: {
+      exporter: { endpoint: OTEL_COLLECTOR.http },
+      propagators: ["tracecontext", "baggage"],
+      sampler: { type: "parentbased_traceidratio", argument: String(c.traceSampleRatio) },
+      resource: { addK8sUIDAttributes: true },
+      java: {
+        image: JAVA_AGENT_IMAGE,
+        // The init container only copies the agent jar into a shared emptyDir.
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+        env: [
+          // Logs and metrics go through OTLP too: one exporter for every signal.
+          { name: "OTEL_LOGS_EXPORTER", value: "otlp" },
+          { name: "OTEL_METRICS_EXPORTER", value: "otlp" },
+          { name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" },
+        ],
+      },
+      // Services run non-root with a read-only root filesystem; the init container must too.
+      initContainerSecurityContext: {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+    },
+  };
+}

@@ -1,8 +1,8 @@
 import { InputError } from "../../diagnostics.js";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
-import { PSA_PREFIX } from "../argocd/namespaces.js";
-import { observabilityEndpoints } from "../observability/endpoints.js";
-import { budgetEntry } from "../vault/budget.js";
+import { budgetEntry } from "../../render/resources.js";
+import { PSA_PREFIX } from "../argocd/contract.js";
+import { observabilityEndpoints } from "../observability/contract.js";
 import { ALLOY_CHART, alloyBudget, alloyValues } from "./alloy.js";
 import {
   COLLECTOR_RESOURCES,
@@ -11,9 +11,8 @@ import {
   collectorRbac,
   validateCollectorConfig,
 } from "./collector.js";
-import { COLLECTOR_SERVICE, OTEL_NAMESPACE, otelConfig } from "./contract.js";
+import { COLLECTOR_SERVICE, javaInstrumentation, OTEL_NAMESPACE, otelConfig } from "./contract.js";
 import { otelCustomizer } from "./customizer.js";
-import { javaInstrumentation } from "./instrumentation.js";
 import { OPERATOR_CHART, operatorApp } from "./operator.js";
 
 export { validateCollectorConfig } from "./collector.js";

@@ -1,7 +1,6 @@
 import type { AppSpec } from "../../render/component.js";
-import { budgetEntry, type Resources, resourcesValue } from "../vault/budget.js";
-import { OTEL_NAMESPACE } from "./contract.js";
-import { JAVA_AGENT_IMAGE } from "./instrumentation.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
+import { JAVA_AGENT_IMAGE, OTEL_NAMESPACE } from "./contract.js";
 
 /** OpenTelemetry Operator chart 0.122.0 (operator and collector 0.158.0). */
 export const OPERATOR_CHART = {

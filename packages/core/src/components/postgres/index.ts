@@ -5,16 +5,17 @@ import { diag, InputError } from "../../diagnostics.js";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { DatabaseDecl } from "../../render/plan.js";
-import { STATEFUL_LABEL } from "../argocd/namespaces.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
-import { databaseSecretPath, POSTGRES_NAMESPACE, postgresEndpoint } from "./endpoint.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
+import { STATEFUL_LABEL } from "../argocd/contract.js";
+import { externalSecret } from "../external-secrets/contract.js";
+import {
+  databaseSecretPath,
+  POSTGRES_ADMIN_SECRET,
+  POSTGRES_ADMIN_SECRET_PATH,
+  POSTGRES_NAMESPACE,
+  postgresEndpoint,
+} from "./contract.js";
 import { passwordEnv, provisioningSql } from "./sql.js";
-
-/** Vault KV path of the superuser credentials (`username`, `password`), in both modes. */
-export const POSTGRES_ADMIN_SECRET_PATH = "postgres/admin";
-/** The Secret ESO writes them to, in the `database` namespace. */
-export const POSTGRES_ADMIN_SECRET = "postgres-admin";
 
 /** The official image runs as `postgres`, uid/gid 999. */
 const POSTGRES_UID = 999;

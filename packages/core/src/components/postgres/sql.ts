@@ -1,14 +1,5 @@
 import type { DatabaseDecl } from "../../render/plan.js";
-
-/** `"name"` with embedded quotes doubled: a PostgreSQL identifier, whatever the input. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** `'text'` with embedded quotes doubled: a standard-conforming string literal. */
-export function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
+import { quoteIdent, quoteLiteral } from "./contract.js";
 
 /** The environment variable the provisioning Job reads a static owner's password from. */
 export function passwordEnv(db: Pick<DatabaseDecl, "name">): string {

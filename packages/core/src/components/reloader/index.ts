@@ -8,13 +8,8 @@ import {
   reloaderServiceAccount,
 } from "./objects.js";
 
-export {
-  LAST_RELOADED_FROM_ANNOTATION,
-  RELOADER_IMAGE,
-  RELOADER_NAMESPACE,
-  reloadedDeploymentIgnore,
-  reloaderArgs,
-} from "./objects.js";
+export { LAST_RELOADED_FROM_ANNOTATION, reloadedDeploymentIgnore } from "./contract.js";
+export { RELOADER_IMAGE, RELOADER_NAMESPACE, reloaderArgs } from "./objects.js";
 
 const config = z.strictObject({
   /** Reloader's log format; `json` for Loki/Alloy, `text` for reading by hand. @default "json" */

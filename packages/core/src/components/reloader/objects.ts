@@ -1,5 +1,5 @@
 import type { K8sObject } from "../../render/k8s.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
 
 /** Namespace Reloader runs in (platform project; it watches every namespace from there). */
 export const RELOADER_NAMESPACE = "reloader";
@@ -13,29 +13,6 @@ export const RELOADER_NAME = "reloader";
  * reviewed code change, and the RBAC below is checked against that version's needs.
  */
 export const RELOADER_IMAGE = "ghcr.io/stakater/reloader:v1.4.22";
-
-/**
- * The pod-template annotation the `annotations` reload strategy writes on every reload (a JSON
- * naming the Secret or ConfigMap that changed). Argo CD must not treat it as drift.
- */
-export const LAST_RELOADED_FROM_ANNOTATION = "reloader.stakater.com/last-reloaded-from";
-
-/**
- * What an Application whose Deployment Reloader may roll declares, so the annotation a reload
- * writes is never drift: ignored in the diff and, with `RespectIgnoreDifferences=true`, left as it
- * is by a sync. Under Argo CD's default client-side diff a key absent from Git and from the
- * last-applied configuration is not drift anyway; this keeps it so under server-side diff/apply.
- */
-export function reloadedDeploymentIgnore(name: string, namespace: string): Record<string, unknown> {
-  const pointer = LAST_RELOADED_FROM_ANNOTATION.replace(/~/g, "~0").replace(/\//g, "~1");
-  return {
-    group: "apps",
-    kind: "Deployment",
-    name,
-    namespace,
-    jsonPointers: [`/spec/template/metadata/annotations/${pointer}`],
-  };
-}
 
 /** Reloader serves metrics (`/metrics`) and liveness (`/live`) on one port. */
 export const RELOADER_HTTP_PORT = 9090;

@@ -1,7 +1,6 @@
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
-import { RELOADER_ANNOTATION } from "../dynamic-db/customizer.js";
-import { issuerUrl, oidcClientSecretPath } from "../identity/config.js";
-import { reloadedDeploymentIgnore } from "../reloader/objects.js";
+import { issuerUrl, oidcClientSecretPath } from "../identity/contract.js";
+import { RELOADER_ANNOTATION, reloadedDeploymentIgnore } from "../reloader/contract.js";
 import {
   SCAFFOLD_NAME,
   SCAFFOLD_NAMESPACE,

@@ -1,11 +1,11 @@
 import type { K8sObject } from "../../render/k8s.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { backendAppProtocol } from "../gateway/route.js";
-import { OIDC_CLIENT_PROPERTIES, OIDC_ENV, oidcClientSecretPath } from "../identity/config.js";
+import { containerSecurityContext, httpProbe, podSecurityContext } from "../../render/pod.js";
+import { type Resources, resourcesValue } from "../../render/resources.js";
+import { externalSecret } from "../external-secrets/contract.js";
+import { backendAppProtocol } from "../gateway/contract.js";
+import { OIDC_CLIENT_PROPERTIES, OIDC_ENV, oidcClientSecretPath } from "../identity/contract.js";
 import type { OtelConfig } from "../otel/contract.js";
-import { otelEnv } from "../otel/customizer.js";
-import { containerSecurityContext, httpProbe, podSecurityContext } from "../services/workload.js";
-import { type Resources, resourcesValue } from "../vault/budget.js";
+import { otelEnv } from "../otel/contract.js";
 import {
   SCAFFOLD_CONTAINER_PORT,
   SCAFFOLD_GIT_SECRET,

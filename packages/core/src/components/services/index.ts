@@ -2,9 +2,10 @@ import { z } from "zod";
 import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { ARGOCD_NAMESPACE } from "../../render/apps.js";
 import { app, type ConfigOf, defineComponent } from "../../render/component.js";
+import { splitImage } from "../../render/image.js";
 import type { K8sObject } from "../../render/k8s.js";
-import { httpRoute } from "../gateway/route.js";
-import { reloadedDeploymentIgnore } from "../reloader/objects.js";
+import { httpRoute } from "../gateway/contract.js";
+import { reloadedDeploymentIgnore } from "../reloader/contract.js";
 import {
   baseNetworkPolicies,
   limitRange,
@@ -21,7 +22,6 @@ import {
   SERVICE_PORT,
   serviceCustomizers,
   serviceLabels,
-  splitImage,
   type WorkloadCustomizer,
   type WorkloadModel,
   workloadModel,

@@ -1,25 +1,34 @@
+import { cpuMillis, memoryBytes } from "../../config/primitives.js";
+import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { componentConfig } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
-import { cpuMillis, memoryBytes } from "../../config/primitives.js";
-import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
-import { serviceSecretStore } from "../external-secrets/external-secret.js";
-import { GATEWAY } from "../gateway/ref.js";
-import { oidcClientSecretPath } from "../identity/config.js";
-import { ISTIO_NAMESPACE, ISTIO_RESOURCES } from "../istio/values.js";
-import { JAVA_INSTRUMENTATION, OTEL_COLLECTOR, OTEL_NAMESPACE } from "../otel/contract.js";
-import { javaInstrumentation } from "../otel/instrumentation.js";
-import { databaseSecretPath, POSTGRES_NAMESPACE, postgresEndpoint } from "../postgres/endpoint.js";
-import { POSTGRES_ADMIN_SECRET_PATH } from "../postgres/index.js";
-import type { Resources } from "../vault/budget.js";
+import type { Resources } from "../../render/resources.js";
+import { serviceSecretStore } from "../external-secrets/contract.js";
+import { GATEWAY } from "../gateway/contract.js";
+import { oidcClientSecretPath } from "../identity/contract.js";
+import { ISTIO_NAMESPACE, ISTIO_RESOURCES } from "../istio/contract.js";
+import {
+  JAVA_INSTRUMENTATION,
+  javaInstrumentation,
+  OTEL_COLLECTOR,
+  OTEL_NAMESPACE,
+} from "../otel/contract.js";
+import {
+  databaseSecretPath,
+  POSTGRES_ADMIN_SECRET_PATH,
+  POSTGRES_NAMESPACE,
+  postgresEndpoint,
+} from "../postgres/contract.js";
 import {
   kvPolicyPaths,
   serviceKvRole,
   serviceSecretPrefix,
   serviceSecretStore as storeName,
-} from "../vault/paths.js";
-import { selectorLabels, serviceLabels, type WorkloadModel } from "./workload.js";
+} from "../vault/contract.js";
+import { selectorLabels } from "./contract.js";
+import { serviceLabels, type WorkloadModel } from "./workload.js";
 
 /**
  * Tenant isolation of service namespaces (issue 13, part 3), all platform-owned: one platform

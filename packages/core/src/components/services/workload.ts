@@ -1,11 +1,13 @@
 import type { PlatformSpec, ServiceSpec } from "../../config/schema.js";
-import { parseImage } from "../../render/image.js";
+import { splitImage } from "../../render/image.js";
 import type { K8sObject } from "../../render/k8s.js";
+import { containerSecurityContext, HTTP_PORT_NAME, httpProbe, podSecurityContext } from "../../render/pod.js";
 import type { EnvSource, WorkloadCustomizer, WorkloadModel } from "../../render/workload.js";
-import { externalSecret } from "../external-secrets/external-secret.js";
-import { backendAppProtocol } from "../gateway/route.js";
-import { databaseSecretPath, postgresEndpoint } from "../postgres/endpoint.js";
-import { serviceSecretPath, serviceSecretStore } from "../vault/paths.js";
+import { externalSecret } from "../external-secrets/contract.js";
+import { backendAppProtocol } from "../gateway/contract.js";
+import { databaseSecretPath, postgresEndpoint } from "../postgres/contract.js";
+import { serviceSecretPath, serviceSecretStore } from "../vault/contract.js";
+import { selectorLabels } from "./contract.js";
 
 /** UID/GID every service runs as: non-root, and not one an image's own user list is likely to collide with. */
 export const SERVICE_UID = 10001;
@@ -13,15 +15,7 @@ export const SERVICE_UID = 10001;
 /** Port of every service's Kubernetes Service; routes and callers use it, whatever the container listens on. */
 export const SERVICE_PORT = 80;
 
-/** Name of the container port the Service targets; probes use it too. */
-export const HTTP_PORT_NAME = "http";
-
 export type { EnvSource, WorkloadCustomizer, WorkloadModel } from "../../render/workload.js";
-
-/** Labels that select a service's pods; never change them for a running service (the selector is immutable). */
-export function selectorLabels(service: ServiceSpec): Record<string, string> {
-  return { "app.kubernetes.io/name": service.name, "app.kubernetes.io/instance": service.name };
-}
 
 /** Labels on every object of a service. */
 export function serviceLabels(service: ServiceSpec): Record<string, string> {
@@ -164,19 +158,6 @@ export function workloadModel(
   return model;
 }
 
-/** An image reference split for kustomize: the Deployment names the repository, kustomization.yaml pins it. */
-export interface ImagePin {
-  readonly name: string;
-  readonly newTag?: string;
-  readonly digest?: string;
-}
-
-/** `ghcr.io/o/app:1.2@sha256:…` → `{ name: "ghcr.io/o/app", newTag: "1.2", digest: "sha256:…" }`. */
-export function splitImage(image: string): ImagePin {
-  const { repository, tag, digest } = parseImage(image);
-  return { name: repository, ...(tag ? { newTag: tag } : {}), ...(digest ? { digest } : {}) };
-}
-
 function envList(env: ReadonlyMap<string, EnvSource>): Record<string, unknown>[] {
   return [...env.keys()].sort().map((name) => {
     const src = env.get(name) as EnvSource;
@@ -184,42 +165,6 @@ function envList(env: ReadonlyMap<string, EnvSource>): Record<string, unknown>[]
       ? { name, value: src.value }
       : { name, valueFrom: { secretKeyRef: { name: src.secret.name, key: src.secret.key } } };
   });
-}
-
-/** An HTTP probe on the `http` container port; `extra` holds the timings that differ from these. */
-export function httpProbe(path: string, extra: Record<string, number>): Record<string, unknown> {
-  return {
-    httpGet: { path, port: HTTP_PORT_NAME, scheme: "HTTP" },
-    periodSeconds: 10,
-    timeoutSeconds: 2,
-    failureThreshold: 3,
-    successThreshold: 1,
-    ...extra,
-  };
-}
-
-/** Pod security context of a workload running as `uid`: non-root, its volumes group-owned by `uid`. */
-export function podSecurityContext(uid: number): Record<string, unknown> {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    fsGroup: uid,
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
-
-/** Container security context to match: no privilege escalation, read-only root, no capabilities. */
-export function containerSecurityContext(uid: number): Record<string, unknown> {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-  };
 }
 
 /** The one contributor: model → ServiceAccount, Deployment, Service (plus the customizers' objects). */

@@ -3,27 +3,24 @@ import { memoryQuantity } from "../../config/primitives.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { vaultServiceAccountValues } from "../../render/aws.js";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
-import { STATEFUL_LABEL } from "../argocd/namespaces.js";
-import { CERT_MANAGER, PKI } from "../cert-manager/pki.js";
-import { ADMIN_KV_PATH } from "../dynamic-db/terraform.js";
-import { ESO } from "../external-secrets/index.js";
-import { ssoAccess, ssoClient } from "../identity/sso.js";
-import { budgetEntry, type Resources, resourcesValue } from "./budget.js";
+import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
+import { STATEFUL_LABEL } from "../argocd/contract.js";
+import { CERT_MANAGER, PKI } from "../cert-manager/contract.js";
+import { ADMIN_KV_PATH } from "../dynamic-db/contract.js";
+import { ESO } from "../external-secrets/contract.js";
+import { ssoAccess, ssoClient } from "../identity/contract.js";
+import {
+  type UnsealConfig,
+  unsealConfig,
+  VAULT,
+  VAULT_CHART,
+  vaultRedirectUris,
+  vaultSso,
+} from "./contract.js";
 import { block, toHcl } from "./hcl.js";
 import { vaultNetworkPolicy } from "./network.js";
-import { VAULT } from "./paths.js";
-import { vaultRedirectUris, vaultSso } from "./sso.js";
 import { vaultTerraformFiles, vaultTerraformPolicy } from "./terraform.js";
-import { sealStanza, type UnsealConfig, unsealConfig, unsealServerValues } from "./unseal.js";
-
-export const VAULT_CHART = {
-  repoURL: "https://helm.releases.hashicorp.com",
-  chart: "vault",
-  version: "0.34.1",
-  schemaRef: "helm-vault/0.34.1",
-  /** Vault 2.0.4, the chart's appVersion; pinned here so a chart bump is a visible diff. */
-  imageTag: "2.0.4",
-} as const;
+import { sealStanza, unsealServerValues } from "./unseal.js";
 
 const SERVER_RESOURCES: Resources = {
   requests: { cpu: "50m", memory: "128Mi" },

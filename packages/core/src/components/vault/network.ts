@@ -1,5 +1,5 @@
 import type { K8sObject } from "../../render/k8s.js";
-import { VAULT } from "./paths.js";
+import { VAULT } from "./contract.js";
 
 /** Vault's API port (the chart's `server.service.port`); 8201 (raft, cluster) stays inside its namespace. */
 export const VAULT_API_PORT = 8200;

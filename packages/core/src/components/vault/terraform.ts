@@ -1,44 +1,17 @@
 import { diag, InputError } from "../../diagnostics.js";
 import type { ErrorCode } from "../../errors.js";
 import type { VaultKubernetesRoleDecl, VaultPolicyDecl } from "../../render/plan.js";
-import { terraformJson, tfName, tfRef } from "../cloudflare/tf-json.js";
-import { VAULT } from "./paths.js";
-
-/** Where the Vault configuration lives in the platform repository (ADR 0002). */
-export const VAULT_TERRAFORM_DIR = "vault/terraform";
-
-/**
- * The provider block of a root that talks to Vault: the base root here, and every capability root
- * that is applied in its own stage (the database engine, `vault/terraform/database/`).
- */
-export function vaultProviders(): Record<string, unknown> {
-  return {
-    terraform: {
-      required_version: ">= 1.6.0",
-      required_providers: { vault: { source: "hashicorp/vault", version: "~> 5.0" } },
-    },
-    // Address and token come from VAULT_ADDR and VAULT_TOKEN in the environment, never from a file.
-    provider: { vault: {} },
-  };
-}
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
+import {
+  ttlSeconds,
+  VAULT,
+  VAULT_TERRAFORM_DIR,
+  VAULT_TERRAFORM_POLICY,
+  vaultProviders,
+} from "./contract.js";
 
 /** The in-cluster API server address Vault's Kubernetes auth calls for TokenReview. */
 const KUBERNETES_HOST = "https://kubernetes.default.svc:443";
-
-/** `90`, `90s`, `15m`, `1h`, `7d` → seconds; the forms Vault accepts for role TTLs. */
-export function ttlSeconds(ttl: string, path: readonly (string | number)[] = []): number {
-  const m = /^(\d+)(s|m|h|d)?$/.exec(ttl);
-  if (!m) {
-    throw new InputError([
-      diag("SW_VAULT_BAD_TTL", `invalid Vault TTL ${JSON.stringify(ttl)}`, {
-        path,
-        hint: "Use a whole number of seconds, minutes, hours or days: 3600, 60m, 1h, 1d.",
-      }),
-    ]);
-  }
-  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? "s"] ?? 1;
-  return Number(m[1]) * factor;
-}
 
 function checkUnique(names: readonly string[], code: ErrorCode, what: string): void {
   const seen = new Set<string>();
@@ -56,9 +29,6 @@ function checkUnique(names: readonly string[], code: ErrorCode, what: string): v
     resource.set(r, n);
   }
 }
-
-/** The policy of the token that applies the rendered Terraform roots after the first apply (ADR 0002). */
-export const VAULT_TERRAFORM_POLICY = "slipway-terraform";
 
 /**
  * What `terraform apply` of `vault/terraform` (and its stage roots) needs, and nothing more than

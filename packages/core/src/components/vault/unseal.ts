@@ -1,52 +1,5 @@
-import { z } from "zod";
+import { UNSEAL, type UnsealConfig } from "./contract.js";
 import { block, type HclBlock } from "./hcl.js";
-
-/**
- * How Vault unseals after a restart (ADR 0009). A sealed Vault stops issuing: ESO cannot refresh,
- * cert-manager cannot sign, and istio-csr's one-hour certificates take the mesh down within the
- * hour, so a reboot must not wait for a person.
- *
- * - `kubernetes-secret` (default, one node without another Vault or a cloud KMS): `bootstrap`
- *   stores a threshold of the Shamir unseal keys in the Secret `vault-unseal` of the vault
- *   namespace (never in Git); the Vault container's postStart hook submits them when the server
- *   comes up sealed.
- * - `transit`: Vault's own auto-unseal through the Transit engine of another Vault; the token comes
- *   from the Secret `vault-transit-token` (key `token`) that `bootstrap` creates.
- * - `manual`: nothing; a person runs `vault operator unseal` after every restart.
- */
-export const unsealConfig = z
-  .discriminatedUnion("mode", [
-    z.strictObject({
-      mode: z.literal("kubernetes-secret"),
-      /** Unseal key shares `vault operator init` creates. @default 5 */
-      keyShares: z.int().min(1).max(10).default(5),
-      /** Shares needed to unseal; this many are kept in the Secret. @default 3 */
-      keyThreshold: z.int().min(1).max(10).default(3),
-    }),
-    z.strictObject({
-      mode: z.literal("transit"),
-      /** Address of the other Vault, e.g. `https://vault.lan:8200`. */
-      address: z.url({
-        protocol: /^https?$/,
-        error: "must be an http(s) URL such as https://vault.lan:8200",
-      }),
-      /** Transit key on the other Vault. @default "autounseal" */
-      keyName: z.string().min(1).default("autounseal"),
-      /** Mount path of the Transit engine there. @default "transit/" */
-      mountPath: z.string().min(1).default("transit/"),
-    }),
-    z.strictObject({ mode: z.literal("manual") }),
-  ])
-  .default({ mode: "kubernetes-secret", keyShares: 5, keyThreshold: 3 });
-
-export type UnsealConfig = z.infer<typeof unsealConfig>;
-
-/** The Secrets `bootstrap` creates for the unseal modes (never rendered: they hold key material). */
-export const UNSEAL = {
-  keysSecret: "vault-unseal",
-  keysDir: "/vault/unseal",
-  transitTokenSecret: "vault-transit-token",
-} as const;
 
 /** Secret key of the n-th (1-based) unseal key share in `vault-unseal`. */
 export const unsealKeyName = (n: number) => `key-${n}`;

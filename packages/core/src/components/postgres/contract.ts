@@ -1,6 +1,8 @@
+// The postgres component's public module: what other components, check/ and bootstrap/ may use
+// (docs/adr/0016-module-boundaries.md). It imports only render/, config/, errors and other contracts.
 import type { PlatformSpec } from "../../config/schema.js";
 import { componentConfig } from "../../render/component.js";
-import { VAULT } from "../vault/paths.js";
+import { VAULT } from "../vault/contract.js";
 
 /** The contract consumers use to reach the shared PostgreSQL. */
 export interface PostgresEndpoint {
@@ -22,3 +24,19 @@ export const databaseSecretPath = (database: string) => `postgres/${database}`;
 
 /** The same secret as `vault kv put` names it, with the KV mount: `kv/postgres/<database>`. */
 export const databaseVaultPath = (database: string) => `${VAULT.kvMount}/${databaseSecretPath(database)}`;
+
+/** The Secret ESO writes them to, in the `database` namespace. */
+export const POSTGRES_ADMIN_SECRET = "postgres-admin";
+
+/** Vault KV path of the superuser credentials (`username`, `password`), in both modes. */
+export const POSTGRES_ADMIN_SECRET_PATH = "postgres/admin";
+
+/** `"name"` with embedded quotes doubled: a PostgreSQL identifier, whatever the input. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `'text'` with embedded quotes doubled: a standard-conforming string literal. */
+export function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

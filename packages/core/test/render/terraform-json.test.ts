@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { lazyList, lazyMap, terraformJson } from "../../src/components/cloudflare/tf-json.js";
+import { lazyList, lazyMap, terraformJson } from "../../src/render/terraform-json.js";
 
 /** The definition: two-space JSON of the value with keys sorted at every level, and a newline. */
 function reference(v: unknown): string {

@@ -1,5 +1,7 @@
+// The external-secrets component's public module: the ExternalSecret and SecretStore builders every
+// component renders its credentials with, and where ESO runs (docs/adr/0016-module-boundaries.md).
 import type { K8sObject } from "../../render/k8s.js";
-import { VAULT } from "../vault/paths.js";
+import { VAULT } from "../vault/contract.js";
 
 /** One key of the target Secret, read from a property of a Vault KV secret. */
 export interface ExternalSecretEntry {
@@ -113,3 +115,11 @@ export function serviceSecretStore(spec: ServiceSecretStoreSpec): K8sObject {
     },
   };
 }
+
+/** Where ESO runs and the service account it logs in to Vault with. */
+export const ESO = {
+  namespace: "external-secrets",
+  serviceAccount: "external-secrets",
+  /** Vault policy and Kubernetes auth role of the ClusterSecretStore. */
+  vaultRole: "external-secrets",
+} as const;

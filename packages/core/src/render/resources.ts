@@ -1,5 +1,5 @@
-import type { BudgetEntry } from "../../render/component.js";
-import { cpuMillis, memoryBytes } from "../../config/primitives.js";
+import { cpuMillis, memoryBytes } from "../config/primitives.js";
+import type { BudgetEntry } from "./component.js";
 
 /** Container resources as written into chart values and pod specs. */
 export interface Resources {

@@ -1,4 +1,7 @@
+// The dynamic-db component's public module: its settings, the database role of a consumer, and where
+// its Terraform stage and the superuser credentials it reads live (docs/adr/0016-module-boundaries.md).
 import { z } from "zod";
+import { VAULT_TERRAFORM_DIR } from "../vault/contract.js";
 
 /** A duration in the forms Vault and ESO both accept: `90s`, `20m`, `1h`, `1d` is not one (ESO has no days). */
 const duration = z.string().regex(/^[1-9]\d*(s|m|h)$/, {
@@ -61,3 +64,14 @@ export const databaseRoleName = (consumer: string) => consumer.replace(/^service
 export const generatorVaultRole = (service: string) => `db-${service}`;
 /** Name of the VaultDynamicSecret, the ExternalSecret and the Secret it writes. */
 export const dynamicSecretName = (service: string) => `${service}-database`;
+
+/**
+ * The root this component owns, apart from the vault component's (ADR 0002): it is applied in a
+ * later bootstrap stage, because its ephemeral read of `kv/postgres/admin` fails until that secret
+ * is written and `verify_connection` fails until PostgreSQL runs — which needs External Secrets to
+ * log in with a role the base root creates (docs/guides/bootstrap.md).
+ */
+export const DATABASE_TF_DIR = `${VAULT_TERRAFORM_DIR}/database`;
+
+/** KV path of the superuser credentials (the postgres component's contract, `postgres/admin`). */
+export const ADMIN_KV_PATH = "postgres/admin";

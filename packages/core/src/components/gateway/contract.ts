@@ -1,6 +1,40 @@
+// The gateway component's public module: how other components attach routes to the platform
+// gateway, without pulling the gateway's rendering code (docs/adr/0016-module-boundaries.md).
 import type { K8sObject } from "../../render/k8s.js";
 import type { HostnameDecl } from "../../render/plan.js";
-import { GATEWAY, gatewayParentRef } from "./ref.js";
+
+/**
+ * The contract other components use to attach routes to the platform gateway. Kept apart from
+ * the component so that importing it does not pull the gateway's rendering code.
+ */
+export const GATEWAY = {
+  namespace: "traefik",
+  name: "platform",
+  /** Listener for plain HTTP inside the cluster: TLS ends at Cloudflare's edge. */
+  listener: "web",
+  className: "traefik",
+  /** In-cluster address cloudflared forwards to. */
+  serviceHost: "traefik.traefik.svc.cluster.local",
+  servicePort: 80,
+  /** Traefik's `web` entry point (container port); Gateway listeners name entry-point ports, not Service ports. */
+  listenerPort: 8000,
+  /**
+   * Namespace label the `web` listener selects routes by. Only namespaces that host a declared
+   * hostname carry it, so a stray HTTPRoute elsewhere cannot claim a hostname on the gateway.
+   */
+  routesLabel: { key: "gateway.slipway.dev/routes", value: "platform" },
+} as const;
+
+/** An explicit parentRef (every field the API server would default is written out). */
+export function gatewayParentRef(): Record<string, unknown> {
+  return {
+    group: "gateway.networking.k8s.io",
+    kind: "Gateway",
+    name: GATEWAY.name,
+    namespace: GATEWAY.namespace,
+    sectionName: GATEWAY.listener,
+  };
+}
 
 /** Gateway API group; HTTPRoute is served as v1, ReferenceGrant is stored as v1beta1 (v1.6.1). */
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
@@ -84,3 +118,6 @@ export function referenceGrant(namespace: string, services: readonly string[]): 
 export function backendAppProtocol(protocol: HostnameDecl["protocol"]): string {
   return protocol === "h2c" ? "kubernetes.io/h2c" : "http";
 }
+
+/** The Traefik Application; its release name makes the Service `traefik`, which GATEWAY.serviceHost names. */
+export const TRAEFIK_APP = "traefik";

@@ -1,3 +1,4 @@
+// The observability component's public module: where its backends listen (docs/adr/0016-module-boundaries.md).
 import { z } from "zod";
 import type { PlatformSpec } from "../../config/schema.js";
 import { componentConfig } from "../../render/component.js";
