@@ -895,6 +895,33 @@ export const ERRORS = {
     summary: "The commit identity (`GIT_AUTHOR_*`, `SOURCE_DATE_EPOCH`) is not plain values.",
     hint: "Set GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL and SOURCE_DATE_EPOCH to plain values.",
   },
+  SW_NEW_GIT_AUTH_REFUSED: {
+    area: "onboarding",
+    kind: "input",
+    summary:
+      "A Git remote (the service repository or the platform repository) refused the credentials: no token, a wrong one, or one without the permission.",
+    hint: "Give a token that may read and push to it: SLIPWAY_GIT_TOKEN for slipway new, SCAFFOLD_GIT_TOKEN for the scaffold service; for an ssh URL, a key that ssh-agent offers.",
+  },
+  SW_NEW_GIT_NOT_A_REPOSITORY: {
+    area: "onboarding",
+    kind: "input",
+    summary: "There is no Git repository at a remote's URL (or the host hides a private one from the token).",
+    hint: "Check the URL, and create the repository first (e.g. 'gh repo create <owner>/<name> --private').",
+  },
+  SW_NEW_GIT_PUSH_REJECTED: {
+    area: "onboarding",
+    kind: "conflict",
+    summary:
+      "A push was rejected as non-fast-forward: someone pushed to the remote between slipway reading it and pushing.",
+    hint: "Run the same command again: it reads the remote as it is now.",
+  },
+  SW_NEW_GIT_UNREACHABLE: {
+    area: "onboarding",
+    kind: "input",
+    summary:
+      "A Git remote cannot be reached: the host does not resolve, nothing answers, the connection times out.",
+    hint: "Check the URL's host and port, and that this machine reaches it (DNS, proxy, firewall, VPN).",
+  },
   SW_NEW_NAME_PARAMETER: {
     area: "onboarding",
     kind: "input",

@@ -101,7 +101,7 @@ describe.skipIf(!gitHttpAvailable)("Create repository on a platform branch (smar
     expect(res.body).toContain('role="alert"');
     expect(res.body).toContain("cannot clone the platform repository");
     expect(res.body).not.toContain("not-the-token");
-    expect(lines.join("")).toContain("SW_NEW_PLATFORM_UNREACHABLE");
+    expect(lines.join("")).toContain("SW_NEW_GIT_AUTH_REFUSED");
     expect(lines.join("")).not.toContain("not-the-token");
     expect(git(["for-each-ref"], join(http.root, "site.git"))).toBe("");
   });
