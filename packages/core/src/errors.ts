@@ -1073,6 +1073,12 @@ export const ERRORS = {
     summary: "The port is already in use.",
     hint: "stop what listens there, or choose another port with --port",
   },
+  SW_SERVE_SETTING_INVALID: {
+    area: "scaffold",
+    kind: "input",
+    summary:
+      "A `serve` setting has a value it cannot use: `--base-url`/`SCAFFOLD_BASE_URL`, `SCAFFOLD_TRUST_PROXY`, `SCAFFOLD_ANONYMOUS_NETWORKS`, the OTLP endpoint; the path names it.",
+  },
 
   // ---------------------------------------------------------------- registries
   SW_PRESET_DUPLICATE_FILE: {
