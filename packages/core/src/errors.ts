@@ -16,11 +16,21 @@ import type { policies } from "./check/policies/index.js";
  * - `input`: the user's input (config, arguments, request) is invalid ({@link InputError});
  * - `conflict`: writing would clobber something Slipway does not own, or state changed under it;
  * - `not-found`: a named thing (config file, preset) does not exist;
+ * - `unavailable`: a remote Slipway depends on (a Git host) cannot be reached: the URL or the
+ *   network must change (exit 2, as invalid input), and the scaffold service answers 503;
  * - `finding`: `slipway check` found a problem in the rendered tree;
  * - `warning`, `info`: reported, but the run succeeds;
  * - `internal`: a bug in Slipway (a registry list, a preset), never the user's input.
  */
-export type ErrorKind = "input" | "conflict" | "not-found" | "finding" | "warning" | "info" | "internal";
+export type ErrorKind =
+  | "input"
+  | "conflict"
+  | "not-found"
+  | "unavailable"
+  | "finding"
+  | "warning"
+  | "info"
+  | "internal";
 
 /** How each kind ends a run: the CLI's exit code and the scaffold service's HTTP status. */
 export const ERROR_KINDS: Readonly<
@@ -29,6 +39,7 @@ export const ERROR_KINDS: Readonly<
   input: { exit: 2, http: 400, title: "invalid input" },
   conflict: { exit: 1, http: 409, title: "conflict" },
   "not-found": { exit: 2, http: 404, title: "not found" },
+  unavailable: { exit: 2, http: 503, title: "upstream unavailable" },
   finding: { exit: 1, title: "check finding" },
   warning: { exit: 0, title: "warning" },
   info: { exit: 0, title: "info" },
@@ -917,7 +928,7 @@ export const ERRORS = {
   },
   SW_NEW_GIT_UNREACHABLE: {
     area: "onboarding",
-    kind: "input",
+    kind: "unavailable",
     summary:
       "A Git remote cannot be reached: the host does not resolve, nothing answers, the connection times out.",
     hint: "Check the URL's host and port, and that this machine reaches it (DNS, proxy, firewall, VPN).",

@@ -2,7 +2,14 @@ import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ConflictError, type Diagnostic, diag, InputError, type SlipwayError } from "@slipway/core";
+import {
+  ConflictError,
+  type Diagnostic,
+  diag,
+  InputError,
+  type SlipwayError,
+  UnavailableError,
+} from "@slipway/core";
 import type { GeneratedFile } from "@slipway/presets";
 
 /** Who the first commit of a generated repository is by, and when; fixed so its hash is reproducible. */
@@ -294,8 +301,9 @@ export interface RemoteStep {
  * The coded error for a git command against a remote that failed through the user's situation —
  * the remote unreachable, credentials refused, no repository at the URL, a push rejected because
  * the remote moved (non-fast-forward) — or undefined when git's message names none of them.
- * Unreachable, refused and not-a-repository are input (exit 2, HTTP 400): the URL, the network or
- * the token must change; a rejected push is a conflict (exit 1, HTTP 409): running again settles it.
+ * Refused and not-a-repository are input (exit 2, HTTP 400): the URL or the token must change; an
+ * unreachable remote is unavailable (exit 2, HTTP 503); a rejected push is a conflict (exit 1,
+ * HTTP 409): running again settles it.
  */
 export function remoteFailure(r: SpawnSyncReturns<string>, step: RemoteStep): SlipwayError | undefined {
   const text = r.error !== undefined ? r.error.message : r.stderr;
@@ -335,7 +343,7 @@ export function remoteFailure(r: SpawnSyncReturns<string>, step: RemoteStep): Sl
         ),
       ]);
     case "SW_NEW_GIT_UNREACHABLE":
-      return new InputError([
+      return new UnavailableError([
         d(
           "the remote cannot be reached",
           "Check the URL's host and port, that this machine reaches it (DNS, proxy, firewall, VPN) and, over https, that it trusts the server's certificate.",

@@ -5,12 +5,13 @@ import {
   InputError,
   NotFoundError,
   type SlipwayError,
+  UnavailableError,
 } from "@slipway/core/lite";
 import { describe, expect, it } from "vitest";
 import { server } from "./helpers.js";
 
 // The error handler answered every Slipway error with 400, whatever its kind, while the body it
-// sent stated the catalogue's status (404, 409): a client reading the status line saw "bad request".
+// sent stated the catalogue's status (404, 409, 503): a client reading the status line saw "bad request".
 describe("a Slipway error a route throws is answered with its kind's status from the catalogue", () => {
   const cases: [string, () => SlipwayError, number][] = [
     [
@@ -23,6 +24,11 @@ describe("a Slipway error a route throws is answered with its kind's status from
     ],
     ["not-found", () => new NotFoundError([diag("SW_PRESET_NOT_FOUND", "no preset 'nope'")]), 404],
     ["conflict", () => new ConflictError([diag("SW_NEW_SERVICE_EXISTS", "demo is already declared")]), 409],
+    [
+      "unavailable",
+      () => new UnavailableError([diag("SW_NEW_GIT_UNREACHABLE", "the remote cannot be reached")]),
+      503,
+    ],
   ];
 
   it.each(cases)("%s", async (kind, make, status) => {
