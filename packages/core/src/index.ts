@@ -3,6 +3,12 @@ export * from "./check/index.js";
 export { components } from "./components/index.js";
 export { type ObservabilityEndpoints, observabilityEndpoints } from "./components/observability/endpoints.js";
 export { databaseVaultPath } from "./components/postgres/endpoint.js";
+export { jsonSchemas, SCHEMA_FILES } from "./config/json-schema.js";
+export type { LoadedSpec } from "./config/load.js";
+export { loadSpec } from "./config/load.js";
+export type { PlatformSpec, ServiceSpec } from "./config/schema.js";
+export { API_VERSION, platformSchema, serviceSchema } from "./config/schema.js";
+export { type ParsedSource, parseSource, readSource, type SourceFile } from "./config/source.js";
 export type { Diagnostic, DiagOptions, Severity, SourceLocation } from "./diagnostics.js";
 export {
   ConflictError,
@@ -52,12 +58,6 @@ export type { GraphFormat, GraphJson, GraphJsonNode } from "./resolve/format.js"
 export { formatGraph, GRAPH_FORMATS, graphToDot, graphToJson, graphToMermaid } from "./resolve/format.js";
 export type { GraphNode, ResolvedGraph } from "./resolve/graph.js";
 export { buildGraph, resolveOrder, WAVE_STRIDE } from "./resolve/graph.js";
-export { jsonSchemas, SCHEMA_FILES } from "./config/json-schema.js";
-export type { LoadedSpec } from "./config/load.js";
-export { loadSpec } from "./config/load.js";
-export type { PlatformSpec, ServiceSpec } from "./config/schema.js";
-export { API_VERSION, platformSchema, serviceSchema } from "./config/schema.js";
-export { type ParsedSource, parseSource, readSource, type SourceFile } from "./config/source.js";
 export type { Prepared, SynthOptions } from "./synth.js";
 export { prepare, renderPlatform, synth } from "./synth.js";
 export { formatUnifiedDiff } from "./write/diff.js";
