@@ -106,6 +106,12 @@ describe("slipway serve: a setting it cannot use is SW_SERVE_SETTING_INVALID wit
       "env.SCAFFOLD_ANONYMOUS_NETWORKS",
     ],
     ["--base-url", ["--base-url", "scaffold.example.com"], {}, "base-url"],
+    [
+      "SCAFFOLD_PUSH_TARGET without {name}",
+      [],
+      { SCAFFOLD_PUSH_TARGET: "/srv/git/all.git" },
+      "env.SCAFFOLD_PUSH_TARGET",
+    ],
   ])("%s", (_name, args, env, at) => {
     const r = serve([...args, "--port", "18459"], { ...oidc, ...env });
     expect(r.signal).toBeNull();
@@ -113,6 +119,18 @@ describe("slipway serve: a setting it cannot use is SW_SERVE_SETTING_INVALID wit
     expect(r.stderr).toContain("error SW_SERVE_SETTING_INVALID:");
     expect(r.stderr).toContain(`at ${at}`);
     expect(r.stderr).toContain("hint: ");
+    expect(r.stderr).not.toContain("internal error");
+  });
+});
+
+describe("slipway serve --config that does not exist", () => {
+  // Before: the service started, and every Create repository failed on the missing file.
+  it("is SW_CONFIG_NOT_FOUND with exit 2", () => {
+    const r = serve(["--dev", "--config", "missing/platform.yaml", "--port", "18459"]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error SW_CONFIG_NOT_FOUND:");
+    expect(r.stderr).toContain("at config");
     expect(r.stderr).not.toContain("internal error");
   });
 });

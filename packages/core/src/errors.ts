@@ -1088,7 +1088,7 @@ export const ERRORS = {
     area: "scaffold",
     kind: "input",
     summary:
-      "A `serve` setting has a value it cannot use: `--base-url`/`SCAFFOLD_BASE_URL`, `SCAFFOLD_TRUST_PROXY`, `SCAFFOLD_ANONYMOUS_NETWORKS`, the OTLP endpoint; the path names it.",
+      "A `serve` setting has a value it cannot use: `--base-url`/`SCAFFOLD_BASE_URL`, `SCAFFOLD_TRUST_PROXY`, `SCAFFOLD_ANONYMOUS_NETWORKS`, `--push`/`SCAFFOLD_PUSH_TARGET` without `{name}`, the OTLP endpoint; the path names it.",
   },
 
   // ---------------------------------------------------------------- registries

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { isIP } from "node:net";
-import { diag, InputError } from "@slipway/core/lite";
+import { diag, InputError, NotFoundError } from "@slipway/core/lite";
 import { isLoopbackHost, parseCidr } from "./auth/networks.js";
 import { AuthUnavailableError } from "./auth-loader.js";
 
@@ -96,6 +97,35 @@ export function assertSettings(
       `SCAFFOLD_ANONYMOUS_NETWORKS has '${badNetwork}', which is not a CIDR`,
       "set SCAFFOLD_ANONYMOUS_NETWORKS to a comma-separated list of CIDRs (e.g. 10.42.0.0/16,fd00::/8), or unset it",
     );
+}
+
+/**
+ * Create repository's settings: the platform file `--config` names exists (else every Create
+ * repository would fail on it), and a push target names `{name}` (else every service would push to
+ * the one repository).
+ *
+ * @throws NotFoundError `SW_CONFIG_NOT_FOUND` (path `["config"]`); InputError `SW_SERVE_SETTING_INVALID`
+ */
+export function assertCreateSettings(
+  platformConfig: string | undefined,
+  pushTarget: string | undefined,
+  pushTargetFrom: "--push" | "SCAFFOLD_PUSH_TARGET",
+): void {
+  if (platformConfig !== undefined && !existsSync(platformConfig)) {
+    throw new NotFoundError([
+      diag("SW_CONFIG_NOT_FOUND", `--config ${platformConfig} does not exist`, {
+        path: ["config"],
+        hint: "Pass the platform file (or the platform repository's directory) with --config, or leave it out.",
+      }),
+    ]);
+  }
+  if (pushTarget !== undefined && !pushTarget.includes("{name}")) {
+    throw invalidSetting(
+      pushTargetFrom,
+      `${pushTargetFrom} '${pushTarget}' has no {name}: every service would be pushed to that one repository`,
+      "put {name} where the service's name goes, e.g. https://github.com/my-org/{name}.git",
+    );
+  }
 }
 
 /** Whether `s` parses as an absolute http or https URL. */

@@ -6,7 +6,13 @@ import type { InputError } from "@slipway/core/lite";
 import { describe, expect, it } from "vitest";
 import { AuthUnavailableError } from "../src/auth-loader.js";
 import { startServer } from "../src/start.js";
-import { assertDevAddress, assertSettings, isLoopbackHost, startupError } from "../src/startup-errors.js";
+import {
+  assertCreateSettings,
+  assertDevAddress,
+  assertSettings,
+  isLoopbackHost,
+  startupError,
+} from "../src/startup-errors.js";
 
 // Issue 16: startup failures were "internal error". EACCES cannot be provoked as root: the mapping
 // is tested here, the rest through the built CLI (packages/cli/test/serve-startup.test.ts).
@@ -136,5 +142,24 @@ describe("assertSettings: a setting serve cannot use is SW_SERVE_SETTING_INVALID
     expect(check({ SCAFFOLD_ANONYMOUS_NETWORKS: "10.42.0.0/16, fd00::/8" })).toBeUndefined();
     // --dev never reads the anonymous networks.
     expect(check({ SCAFFOLD_ANONYMOUS_NETWORKS: "nope" }, undefined, undefined, true)).toBeUndefined();
+  });
+});
+
+describe("assertCreateSettings: what Create repository needs", () => {
+  it("a --config that does not exist is SW_CONFIG_NOT_FOUND at config", () => {
+    expect(refusal(() => assertCreateSettings("/no/such/platform.yaml", undefined, "--push"))).toEqual([
+      ["SW_CONFIG_NOT_FOUND", ["config"]],
+    ]);
+  });
+  it("a push target without {name} is SW_SERVE_SETTING_INVALID, naming where it came from", () => {
+    expect(refusal(() => assertCreateSettings(undefined, "/srv/git/all.git", "--push"))).toEqual([
+      ["SW_SERVE_SETTING_INVALID", ["push"]],
+    ]);
+    expect(
+      refusal(() => assertCreateSettings(undefined, "https://git.example.com/x.git", "SCAFFOLD_PUSH_TARGET")),
+    ).toEqual([["SW_SERVE_SETTING_INVALID", ["env", "SCAFFOLD_PUSH_TARGET"]]]);
+    expect(
+      refusal(() => assertCreateSettings(undefined, "https://git.example.com/{name}.git", "--push")),
+    ).toBeUndefined();
   });
 });
