@@ -104,7 +104,7 @@ export function reportError(e: unknown): number {
     for (const d of e.diagnostics) err(`${formatDiagnostic(d, color)}\n`);
     const n = e.diagnostics.length;
     err(`${n} problem${n === 1 ? "" : "s"}\n`);
-    return ERROR_KINDS[e.kind].exit; // conflict: EXIT.failed; input, not-found: EXIT.invalid
+    return ERROR_KINDS[e.kind].exit; // conflict: EXIT.failed; input, not-found, unavailable: EXIT.invalid
   }
   const debug = process.env.SLIPWAY_DEBUG === "1";
   const sys = e as NodeJS.ErrnoException;

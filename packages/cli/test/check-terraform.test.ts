@@ -50,6 +50,26 @@ describe("slipway check --terraform", () => {
     expect(r.code).toBe(doc.ok ? 0 : 1);
   }, 120_000);
 
+  it("without --server, sums the roots whose providers are missing up as such, not as objects the server has not checked", () => {
+    const r = slipway([
+      "check",
+      "--config",
+      EXAMPLE,
+      "--terraform",
+      "--tofu",
+      tool("tofu"),
+      "--tfrefs",
+      tool("slipway-tfrefs"),
+      "--provider-mirror",
+      mirror,
+    ]);
+    const notes = r.stdout.split("\n").filter((l) => l.includes("SW_CHECK_TF_PROVIDERS"));
+    expect(notes).toEqual([
+      "note: 4 Terraform roots loaded but not validated, their providers could not be installed (run where the registry is reachable, or pass --provider-mirror) (SW_CHECK_TF_PROVIDERS; each with --format json)",
+    ]);
+    expect(r.stdout).not.toContain("not checked by the server");
+  }, 120_000);
+
   it("exits 2 with SW_CHECK_TF_TOOL when tofu cannot run", () => {
     const r = slipway(["check", "--config", EXAMPLE, "--terraform", "--tofu", join(mirror, "no-such-tofu")]);
     expect(r.code).toBe(2);

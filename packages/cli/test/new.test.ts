@@ -111,6 +111,37 @@ describe("slipway new", () => {
   });
 });
 
+describe("slipway new: a Git remote's failure that is the user's situation is coded, with its exit code", () => {
+  /** A remote whose main readers do not see: as if someone pushed it after slipway listed the remote. */
+  function moved(): string {
+    const remote = bare();
+    const src = tempDir("slipway-new-moved-");
+    writeFileSync(join(src, "README.md"), "# meanwhile\n");
+    const git = (a: string[]) => execFileSync("git", a, { cwd: src, stdio: "pipe" });
+    git(["init", "-q", "-b", "main"]);
+    git(["add", "."]);
+    git(["-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "meanwhile"]);
+    git(["push", "-q", remote, "main"]);
+    execFileSync("git", ["config", "uploadpack.hideRefs", "refs/heads/main"], { cwd: remote });
+    return remote;
+  }
+
+  it.each([
+    ["unreachable", () => "http://127.0.0.1:9/demo.git", "SW_NEW_GIT_UNREACHABLE", 2],
+    ["not a repository", () => `file://${tempDir("slipway-new-plain-")}`, "SW_NEW_GIT_NOT_A_REPOSITORY", 2],
+    ["push rejected (non-fast-forward)", moved, "SW_NEW_GIT_PUSH_REJECTED", 1],
+  ])("%s", (_name, url, code, exit) => {
+    const root = example();
+    const before = snapshot(root);
+    const r = run(["new", "demo", "--preset", "node-service", "--push", url()], root);
+    expect(r.code, r.stderr).toBe(exit);
+    expect(r.stderr).toContain(`error ${code}:`);
+    expect(r.stderr).toContain("hint: git said:");
+    expect(r.stderr).not.toContain("internal error");
+    expect(snapshot(root)).toEqual(before);
+  });
+});
+
 describe.skipIf(!gitHttpAvailable)("slipway new --platform-repo (a branch over smart HTTP)", () => {
   const token = "cli-test-token-4242";
   let server: GitHttpServer;
@@ -152,7 +183,9 @@ describe.skipIf(!gitHttpAvailable)("slipway new --platform-repo (a branch over s
 
     const denied = slipway([...args.slice(0, 5), `${server.base}/homelab.git`], { cwd, env });
     expect(denied.code).toBe(2);
-    expect(denied.stderr).toContain("SW_NEW_PLATFORM_UNREACHABLE");
+    expect(denied.stderr).toContain("SW_NEW_GIT_AUTH_REFUSED");
+    expect(denied.stderr).toContain("hint: git said:");
+    expect(denied.stderr).not.toContain("internal error");
   });
 });
 

@@ -82,6 +82,59 @@ describe("slipway serve: startup failures are coded errors with exit 2, and the 
   });
 });
 
+describe("slipway serve: a setting it cannot use is SW_SERVE_SETTING_INVALID with exit 2, naming what to set", () => {
+  // Before: an invalid SCAFFOLD_TRUST_PROXY or OTLP endpoint was an internal error (exit 70), an
+  // invalid SCAFFOLD_ANONYMOUS_NETWORKS or base URL "OIDC is not configured" with a hint naming others.
+  const oidc = {
+    OIDC_ISSUER_URL: "http://127.0.0.1:9/issuer",
+    OIDC_CLIENT_ID: "scaffold",
+    OIDC_CLIENT_SECRET: "secret",
+    SCAFFOLD_COOKIE_SECRET: "0123456789abcdef0123456789abcdef-test",
+  };
+  it.each([
+    ["SCAFFOLD_TRUST_PROXY", [], { SCAFFOLD_TRUST_PROXY: "not-an-ip" }, "env.SCAFFOLD_TRUST_PROXY"],
+    [
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      [],
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "notaurl" },
+      "env.OTEL_EXPORTER_OTLP_ENDPOINT",
+    ],
+    [
+      "SCAFFOLD_ANONYMOUS_NETWORKS",
+      [],
+      { SCAFFOLD_ANONYMOUS_NETWORKS: "10.0.0.0/99" },
+      "env.SCAFFOLD_ANONYMOUS_NETWORKS",
+    ],
+    ["--base-url", ["--base-url", "scaffold.example.com"], {}, "base-url"],
+    [
+      "SCAFFOLD_PUSH_TARGET without {name}",
+      [],
+      { SCAFFOLD_PUSH_TARGET: "/srv/git/all.git" },
+      "env.SCAFFOLD_PUSH_TARGET",
+    ],
+  ])("%s", (_name, args, env, at) => {
+    const r = serve([...args, "--port", "18459"], { ...oidc, ...env });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error SW_SERVE_SETTING_INVALID:");
+    expect(r.stderr).toContain(`at ${at}`);
+    expect(r.stderr).toContain("hint: ");
+    expect(r.stderr).not.toContain("internal error");
+  });
+});
+
+describe("slipway serve --config that does not exist", () => {
+  // Before: the service started, and every Create repository failed on the missing file.
+  it("is SW_CONFIG_NOT_FOUND with exit 2", () => {
+    const r = serve(["--dev", "--config", "missing/platform.yaml", "--port", "18459"]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error SW_CONFIG_NOT_FOUND:");
+    expect(r.stderr).toContain("at config");
+    expect(r.stderr).not.toContain("internal error");
+  });
+});
+
 // Issue 16: a local `slipway serve --dev` ran without the container's heap cap and grew from 120 to
 // 306 MiB under load. It now replaces itself (same pid) with the flags and allocator settings of
 // packages/scaffold/Dockerfile, unless it was given a heap cap already.

@@ -45,7 +45,7 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 /** Base of the few error classes core throws; `kind` decides the exit code / HTTP status at the edge. */
 export class SlipwayError extends Error {
-  readonly kind: "input" | "conflict" | "not-found";
+  readonly kind: "input" | "conflict" | "not-found" | "unavailable";
   readonly diagnostics: readonly Diagnostic[];
   constructor(kind: SlipwayError["kind"], diagnostics: readonly Diagnostic[], message?: string) {
     super(message ?? diagnostics.map((d) => `${d.code}: ${d.message}`).join("\n"));
@@ -73,6 +73,13 @@ export class ConflictError extends SlipwayError {
 export class NotFoundError extends SlipwayError {
   constructor(diagnostics: readonly Diagnostic[], message?: string) {
     super("not-found", diagnostics, message);
+  }
+}
+
+/** A remote Slipway depends on (a Git host) cannot be reached. CLI exit 2, HTTP 503. */
+export class UnavailableError extends SlipwayError {
+  constructor(diagnostics: readonly Diagnostic[], message?: string) {
+    super("unavailable", diagnostics, message);
   }
 }
 

@@ -16,11 +16,21 @@ import type { policies } from "./check/policies/index.js";
  * - `input`: the user's input (config, arguments, request) is invalid ({@link InputError});
  * - `conflict`: writing would clobber something Slipway does not own, or state changed under it;
  * - `not-found`: a named thing (config file, preset) does not exist;
+ * - `unavailable`: a remote Slipway depends on (a Git host) cannot be reached: the URL or the
+ *   network must change (exit 2, as invalid input), and the scaffold service answers 503;
  * - `finding`: `slipway check` found a problem in the rendered tree;
  * - `warning`, `info`: reported, but the run succeeds;
  * - `internal`: a bug in Slipway (a registry list, a preset), never the user's input.
  */
-export type ErrorKind = "input" | "conflict" | "not-found" | "finding" | "warning" | "info" | "internal";
+export type ErrorKind =
+  | "input"
+  | "conflict"
+  | "not-found"
+  | "unavailable"
+  | "finding"
+  | "warning"
+  | "info"
+  | "internal";
 
 /** How each kind ends a run: the CLI's exit code and the scaffold service's HTTP status. */
 export const ERROR_KINDS: Readonly<
@@ -29,6 +39,7 @@ export const ERROR_KINDS: Readonly<
   input: { exit: 2, http: 400, title: "invalid input" },
   conflict: { exit: 1, http: 409, title: "conflict" },
   "not-found": { exit: 2, http: 404, title: "not found" },
+  unavailable: { exit: 2, http: 503, title: "upstream unavailable" },
   finding: { exit: 1, title: "check finding" },
   warning: { exit: 0, title: "warning" },
   info: { exit: 0, title: "info" },
@@ -895,6 +906,33 @@ export const ERRORS = {
     summary: "The commit identity (`GIT_AUTHOR_*`, `SOURCE_DATE_EPOCH`) is not plain values.",
     hint: "Set GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL and SOURCE_DATE_EPOCH to plain values.",
   },
+  SW_NEW_GIT_AUTH_REFUSED: {
+    area: "onboarding",
+    kind: "input",
+    summary:
+      "A Git remote (the service repository or the platform repository) refused the credentials: no token, a wrong one, or one without the permission.",
+    hint: "Give a token that may read and push to it: SLIPWAY_GIT_TOKEN for slipway new, SCAFFOLD_GIT_TOKEN for the scaffold service; for an ssh URL, a key that ssh-agent offers.",
+  },
+  SW_NEW_GIT_NOT_A_REPOSITORY: {
+    area: "onboarding",
+    kind: "input",
+    summary: "There is no Git repository at a remote's URL (or the host hides a private one from the token).",
+    hint: "Check the URL, and create the repository first (e.g. 'gh repo create <owner>/<name> --private').",
+  },
+  SW_NEW_GIT_PUSH_REJECTED: {
+    area: "onboarding",
+    kind: "conflict",
+    summary:
+      "A push was rejected as non-fast-forward: someone pushed to the remote between slipway reading it and pushing.",
+    hint: "Run the same command again: it reads the remote as it is now.",
+  },
+  SW_NEW_GIT_UNREACHABLE: {
+    area: "onboarding",
+    kind: "unavailable",
+    summary:
+      "A Git remote cannot be reached: the host does not resolve, nothing answers, the connection times out.",
+    hint: "Check the URL's host and port, and that this machine reaches it (DNS, proxy, firewall, VPN).",
+  },
   SW_NEW_NAME_PARAMETER: {
     area: "onboarding",
     kind: "input",
@@ -1045,6 +1083,12 @@ export const ERRORS = {
     kind: "input",
     summary: "The port is already in use.",
     hint: "stop what listens there, or choose another port with --port",
+  },
+  SW_SERVE_SETTING_INVALID: {
+    area: "scaffold",
+    kind: "input",
+    summary:
+      "A `serve` setting has a value it cannot use: `--base-url`/`SCAFFOLD_BASE_URL`, `SCAFFOLD_TRUST_PROXY`, `SCAFFOLD_ANONYMOUS_NETWORKS`, `--push`/`SCAFFOLD_PUSH_TARGET` without `{name}`, the OTLP endpoint; the path names it.",
   },
 
   // ---------------------------------------------------------------- registries

@@ -18,6 +18,7 @@ export {
   internalError,
   NotFoundError,
   SlipwayError,
+  UnavailableError,
 } from "./diagnostics.js";
 export { errorReference } from "./docs/errors.js";
 export { componentReference, specReference, undocumentedFields } from "./docs/reference.js";

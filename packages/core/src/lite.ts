@@ -13,6 +13,7 @@ export {
   NotFoundError,
   printable,
   SlipwayError,
+  UnavailableError,
 } from "./diagnostics.js";
 export type { CatalogueCode, ErrorArea, ErrorCode, ErrorEntry, ErrorKind, PolicyCode } from "./errors.js";
 export { ERROR_AREAS, ERROR_KINDS, ERRORS, errorDocs, isCatalogued } from "./errors.js";

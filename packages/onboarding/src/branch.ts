@@ -2,7 +2,7 @@ import { lstatSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "@slipway/core";
-import { firstLine, ISOLATED, redact, runGit } from "./git.js";
+import { firstLine, ISOLATED, redact, remoteFailure, runGit } from "./git.js";
 import { type OnboardOptions, type OnboardPlan, onboardWith } from "./onboard.js";
 import { remapDiagnostics } from "./remap.js";
 
@@ -90,12 +90,16 @@ export function onboardOnBranch(opts: BranchOnboardOptions): BranchOnboardPlan {
     const clone = join(work, "platform");
     const cloned = runGit(["clone", "-q", "--depth", "1", "--no-tags", "--", url, clone], { url, token });
     if (cloned.error || cloned.status !== 0) {
-      throw new InputError([
-        diag("SW_NEW_PLATFORM_UNREACHABLE", `cannot clone the platform repository ${repository}`, {
-          path: ["platformRepo"],
-          hint: `git clone said: ${redact(firstLine(cloned.error?.message ?? cloned.stderr), token)}. Check the URL and that the token may read it.`,
-        }),
-      ]);
+      const what = `cannot clone the platform repository ${repository}`;
+      throw (
+        remoteFailure(cloned, { what, token, path: ["platformRepo"] }) ??
+        new InputError([
+          diag("SW_NEW_PLATFORM_UNREACHABLE", what, {
+            path: ["platformRepo"],
+            hint: `git clone said: ${redact(firstLine(cloned.error?.message ?? cloned.stderr), token)}. Check the URL and that the token may read it.`,
+          }),
+        ])
+      );
     }
     refuseLinksAlong(clone, configPath);
     const base = gitOut(["symbolic-ref", "--short", "HEAD"], clone, "git symbolic-ref");
@@ -169,12 +173,22 @@ export function onboardOnBranch(opts: BranchOnboardOptions): BranchOnboardPlan {
           repo.target.kind === "push"
             ? `The service repository ${repo.state === "create" ? "was pushed to" : "was already at"} ${repo.target.url} (first commit ${repo.commit.slice(0, 12)}); `
             : "";
-        throw new ConflictError([
-          diag("SW_NEW_BRANCH_PUSH_FAILED", `pushing branch ${branch} to ${repository} failed`, {
+        const what = `pushing branch ${branch} to ${repository} failed`;
+        const rerun = "a rerun counts the repository as done and pushes only the branch.";
+        throw (
+          remoteFailure(pushed, {
+            what,
+            token,
             path: ["platformRepo"],
-            hint: `git push said: ${redact(firstLine(pushed.error?.message ?? pushed.stderr), token)}. ${done}the platform was not changed. Run the same onboarding again once the token may push branches: the repository counts as done, only the branch is pushed.`,
-          }),
-        ]);
+            done: `${done}the platform was not changed; ${rerun}`,
+          }) ??
+          new ConflictError([
+            diag("SW_NEW_BRANCH_PUSH_FAILED", what, {
+              path: ["platformRepo"],
+              hint: `git push said: ${redact(firstLine(pushed.error?.message ?? pushed.stderr), token)}. ${done}the platform was not changed. Run the same onboarding again once the token may push branches: the repository counts as done, only the branch is pushed.`,
+            }),
+          ])
+        );
       }
     }
     const noop = plan.noop || (plan.repository.state === "exists" && state !== "create");
@@ -246,6 +260,16 @@ function gitOut(
 ): string {
   const r = runGit(args, { cwd, env, ...remote });
   if (r.error || r.status !== 0) {
+    const failure =
+      remote.url !== undefined
+        ? remoteFailure(r, {
+            what: `${what} of the platform repository ${redact(remote.url)} failed`,
+            token: remote.token,
+            path: ["platformRepo"],
+            done: "Nothing was pushed.",
+          })
+        : undefined;
+    if (failure !== undefined) throw failure;
     const said = redact(firstLine(r.error?.message ?? r.stderr), remote.token);
     throw new Error(`${what} failed in the platform clone: ${said}`);
   }

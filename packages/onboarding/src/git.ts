@@ -2,7 +2,14 @@ import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ConflictError, diag, InputError } from "@slipway/core";
+import {
+  ConflictError,
+  type Diagnostic,
+  diag,
+  InputError,
+  type SlipwayError,
+  UnavailableError,
+} from "@slipway/core";
 import type { GeneratedFile } from "@slipway/presets";
 
 /** Who the first commit of a generated repository is by, and when; fixed so its hash is reproducible. */
@@ -121,6 +128,8 @@ export function runGit(args: readonly string[], opts: GitRun = {}): SpawnSyncRet
     env: {
       ...process.env,
       GIT_TERMINAL_PROMPT: "0",
+      // git's messages in English: remoteFailure() reads them to tell the user's situation.
+      LC_ALL: "C",
       GCM_INTERACTIVE: "never",
       // ssh must not ask either (unknown host key, passphrase): fail instead, as unreachable.
       GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
@@ -197,12 +206,15 @@ export function commitTree(
 function remoteRefs(url: string, token?: string): Map<string, string> {
   const r = runGit(["ls-remote", "--", url], { url, token });
   if (r.error || r.status !== 0) {
-    throw new InputError([
-      diag("SW_NEW_REMOTE_UNREACHABLE", `cannot read the Git remote ${redact(url)}`, {
-        path: ["push"],
-        hint: `git ls-remote said: ${redact(firstLine(r.error?.message ?? r.stderr), token)}. Create the empty repository first (e.g. 'gh repo create <owner>/<name> --private'), and check the URL and your credentials.`,
-      }),
-    ]);
+    throw (
+      remoteFailure(r, { what: `cannot read the Git remote ${redact(url)}`, token, path: ["push"] }) ??
+      new InputError([
+        diag("SW_NEW_REMOTE_UNREACHABLE", `cannot read the Git remote ${redact(url)}`, {
+          path: ["push"],
+          hint: `git ls-remote said: ${redact(firstLine(r.error?.message ?? r.stderr), token)}. Create the empty repository first (e.g. 'gh repo create <owner>/<name> --private'), and check the URL and your credentials.`,
+        }),
+      ])
+    );
   }
   const refs = new Map<string, string>();
   for (const line of r.stdout.split("\n")) {
@@ -233,12 +245,110 @@ export function remoteState(url: string, commit: string, token?: string): "empty
 export function pushMain(dir: string, url: string, token?: string): void {
   const r = runGit(["push", "-q", "--", url, "refs/heads/main:refs/heads/main"], { cwd: dir, url, token });
   if (r.error || r.status !== 0) {
-    throw new ConflictError([
-      diag("SW_NEW_PUSH_FAILED", `pushing to ${redact(url)} failed`, {
-        path: ["push"],
-        hint: `git push said: ${redact(firstLine(r.error?.message ?? r.stderr), token)}. Nothing was written to the platform repository; run again once the remote accepts the push.`,
-      }),
-    ]);
+    const done = "Nothing was written to the platform repository.";
+    throw (
+      remoteFailure(r, { what: `pushing to ${redact(url)} failed`, token, path: ["push"], done }) ??
+      new ConflictError([
+        diag("SW_NEW_PUSH_FAILED", `pushing to ${redact(url)} failed`, {
+          path: ["push"],
+          hint: `git push said: ${redact(firstLine(r.error?.message ?? r.stderr), token)}. ${done} Run again once the remote accepts the push.`,
+        }),
+      ])
+    );
+  }
+}
+
+/** The situations of the user's that a git command against a remote reports, by its message (LC_ALL=C). */
+const SITUATIONS: readonly { readonly test: RegExp; readonly code: RemoteFailureCode }[] = [
+  // Before "not found": GitHub answers a private repository it hides from the token with 404 too.
+  {
+    test: /Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]|Permission denied \(publickey|Permission to \S+ denied|Invalid username or password/i,
+    code: "SW_NEW_GIT_AUTH_REFUSED",
+  },
+  {
+    test: /does not appear to be a git repository|not a git repository|repository '[^']*' (not found|does not exist)|returned error: 404|Repository not found/i,
+    code: "SW_NEW_GIT_NOT_A_REPOSITORY",
+  },
+  {
+    test: /\[rejected\]|non-fast-forward|fetch first|Updates were rejected/i,
+    code: "SW_NEW_GIT_PUSH_REJECTED",
+  },
+  {
+    test: /Could not resolve (host|proxy)|Failed to connect|Couldn't connect|Connection (refused|reset|timed out)|timed out|Network is unreachable|No route to host|ssh: connect to host|Could not read from remote repository|SSL|certificate/i,
+    code: "SW_NEW_GIT_UNREACHABLE",
+  },
+];
+
+type RemoteFailureCode =
+  | "SW_NEW_GIT_AUTH_REFUSED"
+  | "SW_NEW_GIT_NOT_A_REPOSITORY"
+  | "SW_NEW_GIT_PUSH_REJECTED"
+  | "SW_NEW_GIT_UNREACHABLE";
+
+/** What a failed git command against a remote was, for {@link remoteFailure}. */
+export interface RemoteStep {
+  /** The message's start, naming the remote, e.g. `cannot clone the platform repository https://…`. */
+  readonly what: string;
+  /** Redacted from git's message. */
+  readonly token?: string | undefined;
+  /** The parameter that named the remote (`push`, `platformRepo`). */
+  readonly path: readonly string[];
+  /** What was and was not done before the failure, told in the hint. */
+  readonly done?: string;
+}
+
+/**
+ * The coded error for a git command against a remote that failed through the user's situation —
+ * the remote unreachable, credentials refused, no repository at the URL, a push rejected because
+ * the remote moved (non-fast-forward) — or undefined when git's message names none of them.
+ * Refused and not-a-repository are input (exit 2, HTTP 400): the URL or the token must change; an
+ * unreachable remote is unavailable (exit 2, HTTP 503); a rejected push is a conflict (exit 1,
+ * HTTP 409): running again settles it.
+ */
+export function remoteFailure(r: SpawnSyncReturns<string>, step: RemoteStep): SlipwayError | undefined {
+  const text = r.error !== undefined ? r.error.message : r.stderr;
+  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
+  const situation = timedOut ? undefined : SITUATIONS.find((s) => s.test.test(text));
+  const code = timedOut ? "SW_NEW_GIT_UNREACHABLE" : situation?.code;
+  if (code === undefined) return undefined;
+  // The line that tells the situation (a push's first line is only "To <url>").
+  const line = text
+    .split("\n")
+    .map((l) => l.trim().replace(/\s+/g, " "))
+    .find((l) => situation?.test.test(l));
+  const said = `git said: ${redact(line ?? firstLine(text), step.token)}.`;
+  const done = step.done !== undefined ? ` ${step.done}` : "";
+  const d = (reason: string, hint: string): Diagnostic =>
+    diag(code, `${step.what}: ${reason}`, { path: [...step.path], hint: `${said}${done} ${hint}` });
+  switch (code) {
+    case "SW_NEW_GIT_AUTH_REFUSED":
+      return new InputError([
+        d(
+          "the remote refused the credentials",
+          "Give a token that may read and push to it: SLIPWAY_GIT_TOKEN for slipway new, SCAFFOLD_GIT_TOKEN for the scaffold service (GitHub: Contents read and write); for an ssh URL, a key that ssh-agent offers.",
+        ),
+      ]);
+    case "SW_NEW_GIT_NOT_A_REPOSITORY":
+      return new InputError([
+        d(
+          "there is no Git repository at that URL",
+          "Check the URL, and create the repository first (e.g. 'gh repo create <owner>/<name> --private'); a host may also answer so for a private repository the token cannot see.",
+        ),
+      ]);
+    case "SW_NEW_GIT_PUSH_REJECTED":
+      return new ConflictError([
+        d(
+          "the remote rejected the push as non-fast-forward: someone pushed there since slipway looked",
+          "Run the same command again: it reads the remote as it is now.",
+        ),
+      ]);
+    case "SW_NEW_GIT_UNREACHABLE":
+      return new UnavailableError([
+        d(
+          "the remote cannot be reached",
+          "Check the URL's host and port, that this machine reaches it (DNS, proxy, firewall, VPN) and, over https, that it trusts the server's certificate.",
+        ),
+      ]);
   }
 }
 

@@ -1,4 +1,11 @@
-import { ConflictError, type Diagnostic, InputError, NotFoundError, SlipwayError } from "@slipway/core";
+import {
+  ConflictError,
+  type Diagnostic,
+  InputError,
+  NotFoundError,
+  SlipwayError,
+  UnavailableError,
+} from "@slipway/core";
 
 /**
  * Runs `fn`; a {@link SlipwayError} it throws is thrown again as the same kind of error with each
@@ -13,6 +20,7 @@ export function remapDiagnostics<T>(fn: () => T, map: (d: Diagnostic) => Diagnos
     const mapped = e.diagnostics.map(map);
     if (e instanceof ConflictError) throw new ConflictError(mapped);
     if (e instanceof NotFoundError) throw new NotFoundError(mapped);
+    if (e instanceof UnavailableError) throw new UnavailableError(mapped);
     throw new InputError(mapped);
   }
 }

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SlipwayError } from "@slipway/core";
+import { ConflictError, InputError, type SlipwayError } from "@slipway/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redact, tokenEnv } from "../src/git.js";
 import { githubRepo, onboardOnBranch } from "../src/index.js";
@@ -163,7 +163,9 @@ describe.skipIf(!gitHttpAvailable)("onboard on a platform branch over authentica
           ...(gitToken !== undefined ? { gitToken } : {}),
         }),
       );
-      expect(e.diagnostics.map((d) => d.code)).toEqual(["SW_NEW_PLATFORM_UNREACHABLE"]);
+      expect(e.diagnostics.map((d) => d.code)).toEqual(["SW_NEW_GIT_AUTH_REFUSED"]);
+      expect(e).toBeInstanceOf(InputError);
+      expect(e.diagnostics[0]?.hint).toMatch(/SLIPWAY_GIT_TOKEN/);
     }
     expect(server.requests().some((r) => !r.authorized && r.path.startsWith("/locked.git/"))).toBe(true);
     expect([refs(platform), refs(project)]).toEqual(before);
@@ -207,6 +209,29 @@ describe.skipIf(!gitHttpAvailable)("onboard on a platform branch over authentica
     expect(plan.repository).toMatchObject({ state: "exists", commit: pushed });
     expect(plan.branch.state).toBe("create");
     expect(git(["rev-parse", "refs/heads/slipway/new-api"], platform).trim()).toBe(plan.branch.commit);
+  });
+
+  it("a branch someone pushed between slipway's look and its push is a rejected push (non-fast-forward), a conflict", () => {
+    const platform = server.seeded("raced.git", EXAMPLE);
+    const project = server.bare("late.git");
+    const src = join(work, "raced-clone");
+    git(["clone", "-q", platform, src]);
+    git(["switch", "-q", "-c", "slipway/new-late"], src);
+    writeFileSync(join(src, "services", "late.yaml"), "# pushed meanwhile\n");
+    git(["add", "-A"], src);
+    git(["-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "meanwhile"], src);
+    git(["push", "-q", "origin", "slipway/new-late"], src);
+    // Readers do not see the branch, as if it were pushed after slipway listed the remote.
+    git(["config", "uploadpack.hideRefs", "refs/heads/slipway/new-late"], platform);
+    const e = errorOf(() => onBranch("raced", "late", "static-frontend"));
+    expect(e.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ["SW_NEW_GIT_PUSH_REJECTED", ["platformRepo"]],
+    ]);
+    expect(e).toBeInstanceOf(ConflictError);
+    expect(e.diagnostics[0]?.hint).toMatch(/was pushed to .*late\.git/);
+    expect(e.diagnostics[0]?.hint).toMatch(/again/);
+    expect(textOf(e)).not.toContain(TOKEN);
+    expect(git(["rev-parse", "main"], project).trim()).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it("an unknown platform file or repository is a clear error, with no temporary paths in it", () => {

@@ -57,7 +57,7 @@ describe.skipIf(!available)("onboard over smart HTTP (git http-backend)", () => 
     const run = (pushUrl: string) => () =>
       onboard({ platformConfig: platform, name: "web", presetId: "static-frontend", pushUrl });
     expect(codesOf(run(`${base}/busy.git`))).toEqual(["SW_NEW_REMOTE_NOT_EMPTY"]);
-    expect(codesOf(run(`${base}/missing.git`))).toEqual(["SW_NEW_REMOTE_UNREACHABLE"]);
+    expect(codesOf(run(`${base}/missing.git`))).toEqual(["SW_NEW_GIT_NOT_A_REPOSITORY"]);
     expect([treeHash(platform), treeHash(busy)]).toEqual(before);
   });
 });

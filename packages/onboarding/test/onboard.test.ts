@@ -131,14 +131,32 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    title: "unreachable push URL (no such repository)",
-    code: "SW_NEW_REMOTE_UNREACHABLE",
+    title: "push URL with no repository",
+    code: "SW_NEW_GIT_NOT_A_REPOSITORY",
     options: ({ scratch }) => ({ pushUrl: join(scratch, "missing.git"), repoOut: undefined }),
   },
   {
+    title: "push URL that is a directory but not a repository",
+    code: "SW_NEW_GIT_NOT_A_REPOSITORY",
+    options: ({ scratch }) => {
+      mkdirSync(join(scratch, "plain"));
+      return { pushUrl: `file://${join(scratch, "plain")}`, repoOut: undefined };
+    },
+  },
+  {
     title: "unreachable push URL (nothing listening)",
-    code: "SW_NEW_REMOTE_UNREACHABLE",
+    code: "SW_NEW_GIT_UNREACHABLE",
     options: () => ({ pushUrl: "http://127.0.0.1:9/nothing.git", repoOut: undefined }),
+  },
+  {
+    // The remote hides main from readers, as if it were pushed between slipway's look and its push.
+    title: "push rejected as non-fast-forward (someone pushed main since slipway looked)",
+    code: "SW_NEW_GIT_PUSH_REJECTED",
+    options: () => {
+      const moved = nonEmptyRemote();
+      git(["config", "uploadpack.hideRefs", "refs/heads/main"], moved);
+      return { pushUrl: moved, repoOut: undefined };
+    },
   },
   {
     title: "non-empty remote",

@@ -2,7 +2,7 @@ import { type Diagnostic, ERROR_KINDS, type ErrorCode } from "@slipway/core/lite
 
 /** A Slipway error as data, recognised without `instanceof` (several module copies may be loaded). */
 export interface SlipwayErrorLike {
-  readonly kind: "input" | "conflict" | "not-found";
+  readonly kind: "input" | "conflict" | "not-found" | "unavailable";
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -14,7 +14,7 @@ export function isSlipwayError(e: unknown): e is SlipwayErrorLike & Error {
   );
 }
 
-/** The HTTP status of an error kind, from the error catalogue's kinds (400, 404, 409). */
+/** The HTTP status of an error kind, from the error catalogue's kinds (400, 404, 409, 503). */
 export function statusOf(e: SlipwayErrorLike): number {
   return ERROR_KINDS[e.kind].http ?? 500;
 }
@@ -29,6 +29,7 @@ const REASON: Record<number, string> = {
   415: "Unsupported Media Type",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** Initializr's error body, plus the diagnostics (code, path, hint) as data. */

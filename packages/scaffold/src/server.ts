@@ -1,6 +1,6 @@
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
-import { apiError, apiErrorOf, isSlipwayError } from "./errors.js";
+import { apiError, apiErrorOf, isSlipwayError, statusOf } from "./errors.js";
 import { loggerOptions } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import type { ServerOptions } from "./options.js";
@@ -65,7 +65,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isSlipwayError(error)) return reply.code(400).send(apiErrorOf(error));
+    // The catalogue's status for the error's kind (400, 404, 409), the one its body states too.
+    if (isSlipwayError(error)) return reply.code(statusOf(error)).send(apiErrorOf(error));
     if (error.validation !== undefined) {
       const v = error.validation[0];
       const fromPath = v?.instancePath.replace(/^\//, "").split("/")[0];

@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { loadAuth } from "./auth-loader.js";
 import type { ServerOptions } from "./options.js";
 import { buildServer } from "./server.js";
-import { assertDevAddress, startupError } from "./startup-errors.js";
+import { assertCreateSettings, assertDevAddress, assertSettings, startupError } from "./startup-errors.js";
 import { startTelemetry } from "./telemetry.js";
 import { platformOwner } from "./ui/owner.js";
 
@@ -46,8 +46,10 @@ export interface Started {
  * Starts the service: authentication first (it refuses to start without), then listen.
  *
  * @throws InputError for a start that fails through its configuration or environment (see
- * `startupError`): `SW_SERVE_DEV_NOT_LOOPBACK`, `SW_SERVE_OIDC_NOT_CONFIGURED`, `SW_SERVE_PORT_IN_USE`,
- * `SW_SERVE_PORT_DENIED`, `SW_SERVE_HOST_UNAVAILABLE`; nothing is left running.
+ * `startupError`, `assertSettings`): `SW_SERVE_DEV_NOT_LOOPBACK`, `SW_SERVE_OIDC_NOT_CONFIGURED`,
+ * `SW_SERVE_SETTING_INVALID`, `SW_SERVE_PORT_IN_USE`, `SW_SERVE_PORT_DENIED`,
+ * `SW_SERVE_HOST_UNAVAILABLE`, and NotFoundError `SW_CONFIG_NOT_FOUND` for a missing `--config`;
+ * nothing is left running.
  */
 export async function startServer(opts: StartOptions): Promise<Started> {
   try {
@@ -66,6 +68,18 @@ async function start(opts: StartOptions): Promise<Started> {
     `http://${urlHost(opts.host)}:${opts.port}`
   ).replace(/\/+$/, "");
   if (opts.dev) assertDevAddress(opts.host, baseUrl);
+  const baseUrlFrom =
+    opts.baseUrl !== undefined
+      ? "--base-url"
+      : env.SCAFFOLD_BASE_URL !== undefined
+        ? "SCAFFOLD_BASE_URL"
+        : undefined;
+  assertSettings(env, baseUrl, baseUrlFrom, opts.dev);
+  assertCreateSettings(
+    opts.platformConfig,
+    opts.pushTarget ?? (env.SCAFFOLD_PUSH_TARGET || undefined),
+    opts.pushTarget !== undefined ? "--push" : "SCAFFOLD_PUSH_TARGET",
+  );
   const loaded = await loadAuth(opts.dev ? "dev" : "oidc", { baseUrl, env });
   let telemetry: Awaited<ReturnType<typeof startTelemetry>> | undefined;
   let app: FastifyInstance;

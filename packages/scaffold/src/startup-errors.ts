@@ -1,5 +1,7 @@
-import { diag, InputError } from "@slipway/core/lite";
-import { isLoopbackHost } from "./auth/networks.js";
+import { existsSync } from "node:fs";
+import { isIP } from "node:net";
+import { diag, InputError, NotFoundError } from "@slipway/core/lite";
+import { isLoopbackHost, parseCidr } from "./auth/networks.js";
 import { AuthUnavailableError } from "./auth-loader.js";
 
 /** Where `serve` was asked to listen: what a startup error names. */
@@ -41,6 +43,106 @@ export function assertDevAddress(host: string, baseUrl: string): void {
       }),
     ]);
   }
+}
+
+/**
+ * A `serve` setting with a value it cannot use: `setting` is an option (`--base-url`) or an
+ * environment variable (`SCAFFOLD_TRUST_PROXY`), named in the path; the hint says what to set.
+ */
+export function invalidSetting(setting: string, message: string, hint: string): InputError {
+  const path = setting.startsWith("--") ? [setting.slice(2)] : ["env", setting];
+  return new InputError([diag("SW_SERVE_SETTING_INVALID", message, { path, hint })]);
+}
+
+/** The names `SCAFFOLD_TRUST_PROXY` takes besides addresses and CIDRs (proxy-addr's). */
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * The settings `serve` reads, checked before anything starts, so that a value the library reading
+ * it would choke on (fastify's proxy list, the OIDC redirect URL) is the operator's to fix, not a
+ * crash or an unrelated "OIDC is not configured".
+ *
+ * @param baseUrlFrom where the base URL came from: `--base-url`, `SCAFFOLD_BASE_URL`, or neither
+ *   (derived from the listen address, which `listen` checks).
+ * @throws InputError `SW_SERVE_SETTING_INVALID`
+ */
+export function assertSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  baseUrl: string,
+  baseUrlFrom: "--base-url" | "SCAFFOLD_BASE_URL" | undefined,
+  dev: boolean,
+): void {
+  if (baseUrlFrom !== undefined && !isHttpUrl(baseUrl)) {
+    throw invalidSetting(
+      baseUrlFrom,
+      `${baseUrlFrom} '${baseUrl}' is not an http(s) URL`,
+      "give the absolute URL people reach the service at, e.g. https://scaffold.example.com",
+    );
+  }
+  const proxies = list(env.SCAFFOLD_TRUST_PROXY);
+  if (!(proxies.length === 1 && /^(true|false)$/.test(proxies[0] as string))) {
+    const bad = proxies.find((p) => !PROXY_NAMES.has(p) && isIP(p) === 0 && parseCidr(p) === undefined);
+    if (bad !== undefined)
+      throw invalidSetting(
+        "SCAFFOLD_TRUST_PROXY",
+        `SCAFFOLD_TRUST_PROXY has '${bad}', which is neither an address, a CIDR nor loopback, linklocal or uniquelocal`,
+        "set SCAFFOLD_TRUST_PROXY to true, or to a comma-separated list of the proxies' addresses or CIDRs (e.g. 10.42.0.0/16), or unset it",
+      );
+  }
+  const anonymous = list(env.SCAFFOLD_ANONYMOUS_NETWORKS);
+  const badNetwork = dev ? undefined : anonymous.find((n) => parseCidr(n) === undefined);
+  if (badNetwork !== undefined)
+    throw invalidSetting(
+      "SCAFFOLD_ANONYMOUS_NETWORKS",
+      `SCAFFOLD_ANONYMOUS_NETWORKS has '${badNetwork}', which is not a CIDR`,
+      "set SCAFFOLD_ANONYMOUS_NETWORKS to a comma-separated list of CIDRs (e.g. 10.42.0.0/16,fd00::/8), or unset it",
+    );
+}
+
+/**
+ * Create repository's settings: the platform file `--config` names exists (else every Create
+ * repository would fail on it), and a push target names `{name}` (else every service would push to
+ * the one repository).
+ *
+ * @throws NotFoundError `SW_CONFIG_NOT_FOUND` (path `["config"]`); InputError `SW_SERVE_SETTING_INVALID`
+ */
+export function assertCreateSettings(
+  platformConfig: string | undefined,
+  pushTarget: string | undefined,
+  pushTargetFrom: "--push" | "SCAFFOLD_PUSH_TARGET",
+): void {
+  if (platformConfig !== undefined && !existsSync(platformConfig)) {
+    throw new NotFoundError([
+      diag("SW_CONFIG_NOT_FOUND", `--config ${platformConfig} does not exist`, {
+        path: ["config"],
+        hint: "Pass the platform file (or the platform repository's directory) with --config, or leave it out.",
+      }),
+    ]);
+  }
+  if (pushTarget !== undefined && !pushTarget.includes("{name}")) {
+    throw invalidSetting(
+      pushTargetFrom,
+      `${pushTargetFrom} '${pushTarget}' has no {name}: every service would be pushed to that one repository`,
+      "put {name} where the service's name goes, e.g. https://github.com/my-org/{name}.git",
+    );
+  }
+}
+
+/** Whether `s` parses as an absolute http or https URL. */
+export function isHttpUrl(s: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** A comma-separated setting's entries, trimmed, empty ones dropped. */
+function list(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 /**

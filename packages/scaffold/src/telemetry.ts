@@ -16,6 +16,7 @@ import {
 import type { Sampler, SpanExporter } from "@opentelemetry/sdk-trace";
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
 import { isSlipwayError } from "./errors.js";
+import { invalidSetting, isHttpUrl } from "./startup-errors.js";
 
 /**
  * OpenTelemetry traces for the scaffold service: a server span per HTTP request, a
@@ -74,6 +75,16 @@ export async function startTelemetry(env: Env = process.env): Promise<Telemetry>
   if (env.OTEL_TRACES_EXPORTER?.split(",").some((e) => e.trim() === "none")) return OFF;
   const url = tracesUrl(env);
   if (url === undefined) return OFF;
+  if (!isHttpUrl(url)) {
+    const setting = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()
+      ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+      : "OTEL_EXPORTER_OTLP_ENDPOINT";
+    throw invalidSetting(
+      setting,
+      `${setting} '${env[setting]?.trim()}' is not an http(s) URL`,
+      "set it to the OTLP/HTTP collector's URL, e.g. http://otel-collector.observability:4318, or unset it to turn tracing off",
+    );
+  }
   const requested = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim();
   const protocol = requested === undefined || requested === "" ? "http/protobuf" : requested;
   if (protocol !== "http/protobuf" && protocol !== "http/json") {

@@ -85,6 +85,20 @@ describe.skipIf(!gitHttpAvailable)("Create repository on a platform branch (smar
     expect(lines.join("")).not.toContain(TOKEN);
   });
 
+  it("a platform repository that cannot be reached is 503, the upstream's failure, not the form's", async () => {
+    const app = await server({
+      platformRepo: "http://127.0.0.1:9/homelab.git",
+      pushTarget: `${http.base}/{name}.git`,
+      preparePushTarget: (url) => http.bare(basename(url)),
+    });
+    const post = await formPoster(app);
+    const res = await post("/create", { preset: "static-frontend", name: "offline", owner: "o" });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('role="alert"');
+    expect(res.body).toContain("the remote cannot be reached");
+    expect(git(["for-each-ref"], join(http.root, "offline.git"))).toBe("");
+  });
+
   it("without the token the remote answers 401: the form shows the refusal, the log has no secret", async () => {
     http.seeded("locked.git", EXAMPLE);
     const { logger, lines } = logSink();
@@ -101,7 +115,7 @@ describe.skipIf(!gitHttpAvailable)("Create repository on a platform branch (smar
     expect(res.body).toContain('role="alert"');
     expect(res.body).toContain("cannot clone the platform repository");
     expect(res.body).not.toContain("not-the-token");
-    expect(lines.join("")).toContain("SW_NEW_PLATFORM_UNREACHABLE");
+    expect(lines.join("")).toContain("SW_NEW_GIT_AUTH_REFUSED");
     expect(lines.join("")).not.toContain("not-the-token");
     expect(git(["for-each-ref"], join(http.root, "site.git"))).toBe("");
   });

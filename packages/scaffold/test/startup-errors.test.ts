@@ -6,7 +6,13 @@ import type { InputError } from "@slipway/core/lite";
 import { describe, expect, it } from "vitest";
 import { AuthUnavailableError } from "../src/auth-loader.js";
 import { startServer } from "../src/start.js";
-import { assertDevAddress, isLoopbackHost, startupError } from "../src/startup-errors.js";
+import {
+  assertCreateSettings,
+  assertDevAddress,
+  assertSettings,
+  isLoopbackHost,
+  startupError,
+} from "../src/startup-errors.js";
 
 // Issue 16: startup failures were "internal error". EACCES cannot be provoked as root: the mapping
 // is tested here, the rest through the built CLI (packages/cli/test/serve-startup.test.ts).
@@ -99,5 +105,61 @@ describe("--dev on IPv6 loopback", () => {
       await started.app.close();
       rmSync(home, { recursive: true, force: true });
     }
+  });
+});
+
+describe("assertSettings: a setting serve cannot use is SW_SERVE_SETTING_INVALID, naming it", () => {
+  const check = (
+    env: Record<string, string>,
+    baseUrl = "http://127.0.0.1:8080",
+    from?: "--base-url" | "SCAFFOLD_BASE_URL",
+    dev = false,
+  ) => refusal(() => assertSettings(env, baseUrl, from, dev));
+  it.each([
+    [{}, "not-a-url", "--base-url", ["base-url"]],
+    [{}, "ftp://scaffold.example.com", "SCAFFOLD_BASE_URL", ["env", "SCAFFOLD_BASE_URL"]],
+    [{ SCAFFOLD_TRUST_PROXY: "not-an-ip" }, undefined, undefined, ["env", "SCAFFOLD_TRUST_PROXY"]],
+    [
+      { SCAFFOLD_TRUST_PROXY: "10.0.0.1, 10.0.0.0/99" },
+      undefined,
+      undefined,
+      ["env", "SCAFFOLD_TRUST_PROXY"],
+    ],
+    [
+      { SCAFFOLD_ANONYMOUS_NETWORKS: "10.0.0.1" },
+      undefined,
+      undefined,
+      ["env", "SCAFFOLD_ANONYMOUS_NETWORKS"],
+    ],
+  ] as const)("%o %s %s", (env, baseUrl, from, path) => {
+    expect(check(env, baseUrl, from)).toEqual([["SW_SERVE_SETTING_INVALID", path]]);
+  });
+
+  it("accepts what fastify and the OIDC plugin accept", () => {
+    expect(check({}, "https://scaffold.example.com", "--base-url")).toBeUndefined();
+    for (const proxy of ["true", "false", "", "loopback, 10.42.0.0/16", "192.0.2.1,::1,fd00::/8,uniquelocal"])
+      expect(check({ SCAFFOLD_TRUST_PROXY: proxy })).toBeUndefined();
+    expect(check({ SCAFFOLD_ANONYMOUS_NETWORKS: "10.42.0.0/16, fd00::/8" })).toBeUndefined();
+    // --dev never reads the anonymous networks.
+    expect(check({ SCAFFOLD_ANONYMOUS_NETWORKS: "nope" }, undefined, undefined, true)).toBeUndefined();
+  });
+});
+
+describe("assertCreateSettings: what Create repository needs", () => {
+  it("a --config that does not exist is SW_CONFIG_NOT_FOUND at config", () => {
+    expect(refusal(() => assertCreateSettings("/no/such/platform.yaml", undefined, "--push"))).toEqual([
+      ["SW_CONFIG_NOT_FOUND", ["config"]],
+    ]);
+  });
+  it("a push target without {name} is SW_SERVE_SETTING_INVALID, naming where it came from", () => {
+    expect(refusal(() => assertCreateSettings(undefined, "/srv/git/all.git", "--push"))).toEqual([
+      ["SW_SERVE_SETTING_INVALID", ["push"]],
+    ]);
+    expect(
+      refusal(() => assertCreateSettings(undefined, "https://git.example.com/x.git", "SCAFFOLD_PUSH_TARGET")),
+    ).toEqual([["SW_SERVE_SETTING_INVALID", ["env", "SCAFFOLD_PUSH_TARGET"]]]);
+    expect(
+      refusal(() => assertCreateSettings(undefined, "https://git.example.com/{name}.git", "--push")),
+    ).toBeUndefined();
   });
 });

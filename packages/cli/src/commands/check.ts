@@ -8,6 +8,7 @@ import {
   checkServer,
   checkTerraform,
   type Diagnostic,
+  type ErrorCode,
   formatPath,
   placeholderDiagnostics,
   renderPlatform,
@@ -172,16 +173,17 @@ export const checkCommand = defineCommand({
       return errors === 0 ? EXIT.ok : EXIT.failed;
     }
     const color = useColor(process.stdout);
-    // Infos (objects a dry-run cannot reach before the sync creates their CRD or namespace) can be
-    // most of the tree on a fresh cluster: one line here, each of them with --format json.
-    const infos = diagnostics.filter((d) => d.severity === "info");
-    for (const d of diagnostics) if (d.severity !== "info") out(`${formatRendered(d, color)}\n`);
-    if (infos.length > 0) {
-      const codes = [...new Set(infos.map((d) => d.code))].sort().join(", ");
-      out(
-        `note: ${infos.length} object${infos.length === 1 ? "" : "s"} not checked by the server yet, their CRD or namespace being created earlier in the same sync (${codes}; each with --format json)\n`,
-      );
+    // Infos that come in numbers (objects a dry-run cannot reach before the sync creates their CRD
+    // or namespace can be most of the tree on a fresh cluster): one line per code, each of them
+    // with --format json. An info without a summary of its own is printed like any diagnostic.
+    const noted = new Map<ErrorCode, number>();
+    for (const d of diagnostics) {
+      if (d.severity === "info" && INFO_NOTES[d.code] !== undefined)
+        noted.set(d.code, (noted.get(d.code) ?? 0) + 1);
+      else out(`${formatRendered(d, color)}\n`);
     }
+    for (const [code, n] of [...noted].sort(([a], [b]) => a.localeCompare(b)))
+      out(`note: ${INFO_NOTES[code]?.(n)} (${code}; each with --format json)\n`);
     const s = result.stats;
     if (!schemaDir) {
       out(
@@ -229,6 +231,16 @@ export const checkCommand = defineCommand({
  * A finding in a rendered file reads `file:line:col: severity CODE: message at yaml.path`, then the
  * hint; rendered files are not the user's, so no caret excerpt of them.
  */
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** The one-line summary of each info code `check` reports in numbers, by how many there are. */
+const INFO_NOTES: Partial<Record<ErrorCode, (n: number) => string>> = {
+  SW_CHECK_SERVER_NOT_YET: (n) =>
+    `${plural(n, "object")} not checked by the server yet, their CRD or namespace being created earlier in the same sync`,
+  SW_CHECK_TF_PROVIDERS: (n) =>
+    `${plural(n, "Terraform root")} loaded but not validated, their providers could not be installed (run where the registry is reachable, or pass --provider-mirror)`,
+};
+
 function formatRendered(d: Diagnostic, color: boolean): string {
   if (!d.location) return formatDiagnostic(d, color);
   const sev = color

@@ -10,10 +10,11 @@
  * For what it accepts, the result equals `yaml.parse` (YAML 1.2 core schema); a property test
  * holds it to that.
  *
- * A second subset reader lives in `check/schemas/fast-yaml.ts`: that one reads generated CRDs and
- * block scalars and may accept what `yaml` rejects; this one must decline anything `yaml` would
- * report, since user files need its diagnostics. Their contracts differ, so they are kept
- * apart (a property-test probe of one against the other's contract fails).
+ * Why a second subset reader: this one reads users' spec files and must decline anything `yaml` would
+ * report (a duplicate key, `a: b: c`), because those files need `yaml`'s diagnostics, while the other,
+ * `check/schemas/fast-yaml.ts`, reads trusted CRDs and chart files, whose block scalars it must accept
+ * (this one declines most CRDs for them, leaving `check` to the much slower `yaml`) and whose errors
+ * it need not find (it reads a repeated key as the last one).
  */
 
 /**

@@ -1,21 +1,11 @@
 import { lstatSync, readFileSync, type Stats } from "node:fs";
-import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import type { CST, Document, LineCounter, Node } from "yaml";
+import type { CST, Document, Node } from "yaml";
 import { type Diagnostic, diag, printable, type SourceLocation } from "../diagnostics.js";
+import { locateYaml, yamlPackage as yaml } from "../yaml-locate.js";
 import { FAST_LIMITS, parseSimpleYaml } from "./fast-yaml.js";
 
 type Token = CST.Token;
-
-/**
- * The `yaml` package, loaded on first use: the fast path reads almost every spec file, so a run
- * without errors or unusual YAML never loads it (~1 MiB of resident memory and ~10 ms saved).
- */
-let yamlModule: typeof import("yaml") | undefined;
-function yaml(): typeof import("yaml") {
-  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
-  return yamlModule;
-}
 
 /**
  * A user's YAML file as far as diagnostics need it: its display name and a way to map a path
@@ -29,9 +19,9 @@ export interface SourceFile {
   /** Path as the user should see it (relative to the working directory when possible). */
   readonly file: string;
   /**
-   * Where `path` is in the file; falls back to the nearest existing ancestor (or 1:1).
-   * With `key: true` the position of the last segment's key is returned instead of its value,
-   * which is where an unknown or misspelled key should be pointed at.
+   * Where `path` is in the file, by the one locator (yaml-locate.ts): falls back to the nearest
+   * existing ancestor (or 1:1). With `key: true` the position of the key is returned instead of
+   * its value, which is where an unknown or misspelled key should be pointed at.
    */
   locate(path: readonly (string | number)[], opts?: { key?: boolean }): SourceLocation;
 }
@@ -454,72 +444,11 @@ export function locateInFile(
   path: readonly (string | number)[],
   opts: { key?: boolean } = {},
 ): SourceLocation {
-  return locateIn(reread(resolve(file)), file, path, opts.key === true);
+  return locateYaml(reread(resolve(file)), file, path, opts);
 }
 
 function lazySource(file: string, reload: () => string): SourceFile {
-  return {
-    file,
-    locate: (path, opts = {}) => locateIn(reload(), file, path, opts.key === true),
-  };
-}
-
-function locateIn(
-  text: string,
-  file: string,
-  path: readonly (string | number)[],
-  wantKey: boolean,
-): SourceLocation {
-  const { isMap, isPair, isScalar, isSeq } = yaml();
-  const { doc, lineCounter } = located(text);
-  let node: unknown = doc.contents;
-  let best = rangeOf(node);
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
-      );
-      if (!pair) break;
-      const keyRange = rangeOf(pair.key);
-      if (wantKey && i === path.length - 1) {
-        best = keyRange ?? best;
-        break;
-      }
-      node = pair.value;
-      // `key:` with no value has no value node: point at the key instead.
-      best = rangeOf(node) ?? keyRange ?? best;
-    } else if (isSeq(node) && typeof seg === "number") {
-      node = node.items[seg];
-      best = rangeOf(node) ?? best;
-    } else break;
-  }
-  if (!best) return { file, line: 1, col: 1 };
-  const start = lineCounter.linePos(best[0]);
-  const end = lineCounter.linePos(best[1]);
-  return { file, line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-}
-
-/**
- * The last text located in, parsed: a file's diagnostics are located one after another, and parsing
- * it again for each cost minutes on a file of thousands of wrong values. One entry, and only on the
- * error path, so no file's tree outlives the next.
- */
-let lastLocated: { text: string; doc: Document; lineCounter: LineCounter } | undefined;
-
-function located(text: string): { doc: Document; lineCounter: LineCounter } {
-  if (lastLocated?.text !== text) {
-    const { parseDocument, LineCounter } = yaml();
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-    lastLocated = { text, doc, lineCounter };
-  }
-  return lastLocated;
-}
-
-function rangeOf(node: unknown): readonly [number, number] | undefined {
-  const r = (node as Node | null | undefined)?.range;
-  return r ? [r[0], r[1]] : undefined;
+  return { file, locate: (path, opts = {}) => locateYaml(reload(), file, path, opts) };
 }
 
 function firstLine(s: string): string {

@@ -8,14 +8,9 @@ export function networkMatcher(cidrs: readonly string[]): (ip: string) => boolea
   if (cidrs.length === 0) return () => false;
   const list = new BlockList();
   for (const cidr of cidrs) {
-    const [address, prefixText, extra] = cidr.split("/");
-    const prefix = Number(prefixText);
-    if (address === undefined || extra !== undefined || !Number.isInteger(prefix)) {
-      throw new Error(`invalid CIDR in anonymousNetworks: ${cidr}`);
-    }
-    if (isIPv4(address) && prefix >= 0 && prefix <= 32) list.addSubnet(address, prefix, "ipv4");
-    else if (isIPv6(address) && prefix >= 0 && prefix <= 128) list.addSubnet(address, prefix, "ipv6");
-    else throw new Error(`invalid CIDR in anonymousNetworks: ${cidr}`);
+    const subnet = parseCidr(cidr);
+    if (subnet === undefined) throw new Error(`invalid CIDR in anonymousNetworks: ${cidr}`);
+    list.addSubnet(subnet.address, subnet.prefix, subnet.family);
   }
   return (ip) => {
     const address = unmapIPv4(ip);
@@ -23,6 +18,18 @@ export function networkMatcher(cidrs: readonly string[]): (ip: string) => boolea
     if (isIPv6(address)) return list.check(address, "ipv6");
     return false;
   };
+}
+
+/** `address/prefix` as a subnet, or undefined when it is not one (`10.0.0.0/8`, `fd00::/8`). */
+export function parseCidr(
+  cidr: string,
+): { readonly address: string; readonly prefix: number; readonly family: "ipv4" | "ipv6" } | undefined {
+  const [address, prefixText, extra] = cidr.split("/");
+  const prefix = Number(prefixText);
+  if (address === undefined || extra !== undefined || !Number.isInteger(prefix)) return undefined;
+  if (isIPv4(address) && prefix >= 0 && prefix <= 32) return { address, prefix, family: "ipv4" };
+  if (isIPv6(address) && prefix >= 0 && prefix <= 128) return { address, prefix, family: "ipv6" };
+  return undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { diag, InputError } from "@slipway/core/lite";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { apiError, apiErrorOf } from "../errors.js";
+import { apiError, apiErrorOf, statusOf } from "../errors.js";
 import { BOOT_VERSION, BOOT_VERSION_IDS } from "../initializr/catalog.js";
 import { clientMetadata, dependenciesMetadata, helpText } from "../initializr/metadata.js";
 import { METADATA_TYPES, type MetadataType, negotiate, parseAccept } from "../initializr/negotiate.js";
@@ -67,7 +67,7 @@ export function metadataRoutes(app: FastifyInstance, ctx: RouteContext): void {
             hint: `the Spring presets use Spring Boot ${BOOT_VERSION}: use bootVersion=${BOOT_VERSION}, or leave it out`,
           }),
         ]);
-        return reply.code(400).send(apiErrorOf(e));
+        return reply.code(statusOf(e)).send(apiErrorOf(e));
       }
       return reply.type(chosen).send(dependenciesMetadata());
     },

@@ -10,10 +10,10 @@ import { parse } from "yaml";
  * of the large ones, most of the time `slipway check` takes. This reader is ~10× faster on them; a
  * test compares its output with `yaml.parse` on every CRD of the upstream schema directory.
  *
- * A second subset reader lives in `config/fast-yaml.ts`: that one reads users' spec files and must
- * decline anything `yaml` would report (diagnostics come from `yaml`); this one reads generated CRDs,
- * where block scalars matter and inputs are trusted. Their contracts differ, so they are kept
- * apart (a property-test probe of one against the other's contract fails).
+ * Why a second subset reader: this one reads trusted, generated files (CRDs, chart values), where block
+ * scalars matter and errors need not be found, while users' spec files go through
+ * `config/fast-yaml.ts`, which declines anything `yaml` would report so that `yaml` can report it
+ * (this one reads `a: 1\na: 2` as `{a: 2}` and `a: b: c` as a string, so it cannot serve them).
  */
 export function parseBlockYaml(text: string): unknown {
   try {
