@@ -183,6 +183,8 @@ describe("backstage component", () => {
     expect(appConfig.backend.database).toEqual({
       client: "pg",
       pluginDivisionMode: "schema",
+      ensureExists: false,
+      ensureSchemaExists: true,
       connection: {
         host: "postgres.database.svc.cluster.local",
         port: 5432,

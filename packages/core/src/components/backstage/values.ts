@@ -147,6 +147,11 @@ export function backstageAppConfig(m: BackstageModel): Record<string, unknown> {
         // One database, a schema per plugin: the owner role may not CREATE DATABASE, which the
         // default (a database per plugin) needs.
         pluginDivisionMode: "schema",
+        // The database exists (the postgres component provisions it) and its owner may not connect
+        // to `postgres`, where Backstage would check (CONNECT is revoked from PUBLIC there): create
+        // only each plugin's schema, inside the owner's database.
+        ensureExists: false,
+        ensureSchemaExists: true,
         connection: {
           host: m.database.host,
           port: m.database.port,
