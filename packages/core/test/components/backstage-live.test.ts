@@ -41,6 +41,24 @@ const PEOPLE: Record<string, { email: string; groups: string[] }> = {
 const renderedAppConfig = () =>
   parse(readFileSync(join(EXAMPLE, "k8s/helm/values/backstage.yaml"), "utf8")).backstage.appConfig;
 
+/** What `loadExistingGrant` reads of oidc-provider's request context (the package ships no types). */
+interface GrantContext {
+  oidc: {
+    provider: {
+      Grant: new (init: {
+        clientId: string;
+        accountId: string;
+      }) => {
+        addOIDCScope(scope: string): void;
+        save(): Promise<string>;
+      };
+    };
+    client: { clientId: string };
+    session: { accountId: string };
+    params: { scope: string };
+  };
+}
+
 /**
  * An OpenID provider for the authorization code flow with a login step the test drives: the
  * browser lands on `/interaction/<uid>`, and `?login=<person>` signs that person in (consent is
@@ -88,7 +106,7 @@ async function startProvider(redirectUri: string): Promise<{ issuer: string; clo
       };
     },
     // The platform's own client: every scope and claim it asks for is granted.
-    async loadExistingGrant(ctx: any) {
+    async loadExistingGrant(ctx: GrantContext) {
       const grant = new ctx.oidc.provider.Grant({
         clientId: ctx.oidc.client.clientId,
         accountId: ctx.oidc.session.accountId,
@@ -97,7 +115,7 @@ async function startProvider(redirectUri: string): Promise<{ issuer: string; clo
       await grant.save();
       return grant;
     },
-  } as any);
+  });
   // The interaction API (scaffold's declaration of the untyped package covers only what it uses).
   const interactions = provider as unknown as {
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<unknown>;
@@ -342,7 +360,7 @@ describe("the platform's Backstage backend (images/backstage), signing people in
     expect(await ownership(alice)).toEqual(["user:default/alice", "group:default/platform-admins"]);
     // The catalog processes the example's files in the background: wait for the services and templates.
     let refs: string[] = [];
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < 240; i++) {
       const res = await api("/api/catalog/entities?fields=kind,metadata.name", jane);
       expect(res.status).toBe(200);
       const entities = (await res.json()) as { kind: string; metadata: { name: string } }[];
@@ -375,7 +393,7 @@ describe("the platform's Backstage backend (images/backstage), signing people in
     );
     const refreshed = await post("/api/catalog/refresh", alice, { entityRef: "component:default/blog" });
     expect(refreshed.status, await refreshed.clone().text()).toBe(200);
-  });
+  }, 90_000);
 
   it("runs an exported Software Template through the scaffolder's dry-run as a developer", async () => {
     const jane = (await signIn("jane")).response?.backstageIdentity.token ?? "";
