@@ -437,3 +437,64 @@ describe("the platform's Backstage backend (images/backstage), signing people in
     expect(anonymous.status).toBe(401);
   });
 });
+
+describe("the platformGroups decision (images/backstage sign-in.ts), on its own", () => {
+  // Imported by path: the root's type check does not follow into the app (its own tsconfig and lock).
+  type Decide = (
+    claims: Record<string, unknown>,
+    options: { claim: string; groups: string[] },
+  ) => { ok: true; userRef: string; ownershipRefs: string[] } | { ok: false; message: string };
+  const load = async () =>
+    (await import(join(APP, "packages/backend/src/sign-in.ts"))) as {
+      decideSignIn: Decide;
+      platformGroupsOptions: { parse(v: unknown): { claim: string; groups: string[] } };
+    };
+  const options = { claim: "groups", groups: ["platform-admins", "developers"] };
+
+  it("names the user after the login's local part and keeps only the groups with a Backstage role", async () => {
+    const { decideSignIn } = await load();
+    expect(
+      decideSignIn({ preferred_username: "jane@acme.zitadel.cloud", groups: ["developers", "x"] }, options),
+    ).toEqual({
+      ok: true,
+      userRef: "user:default/jane",
+      ownershipRefs: ["user:default/jane", "group:default/developers"],
+    });
+    // Falls back to the email; every held group with a role, in platform.yaml's order.
+    expect(
+      decideSignIn({ email: "a.b@example.dev", groups: ["developers", "platform-admins"] }, options),
+    ).toMatchObject({
+      ownershipRefs: ["user:default/a.b", "group:default/platform-admins", "group:default/developers"],
+    });
+  });
+
+  it("refuses a missing or non-list claim, a name Backstage cannot hold, and a platform with no Backstage group", async () => {
+    const { decideSignIn, platformGroupsOptions } = await load();
+    // ZITADEL's own roles claim is a map, not the `groups` list ADR 0012 renders.
+    expect(decideSignIn({ preferred_username: "jane", groups: { developers: {} } }, options)).toMatchObject({
+      ok: false,
+    });
+    expect(decideSignIn({ preferred_username: "jane" }, options)).toMatchObject({ ok: false });
+    expect(decideSignIn({ preferred_username: "-jane-", groups: ["developers"] }, options)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("no usable user name"),
+    });
+    expect(
+      decideSignIn({ preferred_username: "jane", groups: ["developers"] }, { claim: "groups", groups: [] }),
+    ).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("allowed: none (spec.access.backstage is empty)"),
+    });
+    // The options the app-config carries are checked when the provider starts.
+    expect(() =>
+      platformGroupsOptions.parse({
+        groups: ["developers"],
+        dangerouslyAllowSignInWithoutUserInCatalog: true,
+      }),
+    ).toThrow();
+    expect(platformGroupsOptions.parse({ groups: ["developers"] })).toEqual({
+      claim: "groups",
+      groups: ["developers"],
+    });
+  });
+});
