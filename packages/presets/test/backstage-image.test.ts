@@ -53,8 +53,11 @@ describe("the Backstage app image", () => {
 
   it("builds from the Node base image pinned by digest, and runs as the chart expects", () => {
     const froms = dockerfile.split("\n").filter((l) => l.startsWith("FROM "));
-    expect(froms.length).toBe(2);
+    expect(froms.length).toBe(3);
     for (const from of froms) expect(from.split(" ")[1]).toBe(BASE_IMAGES.node24Slim);
+    // The web app is built in its own stage and served by the backend as package `app`.
+    expect(dockerfile).toContain("COPY --from=app /build/dist ./packages/app/dist");
+    expect(dockerfile).toContain("RUN ln -s ../packages/app node_modules/app");
     expect(dockerfile).toContain("USER node");
     expect(dockerfile).toContain('CMD ["node", "packages/backend"]');
     expect(dockerfile).toContain("WORKDIR /app");
