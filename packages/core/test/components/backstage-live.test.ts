@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Provider from "oidc-provider";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { passwordEnv, provisioningSql } from "../../src/components/postgres/sql.js";
@@ -27,6 +28,7 @@ import { startPostgres, type TestPostgres } from "../helpers/postgres.js";
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const APP = join(ROOT, "images/backstage");
 const EXAMPLE = join(ROOT, "examples/homelab");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CLIENT = { id: "301234567890@platform", secret: randomBytes(24).toString("base64url") };
 
 /** People at the provider: their login and the `groups` claim it puts in their ID token. */
@@ -131,8 +133,14 @@ async function startProvider(redirectUri: string): Promise<{ issuer: string; clo
     const m = /^\/interaction\/([^/]+)$/.exec(url.pathname);
     if (!m) return provider.callback()(req, res);
     try {
-      const login = url.searchParams.get("login") ?? "";
+      const login = url.searchParams.get("login");
       await interactions.interactionDetails(req, res);
+      if (login === null) {
+        // A person's browser: the login form (the tests' requests name the person directly).
+        res.setHeader("content-type", "text/html");
+        res.end('<form method="get"><input name="login" /><button type="submit">Sign in</button></form>');
+        return;
+      }
       await interactions.interactionFinished(
         req,
         res,
@@ -342,6 +350,53 @@ describe("the platform's Backstage backend (images/backstage), signing people in
       expect(html).toContain('<div id="root">');
       expect(html).toContain("homelab developer portal");
     },
+  );
+
+  // The web app in a real browser (Debian's Chromium): its sign-in page, the provider's login in
+  // the popup, back to the app, the catalog. Only where the app is built (not in CI, see above).
+  it.skipIf(!existsSync(join(APP, "packages/app/dist/index.html")) || !existsSync(CHROMIUM))(
+    "signs a developer in through the web app's sign-in page in Chromium, and shows a refusal",
+    async () => {
+      // One browser per person: the provider's session cookie would sign the next one in as the first.
+      const signIn = async (login: string) => {
+        const profile = mkdtempSync(join(tmpdir(), "slipway-chromium-"));
+        const context = await chromium.launchPersistentContext(profile, {
+          executablePath: CHROMIUM,
+          headless: true,
+          args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        });
+        const page = await context.newPage();
+        await page.goto(`${base}/catalog`);
+        const popup = page.waitForEvent("popup");
+        await page.getByRole("button", { name: /sign in/i }).click();
+        const login_ = await popup;
+        await login_.locator('input[name="login"]').fill(login);
+        await login_.locator('button[type="submit"]').click();
+        const close = async () => {
+          await context.close();
+          rmSync(profile, { recursive: true, force: true });
+        };
+        return { page, close };
+      };
+      const jane = await signIn("jane");
+      try {
+        // Signed in, the app lists the example's services from the catalog.
+        await jane.page.getByText("status-api").first().waitFor({ timeout: 30_000 });
+      } finally {
+        await jane.close();
+      }
+      const bob = await signIn("bob");
+      try {
+        await bob.page
+          .getByText(/is in no group with Backstage access/)
+          .first()
+          .waitFor({ timeout: 30_000 });
+        expect(await bob.page.getByText("status-api").count()).toBe(0);
+      } finally {
+        await bob.close();
+      }
+    },
+    90_000,
   );
 
   it("signs a developer in with a token owning their user and their Backstage groups only", async () => {
