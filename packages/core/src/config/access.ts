@@ -61,6 +61,17 @@ export const accessSchema = z.strictObject({
     })
     .optional()
     .describe("Vault policies by group: admin, developer (its services' secrets only)"),
+  /**
+   * Backstage (ADR 0019): only people in one of these groups may sign in; `admin` may do
+   * everything, `developer` reads the catalog and runs templates.
+   */
+  backstage: z
+    .strictObject({
+      admin: groupList.describe("Groups that may do everything in Backstage"),
+      developer: groupList.describe("Groups that read the catalog and run Software Templates"),
+    })
+    .optional()
+    .describe("Backstage sign-in and permissions by group: admin, developer; people in no group are refused"),
 });
 
 export type AccessSpec = z.output<typeof accessSchema>;
@@ -71,6 +82,7 @@ export const ACCESS_UIS = {
   argocd: ["admin", "deployer", "readonly"],
   grafana: ["admin", "editor", "viewer"],
   vault: ["admin", "developer"],
+  backstage: ["admin", "developer"],
 } as const;
 export type AccessUi = keyof typeof ACCESS_UIS;
 

@@ -252,6 +252,11 @@ describe("policies", () => {
       "k8s/helm/values/argocd.yaml configs.cm.oidc.config",
       "k8s/helm/values/argocd.yaml configs.rbac",
       "k8s/helm/values/argocd.yaml configs.rbac.policy.default",
+      // Backstage: no client slipway-backstage; a literal secret; two resolvers admitting anyone.
+      "k8s/helm/values/backstage.yaml backstage.appConfig.auth.providers.oidc.production",
+      "k8s/helm/values/backstage.yaml backstage.appConfig.auth.providers.oidc.production.clientSecret",
+      "k8s/helm/values/backstage.yaml backstage.appConfig.auth.providers.oidc.production.signIn.resolvers.0",
+      "k8s/helm/values/backstage.yaml backstage.appConfig.auth.providers.oidc.production.signIn.resolvers.1",
       "k8s/helm/values/grafana.yaml grafana.ini.auth.generic_oauth",
       "k8s/helm/values/grafana.yaml grafana.ini.auth.generic_oauth.client_secret",
     ]);

@@ -23,7 +23,7 @@ import { passwordEnv, provisioningSql } from "../../src/components/postgres/sql.
 import { InputError } from "../../src/diagnostics.js";
 import { toYaml } from "../../src/render/yaml.js";
 import { renderPlatform } from "../../src/synth.js";
-import { renderComponents, writePlatform } from "../helpers/component-fixture.js";
+import { renderComponents, renderFile, writePlatform } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { findPostgresBinDir, startPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { CHARTS_DIR, tool } from "../helpers/tools.js";
@@ -120,6 +120,57 @@ describe("backstage component", () => {
     ).toBe("https://auth.example.dev/realms/platform/.well-known/openid-configuration");
   });
 
+  it("ties sign-in to platform.yaml's groups: the image's resolver, the permission policy, a Group per declared group", async () => {
+    // Without spec.access.backstage no group holds a Backstage role: the resolver refuses everyone.
+    expect(appConfig.auth.providers.oidc.production.signIn.resolvers).toEqual([
+      { resolver: "platformGroups", claim: "groups", groups: [] },
+    ]);
+    const access = {
+      groups: [
+        { name: "platform-admins", description: "Run the platform" },
+        { name: "developers" },
+        { name: "auditors", description: "Read the audit logs" },
+      ],
+      backstage: { admin: ["platform-admins"], developer: ["developers"] },
+    };
+    for (const provider of ["zitadel", "keycloak"] as const) {
+      const t = renderFile(
+        writePlatform({ ...ON, identity: { enabled: true, provider } }, SERVICES, {}, { access }),
+      );
+      const config = t.read<any>("k8s/helm/values/backstage.yaml").backstage.appConfig;
+      // Only the groups holding a Backstage role may sign in; nobody is looked up in the catalog.
+      expect(config.auth.providers.oidc.production.signIn.resolvers).toEqual([
+        { resolver: "platformGroups", claim: "groups", groups: ["platform-admins", "developers"] },
+      ]);
+      expect(JSON.stringify(config)).not.toContain("dangerouslyAllowSignInWithoutUserInCatalog");
+      expect(config.permission).toEqual({ enabled: true });
+      expect(config.slipway).toEqual({ access: { admin: ["platform-admins"], developer: ["developers"] } });
+      // Every declared group is a catalog Group (the token's ownership refs exist), valid for Backstage.
+      const groups = parseAllDocuments(t.files.get("backstage/catalog/platform.yaml") ?? "")
+        .map((d) => d.toJS() as Entity)
+        .filter((e) => e.kind === "Group");
+      expect(groups.map((g) => [g.metadata.name, g.metadata.description])).toEqual([
+        ["auditors", "Read the audit logs"],
+        ["developers", "People of the test platform (spec.access)"],
+        ["example", "Owner of services on the test platform"],
+        ["platform-admins", "Run the platform"],
+        ["team-a", "Owner of services on the test platform"],
+      ]);
+      for (const g of groups) await expectValidEntity(g);
+      if (provider === "keycloak") {
+        // Keycloak emits `groups` only through a mapper on the client: Backstage's gets one too.
+        const mappers = t.read<any>("identity/terraform/groups.tf.json").resource
+          .keycloak_openid_group_membership_protocol_mapper;
+        expect(mappers["slipway-backstage"]).toMatchObject({
+          client_id: "${keycloak_openid_client.slipway-backstage.id}",
+          claim_name: "groups",
+          full_path: false,
+          add_to_id_token: true,
+        });
+      }
+    }
+  });
+
   it("keeps its database on the shared PostgreSQL, credentials from Vault through one ExternalSecret", () => {
     expect(tree.session.plan.databases).toContainEqual({
       name: "backstage",
@@ -132,6 +183,8 @@ describe("backstage component", () => {
     expect(appConfig.backend.database).toEqual({
       client: "pg",
       pluginDivisionMode: "schema",
+      ensureExists: false,
+      ensureSchemaExists: true,
       connection: {
         host: "postgres.database.svc.cluster.local",
         port: 5432,

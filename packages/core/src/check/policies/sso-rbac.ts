@@ -10,11 +10,18 @@ const CLIENTS = "identity/terraform/clients.tf.json";
 const ARGOCD_VALUES = "k8s/helm/values/argocd.yaml";
 const GRAFANA_VALUES = "k8s/helm/values/grafana.yaml";
 const VAULT_SSO = "identity/terraform/vault-sso.tf.json";
+const BACKSTAGE_VALUES = "k8s/helm/values/backstage.yaml";
+/** The Backstage component's OIDC client (BACKSTAGE_OIDC_CLIENT, SSO_CLIENT.backstage). */
+const BACKSTAGE_CLIENT = "slipway-backstage";
+/** The platform image's resolver: sign-in only for groups holding a Backstage role (ADR 0019). */
+const BACKSTAGE_GROUPS_RESOLVER = "platformGroups";
 
 /** Argo CD's reference into a Secret (`$<secret>:<key>`, util/settings ReplaceStringSecret). */
 const ARGOCD_SECRET_REF = /^\$([a-z0-9]([-a-z0-9.]*[a-z0-9])?):(.+)$/;
 /** Grafana's variable expansion (`$__env{…}`, `$__file{…}`, `$__vault{…}`): a reference, not a value. */
 const GRAFANA_REF = /^\$__(env|file|vault)\{.+\}$/;
+/** Backstage's app-config substitution (`${ENV}`): the value comes from the environment at start. */
+const BACKSTAGE_ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 /** A Terraform reference or expression: the value comes from another resource at apply time. */
 const TF_REF = /^\$\{.+\}$/;
 
@@ -184,7 +191,51 @@ function* vault(input: CheckInput, clients: Set<string>): Generator<Finding> {
 }
 
 /**
- * Every platform UI rendered with SSO (Argo CD, Grafana, Vault) has its OIDC client declared,
+ * Backstage: every environment of its `oidc` provider signs in only through the image's
+ * groups resolver (a resolver admitting anyone the provider authenticates, such as
+ * `dangerouslyAllowSignInWithoutUserInCatalog`, is what ADR 0019 removed), reads the client secret
+ * from the environment, and has its client declared.
+ */
+function* backstage(input: CheckInput, clients: Set<string>): Generator<Finding> {
+  const base = ["backstage", "appConfig", "auth", "providers", "oidc"];
+  const oidc = at(input.parsed.get(BACKSTAGE_VALUES)?.docs[0], ...base);
+  if (!isRecord(oidc)) return;
+  for (const [env, config] of Object.entries(oidc)) {
+    if (!isRecord(config)) continue;
+    const path = [...base, env];
+    const secret = config.clientSecret;
+    if (secret !== undefined && !(typeof secret === "string" && BACKSTAGE_ENV_REF.test(secret))) {
+      yield finding(
+        BACKSTAGE_VALUES,
+        [...path, "clientSecret"],
+        "Backstage's OIDC client secret is written into its app-config",
+        "Reference it as ${AUTH_OIDC_CLIENT_SECRET}, an env var from the ESO-written Secret.",
+      );
+    }
+    for (const [i, r] of list(at(config, "signIn", "resolvers")).entries()) {
+      if (!isRecord(r)) continue;
+      if (r.resolver === BACKSTAGE_GROUPS_RESOLVER && r.dangerouslyAllowSignInWithoutUserInCatalog !== true)
+        continue;
+      yield finding(
+        BACKSTAGE_VALUES,
+        [...path, "signIn", "resolvers", i],
+        `Backstage's sign-in resolver ${String(r.resolver)} admits people whatever their groups`,
+        `Sign in with the platform image's ${BACKSTAGE_GROUPS_RESOLVER} resolver only (spec.access.backstage in platform.yaml, ADR 0019).`,
+      );
+    }
+    if (!clients.has(BACKSTAGE_CLIENT)) {
+      yield finding(
+        BACKSTAGE_VALUES,
+        path,
+        `Backstage signs in through OIDC, but no OIDC client ${BACKSTAGE_CLIENT} is declared`,
+        CLIENT_HINT,
+      );
+    }
+  }
+}
+
+/**
+ * Every platform UI rendered with SSO (Argo CD, Grafana, Vault, Backstage) has its OIDC client declared,
  * reads its client secret by reference (never a literal in Git), and maps groups to roles; Argo CD
  * gives nobody a role by default (ADR 0012).
  */
@@ -197,5 +248,6 @@ export const ssoRbac = definePolicy({
     yield* argocd(input, clients);
     yield* grafana(input, clients);
     yield* vault(input, clients);
+    yield* backstage(input, clients);
   },
 });

@@ -67,16 +67,27 @@ export function platformSystem(platform: PlatformSpec): CatalogEntity {
 }
 
 /**
- * One Group per owner named by the platform or its services (without a kind prefix): the owners
- * the catalog refers to exist in it. People and memberships stay in the identity provider.
+ * One Group per owner named by the platform or its services (without a kind prefix), and one per
+ * group `spec.access` declares (ADR 0012: the groups people sign in with, whose refs the sign-in
+ * resolver puts in their Backstage token, ADR 0019): every owner and every ownership ref exists in
+ * the catalog. People and memberships stay in the identity provider.
  */
 export function ownerGroups(platform: PlatformSpec, services: readonly ServiceSpec[]): CatalogEntity[] {
-  const names = new Set<string>([platform.github.owner]);
-  for (const s of services) if (!s.owner.includes(":") && !s.owner.includes("/")) names.add(s.owner);
-  return [...names].sort().map((name) => ({
+  const descriptions = new Map<string, string>([
+    [platform.github.owner, `Owner of services on the ${platform.name} platform`],
+  ]);
+  for (const s of services) {
+    if (s.owner.includes(":") || s.owner.includes("/")) continue;
+    descriptions.set(s.owner, `Owner of services on the ${platform.name} platform`);
+  }
+  for (const g of platform.access?.groups ?? []) {
+    if (descriptions.has(g.name)) continue;
+    descriptions.set(g.name, g.description ?? `People of the ${platform.name} platform (spec.access)`);
+  }
+  return [...descriptions.keys()].sort().map((name) => ({
     apiVersion: "backstage.io/v1alpha1",
     kind: "Group",
-    metadata: { name, description: `Owner of services on the ${platform.name} platform` },
+    metadata: { name, description: descriptions.get(name) as string },
     spec: { type: "team", children: [] },
   }));
 }

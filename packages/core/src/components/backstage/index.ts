@@ -17,7 +17,13 @@ import {
   backstageHost,
   backstageImageRepository,
 } from "./config.js";
-import { BACKSTAGE_SECRET, backstageBudget, backstageExternalSecret, backstageValues } from "./values.js";
+import {
+  BACKSTAGE_SECRET,
+  backstageAccess,
+  backstageBudget,
+  backstageExternalSecret,
+  backstageValues,
+} from "./values.js";
 
 /** Backstage's OIDC callback: `/api/auth/<provider>/handler/frame`. */
 const CALLBACK_PATH = "/api/auth/oidc/handler/frame";
@@ -104,6 +110,7 @@ export const backstage = defineComponent({
       gitHost: new URL(platform.git.repoURL).hostname,
       // A rotated client secret, session secret or token rolls the pod (Reloader's annotation strategy).
       annotations: reloads ? { [RELOADER_ANNOTATION]: BACKSTAGE_SECRET } : {},
+      access: backstageAccess(platform),
     };
     yield app({
       name: BACKSTAGE_RELEASE,

@@ -1,8 +1,10 @@
+import { groupsWithRole } from "../../config/access.js";
+import type { PlatformSpec } from "../../config/schema.js";
 import type { BudgetEntry } from "../../render/component.js";
 import type { K8sObject } from "../../render/k8s.js";
 import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { externalSecret } from "../external-secrets/contract.js";
-import { OIDC_CLIENT_PROPERTIES, oidcClientSecretPath } from "../identity/contract.js";
+import { GROUPS_CLAIM, OIDC_CLIENT_PROPERTIES, oidcClientSecretPath } from "../identity/contract.js";
 import { databaseSecretPath, type PostgresEndpoint } from "../postgres/contract.js";
 import {
   BACKSTAGE_DATABASE,
@@ -60,6 +62,22 @@ export interface BackstageModel {
   readonly gitHost: string;
   /** Annotations of the chart's Deployment (Reloader's, when it is enabled). */
   readonly annotations: Record<string, string>;
+  /** The groups platform.yaml grants Backstage to, by role ({@link backstageAccess}). */
+  readonly access: BackstageAccess;
+}
+
+/** Group names holding each Backstage role (`spec.access.backstage`), in declaration order. */
+export interface BackstageAccess {
+  readonly admin: readonly string[];
+  readonly developer: readonly string[];
+}
+
+/** The platform's Backstage roles; none without `spec.access.backstage` (then nobody signs in). */
+export function backstageAccess(platform: PlatformSpec): BackstageAccess {
+  const access = platform.access;
+  const names = (role: "admin" | "developer") =>
+    access ? groupsWithRole(access, "backstage", role).map((g) => g.name) : [];
+  return { admin: names("admin"), developer: names("developer") };
 }
 
 /**
@@ -97,15 +115,19 @@ export function backstageExternalSecret(): K8sObject {
 
 const env = (name: string) => `\${${name}}`;
 
+/** The sign-in resolver the platform's image registers (images/backstage, ADR 0019). */
+export const BACKSTAGE_SIGN_IN_RESOLVER = "platformGroups";
+
 /**
- * Backstage's sign-in resolvers for the `oidc` provider. The catalog has no User entities (people
- * live in the identity provider), so the resolver lets a person the provider authenticated in
- * without one. **Hook for group RBAC** (issue 13 part 2): replace or extend this list (e.g. a
- * custom resolver that reads the token's groups claim into `ent` ownership refs) in one place.
+ * Backstage's sign-in resolvers for the `oidc` provider: one, the image's `platformGroups`, which
+ * reads the ID token's groups claim (ADR 0012) and refuses a person in none of the groups holding a
+ * Backstage role; anyone else gets a token owning `user:default/<name>` and
+ * `group:default/<group>` for each of those groups. No catalog lookup: people are not in the catalog.
  */
-export const BACKSTAGE_SIGN_IN_RESOLVERS: readonly Record<string, unknown>[] = [
-  { resolver: "emailLocalPartMatchingUserEntityName", dangerouslyAllowSignInWithoutUserInCatalog: true },
-];
+export function backstageSignInResolvers(access: BackstageAccess): Record<string, unknown>[] {
+  const groups = [...new Set([...access.admin, ...access.developer])];
+  return [{ resolver: BACKSTAGE_SIGN_IN_RESOLVER, claim: GROUPS_CLAIM, groups }];
+}
 
 /**
  * The app-config (rendered by the chart as its `<release>-app-config` ConfigMap, mounted and
@@ -124,6 +146,11 @@ export function backstageAppConfig(m: BackstageModel): Record<string, unknown> {
         // One database, a schema per plugin: the owner role may not CREATE DATABASE, which the
         // default (a database per plugin) needs.
         pluginDivisionMode: "schema",
+        // The database exists (the postgres component provisions it) and its owner may not connect
+        // to `postgres`, where Backstage would check (CONNECT is revoked from PUBLIC there): create
+        // only each plugin's schema, inside the owner's database.
+        ensureExists: false,
+        ensureSchemaExists: true,
         connection: {
           host: m.database.host,
           port: m.database.port,
@@ -145,11 +172,15 @@ export function backstageAppConfig(m: BackstageModel): Record<string, unknown> {
             // No `scope`: the module (0.4.21) refuses it at start-up and always asks for
             // openid, profile and email (`additionalScopes` adds more).
             prompt: "auto",
-            signIn: { resolvers: BACKSTAGE_SIGN_IN_RESOLVERS.map((r) => ({ ...r })) },
+            signIn: { resolvers: backstageSignInResolvers(m.access) },
           },
         },
       },
     },
+    // The image's permission policy: `admin` groups everything, `developer` groups read the catalog
+    // and run templates, anyone else nothing.
+    permission: { enabled: true },
+    slipway: { access: { admin: [...m.access.admin], developer: [...m.access.developer] } },
     integrations: { github: [{ host: m.gitHost, token: env(BACKSTAGE_ENV.githubToken) }] },
     catalog: {
       rules: [{ allow: ["Component", "System", "API", "Group", "Location", "Template"] }],

@@ -95,13 +95,24 @@ export const CALLBACK_PATHS = {
 export const GROUPS_CLAIM = "groups";
 
 /** OIDC client (and Vault KV entry `identity/clients/<name>`) of each platform UI. */
-export const SSO_CLIENT: Record<AccessUi, string> = { argocd: "argocd", grafana: "grafana", vault: "vault" };
+export const SSO_CLIENT: Record<AccessUi, string> = {
+  argocd: "argocd",
+  grafana: "grafana",
+  vault: "vault",
+  // The backstage component's own name for it (BACKSTAGE_OIDC_CLIENT, prefixed like scaffold's).
+  backstage: "slipway-backstage",
+};
 
 /** Name of the Secret holding a UI's OIDC client id and secret, written by ESO from Vault. */
 export const ssoSecretName = (ui: AccessUi): string => `${SSO_CLIENT[ui]}-oidc`;
 
 /** The component deploying each UI: SSO for a UI whose component is disabled renders nothing. */
-const UI_COMPONENT: Record<AccessUi, string> = { argocd: "argocd", grafana: "observability", vault: "vault" };
+const UI_COMPONENT: Record<AccessUi, string> = {
+  argocd: "argocd",
+  grafana: "observability",
+  vault: "vault",
+  backstage: "backstage",
+};
 
 /**
  * The platform's access section when SSO for `ui` is declared, the identity provider is enabled and
