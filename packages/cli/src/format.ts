@@ -16,6 +16,7 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== "dumb";
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what starts an ANSI colour code
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Removes ANSI colour codes (citty colours its usage text unconditionally). */

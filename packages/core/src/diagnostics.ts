@@ -124,6 +124,7 @@ export function diag(code: ErrorCode, message: string, opts: DiagOptions = {}): 
  */
 export function printable(s: string): string {
   return s.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
     /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

@@ -21,6 +21,7 @@ export interface CommitIdentity {
 }
 
 /** Characters git trims from the ends of a name or email ("crud", ident.c). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: git trims control characters too
 const CRUD = /^[\x00-\x20.,:;<>"\\']+|[\x00-\x20.,:;<>"\\']+$/g;
 
 /** A problem with an identity git would rewrite (and so change the commit hash), or undefined. */

@@ -50,6 +50,7 @@ export const description = z
   .string()
   .min(1)
   .max(200)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a single line of text has no control characters
   .regex(/^[^\u0000-\u001f\u007f]*$/, { error: "must be a single line of text" })
   .default("A service on the Slipway platform")
   .meta({ title: "Description" });

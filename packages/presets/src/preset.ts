@@ -29,6 +29,7 @@ export interface Contributor<P extends CommonParameters = CommonParameters> {
 }
 
 /** Any strict parameter object; `definePreset` keeps the precise type for the preset's contributors. */
+// biome-ignore lint/suspicious/noExplicitAny: any shape; definePreset keeps the precise one
 export type ParametersSchema = z.ZodObject<any>;
 
 export interface Preset<P extends CommonParameters = CommonParameters> {

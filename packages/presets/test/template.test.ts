@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SlipwayError } from "@slipway/core";
+import type { SlipwayError } from "@slipway/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { exportTemplate } from "../src/template/index.js";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { escape } from "node:querystring";
+import { escape as queryEscape } from "node:querystring";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Started, startServer } from "../src/start.js";
 
@@ -106,7 +106,7 @@ describe("the VS Code Spring Initializr extension", () => {
 
   /** `ServiceManager.getAvailableDependencies`: every group's values, by the boot version's range. */
   const available = (m: Record<string, { values: Named[] }>): Named[] =>
-    (m.dependencies?.values as unknown as { values: Named[] }[]).flatMap((g) =>
+    ((m.dependencies?.values ?? []) as unknown as { values: Named[] }[]).flatMap((g) =>
       g.values.filter((d) => d.versionRange === undefined),
     );
 
@@ -242,7 +242,7 @@ describe("the nx-spring-boot plugin", () => {
       { key: "javaVersion", value: options.javaVersion },
       { key: "packaging", value: options.packaging },
       { key: "dependencies", value: options.dependencies },
-      { key: "description", value: options.description ? escape(options.description) : undefined },
+      { key: "description", value: options.description ? queryEscape(options.description) : undefined },
       { key: "bootVersion", value: options.bootVersion },
     ].filter((e) => !!e.value);
     return `${url}/starter.zip?${params.map((e) => `${e.key}=${e.value}`).join("&")}`;

@@ -11,7 +11,7 @@ const work = mkdtempSync(join(tmpdir(), "scaffold-ui-form-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The `value` of the input with this id, as the page renders it. */
-function valueOf(body: string, id: string): string | undefined {
+function inputValue(body: string, id: string): string | undefined {
   const tag = new RegExp(`<input[^>]*id="${id}"[^>]*>`).exec(body)?.[0];
   return tag === undefined ? undefined : (/ value="([^"]*)"/.exec(tag)?.[1] ?? "");
 }
@@ -94,16 +94,16 @@ describe("owner", () => {
   it("defaults to the server's default owner", async () => {
     const app = await server({ defaultOwner: "acme" });
     const res = await app.inject({ url: "/", headers: HTML });
-    expect(valueOf(res.body, "f-owner")).toBe("acme");
+    expect(inputValue(res.body, "f-owner")).toBe("acme");
   });
 
   it("defaults to the platform's GitHub owner from platform.yaml", async () => {
     const app = await server({ platformConfig: EXAMPLE });
     const res = await app.inject({ url: "/?preset=node-service", headers: HTML });
-    expect(valueOf(res.body, "f-owner")).toBe("meirongdev");
+    expect(inputValue(res.body, "f-owner")).toBe("meirongdev");
     // A value the person typed wins.
     const typed = await app.inject({ url: "/?preset=node-service&owner=octocat", headers: HTML });
-    expect(valueOf(typed.body, "f-owner")).toBe("octocat");
+    expect(inputValue(typed.body, "f-owner")).toBe("octocat");
   });
 
   it("defaults to the owner in the platform repository's platform.yaml (serve --dev's local one)", async () => {
@@ -129,7 +129,7 @@ describe("owner", () => {
     git(["clone", "-q", "--bare", tree, repo], work);
     const app = await server({ platformRepo: repo, pushTarget: join(work, "{name}.git") });
     const res = await app.inject({ url: "/", headers: HTML });
-    expect(valueOf(res.body, "f-owner")).toBe("meirongdev");
+    expect(inputValue(res.body, "f-owner")).toBe("meirongdev");
   });
 
   it("an emptied owner is an error next to the field, not a silent default", async () => {

@@ -665,8 +665,8 @@ export function kvSecrets(input: CheckInput): KvSecret[] {
     for (const d of spec?.data ?? []) {
       const key = d.remoteRef?.key;
       if (!key) continue;
-      let set = fields.get(key);
-      if (!set) fields.set(key, (set = new Set()));
+      const set = fields.get(key) ?? new Set<string>();
+      fields.set(key, set);
       if (d.remoteRef?.property) set.add(d.remoteRef.property);
     }
   }

@@ -256,7 +256,7 @@ async function validateObject(o: RenderedObject, ctx: ValidationContext): Promis
   const crd = ctx.local.get(`${group}/${kind}`) ?? dir?.crd(group, kind);
   if (crd) {
     const v = crd.versions.find((x) => x.name === version);
-    if (!v || !v.served) {
+    if (!v?.served) {
       const served = crd.versions.filter((x) => x.served).map((x) => `${group}/${x.name}`);
       return {
         by: "crd",

@@ -58,8 +58,8 @@ export async function checkTerraform(
   for (const f of files) {
     if (!f.path.endsWith(".tf.json")) continue;
     const root = dirname(f.path);
-    let list = roots.get(root);
-    if (!list) roots.set(root, (list = []));
+    const list = roots.get(root) ?? [];
+    roots.set(root, list);
     list.push(f);
   }
   const work = mkdtempSync(join(tmpdir(), "slipway-tf-"));

@@ -150,7 +150,7 @@ export function adoptFromManifests(dir: string, opts: AdoptOptions = {}): AdoptR
     cluster.cni = {
       plugin: "cilium",
       cilium: {
-        exclusive: cni.exclusive === false ? false : true,
+        exclusive: cni.exclusive !== false,
         socketLBHostNamespaceOnly: socketLB.hostNamespaceOnly === true,
       },
     };

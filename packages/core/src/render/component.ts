@@ -109,6 +109,7 @@ export const file = (path: string, content: FileContent): Contribution => ({ typ
  * so `ctx.configOf("postgres")` and `componentConfig(platform, "postgres")` are typed while core
  * names no component. The values are what `loadSpec` validated: defaults applied, enabled or not.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: empty on purpose: each component adds its entry by declaration merging, which a type alias cannot take
 export interface ComponentConfigs {}
 
 /** The validated config of component `id` (defaults applied, whether it is enabled or not). */
@@ -207,6 +208,11 @@ export function defineComponent<S extends z.ZodObject>(def: ComponentDefinition<
   return def;
 }
 
+/**
+ * A component of any config, as the registry lists them. Each one's config type was checked where it
+ * was defined (defineComponent); a list of different configs can only erase it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the erased config type of a heterogeneous list (unknown does not type-check against plan/contribute's parameters)
 export type AnyComponent = ComponentDefinition<any>;
 
 /**

@@ -160,7 +160,7 @@ describe("component contract: a component that forgets a declaration fails, nami
     });
     expect(declarationProblems(misnamed, WHOAMI_FOLDER)).toEqual([
       "component 'who-am-i' lives in folder 'whoami'; name it 'who-am-i'",
-      "component 'who-am-i' is not defined in " + `${WHOAMI_FOLDER}/index.ts`,
+      `component 'who-am-i' is not defined in ${WHOAMI_FOLDER}/index.ts`,
       "component 'who-am-i' config field 'colour' has no description (.describe())",
     ]);
   });

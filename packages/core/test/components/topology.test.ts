@@ -57,7 +57,7 @@ describe("cluster topology: the CNI and istio-cni", () => {
     )?.object as TestObject | undefined;
     expect(ds).toBeDefined();
     const hostPaths = Object.fromEntries(
-      (ds?.spec.template.spec.volumes as { name: string; hostPath?: { path: string } }[])
+      ((ds?.spec.template.spec.volumes ?? []) as { name: string; hostPath?: { path: string } }[])
         .filter((v) => v.hostPath)
         .map((v) => [v.name, v.hostPath?.path]),
     );

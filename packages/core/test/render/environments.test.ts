@@ -34,8 +34,9 @@ type Leaf = { path: (string | number)[]; value: unknown };
 
 /** Every leaf of a parsed document, with its path. */
 function leaves(v: unknown, path: (string | number)[] = [], out: Leaf[] = []): Leaf[] {
-  if (Array.isArray(v)) v.forEach((x, i) => leaves(x, [...path, i], out));
-  else if (v !== null && typeof v === "object") {
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) leaves(x, [...path, i], out);
+  } else if (v !== null && typeof v === "object") {
     for (const [k, x] of Object.entries(v)) leaves(x, [...path, k], out);
   } else out.push({ path, value: v });
   return out;

@@ -33,7 +33,7 @@ describe("graphToJson", () => {
     ]);
     expect(g.edges).toContainEqual({ from: "vault", to: "external-secrets" });
     expect(g.edges).toHaveLength(g.nodes.reduce((n, x) => n + x.dependsOn.length, 0));
-    const sorted = [...g.edges].sort((a, b) => (a.from + "\0" + a.to < b.from + "\0" + b.to ? -1 : 1));
+    const sorted = [...g.edges].sort((a, b) => (`${a.from}\0${a.to}` < `${b.from}\0${b.to}` ? -1 : 1));
     expect(g.edges).toEqual(sorted);
     expect(JSON.parse(formatGraph(graph, "json"))).toEqual(g);
   });
@@ -165,13 +165,14 @@ describe("graphToMermaid", () => {
     let depth = 0;
     const edges: [string, string][] = [];
     for (const line of lines.slice(1)) {
-      let m: RegExpExecArray | null;
-      if ((m = /^ {2}subgraph (\w+)\["([^"]*)"\]$/.exec(line))) depth++;
+      const node = /^ {4}(n\d+)(?:\["([^"]*)"\]|\(\["([^"]*)"\]\))$/.exec(line);
+      const edge = /^ {2}(n\d+) --> (n\d+)$/.exec(line);
+      if (/^ {2}subgraph (\w+)\["([^"]*)"\]$/.test(line)) depth++;
       else if (/^ {2}end$/.test(line)) depth--;
-      else if ((m = /^ {4}(n\d+)(?:\["([^"]*)"\]|\(\["([^"]*)"\]\))$/.exec(line))) {
+      else if (node) {
         expect(depth).toBe(1);
-        declared.set(m[1] as string, (m[2] ?? m[3]) as string);
-      } else if ((m = /^ {2}(n\d+) --> (n\d+)$/.exec(line))) edges.push([m[1] as string, m[2] as string]);
+        declared.set(node[1] as string, (node[2] ?? node[3]) as string);
+      } else if (edge) edges.push([edge[1] as string, edge[2] as string]);
       else throw new Error(`malformed line: ${JSON.stringify(line)}`);
       expect(depth).toBeGreaterThanOrEqual(0);
     }

@@ -143,13 +143,13 @@ const verbatim = (s: string) => (SYNTAX.test(s) ? `{% raw %}${s}{% endraw %}` : 
 function templateLine(line: string, subs: readonly [string, string][]): string {
   let out = "";
   let rest = line;
-  outer: while (rest.length > 0) {
+  while (rest.length > 0) {
     let best: { at: number; probe: string; expr: string } | undefined;
     for (const [probe, expr] of subs) {
       const at = rest.indexOf(probe);
       if (at !== -1 && (best === undefined || at < best.at)) best = { at, probe, expr };
     }
-    if (best === undefined) break outer;
+    if (best === undefined) break;
     out += verbatim(rest.slice(0, best.at)) + best.expr;
     rest = rest.slice(best.at + best.probe.length);
   }

@@ -39,6 +39,7 @@ export function safeReturnPath(candidate: unknown): string {
 
 /** Reads as another host (`//h`, `/\h`) or holds what a browser rewrites (`\`, control characters). */
 function offSite(path: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what browsers rewrite
   return path.startsWith("//") || path.startsWith("/\\") || /[\\\u0000-\u001f\u007f]/.test(path);
 }
 

@@ -72,7 +72,7 @@ describe.skipIf(!available)("browser login through a real OIDC provider", () => 
       );
       await page.locator('button[type="submit"]').click(); // consent
       await page.waitForURL(`${origin}/guarded?from=browser`);
-      const body = JSON.parse((await page.locator("body").innerText()) || "{}") as {
+      const body = JSON.parse((await page.locator("body").textContent()) || "{}") as {
         who?: { subject: string; via: string };
       };
       expect(body.who).toMatchObject({ subject: "dev", via: "session" });

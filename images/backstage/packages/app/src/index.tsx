@@ -71,4 +71,6 @@ const app = createApp({
   ],
 });
 
-ReactDOM.createRoot(document.getElementById("root")!).render(app.createRoot());
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root element");
+ReactDOM.createRoot(root).render(app.createRoot());

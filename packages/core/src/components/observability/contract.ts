@@ -15,7 +15,7 @@ const volume = z
   .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/, { error: "must be a volume size such as 10Gi" });
 
 /** Loki, Prometheus, Grafana: an existing instance by URL, or deployed from its chart. */
-const backend = (name: string, defaultUrl: string, defaultSize: string) =>
+const backend = (defaultUrl: string, defaultSize: string) =>
   z
     .discriminatedUnion("mode", [
       z.strictObject({
@@ -29,7 +29,7 @@ const backend = (name: string, defaultUrl: string, defaultSize: string) =>
 
 export const observabilityConfig = z.strictObject({
   /** Base URL (`http://loki:3100`) or deployed single-binary Loki. */
-  loki: backend("Loki", `http://loki.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:3100`, "10Gi").describe(
+  loki: backend(`http://loki.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:3100`, "10Gi").describe(
     "existing: Loki at url; deploy: single-binary Loki from its chart",
   ),
   /** Tempo's query URL; OTLP ports default to 4317 (gRPC) and 4318 (HTTP) on the same host. */
@@ -46,12 +46,10 @@ export const observabilityConfig = z.strictObject({
     .default({ mode: "existing", url: `http://tempo.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:3200` })
     .describe("existing: Tempo at url (OTLP on 4317/4318 unless set); deploy: from its chart"),
   /** Base URL of Prometheus (v3: remote-write and OTLP receivers enabled). */
-  prometheus: backend(
-    "Prometheus",
-    `http://prometheus.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:9090`,
-    "10Gi",
-  ).describe("existing: Prometheus v3 at url; deploy: from its chart"),
-  grafana: backend("Grafana", `http://grafana.${OBSERVABILITY_NAMESPACE}.svc.cluster.local`, "2Gi").describe(
+  prometheus: backend(`http://prometheus.${OBSERVABILITY_NAMESPACE}.svc.cluster.local:9090`, "10Gi").describe(
+    "existing: Prometheus v3 at url; deploy: from its chart",
+  ),
+  grafana: backend(`http://grafana.${OBSERVABILITY_NAMESPACE}.svc.cluster.local`, "2Gi").describe(
     "existing: Grafana at url; deploy: from its chart, with SSO when spec.access names it",
   ),
 });

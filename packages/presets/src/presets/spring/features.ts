@@ -35,7 +35,7 @@ export const web: SpringFeature = {
     },
   }),
   env: (d) => [{ name: "PORT", description: "HTTP port", default: String(d.parameters.port) }],
-  files: (d, j) => [
+  files: (_d, j) => [
     textFile(`src/main/java/${j.packagePath}/${j.typePrefix}Application.java`, java.application(j)),
   ],
 };
