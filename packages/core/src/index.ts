@@ -57,7 +57,7 @@ export { loadSpec } from "./config/load.js";
 export type { PlatformSpec, ServiceSpec } from "./config/schema.js";
 export { API_VERSION, platformSchema, serviceSchema } from "./config/schema.js";
 export { type ParsedSource, parseSource, readSource, type SourceFile } from "./config/source.js";
-export type { Prepared, SynthOptions } from "./synth.js";
+export type { Prepared, SynthOptions, SynthResult } from "./synth.js";
 export { prepare, renderPlatform, synth } from "./synth.js";
 export { formatUnifiedDiff } from "./write/diff.js";
 export type { Ownership } from "./write/ownership.js";

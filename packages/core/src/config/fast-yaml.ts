@@ -1,8 +1,8 @@
 /**
  * A fast path for the YAML that spec files are made of: block mappings and sequences, one-line flow
  * collections, plain and quoted one-line scalars, comments. Parsing thousands of service files with
- * the full `yaml` parser dominates `slipway synth` at scale (~0.2 ms a file); this handles the
- * common shape in a fraction of that.
+ * the full `yaml` parser dominates `slipway synth` at scale; this handles the common shape in a
+ * fraction of its time (bench/README.md).
  *
  * It never decides anything on its own: any construct outside the subset (anchors, tags, block
  * scalars, multi-line scalars, duplicate keys, tabs, several documents, unusual numbers) makes it

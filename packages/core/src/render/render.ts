@@ -1,8 +1,8 @@
-import type { ResolvedGraph } from "../resolve/graph.js";
 import type { LoadedSpec } from "../config/load.js";
+import type { ResolvedGraph } from "../resolve/graph.js";
 import { renderApp } from "./apps.js";
 import type { AnyComponent, AppSpec, PlanContext, RenderContext } from "./component.js";
-import { assertSafePath, chunkedFile, type OutputFile } from "./files.js";
+import { assertSafePath, type OutputFile } from "./files.js";
 import { Plan } from "./plan.js";
 
 /** The parts of an AppSpec that checks, budgets and summaries read; the rest is in its files. */
@@ -41,8 +41,8 @@ export interface RenderSession {
 }
 
 /**
- * Runs the plan phase for every enabled component, then streams their contributions as files.
- * Streaming keeps memory flat at thousands of services: a consumer may write and drop each file.
+ * Runs the plan phase for every enabled component, then yields their contributions as files, one
+ * at a time: a consumer (the write step) writes each and keeps only its path and digest.
  */
 export function render(
   spec: LoadedSpec,
@@ -72,8 +72,7 @@ export function render(
   const apps: RenderedApp[] = [];
   function* files(): Generator<OutputFile> {
     // Each path is checked here; that no path comes twice is checked by the consumer, which keeps
-    // every path anyway (writeTree, buildCheckInput): a second map of 43,000 paths at 5000 services
-    // was ~2 MiB of synth's live heap.
+    // every path anyway (writeTree, buildCheckInput).
     const claim = (f: OutputFile) => {
       assertSafePath(f);
       return f;
@@ -88,10 +87,7 @@ export function render(
       };
       for (const contribution of c.contribute(ctx)) {
         if (contribution.type === "file") {
-          const { path, content } = contribution;
-          yield claim(
-            typeof content === "string" ? { path, content, owner: c.id } : chunkedFile(path, c.id, content),
-          );
+          yield claim({ path: contribution.path, content: contribution.content, owner: c.id });
         } else {
           const a = contribution.app;
           const appWave = a.wave ?? wave + (a.order ?? 0);
