@@ -44,5 +44,9 @@ if (command === "synth")
   setFlagsFromString("--optimize-for-size --no-maglev --no-turbofan --semi-space-growth-factor=1");
 else if (command !== "serve") setFlagsFromString("--optimize-for-size");
 
+// Node's compile cache (in $NODE_COMPILE_CACHE, else the temporary directory; keyed by content, so
+// never stale) spares every run after the first most of the start-up a bundle used to save
+// (bench/README.md). Not for `serve`, a long-running process, often on a read-only filesystem.
+if (command !== "serve") (await import("node:module")).enableCompileCache?.();
 const { main } = await import("../dist/main.js");
 process.exitCode = await main(process.argv.slice(2));
