@@ -370,6 +370,17 @@ describe("writeTree: paths and symlinks", () => {
     expect(snapshot(root)).toEqual({});
   });
 
+  it("names the right first writer of a repeated path whatever the number of writers", () => {
+    const many = 70_000; // more than a 16-bit writer index held
+    function* files(): Generator<OutputFile> {
+      for (let i = 0; i < many; i++) yield { path: `k8s/m/${i}.yaml`, content: "x", owner: `c${i}` };
+      yield { path: `k8s/m/${many - 1}.yaml`, content: "y", owner: "second" };
+    }
+    expect(() => writeTree(tempDir(), files(), { dryRun: true })).toThrow(
+      `k8s/m/${many - 1}.yaml is rendered by both c${many - 1} and second`,
+    );
+  });
+
   it.each([[["k8s/x", "k8s/x/y.yaml"]], [["k8s/x/y.yaml", "k8s/x"]]])(
     "SW_WRITE_DUPLICATE_PATH for a path rendered as file and directory (%j)",
     (paths) => {
