@@ -58,7 +58,7 @@ export type { GraphFormat, GraphJson, GraphJsonNode } from "./resolve/format.js"
 export { formatGraph, GRAPH_FORMATS, graphToDot, graphToJson, graphToMermaid } from "./resolve/format.js";
 export type { GraphNode, ResolvedGraph } from "./resolve/graph.js";
 export { buildGraph, resolveOrder, WAVE_STRIDE } from "./resolve/graph.js";
-export type { Prepared, SynthOptions } from "./synth.js";
+export type { Prepared, SynthOptions, SynthResult } from "./synth.js";
 export { prepare, renderPlatform, synth } from "./synth.js";
 export { formatUnifiedDiff } from "./write/diff.js";
 export type { Ownership } from "./write/ownership.js";

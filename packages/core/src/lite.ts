@@ -1,7 +1,7 @@
 /**
  * The light entry point (`@slipway/core/lite`): errors and the YAML emitter, without the spec
  * schemas, components, check or write code. Generators that only need these (the presets) load in
- * a few milliseconds instead of ~150 ms for the root export (bench/new).
+ * a fraction of the root export's time (bench/new/README.md).
  */
 export type { Diagnostic, DiagOptions, Severity, SourceLocation } from "./diagnostics.js";
 export {

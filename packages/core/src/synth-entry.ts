@@ -1,12 +1,13 @@
 /**
- * The entry point of `slipway synth` (`@slipway/core/synth`): load, render and write, without
- * check, budget, init, docs or the JSON Schema export, which the root export also loads. The
- * command's resident memory is one of its figures (bench/synth): this is ~3 MiB less of it.
+ * `@slipway/core/synth`: what `slipway synth` needs — core's {@link synth} pipeline and the helpers
+ * that print its result — without check, budget, init, docs or the JSON Schema export, which the
+ * root export also loads (bench/README.md: what this entry saves at start-up).
  */
 
 export type { OutputFile } from "./render/files.js";
-export { renderPlatform } from "./synth.js";
+export { renderPlatform, type SynthOptions, type SynthResult, synth } from "./synth.js";
 export { formatUnifiedDiff } from "./write/diff.js";
 export { OWNERSHIP_FILE } from "./write/ownership.js";
+export type { AppRow } from "./write/summary.js";
 export { appRows, tallyAppFiles } from "./write/summary.js";
 export { type WriteResult, writeTree } from "./write/write.js";

@@ -5,17 +5,23 @@ import type { AnyComponent } from "./render/component.js";
 import { type RenderSession, render } from "./render/render.js";
 import { buildGraph, type ResolvedGraph } from "./resolve/graph.js";
 import { validateRegistry } from "./resolve/registry.js";
-import { type WriteResult, writeTree } from "./write/write.js";
+import { type AppRow, appRows, tallyAppFiles } from "./write/summary.js";
+import { type WriteOptions, type WriteResult, writeTree } from "./write/write.js";
 
-export interface SynthOptions {
+export interface SynthOptions
+  extends Pick<WriteOptions, "dryRun" | "diff" | "conflicts" | "force" | "listChanges"> {
   /** Path to platform.yaml. */
   readonly config: string;
   /** Output root; defaults to the directory holding platform.yaml (the platform repository). */
   readonly out?: string;
-  /** Compute changes only (`synth --check`). */
-  readonly dryRun?: boolean;
-  readonly force?: boolean;
   readonly components?: readonly AnyComponent[];
+}
+
+/** What {@link synth} did: the write step's result, the Applications it rendered, and the session. */
+export interface SynthResult extends WriteResult {
+  /** The rendered Applications in sync-wave order, with how many files each owns. */
+  readonly apps: readonly AppRow[];
+  readonly session: RenderSession & Prepared;
 }
 
 export interface Prepared {
@@ -41,13 +47,15 @@ export function renderPlatform(
   return { ...prepared, ...render(prepared.spec, prepared.graph, prepared.components) };
 }
 
-/** load → validate → resolve → render → write. */
-export function synth(opts: SynthOptions): WriteResult & { session: RenderSession & Prepared } {
+/**
+ * load → validate → resolve → render → write: the one pipeline behind `slipway synth` (the CLI
+ * adds only its arguments, output and exit codes). Files stream from render into the write step,
+ * counted per Application on the way.
+ */
+export function synth(opts: SynthOptions): SynthResult {
   const session = renderPlatform(opts.config, opts.components);
-  const out = opts.out ?? session.spec.root;
-  const result = writeTree(out, session.files, {
-    ...(opts.dryRun !== undefined ? { dryRun: opts.dryRun } : {}),
-    ...(opts.force !== undefined ? { force: opts.force } : {}),
-  });
-  return { ...result, session };
+  const counts = new Map<string, number>();
+  const { config: _config, out, components: _components, ...write } = opts;
+  const result = writeTree(out ?? session.spec.root, tallyAppFiles(session.files, counts), write);
+  return { ...result, apps: appRows(session.apps, counts), session };
 }

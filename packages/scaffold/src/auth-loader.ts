@@ -27,8 +27,8 @@ export interface LoadedAuth {
  * paid for by `serve`, never by the tests of the routes or by other commands.
  */
 export async function loadAuth(mode: "dev" | "oidc", input: AuthFactoryInput): Promise<LoadedAuth> {
-  // Each mode loads only its own modules: oidc-provider (the dev issuer) is ~15 MiB of resident
-  // memory that the deployed service must not carry (bench/scaffold's budget is 150 MB under load).
+  // Each mode loads only its own modules: the deployed service must not carry oidc-provider (the
+  // dev issuer) in its resident memory (bench/README.md, "Idle memory").
   if (mode === "dev") {
     const { devAuth } = await import("./auth/dev.js");
     const dev = await devAuth({ appUrl: input.baseUrl });

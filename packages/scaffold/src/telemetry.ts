@@ -23,9 +23,9 @@ import { invalidSetting, isHttpUrl } from "./startup-errors.js";
  * `scaffold.generate` span per generation, trace ids in the JSON logs.
  *
  * Not the NodeSDK: importing `@opentelemetry/sdk-node` loads every exporter it can configure
- * (gRPC, Zipkin, Prometheus, metrics and logs SDKs) and cost 38 MB of idle RSS in `serve`, against
- * ~5 MB for the tracer provider, one OTLP/HTTP exporter, the AsyncLocalStorage context manager and
- * the W3C propagator used here. No auto-instrumentation either: the request hooks below are the
+ * (gRPC, Zipkin, Prometheus, metrics and logs SDKs), several times the idle RSS in `serve` of the
+ * tracer provider, one OTLP/HTTP exporter, the AsyncLocalStorage context manager and the W3C
+ * propagator used here (bench/README.md). No auto-instrumentation either: the request hooks below are the
  * instrumentation. Everything is imported only when telemetry starts, so a server without it pays
  * nothing.
  */

@@ -1,15 +1,6 @@
-import {
-  appRows,
-  formatUnifiedDiff,
-  OWNERSHIP_FILE,
-  renderPlatform,
-  tallyAppFiles,
-  type WriteResult,
-  writeTree,
-} from "@slipway/core/synth";
+import { formatUnifiedDiff, OWNERSHIP_FILE, synth, type WriteResult } from "@slipway/core/synth";
 import { defineCommand } from "citty";
 import { configArg } from "../args.js";
-import { ComponentCollector } from "../collect.js";
 import {
   CHANGE_MARK,
   EXIT,
@@ -58,11 +49,9 @@ export const synthCommand = defineCommand({
     const check = args.check === true;
     const dryRun = args["dry-run"] === true;
     if (check && dryRun) return reportUsageError("slipway synth", "--check and --dry-run cannot be combined");
-    const collector = new ComponentCollector();
-    const session = renderPlatform(args.config);
-    const counts = new Map<string, number>();
-    const files = tallyAppFiles(collector.between(session.files), counts);
-    const result = writeTree(args.out ?? session.spec.root, files, {
+    const result = synth({
+      config: args.config,
+      ...(args.out !== undefined ? { out: args.out } : {}),
       dryRun: check || dryRun,
       diff: dryRun,
       conflicts: check ? "return" : "throw",
@@ -71,7 +60,7 @@ export const synthCommand = defineCommand({
       listChanges: check || dryRun,
     });
     const ms = Math.round(performance.now() - started);
-    const apps = appRows(session.apps, counts);
+    const apps = result.apps;
     // An interrupted earlier run re-applied, or a stale lock taken over: worth knowing, not failing.
     for (const d of result.warnings) err(`${formatDiagnostic(d, useColor(process.stderr))}\n`);
 

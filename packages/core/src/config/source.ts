@@ -135,7 +135,7 @@ function parseText(text: string, file: string, reload: () => string): ParsedSour
   const lines = new LineCounter();
   const at = (offset: number): SourceLocation => ({ file, ...lines.linePos(offset) });
   // A corrupt file yields an error object per token; their stack traces were most of the time
-  // (a 1 MiB file: 4 s), and nothing reads them.
+  // on a large corrupt file, and nothing reads them.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
@@ -457,8 +457,8 @@ function firstLine(s: string): string {
 
 /**
  * A copy of parsed data that shares no memory with the file's text. The scalars the fast path
- * cuts out of `text` are V8 sliced strings, each holding the whole text alive: at 5000 services
- * that kept every file (~7 MiB) for the whole synth. JSON round-trips plain data exactly here:
+ * cuts out of `text` are V8 sliced strings, each holding the whole text alive: every file's text
+ * would stay in memory for the whole synth. JSON round-trips plain data exactly here:
  * the fast path yields only strings, finite numbers, booleans, null, arrays and plain objects.
  */
 function detach(value: unknown): unknown {

@@ -42,11 +42,7 @@ export interface AppSpec {
   readonly helm?: HelmSource;
   /** A directory of another Git repository at a tag (e.g. upstream CRDs that no chart ships). */
   readonly git?: { readonly repoURL: string; readonly revision: string; readonly path: string };
-  /**
-   * Plain objects, one file each under `k8s/helm/manifests/<name>/`. Iterated once, when the
-   * Application renders: a generator lets a component hand over thousands of objects (one per
-   * service) without holding them all, and each object is dropped once its file is written.
-   */
+  /** Plain objects, one file each under `k8s/helm/manifests/<name>/` (a list; any iterable will do). */
   readonly manifests?: Iterable<K8sObject>;
   /**
    * Renders a kustomization.yaml over the manifests, pinning images. Image Updater does not edit it
@@ -83,18 +79,12 @@ export interface AppSpec {
   readonly annotations?: Record<string, string>;
 }
 
-/**
- * A file's content: text, or a function making it in pieces (anew on each call) for files of one
- * entry per service, which the write step then streams without holding the whole text.
- */
-export type FileContent = string | (() => Iterable<string>);
-
 export type Contribution =
   | { readonly type: "app"; readonly app: AppSpec }
-  | { readonly type: "file"; readonly path: string; readonly content: FileContent };
+  | { readonly type: "file"; readonly path: string; readonly content: string };
 
 export const app = (spec: AppSpec): Contribution => ({ type: "app", app: spec });
-export const file = (path: string, content: FileContent): Contribution => ({ type: "file", path, content });
+export const file = (path: string, content: string): Contribution => ({ type: "file", path, content });
 
 /**
  * Config of each component by id, for a component that reads another's (an endpoint, a name). Each

@@ -4,32 +4,9 @@ import { diag, InputError } from "../diagnostics.js";
 /** One file of the rendered tree: a POSIX path relative to the output root and its full content. */
 export interface OutputFile {
   readonly path: string;
-  /** The whole content. For a file given in {@link chunks}, joined on first read. */
   readonly content: string;
-  /**
-   * The content in pieces, made anew on each call, for a consumer that streams it (the write step
-   * hashes and writes them without ever joining them). Only some large files have it.
-   */
-  readonly chunks?: () => Iterable<string>;
   /** The component that produced it; used in conflict messages and budgets. */
   readonly owner: string;
-}
-
-/**
- * A rendered file whose content is made in pieces: `chunks` is called once for each consumer
- * that streams it, and `content` joins them (once) for any that reads it whole.
- */
-export function chunkedFile(path: string, owner: string, chunks: () => Iterable<string>): OutputFile {
-  let joined: string | undefined;
-  return {
-    path,
-    owner,
-    chunks,
-    get content() {
-      joined ??= [...chunks()].join("");
-      return joined;
-    },
-  };
 }
 
 /** Hex SHA-256 of file content: the ownership record's and the provisioning Job names' hash. */

@@ -8,7 +8,7 @@ import {
   type PlanContext,
   type RenderContext,
 } from "./component.js";
-import { assertSafePath, chunkedFile, type OutputFile } from "./files.js";
+import { assertSafePath, type OutputFile } from "./files.js";
 import { Plan } from "./plan.js";
 
 /** The parts of an AppSpec that checks, budgets and summaries read; the rest is in its files. */
@@ -47,8 +47,8 @@ export interface RenderSession {
 }
 
 /**
- * Runs the plan phase for every enabled component, then streams their contributions as files.
- * Streaming keeps memory flat at thousands of services: a consumer may write and drop each file.
+ * Runs the plan phase for every enabled component, then yields their contributions as files, one
+ * at a time: a consumer (the write step) writes each and keeps only its path and digest.
  */
 export function render(
   spec: LoadedSpec,
@@ -78,8 +78,7 @@ export function render(
   const apps: RenderedApp[] = [];
   function* files(): Generator<OutputFile> {
     // Each path is checked here; that no path comes twice is checked by the consumer, which keeps
-    // every path anyway (writeTree, buildCheckInput): a second map of 43,000 paths at 5000 services
-    // was ~2 MiB of synth's live heap.
+    // every path anyway (writeTree, buildCheckInput).
     const claim = (f: OutputFile) => {
       assertSafePath(f);
       return f;
@@ -94,10 +93,7 @@ export function render(
       };
       for (const contribution of c.contribute(ctx)) {
         if (contribution.type === "file") {
-          const { path, content } = contribution;
-          yield claim(
-            typeof content === "string" ? { path, content, owner: c.id } : chunkedFile(path, c.id, content),
-          );
+          yield claim({ path: contribution.path, content: contribution.content, owner: c.id });
         } else {
           const a = contribution.app;
           const appWave = a.wave ?? wave + (a.order ?? 0);

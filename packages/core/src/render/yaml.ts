@@ -5,9 +5,9 @@
  * (Helm and the Kubernetes API read YAML 1.1 through go-yaml: `on`, `yes`, `0755`, `1:20` are not
  * strings there).
  *
- * Why not `yaml.stringify`: it builds a document tree first and is ~70% of the time of a naive
- * "objects → yaml.stringify → write" synth; on bench/synth's objects this emitter is ~20× faster
- * (bench/README.md). It walks the data once and concatenates strings. Round-trip correctness under
+ * Why not `yaml.stringify`: it builds a document tree first and is most of the time of a naive
+ * "objects → yaml.stringify → write" synth (bench/README.md compares the two on bench/synth's
+ * objects). It walks the data once and concatenates strings. Round-trip correctness under
  * both YAML versions is proven by property tests against the `yaml` parser
  * (packages/core/test/render/yaml.test.ts).
  */
@@ -90,8 +90,8 @@ function keysOf(obj: Record<string, unknown>, sort: boolean): string[] {
 }
 
 /**
- * Most objects have a handful of keys; sorting them in place with the comparison inlined is ~20%
- * faster for the whole emitter than Array#sort with a callback (bench/synth's objects, Node 24).
+ * Most objects have a handful of keys; sorting them in place with the comparison inlined is
+ * faster for them than Array#sort with a callback.
  */
 function insertionSort(keys: string[]): void {
   for (let i = 1; i < keys.length; i++) {
@@ -245,6 +245,7 @@ const BARE_EXPONENT = /^[eE][-+]?[0-9]+$/;
  * non-empty line that does not start with whitespace (it sets the block's indentation).
  */
 const LITERAL_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a literal block scalar cannot hold
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|(?:^|\n)[ \t]+(?:\n|$)|^\n*[ \t]/;
 
 function isLiteralSafe(s: string): boolean {
@@ -266,7 +267,7 @@ function literal(s: string, indent: string): string {
     body = s.slice(0, -1);
   }
   // Every line indented, empty lines left empty; one replace makes one flat string (a line-by-line
-  // concatenation of a 12,000-line SQL script left ~2 MiB of rope behind).
+  // concatenation of a long script leaves a rope behind).
   return `${header}\n${body}`.replace(NON_EMPTY_LINE, `\n${indent}`);
 }
 

@@ -11,7 +11,6 @@ import {
   rmSync,
   unlinkSync,
   writeFileSync,
-  writeSync,
 } from "node:fs";
 import { join, posix, relative } from "node:path";
 import { ConflictError, type Diagnostic, diag, type SourceLocation } from "../diagnostics.js";
@@ -25,13 +24,11 @@ import { SLIPWAY_DIR } from "../render/files.js";
  */
 export interface WriteFs {
   renameSync(from: string, to: string): void;
-  writeSync(fd: number, buffer: Uint8Array, offset: number): number;
   writeFileSync(fd: number, data: string): void;
 }
 
 export const REAL_FS: WriteFs = {
   renameSync,
-  writeSync: (fd, buffer, offset) => writeSync(fd, buffer, offset),
   writeFileSync: (fd, data) => writeFileSync(fd, data),
 };
 
@@ -203,21 +200,16 @@ function modified(path: string): number {
   }
 }
 
-const CHECKED_DIRS_LIMIT = 256;
-
 /**
  * Finds a permission problem before anything changes: every directory a file is renamed into,
  * created in or deleted from (`dirs`, output-relative; a missing one stands for its nearest
  * existing ancestor) must be writable. Throws {@link ConflictError} `SW_WRITE_PERMISSION`.
  */
 export function checkWritable(root: string, dirs: Iterable<string>): void {
-  // Bounded, like the write step's directory caches: the directories come grouped, so a small cache
-  // keeps nearly every hit, while an unbounded one held every directory name of the tree at the
-  // run's peak (+5 MiB at 5000 services in bench/synth). A directory checked twice costs one access().
+  // Each directory (and each missing one's ancestors) is checked once.
   const checked = new Set<string>();
   const problems: Diagnostic[] = [];
   for (const start of dirs) {
-    if (checked.size >= CHECKED_DIRS_LIMIT) checked.clear();
     for (let dir = start; !checked.has(dir); dir = posix.dirname(dir)) {
       checked.add(dir);
       try {

@@ -1,10 +1,7 @@
-import { createHash } from "node:crypto";
-import { closeSync, constants, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConflictError, type Diagnostic, diag, InputError } from "../diagnostics.js";
-import { RENDER_ROOTS, underRenderRoot, unsafeOutputPath } from "../render/files.js";
-import { DigestPool } from "./digests.js";
-import { PathSet } from "./paths.js";
+import { RENDER_ROOTS, sha256, underRenderRoot, unsafeOutputPath } from "../render/files.js";
 
 /**
  * The record of what Slipway wrote: output-relative path → sha256 of the content it wrote.
@@ -25,14 +22,8 @@ export const PENDING_OWNERSHIP_FILE = ".slipway/owned.next.json";
 
 const HASH = /^[0-9a-f]{64}$/;
 
-/** A record as the write step reads it: path → sha256, packed (see {@link PackedRecord}). */
-export interface OwnershipRecord {
-  has(path: string): boolean;
-  /** The recorded sha256 (hex) of `path`, or undefined. */
-  hashOf(path: string): string | undefined;
-  /** The recorded paths, in the record's order. */
-  paths(): Iterable<string>;
-}
+/** A record as the write step reads it: path → sha256 (hex), in the record's order. */
+export type OwnershipRecord = ReadonlyMap<string, string>;
 
 /** What the output root records about ownership, as the write step needs it. */
 export interface OwnershipState {
@@ -54,20 +45,16 @@ export interface OwnershipState {
 export function readOwnership(outDir: string): Ownership {
   const files: Record<string, string> = {};
   const { owned } = readOwnershipState(outDir);
-  for (const p of owned.paths()) files[p] = owned.hashOf(p) as string;
+  for (const [p, h] of owned) files[p] = h;
   return { version: 1, files };
 }
 
-/**
- * @internal Reads both records; used by the write step. The record of a large tree (43,000
- * files at 5000 services, ~5 MiB of JSON) is read in 64 KiB pieces into a packed table: read
- * whole and parsed, it cost a rerun ~20 MiB more than a first run.
- */
+/** @internal Reads both records; used by the write step. */
 export function readOwnershipState(outDir: string): OwnershipState {
   const file = join(outDir, OWNERSHIP_FILE);
   const display = (f: string) => relative(process.cwd(), f) || f;
   const read = readRecordFile(file);
-  let owned: OwnershipRecord = new PackedRecord();
+  let owned: OwnershipRecord = new Map();
   if (read !== undefined) {
     if (typeof read.record === "string") {
       throw new InputError([
@@ -107,7 +94,7 @@ export function readOwnershipState(outDir: string): OwnershipState {
 function foreignEntries(record: OwnershipRecord, file: string, name: string): Diagnostic[] {
   const roots = RENDER_ROOTS.map((r) => `${r}/`).join(", ");
   const out: Diagnostic[] = [];
-  for (const path of record.paths()) {
+  for (const path of record.keys()) {
     // `..` segments or names too long for the filesystem are never rendered either.
     if (underRenderRoot(path) && unsafeOutputPath(path) === undefined) continue;
     out.push(
@@ -128,130 +115,20 @@ function foreignEntries(record: OwnershipRecord, file: string, name: string): Di
   });
 }
 
-/** Path → sha256 in a {@link PathSet} and a {@link DigestPool}: ~100 bytes an entry, off the heap. */
-class PackedRecord implements OwnershipRecord {
-  readonly #paths = new PathSet();
-  readonly #digests = new DigestPool();
-
-  /** Adds an entry; false when the path is already there (a record lists each path once). */
-  add(path: string, hash: string): boolean {
-    if (!this.#paths.add(path).added) return false;
-    this.#digests.addHex(hash);
-    return true;
-  }
-
-  has(path: string): boolean {
-    return this.#paths.has(path);
-  }
-
-  hashOf(path: string): string | undefined {
-    const i = this.#paths.indexOf(path);
-    return i < 0 ? undefined : this.#digests.hex(i);
-  }
-
-  *paths(): Generator<string> {
-    for (let i = 0; i < this.#paths.size; i++) yield this.#paths.path(i);
-  }
-}
-
 /**
  * The record file, or undefined when there is none: its entries (or why it is not a record) and
- * the sha256 of its bytes. The layout {@link ownershipChunks} writes is read line by line; any
- * other layout of valid JSON (a record edited by hand) is parsed whole.
+ * the sha256 of its bytes.
  */
-function readRecordFile(file: string): { record: PackedRecord | string; hash: string } | undefined {
+function readRecordFile(file: string): { record: OwnershipRecord | string; hash: string } | undefined {
   const fd = openRecord(file);
   if (fd === undefined) return undefined;
-  const hasher = createHash("sha256");
-  const lines = new RecordLines();
+  let bytes: Buffer;
   try {
-    const buffer = Buffer.allocUnsafe(64 * 1024);
-    let carry = "";
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      hasher.update(buffer.subarray(0, n));
-      // Split on newline bytes only, so a multi-byte character never straddles two pieces.
-      let start = 0;
-      for (let nl = buffer.indexOf(10, start); nl !== -1 && nl < n; nl = buffer.indexOf(10, start)) {
-        lines.push(carry + buffer.toString("utf8", start, nl));
-        carry = "";
-        start = nl + 1;
-      }
-      carry += buffer.toString("utf8", start, n);
-    }
-    lines.end(carry);
+    bytes = readFileSync(fd);
   } finally {
     closeSync(fd);
   }
-  const hash = hasher.digest("hex");
-  if (lines.record !== undefined) return { record: lines.record, hash };
-  const text = readText(file) ?? "";
-  const parsed = parseRecord(text);
-  if (typeof parsed === "string") return { record: parsed, hash };
-  const record = new PackedRecord();
-  for (const [p, h] of parsed) record.add(p, h);
-  return { record, hash };
-}
-
-const RECORD_HEAD = ["{", '  "version": 1,', '  "files": {'];
-const RECORD_ENTRY = /^ {4}("(?:[^"\\]|\\.)*"): "([0-9a-f]{64})"(,?)$/;
-
-/**
- * Recognizes the record's own layout a line at a time. `record` is the result, or undefined when
- * the text is laid out any other way (which the caller then parses as JSON).
- */
-class RecordLines {
-  #line = 0;
-  #record: PackedRecord | undefined = new PackedRecord();
-  /** Where the next line is: among the entries, before the closing `}`, or past it. */
-  #at: "entries" | "close" | "done" = "entries";
-  /** The last entry had a trailing comma: another must follow. */
-  #more = false;
-
-  get record(): PackedRecord | undefined {
-    return this.#record;
-  }
-
-  push(line: string): void {
-    if (this.#record === undefined) return;
-    const n = this.#line++;
-    if (n < RECORD_HEAD.length) {
-      if (n === RECORD_HEAD.length - 1 && line === '  "files": {}')
-        this.#at = "close"; // empty record
-      else if (line !== RECORD_HEAD[n]) this.#record = undefined;
-      return;
-    }
-    if (this.#at === "entries") {
-      const m = RECORD_ENTRY.exec(line);
-      if (m !== null) {
-        const [, quoted, hash, comma] = m as unknown as [string, string, string, string];
-        if (n > RECORD_HEAD.length && !this.#more) this.#record = undefined;
-        const path = quoted.includes("\\") ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
-        if (unsafeOutputPath(path) !== undefined || !this.#record?.add(path, hash)) this.#record = undefined;
-        this.#more = comma === ",";
-      } else if (line === "  }" && !this.#more) this.#at = "close";
-      else this.#record = undefined;
-      return;
-    }
-    if (this.#at === "close" && line === "}") this.#at = "done";
-    else this.#record = undefined;
-  }
-
-  /** The text after the last newline: nothing, for a record written by Slipway. */
-  end(rest: string): void {
-    if (rest !== "" || this.#at !== "done") this.#record = undefined;
-  }
-}
-
-function readText(file: string): string | undefined {
-  const fd = openRecord(file);
-  if (fd === undefined) return undefined;
-  try {
-    return readFileSync(fd, "utf8");
-  } finally {
-    closeSync(fd);
-  }
+  return { record: parseRecord(bytes.toString("utf8")), hash: sha256(bytes) };
 }
 
 /**
@@ -300,20 +177,9 @@ function parseRecord(text: string): Map<string, string> | string {
 }
 
 /**
- * The record file's content, in pieces of about 64 KiB: `{ version: 1, files: { path: sha256 } }`
- * as two-space JSON with a trailing newline, `entries` ([path, sha256], sorted by path, unique) in
- * order. Hashing or writing the record of 40,000 files this way never holds its whole ~5 MiB text.
+ * The record file's content: `{ version: 1, files: { path: sha256 } }` as two-space JSON with a
+ * trailing newline, `entries` ([path, sha256], sorted by path, unique) in order.
  */
-export function* ownershipChunks(entries: Iterable<readonly [string, string]>): Generator<string> {
-  let chunk = '{\n  "version": 1,\n  "files": {';
-  let first = true;
-  for (const [path, hash] of entries) {
-    chunk += `${first ? "" : ","}\n    ${JSON.stringify(path)}: "${hash}"`;
-    first = false;
-    if (chunk.length >= 65_536) {
-      yield chunk;
-      chunk = "";
-    }
-  }
-  yield first ? `${chunk}}\n}\n` : `${chunk}\n  }\n}\n`;
+export function ownershipText(entries: Iterable<readonly [string, string]>): string {
+  return `${JSON.stringify({ version: 1, files: Object.fromEntries(entries) }, null, 2)}\n`;
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   closeSync,
   constants,
@@ -25,7 +24,6 @@ import {
   sha256,
   underRenderRoot,
 } from "../render/files.js";
-import { DigestPool } from "./digests.js";
 import {
   acquireLock,
   checkWritable,
@@ -40,11 +38,10 @@ import {
 import {
   OWNERSHIP_FILE,
   type OwnershipRecord,
-  ownershipChunks,
+  ownershipText,
   PENDING_OWNERSHIP_FILE,
   readOwnershipState,
 } from "./ownership.js";
-import { PathSet } from "./paths.js";
 
 export type ChangeKind = "added" | "changed" | "deleted" | "unchanged";
 
@@ -80,8 +77,7 @@ export interface WriteOptions {
   readonly conflicts?: "throw" | "return";
   /**
    * `false`: count the changes (in {@link WriteResult.counts}) without listing them, and return
-   * `changes` empty. A plain `synth` prints only the counts; listing 43,000 added files at 5000
-   * services kept ~2.5 MiB of objects alive until the end.
+   * `changes` empty (a plain `synth` prints only the counts).
    * @default true
    */
   readonly listChanges?: boolean;
@@ -124,12 +120,10 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
  * The contract: Slipway never overwrites or deletes a file it did not write, nor one a person has
  * edited since it wrote it, unless `force` is given.
  *
- * - **Streaming.** `files` is consumed once; only path → sha256 is retained (unless `diff`), packed
- *   outside the heap (`PathSet`, `DigestPool`), and the record is read, hashed and written in
- *   pieces, so memory grows by ~100 bytes a file. A file given in pieces (`OutputFile.chunks`) is
- *   hashed and written from them, never joined. New content is staged under `.slipway/` (same
- *   filesystem as the tree) as it arrives: files for existing directories one by one, brand-new
- *   directories as whole subtrees that one rename moves into place.
+ * - **Streaming.** `files` is consumed once; of each file only its path, sha256 and writer are
+ *   kept (and its content with `diff`). New content is staged under `.slipway/` (same filesystem
+ *   as the tree) as it arrives: files for existing directories one by one, brand-new directories
+ *   as whole subtrees that one rename moves into place.
  * - **All or nothing.** Conflicts are collected over the whole tree and thrown together as one
  *   {@link ConflictError}; an error thrown by the iterable (a render error) propagates. Either way
  *   the staging area is removed and the tree is byte-for-byte as before. Only when every file is
@@ -250,22 +244,13 @@ function writeLocked(
   }
   /** Content on disk is what Slipway last wrote there (per either record). */
   const isOwnedContent = (path: string, hash: string) =>
-    owned.hashOf(path) === hash || pending?.hashOf(path) === hash;
+    owned.get(path) === hash || pending?.get(path) === hash;
   const isOwned = (path: string) => owned.has(path) || pending?.has(path) === true;
 
-  /** Rendered paths; path i's content digest is digest i of `digests`. */
-  const next = new PathSet();
-  const digests = new DigestPool();
-  /**
-   * Who rendered each file (an index into `writers`, by path index): names both writers of a path
-   * rendered twice. Not an array of the owner strings: at 5000 services that array (43,000
-   * entries, grown by copying) measured +1.3 MiB of peak RSS (A/B interleaved, 5 runs each).
-   */
-  const writers: string[] = [];
-  const writerIndex = new Map<string, number>();
-  let writtenBy = new Uint16Array(1024);
+  /** Rendered path → its sha256 (hex) and the component that rendered it (named when another renders it too). */
+  const next = new Map<string, { readonly hash: string; readonly owner: string }>();
   /** Every directory a rendered file lives in, to catch a path rendered as both file and directory. */
-  const renderedDirs = new PathSet();
+  const renderedDirs = new Set<string>();
   const changes: FileChange[] = [];
   const counts = { added: 0, changed: 0, deleted: 0 };
   const listChanges = opts.listChanges !== false;
@@ -287,9 +272,9 @@ function writeLocked(
         }),
       ]);
     }
-    const entry = next.add(f.path);
-    const clash = !entry.added
-      ? `${f.path} is rendered by both ${writers[writtenBy[entry.index] as number]} and ${f.owner}`
+    const earlier = next.get(f.path);
+    const clash = earlier
+      ? `${f.path} is rendered by both ${earlier.owner} and ${f.owner}`
       : renderedDirs.has(f.path)
         ? `${f.path} is rendered both as a file and as a directory`
         : undefined;
@@ -300,7 +285,10 @@ function writeLocked(
         }),
       ]);
     }
-    for (let d = posix.dirname(f.path); d !== "." && renderedDirs.add(d).added; d = posix.dirname(d)) {
+    const hash = sha256(f.content);
+    next.set(f.path, { hash, owner: f.owner });
+    for (let d = posix.dirname(f.path); d !== "." && !renderedDirs.has(d); d = posix.dirname(d)) {
+      renderedDirs.add(d);
       if (next.has(d)) {
         throw new InputError([
           diag("SW_WRITE_DUPLICATE_PATH", `${d} is rendered both as a file and as a directory`, {
@@ -309,19 +297,6 @@ function writeLocked(
         ]);
       }
     }
-    // The same index as the path's. A chunked file is hashed and staged from its pieces.
-    const digest = f.chunks ? digests.addChunks(f.chunks()) : digests.add(f.content);
-    let writer = writerIndex.get(f.owner);
-    if (writer === undefined) {
-      writer = writers.push(f.owner) - 1;
-      writerIndex.set(f.owner, writer);
-    }
-    if (digest >= writtenBy.length) {
-      const grown = new Uint16Array(writtenBy.length * 2);
-      grown.set(writtenBy);
-      writtenBy = grown;
-    }
-    writtenBy[digest] = writer;
     const at = fs.inspect(f.path);
     let before: string | undefined;
     switch (at.kind) {
@@ -344,7 +319,7 @@ function writeLocked(
       case "file": {
         const onDisk = readFileSync(join(root, f.path));
         const diskHash = sha256(onDisk);
-        if (diskHash === digests.hex(digest)) {
+        if (diskHash === hash) {
           unchanged++;
           continue;
         }
@@ -400,10 +375,7 @@ function writeLocked(
   const returnConflicts = opts.dryRun === true && opts.conflicts === "return";
   if (!returnConflicts) conflicts.throwIfAny();
   changes.sort(byPath);
-  const sorted = next.sorted();
-  const record = () => ownershipChunks(sortedEntries(next, digests, sorted));
-  const recordHasher = createHash("sha256");
-  for (const chunk of record()) recordHasher.update(chunk);
+  const record = ownershipText([...next.keys()].sort().map((path) => [path, next.get(path)?.hash as string]));
   const result = {
     changes,
     counts,
@@ -412,7 +384,7 @@ function writeLocked(
     unchanged,
     files: next.size,
     conflicts: returnConflicts ? conflicts.sorted() : [],
-    recordChanged: pending !== undefined || recordHash !== recordHasher.digest("hex"),
+    recordChanged: pending !== undefined || recordHash !== sha256(record),
     warnings: warnings.sort(byLocation),
   };
   if (opts.dryRun) return result;
@@ -423,7 +395,7 @@ function writeLocked(
   // From here on the ownership records keep every file attributable if the process dies.
   // Written fresh in the staging directory and renamed: never opened where a link could be.
   const pendingFile = staging.scratch("owned.next.json");
-  writeChunks(pendingFile, record(), staging.fs);
+  writeNew(pendingFile, record, staging.fs);
   const written = staging.apply(stale, pendingFile);
   return { ...result, written, deleted: stale.length };
 }
@@ -436,18 +408,9 @@ const byLocation = (a: Diagnostic, b: Diagnostic) => {
 
 /** Every path either record lists, each once: the committed record's, then the pending one's. */
 function* previouslyOwned(owned: OwnershipRecord, pending: OwnershipRecord | undefined): Generator<string> {
-  yield* owned.paths();
+  yield* owned.keys();
   if (pending === undefined) return;
-  for (const path of pending.paths()) if (!owned.has(path)) yield path;
-}
-
-/** The rendered paths and their digests in `order`, made one at a time for the record. */
-function* sortedEntries(
-  paths: PathSet,
-  digests: DigestPool,
-  order: readonly number[],
-): Generator<readonly [string, string]> {
-  for (const i of order) yield [paths.path(i), digests.hex(i)];
+  for (const path of pending.keys()) if (!owned.has(path)) yield path;
 }
 
 /**
@@ -457,36 +420,11 @@ function* sortedEntries(
  */
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
-/** Writes a new file's content, from its pieces when it has them. */
-function writeContent(file: string, f: OutputFile, fsx: WriteFs): void {
-  if (f.chunks) writeChunks(file, f.chunks(), fsx);
-  else {
-    const fd = openSync(file, CREATE_NEW);
-    try {
-      fsx.writeFileSync(fd, f.content);
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
-
-/** Writes pieces of text as UTF-8 to a new file, gathered into writes of about 64 KiB. */
-function writeChunks(file: string, chunks: Iterable<string>, fsx: WriteFs): void {
+/** Writes `content` to a new file (see {@link CREATE_NEW}). */
+function writeNew(file: string, content: string, fsx: WriteFs): void {
   const fd = openSync(file, CREATE_NEW);
-  const flush = (text: string) => {
-    const bytes = Buffer.from(text, "utf8");
-    for (let at = 0; at < bytes.length; ) at += fsx.writeSync(fd, bytes, at);
-  };
   try {
-    let pending = "";
-    for (const chunk of chunks) {
-      pending += chunk;
-      if (pending.length >= 65_536) {
-        flush(pending);
-        pending = "";
-      }
-    }
-    if (pending !== "") flush(pending);
+    fsx.writeFileSync(fd, content);
   } finally {
     closeSync(fd);
   }
@@ -590,13 +528,6 @@ type Inspection = { readonly kind: "file" | "dir" | "symlink" | "other" } | Miss
 type DirState = { readonly kind: "dir" } | Missing | Blocked;
 
 /**
- * Directories remembered by {@link TreeInspector} and {@link Staging}. Rendered files come grouped
- * by directory, so a small cache keeps nearly every hit; unbounded, the two held ~1.2 MiB of
- * directory names at 5000 services until the end of the run.
- */
-const DIR_CACHE_LIMIT = 2048;
-
-/**
  * Answers "what is at this output path?" without following symlinks, caching what it learns
  * about directories so that a tree of thousands of files costs about one lstat per file and
  * directory. The filesystem under the root does not change while the tree is inspected (staging
@@ -648,7 +579,6 @@ class TreeInspector {
       else if (st.isDirectory()) state = { kind: "dir" };
       else state = { kind: "blocked", block: "SW_WRITE_NOT_A_DIR", at: dir };
     }
-    if (this.#dirs.size >= DIR_CACHE_LIMIT) this.#dirs.clear();
     this.#dirs.set(dir, state);
     return state;
   }
@@ -676,8 +606,8 @@ class Staging {
   #dir: string | undefined;
   /** Files replacing or joining files in existing directories, staged flat as `<index>`. */
   readonly #paths: string[] = [];
-  /** Bit i: staged file i replaces a file on disk (its original is kept as `o<i>` while applying). */
-  #replaces = new Uint8Array(128);
+  /** Staged file i replaces a file on disk (its original is kept as `o<i>` while applying). */
+  readonly #replaces: boolean[] = [];
   /** New subtrees, staged as `tree/<path>` and renamed into place whole. */
   readonly #tops = new Set<string>();
   /** Directories of the staged tree known to exist (a cache; `mkdir -p` again is harmless). */
@@ -735,25 +665,17 @@ class Staging {
     try {
       if (top === undefined) {
         const i = this.#paths.length;
-        writeContent(join(dir, String(i)), f, this.fs);
+        writeNew(join(dir, String(i)), f.content, this.fs);
         this.#paths.push(path);
-        if (replaces) {
-          if (i >> 3 >= this.#replaces.length) {
-            const grown = new Uint8Array(this.#replaces.length * 2);
-            grown.set(this.#replaces);
-            this.#replaces = grown;
-          }
-          this.#replaces[i >> 3] = (this.#replaces[i >> 3] as number) | (1 << (i & 7));
-        }
+        this.#replaces.push(replaces);
         return;
       }
       const parent = posix.dirname(path);
       if (!this.#treeDirs.has(parent)) {
         mkdirSync(join(dir, "tree", parent), { recursive: true });
-        if (this.#treeDirs.size >= DIR_CACHE_LIMIT) this.#treeDirs.clear();
         this.#treeDirs.add(parent);
       }
-      writeContent(join(dir, "tree", path), f, this.fs);
+      writeNew(join(dir, "tree", path), f.content, this.fs);
     } catch (e) {
       // Where the fault happened, as the output path (the error names only the staging file).
       if (isFault(e)) throw new ConflictError([faultDiagnostic(this.root, e, path, "Nothing was changed.")]);
@@ -764,7 +686,7 @@ class Staging {
   }
 
   #replacing(i: number): boolean {
-    return (((this.#replaces[i >> 3] as number) >> (i & 7)) & 1) === 1;
+    return this.#replaces[i] === true;
   }
 
   /** Every directory {@link apply} renames into or deletes from (with repeats). */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ownershipChunks, readOwnership, readOwnershipState } from "../../src/write/ownership.js";
+import { ownershipText, readOwnership, readOwnershipState } from "../../src/write/ownership.js";
 import { codesOf, tempDir } from "./helpers.js";
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -16,7 +16,7 @@ function withRecord(text: string): string {
 }
 
 const canonical = (files: Record<string, string>) =>
-  [...ownershipChunks(Object.keys(files).map((p) => [p, files[p] as string] as const))].join("");
+  ownershipText(Object.keys(files).map((p) => [p, files[p] as string] as const));
 
 describe("reading the ownership record", () => {
   // Enough entries to cross several 64 KiB reads, with a path JSON escapes and paths outside ASCII.
@@ -33,10 +33,10 @@ describe("reading the ownership record", () => {
     expect(readOwnership(root).files).toEqual(sorted);
     const state = readOwnershipState(root);
     expect(state.recordHash).toBe(hash(text));
-    expect([...state.owned.paths()].length).toBe(Object.keys(sorted).length);
-    expect(state.owned.hashOf('k8s/"quoted".yaml')).toBe(hash("q"));
+    expect([...state.owned.keys()].length).toBe(Object.keys(sorted).length);
+    expect(state.owned.get('k8s/"quoted".yaml')).toBe(hash("q"));
     expect(state.owned.has("k8s/missing.yaml")).toBe(false);
-    expect([...state.owned.paths()]).toEqual(Object.keys(sorted));
+    expect([...state.owned.keys()]).toEqual(Object.keys(sorted));
   });
 
   it("reads the empty record and a record laid out another way (edited by hand) the same", () => {

@@ -370,6 +370,17 @@ describe("writeTree: paths and symlinks", () => {
     expect(snapshot(root)).toEqual({});
   });
 
+  it("names the right first writer of a repeated path whatever the number of writers", () => {
+    const many = 70_000; // more than a 16-bit writer index held
+    function* files(): Generator<OutputFile> {
+      for (let i = 0; i < many; i++) yield { path: `k8s/m/${i}.yaml`, content: "x", owner: `c${i}` };
+      yield { path: `k8s/m/${many - 1}.yaml`, content: "y", owner: "second" };
+    }
+    expect(() => writeTree(tempDir(), files(), { dryRun: true })).toThrow(
+      `k8s/m/${many - 1}.yaml is rendered by both c${many - 1} and second`,
+    );
+  });
+
   it.each([[["k8s/x", "k8s/x/y.yaml"]], [["k8s/x/y.yaml", "k8s/x"]]])(
     "SW_WRITE_DUPLICATE_PATH for a path rendered as file and directory (%j)",
     (paths) => {
@@ -543,54 +554,5 @@ describe("writeTree: the ownership record", () => {
     const r = writeTree(root, out({ ...base, "k8s/helm/values/a.yaml": "replicas: 2\n" }));
     expect(r.changes).toEqual([{ path: "k8s/helm/values/a.yaml", kind: "changed" }]);
     expect(existsSync(join(root, ".slipway/owned.next.json"))).toBe(false);
-  });
-});
-
-describe("writeTree: files given in pieces", () => {
-  /** A file whose content must never be read whole: only its pieces. */
-  const streamed = (path: string, pieces: string[], calls: { n: number }): OutputFile => ({
-    path,
-    owner: "t",
-    chunks: () => {
-      calls.n++;
-      return pieces;
-    },
-    get content(): string {
-      throw new Error(`${path}: content read whole`);
-    },
-  });
-
-  it("writes and records exactly the joined text, without reading it whole", () => {
-    const root = tempDir();
-    // Pieces of every size, one over the 64 KiB write batch, and text outside ASCII.
-    const pieces = ["{", "\n  ", "x".repeat(70_000), "ünï🚀", "", "\n}\n"];
-    const calls = { n: 0 };
-    const r = writeTree(root, [...out(base), streamed("cloudflare/terraform/dns.tf.json", pieces, calls)]);
-    expect(r.counts.added).toBe(4);
-    const text = pieces.join("");
-    expect(read(root, "cloudflare/terraform/dns.tf.json")).toBe(text);
-    expect(owned(root)["cloudflare/terraform/dns.tf.json"]).toBe(sha(text));
-    expect(calls.n).toBe(2); // hashed once, written once
-
-    // Unchanged on a second run: compared by hash, not rewritten.
-    const again = writeTree(root, [
-      ...out(base),
-      streamed("cloudflare/terraform/dns.tf.json", pieces, calls),
-    ]);
-    expect(again.unchanged).toBe(4);
-    expect(again.counts).toEqual({ added: 0, changed: 0, deleted: 0 });
-  });
-
-  it("a piece-wise file that differs from the disk replaces it (owned) or is a conflict (edited)", () => {
-    const root = tempDir();
-    const calls = { n: 0 };
-    writeTree(root, [streamed("k8s/a.json", ["{}", "\n"], calls)]);
-    writeTree(root, [streamed("k8s/a.json", ["[]", "\n"], calls)]);
-    expect(read(root, "k8s/a.json")).toBe("[]\n");
-    writeFileSync(join(root, "k8s/a.json"), "edited\n");
-    expect(codesOf(() => writeTree(root, [streamed("k8s/a.json", ["{}", "\n"], calls)]))).toEqual([
-      "SW_WRITE_EDITED",
-    ]);
-    expect(read(root, "k8s/a.json")).toBe("edited\n");
   });
 });

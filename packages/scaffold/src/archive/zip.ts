@@ -18,8 +18,8 @@ const END_OF_CENTRAL_DIRECTORY = 22;
 
 /**
  * A deterministic ZIP: fixed timestamps, entries in the given order, Unix modes kept, deflated by
- * node:zlib (about twice as fast as fflate's JavaScript deflate on a generated project: 1.1 ms vs
- * 2.5 ms for node-service), only what changed since earlier requests deflated again (below). The
+ * node:zlib (faster than fflate's JavaScript deflate on a generated project: bench/README.md),
+ * only what changed since earlier requests deflated again (below). The
  * container is written here into one buffer of the exact size, every part copied straight into it.
  * Under load, what a request leaves behind in buffers is what the service's resident memory is made
  * of (bench/scaffold): V8 collects ArrayBuffers only when their total reaches its external-memory
@@ -112,7 +112,7 @@ interface Packed {
  * - Whole files, keyed by their text: most of a generated project is the same from one request to
  *   the next, and such a file then needs neither encoding, nor CRC, nor deflate.
  * - Segments of a file that changed. Deflate was the largest cost of /starter.zip under load
- *   (bench/scaffold, `--cpu-prof`: ~27% of busy time, most of it the ~40 KB node-service lockfile),
+ *   (bench/README.md, "Where /starter.zip's time went": most of it the node-service lockfile),
  *   and in a changed file only the lines that carry the name or the options differ. So files are
  *   deflated in segments that end at content-defined line boundaries, each segment's deflate is
  *   cached by its bytes, and the file is the segments' raw deflate streams concatenated: every
@@ -231,7 +231,7 @@ function segmentEnds(data: Uint8Array): number[] {
 function deflateCached(raw: Uint8Array, last: boolean): Buffer {
   const key = `${last ? "f" : "s"}${raw.length}:${crc32(raw)}`;
   const hit = segments.get(key);
-  if (hit !== undefined && hit.raw.equals(raw)) {
+  if (hit?.raw.equals(raw)) {
     return hit.deflated;
   }
   const out = deflateRawSync(raw, {

@@ -19,7 +19,7 @@ export interface PlatformSource {
 export async function platformOwner(source: PlatformSource): Promise<string | undefined> {
   const text = platformText(source);
   if (text === undefined) return undefined;
-  // The root export loads the spec code (~150 ms): only servers with a platform pay, once.
+  // The root export loads the spec code (bench/new/README.md): only servers with a platform pay, once.
   const { parseSource } = await import("@slipway/core");
   const data = parseSource(text, "platform.yaml").data as
     | { spec?: { github?: { owner?: unknown } } }

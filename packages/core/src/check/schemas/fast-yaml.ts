@@ -6,9 +6,9 @@ import { parse } from "yaml";
  * simple flow collections. Anything else (anchors, tags, multi-line quoted scalars, nested flow)
  * makes it give up, and the document is read by the `yaml` package instead.
  *
- * Why: the CRDs a platform uses are 0.2–1.4 MB each, and `yaml.parse` spends ~100–200 ms on each
- * of the large ones, most of the time `slipway check` takes. This reader is ~10× faster on them; a
- * test compares its output with `yaml.parse` on every CRD of the upstream schema directory.
+ * Why: the CRDs a platform uses are 0.2–1.4 MB each, and `yaml.parse` on the large ones is most
+ * of the time `slipway check` takes; this reader is several times faster on them (bench/README.md).
+ * A test compares its output with `yaml.parse` on every CRD of the upstream schema directory.
  *
  * Why a second subset reader: this one reads trusted, generated files (CRDs, chart values), where block
  * scalars matter and errors need not be found, while users' spec files go through

@@ -1,14 +1,6 @@
 import { diag, InputError } from "../../diagnostics.js";
-import type { FileContent } from "../../render/component.js";
 import type { HostnameDecl, TunnelRule } from "../../render/plan.js";
-import {
-  lazyList,
-  lazyMap,
-  terraformJson,
-  terraformJsonChunks,
-  tfName,
-  tfRef,
-} from "../../render/terraform-json.js";
+import { terraformJson, tfName, tfRef } from "../../render/terraform-json.js";
 import { GATEWAY } from "../gateway/contract.js";
 import { CLOUDFLARE_TERRAFORM_DIR } from "./contract.js";
 
@@ -74,7 +66,7 @@ function variable(description: string, value: string | undefined): Record<string
 export function* cloudflareTerraformFiles(
   ids: CloudflareTerraformConfig,
   hostnames: readonly HostnameDecl[],
-): Generator<{ path: string; content: FileContent }> {
+): Generator<{ path: string; content: string }> {
   const hosts = publicHostnames(hostnames);
   const kept = ids.tunnel?.mode === "existing" ? ids.tunnel.keep : undefined;
   const dns = ids.dns ?? { owner: "slipway", foreignNames: [], import: [] };
@@ -95,26 +87,25 @@ export function* cloudflareTerraformFiles(
     },
   };
   yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/variables.tf.json`, content: terraformJson(variables) };
-  // The two files of one entry per public hostname are made in pieces, as they are written.
-  const tunnel = () => ({
+  const tunnel = {
     resource: {
       cloudflare_zero_trust_tunnel_cloudflared_config: {
         [tfName(ids.tunnelName)]: {
           account_id: tfRef("var.account_id"),
           tunnel_id: tfRef("var.tunnel_id"),
           config: {
-            ingress: lazyList(ingress(hosts, kept)),
+            ingress: [...ingress(hosts, kept)],
           },
         },
       },
     },
-  });
-  yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/tunnel.tf.json`, content: () => terraformJsonChunks(tunnel()) };
+  };
+  yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/tunnel.tf.json`, content: terraformJson(tunnel) };
   // With external-dns owning the zone, its records route Slipway's hostnames too: none here.
   const ownsDns = dns.owner === "slipway";
   if (ownsDns && hosts.length > 0) {
-    const records = () => ({ resource: { cloudflare_dns_record: lazyMap(dnsRecords(hosts)) } });
-    yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/dns.tf.json`, content: () => terraformJsonChunks(records()) };
+    const records = { resource: { cloudflare_dns_record: Object.fromEntries(dnsRecords(hosts)) } };
+    yield { path: `${CLOUDFLARE_TERRAFORM_DIR}/dns.tf.json`, content: terraformJson(records) };
   }
   // What exists in Cloudflare already is adopted, never created beside nor replaced blindly.
   const imports: Record<string, string>[] = [];
