@@ -97,19 +97,28 @@ export function serviceSecretStore(spec: ServiceSecretStoreSpec): K8sObject {
       namespace: spec.namespace,
       ...(spec.labels ? { labels: spec.labels } : {}),
     },
-    spec: {
-      provider: {
-        vault: {
-          server: VAULT.address,
-          path: VAULT.kvMount,
-          version: "v2",
-          auth: {
-            kubernetes: {
-              mountPath: VAULT.kubernetesAuthPath,
-              role: spec.vaultRole,
-              serviceAccountRef: { name: spec.serviceAccount, audiences: [VAULT.kubernetesAuthAudience] },
-            },
-          },
+    spec: { provider: vaultProvider(spec.vaultRole, { name: spec.serviceAccount }) },
+  };
+}
+
+/**
+ * The `provider` of a store over Vault KV v2 that logs in with Kubernetes auth as `account`, with
+ * a token minted for Vault's audience only (the account's own API-server token never leaves it).
+ */
+export function vaultProvider(
+  role: string,
+  account: { name: string; namespace?: string },
+): Record<string, unknown> {
+  return {
+    vault: {
+      server: VAULT.address,
+      path: VAULT.kvMount,
+      version: "v2",
+      auth: {
+        kubernetes: {
+          mountPath: VAULT.kubernetesAuthPath,
+          role,
+          serviceAccountRef: { ...account, audiences: [VAULT.kubernetesAuthAudience] },
         },
       },
     },

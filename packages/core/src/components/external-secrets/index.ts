@@ -4,7 +4,7 @@ import type { K8sObject } from "../../render/k8s.js";
 import type { NamespaceDecl } from "../../render/plan.js";
 import { budgetEntry, type Resources, resourcesValue } from "../../render/resources.js";
 import { kvPolicyPaths, VAULT } from "../vault/contract.js";
-import { ESO } from "./contract.js";
+import { ESO, vaultProvider } from "./contract.js";
 
 export const ESO_CHART = {
   repoURL: "https://charts.external-secrets.io",
@@ -21,7 +21,7 @@ const CERT_CONTROLLER: Resources = { requests: { cpu: "10m", memory: "32Mi" }, l
  * The platform components' store: Vault KV v2 through Kubernetes auth, with a policy that reads
  * all of `kv/`. Its `conditions` admit ExternalSecrets only from `platformNamespaces` (by name,
  * not by a label anyone able to edit a Namespace could add): a service namespace has its own
- * SecretStore (external-secret.ts `serviceSecretStore`) and cannot name this one.
+ * SecretStore (contract.ts `serviceSecretStore`) and cannot name this one.
  */
 export function clusterSecretStore(platformNamespaces: Iterable<string>): K8sObject {
   return {
@@ -30,25 +30,8 @@ export function clusterSecretStore(platformNamespaces: Iterable<string>): K8sObj
     metadata: { name: VAULT.clusterSecretStore },
     spec: {
       conditions: [{ namespaces: [...new Set(platformNamespaces)].sort() }],
-      provider: {
-        vault: {
-          server: VAULT.address,
-          path: VAULT.kvMount,
-          version: "v2",
-          auth: {
-            kubernetes: {
-              mountPath: VAULT.kubernetesAuthPath,
-              role: ESO.vaultRole,
-              // A token minted for Vault's audience only: ESO's own API-server token never leaves the pod.
-              serviceAccountRef: {
-                name: ESO.serviceAccount,
-                namespace: ESO.namespace,
-                audiences: [VAULT.kubernetesAuthAudience],
-              },
-            },
-          },
-        },
-      },
+      // ESO's own account, in its namespace: the only one the role is bound to.
+      provider: vaultProvider(ESO.vaultRole, { name: ESO.serviceAccount, namespace: ESO.namespace }),
     },
   };
 }
