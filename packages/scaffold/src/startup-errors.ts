@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { isIP } from "node:net";
 import { diag, InputError, NotFoundError } from "@slipway/core/lite";
+import { MIN_SECRET_LENGTH } from "./auth/cookie.js";
 import { isLoopbackHost, parseCidr } from "./auth/networks.js";
 import { AuthUnavailableError } from "./auth-loader.js";
 
@@ -96,6 +97,15 @@ export function assertSettings(
       "SCAFFOLD_ANONYMOUS_NETWORKS",
       `SCAFFOLD_ANONYMOUS_NETWORKS has '${badNetwork}', which is not a CIDR`,
       "set SCAFFOLD_ANONYMOUS_NETWORKS to a comma-separated list of CIDRs (e.g. 10.42.0.0/16,fd00::/8), or unset it",
+    );
+  // A missing secret is the OIDC settings' "not configured"; one that is set but too short is this
+  // setting's own mistake (the session key is derived from it).
+  const cookieSecret = env.SCAFFOLD_COOKIE_SECRET;
+  if (!dev && cookieSecret !== undefined && cookieSecret.length < MIN_SECRET_LENGTH)
+    throw invalidSetting(
+      "SCAFFOLD_COOKIE_SECRET",
+      `SCAFFOLD_COOKIE_SECRET has ${cookieSecret.length} characters; the session cookie key needs at least ${MIN_SECRET_LENGTH}`,
+      "set it to a long random value, e.g. the output of `openssl rand -base64 48`",
     );
 }
 

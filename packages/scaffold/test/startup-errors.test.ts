@@ -131,6 +131,8 @@ describe("assertSettings: a setting serve cannot use is SW_SERVE_SETTING_INVALID
       undefined,
       ["env", "SCAFFOLD_ANONYMOUS_NETWORKS"],
     ],
+    [{ SCAFFOLD_COOKIE_SECRET: "short" }, undefined, undefined, ["env", "SCAFFOLD_COOKIE_SECRET"]],
+    [{ SCAFFOLD_COOKIE_SECRET: "x".repeat(31) }, undefined, undefined, ["env", "SCAFFOLD_COOKIE_SECRET"]],
   ] as const)("%o %s %s", (env, baseUrl, from, path) => {
     expect(check(env, baseUrl, from)).toEqual([["SW_SERVE_SETTING_INVALID", path]]);
   });
@@ -140,8 +142,10 @@ describe("assertSettings: a setting serve cannot use is SW_SERVE_SETTING_INVALID
     for (const proxy of ["true", "false", "", "loopback, 10.42.0.0/16", "192.0.2.1,::1,fd00::/8,uniquelocal"])
       expect(check({ SCAFFOLD_TRUST_PROXY: proxy })).toBeUndefined();
     expect(check({ SCAFFOLD_ANONYMOUS_NETWORKS: "10.42.0.0/16, fd00::/8" })).toBeUndefined();
-    // --dev never reads the anonymous networks.
+    expect(check({ SCAFFOLD_COOKIE_SECRET: "x".repeat(32) })).toBeUndefined();
+    // --dev never reads the anonymous networks nor the cookie secret (it makes its own).
     expect(check({ SCAFFOLD_ANONYMOUS_NETWORKS: "nope" }, undefined, undefined, true)).toBeUndefined();
+    expect(check({ SCAFFOLD_COOKIE_SECRET: "short" }, undefined, undefined, true)).toBeUndefined();
   });
 });
 

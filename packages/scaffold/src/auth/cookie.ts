@@ -16,7 +16,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** Secrets shorter than this are refused: the cookie key is only as strong as the secret. */
-const MIN_SECRET_LENGTH = 32;
+export const MIN_SECRET_LENGTH = 32;
 
 export function createSealer(secret: string): Sealer {
   if (secret.length < MIN_SECRET_LENGTH) {
