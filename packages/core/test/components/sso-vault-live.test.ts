@@ -161,7 +161,8 @@ describe("Vault SSO on a real Vault: groups from the ID token, policies from pla
    * The CLI's login (`vault login -method=oidc`): ask Vault for the authorization URL, "sign in" at
    * the issuer (the code names the person), hand code and state to Vault's callback.
    */
-  async function login(sub: string, groups: string[], forged = false) {
+  /** `groups` undefined: the ID token carries no groups claim (what Keycloak and ZITADEL send for a person in no group). */
+  async function login(sub: string, groups: string[] | undefined, forged = false) {
     const start = await vault.request("POST", `auth/${VAULT_SSO.path}/oidc/auth_url`, {
       role: VAULT_SSO.role,
       redirect_uri: "http://localhost:8250/oidc/callback",
@@ -191,6 +192,11 @@ describe("Vault SSO on a real Vault: groups from the ID token, policies from pla
     const outsider = await login("eve", []);
     expect(outsider.body.auth.identity_policies ?? []).toEqual([]);
     expect(outsider.body.auth.policies).toEqual(["default"]);
+    // A real identity provider leaves the claim out for a person in no group: Vault refuses the
+    // login outright (docs/guides/sso.md), it does not hand out a default-only token.
+    const groupless = await login("frank", undefined);
+    expect(groupless.status).toBe(400);
+    expect(JSON.stringify(groupless.body)).toContain("failed to fetch groups");
     // An ID token signed by another key is refused.
     const forged = await login("mallory", ["platform-admins"], true);
     expect(forged.status).toBe(400);
