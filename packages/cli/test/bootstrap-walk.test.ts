@@ -20,6 +20,7 @@ import { freePort } from "../../core/test/helpers/net.js";
 import { startPostgres, type TestPostgres } from "../../core/test/helpers/postgres.js";
 import { CHARTS_DIR, tool } from "../../core/test/helpers/tools.js";
 import {
+  localServerConfig,
   startVaultServer,
   type TestVault,
   type TestVaultServer,
@@ -72,17 +73,12 @@ describe("slipway bootstrap walks examples/homelab on real Vault, PostgreSQL, ku
     superPassword = pg.superuserPassword;
     api = new KubeClient(kube.server);
 
-    // The rendered server configuration, with only what differs outside a pod rewritten: storage
-    // and listener addresses, and no Kubernetes service registration (it needs the pod's env).
+    // The rendered server configuration, with only what differs outside a pod rewritten.
     const values = parse(readFileSync(join(repoDir, "k8s/helm/values/vault.yaml"), "utf8"));
     const [port, clusterPort] = [await freePort(), await freePort()];
-    const data = join(dir, "vault-data");
-    mkdirSync(data);
-    const config = (values.server.ha.raft.config as string)
-      .replace('path = "/vault/data"', `path = "${data}"`)
-      .replace('address = "[::]:8200"', `address = "127.0.0.1:${port}"`)
-      .replace('cluster_address = "[::]:8201"', `cluster_address = "127.0.0.1:${clusterPort}"`)
-      .replace(/service_registration "kubernetes" \{\}\n/, "");
+    const dataDir = join(dir, "vault-data");
+    mkdirSync(dataDir);
+    const config = localServerConfig(values.server.ha.raft.config as string, { port, clusterPort, dataDir });
     expect(config).toContain('storage "raft"');
     const home = join(dir, "vault-home");
     mkdirSync(home);

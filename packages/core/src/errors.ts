@@ -501,6 +501,13 @@ export const ERRORS = {
       "The vault component's `unseal.keyThreshold` exceeds `unseal.keyShares`: Vault could never be unsealed.",
     hint: "Keep keyThreshold ≤ keyShares (e.g. 3 of 5).",
   },
+  SW_VAULT_AWSKMS_REGION: {
+    area: "components",
+    kind: "input",
+    summary:
+      "The vault component's `awskms` seal has no region: `unseal.region` is unset and the cluster is not EKS with `spec.cluster.aws.region`.",
+    hint: "Set unseal.region (e.g. eu-west-1), or run on EKS with spec.cluster.aws.region.",
+  },
   SW_VAULT_DUPLICATE_POLICY: {
     area: "components",
     kind: "input",

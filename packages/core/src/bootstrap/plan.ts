@@ -4,6 +4,7 @@ import { CLOUDFLARE_TERRAFORM_DIR } from "../components/cloudflare/contract.js";
 import { ADMIN_KV_PATH, DATABASE_TF_DIR, databaseRoleName } from "../components/dynamic-db/contract.js";
 import { IDENTITY_TERRAFORM_DIR } from "../components/identity/contract.js";
 import {
+  awskmsSeal,
   UNSEAL,
   type UnsealConfig,
   VAULT,
@@ -169,6 +170,9 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
     describe: "Vault answers at VAULT_ADDR",
     fix: `Forward the port and point the CLI at it: ${PORT_FORWARD}. If vault-0 is not Running yet, wait for Argo CD to sync the vault Application (kubectl -n argocd get application vault).`,
   };
+  // Vault's own auto-unseal (a seal stanza): init makes recovery keys and nobody unseals.
+  const autoUnseal = unseal.mode === "transit" || unseal.mode === "awskms";
+  const awskmsSecret = unseal.mode === "awskms" && !awskmsSeal(unseal, platform).podIdentity;
   const unsealed: Check = {
     kind: "vault-status",
     want: "unsealed",
@@ -176,7 +180,9 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
     fix:
       unseal.mode === "transit"
         ? "Vault unseals through the transit Vault: check that it is reachable from the pod and that the Secret vault-transit-token holds a valid token (kubectl -n vault logs vault-0)."
-        : `Run \`slipway bootstrap --apply\` (it unseals with the keys of ${VAULT_INIT_FILE_HINT}) or \`vault operator unseal\` ${unseal.mode === "kubernetes-secret" ? unseal.keyThreshold : 3} times.`,
+        : unseal.mode === "awskms"
+          ? `Vault unseals through AWS KMS: check that the pod reaches KMS and that its ${awskmsSecret ? `Secret ${UNSEAL.awskmsCredentialsSecret}` : "IAM role (spec.cluster.aws.vaultIam)"} may kms:Encrypt, kms:Decrypt and kms:DescribeKey on ${unseal.kmsKeyId} (kubectl -n vault logs vault-0).`
+          : `Run \`slipway bootstrap --apply\` (it unseals with the keys of ${VAULT_INIT_FILE_HINT}) or \`vault operator unseal\` ${unseal.mode === "kubernetes-secret" ? unseal.keyThreshold : 3} times.`,
   };
   const token: Check = {
     kind: "vault-token",
@@ -277,6 +283,29 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
       ],
     });
   }
+  if (awskmsSecret) {
+    steps.push({
+      id: "vault-awskms-credentials",
+      title: "Give Vault an AWS access key for its KMS unseal key",
+      why: `Vault's seal stanza names the KMS key ${unseal.mode === "awskms" ? unseal.kmsKeyId : ""}; off EKS's pod identity the pod reads an access key from the Secret ${UNSEAL.awskmsCredentialsSecret} and does not start without it.`,
+      by: "manual",
+      tools: [],
+      preconditions: [kube],
+      commands: [
+        "# an IAM user whose only policy allows kms:Encrypt, kms:Decrypt and kms:DescribeKey on that key, then:",
+        `kubectl -n ${VAULT.namespace} create secret generic ${UNSEAL.awskmsCredentialsSecret} --from-literal=AWS_ACCESS_KEY_ID=<key id> --from-literal=AWS_SECRET_ACCESS_KEY=<secret>`,
+      ],
+      actions: [],
+      done: [
+        {
+          kind: "kube-object",
+          path: `/api/v1/namespaces/${VAULT.namespace}/secrets/${UNSEAL.awskmsCredentialsSecret}`,
+          describe: `the Secret ${VAULT.namespace}/${UNSEAL.awskmsCredentialsSecret} exists`,
+          fix: "Run this step's commands.",
+        },
+      ],
+    });
+  }
   steps.push({
     id: "vault-running",
     title: "Vault is running and reachable from the workstation",
@@ -291,7 +320,7 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
     actions: [],
     done: [vaultUp],
   });
-  const recovery = unseal.mode === "transit";
+  const recovery = autoUnseal;
   const shares = unseal.mode === "kubernetes-secret" ? unseal.keyShares : 5;
   const threshold = unseal.mode === "kubernetes-secret" ? unseal.keyThreshold : 3;
   steps.push({
@@ -339,18 +368,19 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
   steps.push({
     id: "vault-unseal",
     title: "Unseal Vault",
-    why:
-      unseal.mode === "transit"
-        ? "Vault unseals itself through the transit Vault; this step only checks it."
-        : "The first unseal after init (later restarts: the postStart hook, or a person in manual mode).",
-    by: unseal.mode === "transit" ? "wait" : "apply",
+    why: autoUnseal
+      ? `Vault unseals itself through ${unseal.mode === "transit" ? "the transit Vault" : "AWS KMS"}; this step only checks it.`
+      : "The first unseal after init (later restarts: the postStart hook, or a person in manual mode).",
+    by: autoUnseal ? "wait" : "apply",
     tools: ["vault"],
     preconditions: [vaultUp],
-    commands: Array.from(
-      { length: threshold },
-      (_, i) => `vault operator unseal "$(jq -r '.unseal_keys_b64[${i}]' ${VAULT_INIT_FILE_HINT})"`,
-    ),
-    actions: unseal.mode === "transit" ? [] : [{ kind: "vault-unseal" }],
+    commands: autoUnseal
+      ? ["vault status   # Sealed: false"]
+      : Array.from(
+          { length: threshold },
+          (_, i) => `vault operator unseal "$(jq -r '.unseal_keys_b64[${i}]' ${VAULT_INIT_FILE_HINT})"`,
+        ),
+    actions: autoUnseal ? [] : [{ kind: "vault-unseal" }],
     done: [unsealed],
   });
 

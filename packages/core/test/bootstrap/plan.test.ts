@@ -181,6 +181,41 @@ describe("bootstrap plan of examples/homelab", () => {
     ]);
   });
 
+  it("awskms: recovery keys and no unseal by hand; an access-key Secret off EKS's pod identity only", () => {
+    const awskms = { mode: "awskms", kmsKeyId: "alias/vault-unseal" };
+    const k3s = bootstrapPlan(
+      renderPlatform(writePlatform({ vault: { enabled: true, unseal: { ...awskms, region: "eu-west-1" } } })),
+    );
+    expect(index(k3s, "vault-awskms-credentials")).toBeLessThan(index(k3s, "vault-running"));
+    expect(step(k3s, "vault-awskms-credentials").done).toEqual([
+      expect.objectContaining({ path: "/api/v1/namespaces/vault/secrets/vault-awskms-credentials" }),
+    ]);
+    expect(k3s.steps.some((s) => s.id === "vault-unseal-secret")).toBe(false);
+    expect(step(k3s, "vault-unseal")).toMatchObject({ by: "wait", actions: [] });
+    expect(step(k3s, "vault-unseal").done[0]?.fix).toContain("vault-awskms-credentials");
+    expect(step(k3s, "vault-init").actions).toEqual([
+      { kind: "vault-init", shares: 5, threshold: 3, recovery: true },
+    ]);
+
+    const eks = bootstrapPlan(
+      renderPlatform(
+        writePlatform(
+          { vault: { enabled: true, unseal: awskms } },
+          {},
+          {
+            distribution: "eks",
+            aws: {
+              region: "eu-west-1",
+              vaultIam: { mode: "pod-identity", roleArn: "arn:aws:iam::123456789012:role/vault-unseal" },
+            },
+          },
+        ),
+      ),
+    );
+    expect(eks.steps.some((s) => s.id === "vault-awskms-credentials")).toBe(false);
+    expect(step(eks, "vault-unseal").done[0]?.fix).toContain("spec.cluster.aws.vaultIam");
+  });
+
   it("stops after the root app when Vault is disabled", () => {
     const p = bootstrapPlan(
       renderPlatform(

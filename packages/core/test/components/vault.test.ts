@@ -7,7 +7,7 @@ import { parseAllDocuments } from "yaml";
 import { ttlSeconds, VAULT } from "../../src/components/vault/contract.js";
 import { InputError } from "../../src/diagnostics.js";
 import type { K8sObject } from "../../src/render/k8s.js";
-import { declaring, renderComponents } from "../helpers/component-fixture.js";
+import { declaring, renderComponents, renderFile, writePlatform } from "../helpers/component-fixture.js";
 import { diagnosticsOf } from "../helpers/diagnostics.js";
 import { chartValidator, coreValidator, helmMerge, validationErrors } from "../helpers/strict-schema.js";
 import { CHARTS_DIR, tool } from "../helpers/tools.js";
@@ -300,6 +300,76 @@ describe("vault auto-unseal (ADR 0009)", () => {
       name: "VAULT_TOKEN",
       valueFrom: { secretKeyRef: { name: "vault-transit-token", key: "token" } },
     });
+  });
+
+  const ACCOUNT = "123456789012";
+  const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const eks = (vaultIam: Record<string, unknown> | undefined) => ({
+    distribution: "eks",
+    aws: { region: "eu-west-1", ...(vaultIam ? { vaultIam } : {}) },
+  });
+
+  it("awskms on EKS with IRSA: the stanza names the key and the cluster's region, credentials come from the pod's role", () => {
+    const v = renderFile(
+      writePlatform(
+        { vault: { unseal: { mode: "awskms", kmsKeyId: KEY } } },
+        {},
+        eks({ mode: "irsa", roleArn: `arn:aws:iam::${ACCOUNT}:role/vault-unseal` }),
+      ),
+    ).read<any>("k8s/helm/values/vault.yaml");
+    valid(v);
+    expect(v.server.ha.raft.config).toContain(
+      `seal "awskms" {\n  region = "eu-west-1"\n  kms_key_id = "${KEY}"\n}`,
+    );
+    // No key in the file, no Secret: the AWS SDK in Vault reads the web identity EKS injects.
+    expect(v.server.ha.raft.config).not.toMatch(/access_key|secret_key/);
+    expect(v.server.extraSecretEnvironmentVars).toBeUndefined();
+    expect(v.server.postStart).toBeUndefined();
+    const sts = statefulSet(v);
+    expect(sts.spec.template.spec.serviceAccountName).toBe("vault");
+  });
+
+  it("awskms elsewhere: its own region and endpoint, the access key from a Secret the pod needs", () => {
+    const v = renderComponents({
+      vault: {
+        unseal: {
+          mode: "awskms",
+          kmsKeyId: "alias/vault-unseal",
+          region: "eu-central-1",
+          endpoint: "https://vpce-0abc.kms.eu-central-1.vpce.amazonaws.com",
+        },
+      },
+    }).read<any>("k8s/helm/values/vault.yaml");
+    valid(v);
+    expect(v.server.ha.raft.config).toContain(
+      'seal "awskms" {\n  region = "eu-central-1"\n  kms_key_id = "alias/vault-unseal"\n  endpoint = "https://vpce-0abc.kms.eu-central-1.vpce.amazonaws.com"\n}',
+    );
+    const vault = statefulSet(v).spec.template.spec.containers.find((c: any) => c.name === "vault");
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+      expect(vault.env).toContainEqual({
+        name,
+        valueFrom: { secretKeyRef: { name: "vault-awskms-credentials", key: name } },
+      });
+  });
+
+  it("refuses an awskms seal without a region and a key that is not a KMS key reference, at their paths", () => {
+    expect(
+      diagnosticsOf(() =>
+        renderComponents({ vault: { unseal: { mode: "awskms", kmsKeyId: "alias/vault" } } }),
+      ),
+    ).toEqual([["SW_VAULT_AWSKMS_REGION", ["spec", "components", "vault", "unseal"]]]);
+    // EKS without vaultIam still knows the region (the Secret then holds the credentials).
+    expect(() =>
+      renderFile(
+        writePlatform({ vault: { unseal: { mode: "awskms", kmsKeyId: "alias/vault" } } }, {}, eks(undefined)),
+      ),
+    ).not.toThrow();
+    for (const bad of ["vault-unseal", "arn:aws:iam::123456789012:role/x", "alias/"]) {
+      const d = diagnosticsOf(() =>
+        renderComponents({ vault: { unseal: { mode: "awskms", kmsKeyId: bad, region: "eu-west-1" } } }),
+      );
+      expect(d[0]?.[1], bad).toEqual(["spec", "components", "vault", "unseal", "kmsKeyId"]);
+    }
   });
 
   it("manual: neither", () => {

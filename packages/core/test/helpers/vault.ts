@@ -168,6 +168,25 @@ export interface TestVaultServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The rendered server configuration (the chart's `server.ha.raft.config`) with only what differs
+ * outside a pod rewritten: storage and listener addresses, and no Kubernetes service registration
+ * (it needs the pod's environment). Everything else, the seal stanza included, runs as rendered.
+ */
+export function localServerConfig(
+  rendered: string,
+  at: { readonly port: number; readonly clusterPort: number; readonly dataDir: string },
+): string {
+  const config = rendered
+    .replace('path = "/vault/data"', `path = "${at.dataDir}"`)
+    .replace('address = "[::]:8200"', `address = "127.0.0.1:${at.port}"`)
+    .replace('cluster_address = "[::]:8201"', `cluster_address = "127.0.0.1:${at.clusterPort}"`)
+    .replace(/service_registration "kubernetes" \{\}\n/, "");
+  if (!config.includes(at.dataDir) || config.includes("[::]") || config.includes("service_registration"))
+    throw new Error(`the rendered Vault configuration changed shape; rewrite it here:\n${rendered}`);
+  return config;
+}
+
 /** Starts `vault server -config=<file>` and resolves once `sys/health` answers (any state). */
 export async function startVaultServer(opts: {
   config: string;
@@ -175,6 +194,8 @@ export async function startVaultServer(opts: {
   clusterPort: number;
   home: string;
   timeoutMs?: number;
+  /** More environment for the server: what the chart's `extraSecretEnvironmentVars` put in the pod. */
+  env?: Readonly<Record<string, string>>;
 }): Promise<TestVaultServer> {
   const bin = tool("vault");
   const addr = `http://127.0.0.1:${opts.port}`;
@@ -193,6 +214,7 @@ export async function startVaultServer(opts: {
         VAULT_API_ADDR: addr,
         VAULT_CLUSTER_ADDR: `http://127.0.0.1:${opts.clusterPort}`,
         VAULT_RAFT_NODE_ID: "vault-0",
+        ...opts.env,
       },
       cwd: opts.home,
       stdio: ["ignore", "pipe", "pipe"],

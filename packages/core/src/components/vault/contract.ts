@@ -2,7 +2,9 @@
 // (docs/adr/0016-module-boundaries.md). It imports only render/, config/, errors and other contracts.
 import { z } from "zod";
 import { type AccessSpec, groupServices, groupsWithRole } from "../../config/access.js";
+import type { PlatformSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
+import { vaultAwsIdentity } from "../../render/aws.js";
 import type { VaultPolicyDecl } from "../../render/plan.js";
 
 /**
@@ -94,6 +96,13 @@ export function ttlSeconds(ttl: string, path: readonly (string | number)[] = [])
 export const VAULT_TERRAFORM_POLICY = "slipway-terraform";
 
 /**
+ * A KMS key reference as the `awskms` seal takes it: key ID, multi-Region key ID, key or alias ARN,
+ * or `alias/<name>` (AWS's KeyId grammar).
+ */
+const KMS_KEY_ID =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/(?:[0-9a-f-]{36}|mrk-[0-9a-f]{32})|alias\/[\w/-]+))$/;
+
+/**
  * How Vault unseals after a restart (ADR 0009). A sealed Vault stops issuing: ESO cannot refresh,
  * cert-manager cannot sign, and istio-csr's one-hour certificates take the mesh down within the
  * hour, so a reboot must not wait for a person.
@@ -104,40 +113,113 @@ export const VAULT_TERRAFORM_POLICY = "slipway-terraform";
  *   comes up sealed.
  * - `transit`: Vault's own auto-unseal through the Transit engine of another Vault; the token comes
  *   from the Secret `vault-transit-token` (key `token`) that `bootstrap` creates.
+ * - `awskms`: Vault's own auto-unseal through an AWS KMS key; credentials from the pod's identity on
+ *   EKS with `spec.cluster.aws.vaultIam`, elsewhere from the Secret `vault-awskms-credentials`
+ *   (keys `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`) that `bootstrap` creates.
  * - `manual`: nothing; a person runs `vault operator unseal` after every restart.
  */
 export const unsealConfig = z
   .discriminatedUnion("mode", [
     z.strictObject({
-      mode: z.literal("kubernetes-secret"),
+      mode: z
+        .literal("kubernetes-secret")
+        .describe(
+          "Shamir keys: a threshold of them in the Secret vault-unseal, submitted by a postStart hook",
+        ),
       /** Unseal key shares `vault operator init` creates. @default 5 */
-      keyShares: z.int().min(1).max(10).default(5),
+      keyShares: z.int().min(1).max(10).default(5).describe("Unseal key shares vault operator init creates"),
       /** Shares needed to unseal; this many are kept in the Secret. @default 3 */
-      keyThreshold: z.int().min(1).max(10).default(3),
+      keyThreshold: z
+        .int()
+        .min(1)
+        .max(10)
+        .default(3)
+        .describe("Shares needed to unseal; this many are kept in the Secret"),
     }),
     z.strictObject({
-      mode: z.literal("transit"),
+      mode: z
+        .literal("transit")
+        .describe(
+          "Auto-unseal through another Vault's Transit engine; its token from the Secret vault-transit-token",
+        ),
       /** Address of the other Vault, e.g. `https://vault.lan:8200`. */
-      address: z.url({
-        protocol: /^https?$/,
-        error: "must be an http(s) URL such as https://vault.lan:8200",
-      }),
+      address: z
+        .url({
+          protocol: /^https?$/,
+          error: "must be an http(s) URL such as https://vault.lan:8200",
+        })
+        .describe("Address of the other Vault, e.g. https://vault.lan:8200"),
       /** Transit key on the other Vault. @default "autounseal" */
-      keyName: z.string().min(1).default("autounseal"),
+      keyName: z.string().min(1).default("autounseal").describe("Transit key on the other Vault"),
       /** Mount path of the Transit engine there. @default "transit/" */
-      mountPath: z.string().min(1).default("transit/"),
+      mountPath: z.string().min(1).default("transit/").describe("Mount path of the Transit engine there"),
     }),
-    z.strictObject({ mode: z.literal("manual") }),
+    z.strictObject({
+      mode: z
+        .literal("awskms")
+        .describe(
+          "Auto-unseal through an AWS KMS key; credentials from EKS's pod identity, else the Secret vault-awskms-credentials",
+        ),
+      /** The KMS key: its ID, a multi-Region key ID, its ARN, or an alias (`alias/vault-unseal`) or alias ARN. */
+      kmsKeyId: z
+        .string()
+        .regex(KMS_KEY_ID, {
+          error: "must be a KMS key ID, key ARN, alias/<name> or alias ARN, e.g. alias/vault-unseal",
+        })
+        .describe(
+          "The KMS key Vault's root key is encrypted with: key ID, key ARN, alias/<name> or alias ARN",
+        ),
+      /** Region of the key. @default spec.cluster.aws.region (required off EKS) */
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" })
+        .optional()
+        .describe(
+          "AWS region of the key; defaults to spec.cluster.aws.region, required on other distributions",
+        ),
+      /** KMS API endpoint, e.g. a VPC interface endpoint; the region's public endpoint if unset. */
+      endpoint: z
+        .url({
+          protocol: /^https?$/,
+          error: "must be an http(s) URL such as https://kms.eu-west-1.amazonaws.com",
+        })
+        .optional()
+        .describe("KMS API endpoint (a VPC endpoint); the region's public one if unset"),
+    }),
+    z.strictObject({
+      mode: z
+        .literal("manual")
+        .describe("Nobody unseals: a person runs vault operator unseal after each restart"),
+    }),
   ])
   .default({ mode: "kubernetes-secret", keyShares: 5, keyThreshold: 3 });
 
 export type UnsealConfig = z.infer<typeof unsealConfig>;
+
+export type AwskmsUnseal = Extract<UnsealConfig, { mode: "awskms" }>;
+
+/**
+ * Where the `awskms` seal finds its key's region and its credentials: the region given, else the
+ * EKS cluster's; the pod's identity on EKS with `aws.vaultIam` (IRSA or Pod Identity: the AWS SDK
+ * in Vault reads what EKS injects), else an access key from the Secret `bootstrap` creates.
+ * `region` is undefined when neither names one (the component refuses that).
+ */
+export function awskmsSeal(
+  c: AwskmsUnseal,
+  platform: PlatformSpec,
+): { readonly region: string | undefined; readonly podIdentity: boolean } {
+  const identity = vaultAwsIdentity(platform);
+  const eksRegion = platform.cluster.distribution === "eks" ? platform.cluster.aws?.region : undefined;
+  return { region: c.region ?? eksRegion, podIdentity: identity !== undefined };
+}
 
 /** The Secrets `bootstrap` creates for the unseal modes (never rendered: they hold key material). */
 export const UNSEAL = {
   keysSecret: "vault-unseal",
   keysDir: "/vault/unseal",
   transitTokenSecret: "vault-transit-token",
+  /** `awskms` off EKS's pod identity: the access key Vault's AWS SDK reads from its environment. */
+  awskmsCredentialsSecret: "vault-awskms-credentials",
 } as const;
 
 /** The Vault OIDC auth method people sign in with (UI and `vault login -method=oidc`), ADR 0012. */

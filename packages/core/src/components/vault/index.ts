@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { memoryQuantity } from "../../config/primitives.js";
+import type { PlatformSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
 import { vaultServiceAccountValues } from "../../render/aws.js";
 import { app, type ConfigOf, defineComponent, file } from "../../render/component.js";
@@ -10,6 +11,7 @@ import { ADMIN_KV_PATH } from "../dynamic-db/contract.js";
 import { ESO } from "../external-secrets/contract.js";
 import { ssoAccess, ssoClient } from "../identity/contract.js";
 import {
+  awskmsSeal,
   type UnsealConfig,
   unsealConfig,
   VAULT,
@@ -34,8 +36,8 @@ const SERVER_RESOURCES: Resources = {
  * supports and recommends today (file storage is not), snapshots with `vault operator raft
  * snapshot`, and growing to three nodes later is a replica count, not a data migration.
  */
-function serverConfig(unseal: UnsealConfig): string {
-  const seal = sealStanza(unseal);
+function serverConfig(unseal: UnsealConfig, platform: PlatformSpec): string {
+  const seal = sealStanza(unseal, platform);
   return toHcl({
     ui: true,
     // Raft keeps its data in memory-mapped files; mlock would pin all of it in RAM.
@@ -70,9 +72,11 @@ export const vault = defineComponent({
     storageSize: memoryQuantity.default("2Gi").describe("Size of the raft data volume"),
     /**
      * How Vault unseals after a restart (ADR 0009): `kubernetes-secret` (default), `transit`
-     * (another Vault) or `manual`. @default { mode: "kubernetes-secret", keyShares: 5, keyThreshold: 3 }
+     * (another Vault), `awskms` (an AWS KMS key) or `manual`. @default { mode: "kubernetes-secret", keyShares: 5, keyThreshold: 3 }
      */
-    unseal: unsealConfig.describe("How Vault unseals after a restart: kubernetes-secret, transit or manual"),
+    unseal: unsealConfig.describe(
+      "How Vault unseals after a restart: kubernetes-secret, transit, awskms or manual",
+    ),
   }),
   plan(ctx) {
     const u = ctx.config.unseal;
@@ -81,6 +85,14 @@ export const vault = defineComponent({
         diag("SW_VAULT_UNSEAL_THRESHOLD", `keyThreshold ${u.keyThreshold} exceeds keyShares ${u.keyShares}`, {
           path: ["spec", "components", "vault", "unseal", "keyThreshold"],
           hint: "Vault unseals with keyThreshold of the keyShares shares: keep keyThreshold ≤ keyShares (e.g. 3 of 5).",
+        }),
+      ]);
+    }
+    if (u.mode === "awskms" && awskmsSeal(u, ctx.platform).region === undefined) {
+      throw new InputError([
+        diag("SW_VAULT_AWSKMS_REGION", "the awskms seal needs the KMS key's region", {
+          path: ["spec", "components", "vault", "unseal"],
+          hint: "Set unseal.region (e.g. eu-west-1), or run on EKS with spec.cluster.aws.region.",
         }),
       ]);
     }
@@ -124,7 +136,7 @@ export const vault = defineComponent({
           disruptionBudget: { enabled: false },
           // With raft enabled the chart renders `ha.raft.config` alone (`ha.config` is Consul's
           // and stays the chart's unused default).
-          raft: { enabled: true, setNodeId: true, config: serverConfig(ctx.config.unseal) },
+          raft: { enabled: true, setNodeId: true, config: serverConfig(ctx.config.unseal, ctx.platform) },
         },
         dataStorage: {
           enabled: true,
@@ -155,7 +167,7 @@ export const vault = defineComponent({
             container: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
           },
         },
-        ...unsealServerValues(ctx.config.unseal),
+        ...unsealServerValues(ctx.config.unseal, ctx.platform),
       },
       ui: { enabled: true, serviceType: "ClusterIP" },
     };

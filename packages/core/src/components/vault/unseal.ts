@@ -1,4 +1,5 @@
-import { UNSEAL, type UnsealConfig } from "./contract.js";
+import type { PlatformSpec } from "../../config/schema.js";
+import { awskmsSeal, UNSEAL, type UnsealConfig } from "./contract.js";
 import { block, type HclBlock } from "./hcl.js";
 
 /** Secret key of the n-th (1-based) unseal key share in `vault-unseal`. */
@@ -28,8 +29,21 @@ export const UNSEAL_SCRIPT = [
   "exit 0",
 ].join("\n");
 
-/** The `seal` stanza of the server configuration (transit only; Shamir needs none). */
-export function sealStanza(c: UnsealConfig): HclBlock | undefined {
+/** The `seal` stanza of the server configuration (transit and awskms; Shamir needs none). */
+export function sealStanza(c: UnsealConfig, platform: PlatformSpec): HclBlock | undefined {
+  if (c.mode === "awskms") {
+    return block(
+      {
+        // plan() refused an awskms seal without a region.
+        region: awskmsSeal(c, platform).region ?? "",
+        kms_key_id: c.kmsKeyId,
+        ...(c.endpoint ? { endpoint: c.endpoint } : {}),
+        // No access_key/secret_key: credentials come from the environment (pod identity or the
+        // Secret), never from this file.
+      },
+      "awskms",
+    );
+  }
   if (c.mode !== "transit") return undefined;
   return block(
     {
@@ -44,7 +58,17 @@ export function sealStanza(c: UnsealConfig): HclBlock | undefined {
 }
 
 /** Chart values (`server.*`) each mode adds. */
-export function unsealServerValues(c: UnsealConfig): Record<string, unknown> {
+export function unsealServerValues(c: UnsealConfig, platform: PlatformSpec): Record<string, unknown> {
+  if (c.mode === "awskms") {
+    if (awskmsSeal(c, platform).podIdentity) return {};
+    return {
+      extraSecretEnvironmentVars: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((name) => ({
+        envName: name,
+        secretName: UNSEAL.awskmsCredentialsSecret,
+        secretKey: name,
+      })),
+    };
+  }
   if (c.mode === "kubernetes-secret") {
     return {
       postStart: ["/bin/sh", "-c", UNSEAL_SCRIPT],
