@@ -144,6 +144,16 @@ const sh = (argv: readonly string[]) => argv.map(q).join(" ");
 const PORT_FORWARD =
   "kubectl -n vault port-forward svc/vault 8200 &  export VAULT_ADDR=http://127.0.0.1:8200";
 
+/** Done when the Secret `name` exists in Vault's namespace (one that bootstrap or a person creates). */
+function vaultSecretExists(name: string, fix: string): Check {
+  return {
+    kind: "kube-object",
+    path: `/api/v1/namespaces/${VAULT.namespace}/secrets/${name}`,
+    describe: `the Secret ${VAULT.namespace}/${name} exists`,
+    fix,
+  };
+}
+
 /** Builds the plan from a rendered platform (renderPlatform's session). */
 export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan {
   const input = buildCheckInput(session.files, session.apps);
@@ -273,14 +283,7 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
         `kubectl -n ${VAULT.namespace} create secret generic ${UNSEAL.transitTokenSecret} --from-literal=token="$(VAULT_ADDR=${unseal.address} vault token create -policy=autounseal -period=24h -field=token)"`,
       ],
       actions: [],
-      done: [
-        {
-          kind: "kube-object",
-          path: `/api/v1/namespaces/${VAULT.namespace}/secrets/${UNSEAL.transitTokenSecret}`,
-          describe: `the Secret ${VAULT.namespace}/${UNSEAL.transitTokenSecret} exists`,
-          fix: "Run this step's commands.",
-        },
-      ],
+      done: [vaultSecretExists(UNSEAL.transitTokenSecret, "Run this step's commands.")],
     });
   }
   if (awskmsSecret) {
@@ -296,14 +299,7 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
         `kubectl -n ${VAULT.namespace} create secret generic ${UNSEAL.awskmsCredentialsSecret} --from-literal=AWS_ACCESS_KEY_ID=<key id> --from-literal=AWS_SECRET_ACCESS_KEY=<secret>`,
       ],
       actions: [],
-      done: [
-        {
-          kind: "kube-object",
-          path: `/api/v1/namespaces/${VAULT.namespace}/secrets/${UNSEAL.awskmsCredentialsSecret}`,
-          describe: `the Secret ${VAULT.namespace}/${UNSEAL.awskmsCredentialsSecret} exists`,
-          fix: "Run this step's commands.",
-        },
-      ],
+      done: [vaultSecretExists(UNSEAL.awskmsCredentialsSecret, "Run this step's commands.")],
     });
   }
   steps.push({
@@ -355,14 +351,7 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
         `kubectl -n ${VAULT.namespace} create secret generic ${UNSEAL.keysSecret} ${Array.from({ length: threshold }, (_, i) => `--from-literal=key-${i + 1}="$(jq -r '.unseal_keys_b64[${i}]' ${VAULT_INIT_FILE_HINT})"`).join(" ")}`,
       ],
       actions: [{ kind: "unseal-secret", namespace: VAULT.namespace, name: UNSEAL.keysSecret, threshold }],
-      done: [
-        {
-          kind: "kube-object",
-          path: `/api/v1/namespaces/${VAULT.namespace}/secrets/${UNSEAL.keysSecret}`,
-          describe: `the Secret ${VAULT.namespace}/${UNSEAL.keysSecret} exists`,
-          fix: "Run this step's command.",
-        },
-      ],
+      done: [vaultSecretExists(UNSEAL.keysSecret, "Run this step's command.")],
     });
   }
   steps.push({
