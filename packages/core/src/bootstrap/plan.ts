@@ -182,7 +182,9 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
   };
   // Vault's own auto-unseal (a seal stanza): init makes recovery keys and nobody unseals.
   const autoUnseal = unseal.mode === "transit" || unseal.mode === "awskms";
-  const awskmsSecret = unseal.mode === "awskms" && !awskmsSeal(unseal, platform).podIdentity;
+  // awskms without a pod identity reads an access key from a Secret a person creates.
+  const awskmsKey =
+    unseal.mode === "awskms" && !awskmsSeal(unseal, platform).podIdentity ? unseal.kmsKeyId : undefined;
   const unsealed: Check = {
     kind: "vault-status",
     want: "unsealed",
@@ -191,7 +193,7 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
       unseal.mode === "transit"
         ? "Vault unseals through the transit Vault: check that it is reachable from the pod and that the Secret vault-transit-token holds a valid token (kubectl -n vault logs vault-0)."
         : unseal.mode === "awskms"
-          ? `Vault unseals through AWS KMS: check that the pod reaches KMS and that its ${awskmsSecret ? `Secret ${UNSEAL.awskmsCredentialsSecret}` : "IAM role (spec.cluster.aws.vaultIam)"} may kms:Encrypt, kms:Decrypt and kms:DescribeKey on ${unseal.kmsKeyId} (kubectl -n vault logs vault-0).`
+          ? `Vault unseals through AWS KMS: check that the pod reaches KMS and that its ${awskmsKey ? `Secret ${UNSEAL.awskmsCredentialsSecret}` : "IAM role (spec.cluster.aws.vaultIam)"} may kms:Encrypt, kms:Decrypt and kms:DescribeKey on ${unseal.kmsKeyId} (kubectl -n vault logs vault-0).`
           : `Run \`slipway bootstrap --apply\` (it unseals with the keys of ${VAULT_INIT_FILE_HINT}) or \`vault operator unseal\` ${unseal.mode === "kubernetes-secret" ? unseal.keyThreshold : 3} times.`,
   };
   const token: Check = {
@@ -286,11 +288,11 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
       done: [vaultSecretExists(UNSEAL.transitTokenSecret, "Run this step's commands.")],
     });
   }
-  if (awskmsSecret) {
+  if (awskmsKey !== undefined) {
     steps.push({
       id: "vault-awskms-credentials",
       title: "Give Vault an AWS access key for its KMS unseal key",
-      why: `Vault's seal stanza names the KMS key ${unseal.mode === "awskms" ? unseal.kmsKeyId : ""}; off EKS's pod identity the pod reads an access key from the Secret ${UNSEAL.awskmsCredentialsSecret} and does not start without it.`,
+      why: `Vault's seal stanza names the KMS key ${awskmsKey}; off EKS's pod identity the pod reads an access key from the Secret ${UNSEAL.awskmsCredentialsSecret} and does not start without it.`,
       by: "manual",
       tools: [],
       preconditions: [kube],
@@ -316,20 +318,19 @@ export function bootstrapPlan(session: RenderSession & Prepared): BootstrapPlan 
     actions: [],
     done: [vaultUp],
   });
-  const recovery = autoUnseal;
   const shares = unseal.mode === "kubernetes-secret" ? unseal.keyShares : 5;
   const threshold = unseal.mode === "kubernetes-secret" ? unseal.keyThreshold : 3;
   steps.push({
     id: "vault-init",
     title: "Initialise Vault",
-    why: `Creates the ${recovery ? "recovery" : "unseal"} keys and the root token. --apply saves them to ${VAULT_INIT_FILE_HINT} (mode 0600, never in the repository): copy them somewhere offline.`,
+    why: `Creates the ${autoUnseal ? "recovery" : "unseal"} keys and the root token. --apply saves them to ${VAULT_INIT_FILE_HINT} (mode 0600, never in the repository): copy them somewhere offline.`,
     by: "apply",
     tools: ["vault"],
     preconditions: [vaultUp],
     commands: [
-      `vault operator init -${recovery ? "recovery-" : "key-"}shares=${shares} -${recovery ? "recovery-" : "key-"}threshold=${threshold} -format=json > ${VAULT_INIT_FILE_HINT}`,
+      `vault operator init -${autoUnseal ? "recovery-" : "key-"}shares=${shares} -${autoUnseal ? "recovery-" : "key-"}threshold=${threshold} -format=json > ${VAULT_INIT_FILE_HINT}`,
     ],
-    actions: [{ kind: "vault-init", shares, threshold, recovery }],
+    actions: [{ kind: "vault-init", shares, threshold, recovery: autoUnseal }],
     done: [
       {
         kind: "vault-status",

@@ -7,6 +7,11 @@ export const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
     "must be a DNS label: lowercase letters, digits and '-', starting with a letter, at most 63 characters",
 });
 
+/** An AWS region name (`eu-west-1`, `us-gov-west-1`). */
+export const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" });
+
 export const hostname = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {

@@ -3,6 +3,7 @@ import type { AnyComponent } from "../render/component.js";
 import { type AccessSpec, accessSchema } from "./access.js";
 import { environmentRules } from "./environment.js";
 import {
+  awsRegion,
   cpuQuantity,
   dnsLabel,
   envName,
@@ -38,10 +39,7 @@ const awsRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/
   error: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/vault-unseal",
 });
 const aws = z.strictObject({
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" })
-    .describe("AWS region of the cluster (and of the KMS key Vault unseals with)"),
+  region: awsRegion.describe("AWS region of the cluster (and of the KMS key Vault unseals with)"),
   ingress: z
     .discriminatedUnion("type", [
       z.strictObject({

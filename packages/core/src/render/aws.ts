@@ -54,14 +54,15 @@ export function vaultServiceAccountValues(platform: PlatformSpec): Record<string
 }
 
 /**
- * What a Vault `seal "awskms"` stanza needs from the cluster (for the vault component's auto-unseal):
- * the region, and whether credentials come from the pod's identity (IRSA or Pod Identity: no keys in
- * the stanza). Undefined off EKS or without `aws.vaultIam`.
+ * What a Vault `seal "awskms"` stanza takes from the cluster (the vault component's auto-unseal,
+ * ADR 0009): the EKS cluster's region, and whether Vault's pod has an AWS identity of its own
+ * (`aws.vaultIam`: IRSA or Pod Identity, whose credentials the AWS SDK in Vault reads from what EKS
+ * injects). Off EKS: no region, no identity.
  */
-export function vaultAwsIdentity(
-  platform: PlatformSpec,
-): { readonly region: string; readonly mode: "irsa" | "pod-identity"; readonly roleArn: string } | undefined {
-  const aws = platform.cluster.aws;
-  if (platform.cluster.distribution !== "eks" || !aws?.vaultIam) return undefined;
-  return { region: aws.region, mode: aws.vaultIam.mode, roleArn: aws.vaultIam.roleArn };
+export function vaultAwsDefaults(platform: PlatformSpec): {
+  readonly region: string | undefined;
+  readonly podIdentity: boolean;
+} {
+  const aws = platform.cluster.distribution === "eks" ? platform.cluster.aws : undefined;
+  return { region: aws?.region, podIdentity: aws?.vaultIam !== undefined };
 }

@@ -2,9 +2,10 @@
 // (docs/adr/0016-module-boundaries.md). It imports only render/, config/, errors and other contracts.
 import { z } from "zod";
 import { type AccessSpec, groupServices, groupsWithRole } from "../../config/access.js";
+import { awsRegion } from "../../config/primitives.js";
 import type { PlatformSpec } from "../../config/schema.js";
 import { diag, InputError } from "../../diagnostics.js";
-import { vaultAwsIdentity } from "../../render/aws.js";
+import { vaultAwsDefaults } from "../../render/aws.js";
 import type { VaultPolicyDecl } from "../../render/plan.js";
 
 /**
@@ -170,9 +171,7 @@ export const unsealConfig = z
           "The KMS key Vault's root key is encrypted with: key ID, key ARN, alias/<name> or alias ARN",
         ),
       /** Region of the key. @default spec.cluster.aws.region (required off EKS) */
-      region: z
-        .string()
-        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" })
+      region: awsRegion
         .optional()
         .describe(
           "AWS region of the key; defaults to spec.cluster.aws.region, required on other distributions",
@@ -196,21 +195,30 @@ export const unsealConfig = z
 
 export type UnsealConfig = z.infer<typeof unsealConfig>;
 
-export type AwskmsUnseal = Extract<UnsealConfig, { mode: "awskms" }>;
+type AwskmsUnseal = Extract<UnsealConfig, { mode: "awskms" }>;
 
 /**
  * Where the `awskms` seal finds its key's region and its credentials: the region given, else the
- * EKS cluster's; the pod's identity on EKS with `aws.vaultIam` (IRSA or Pod Identity: the AWS SDK
- * in Vault reads what EKS injects), else an access key from the Secret `bootstrap` creates.
- * `region` is undefined when neither names one (the component refuses that).
+ * EKS cluster's; the pod's identity on EKS with `aws.vaultIam`, else an access key from the Secret
+ * `bootstrap` asks for (`podIdentity: false`).
+ *
+ * @throws InputError `SW_VAULT_AWSKMS_REGION` when neither names a region
  */
 export function awskmsSeal(
   c: AwskmsUnseal,
   platform: PlatformSpec,
-): { readonly region: string | undefined; readonly podIdentity: boolean } {
-  const identity = vaultAwsIdentity(platform);
-  const eksRegion = platform.cluster.distribution === "eks" ? platform.cluster.aws?.region : undefined;
-  return { region: c.region ?? eksRegion, podIdentity: identity !== undefined };
+): { readonly region: string; readonly podIdentity: boolean } {
+  const cluster = vaultAwsDefaults(platform);
+  const region = c.region ?? cluster.region;
+  if (region === undefined) {
+    throw new InputError([
+      diag("SW_VAULT_AWSKMS_REGION", "the awskms seal needs the KMS key's region", {
+        path: ["spec", "components", "vault", "unseal"],
+        hint: "Set unseal.region (e.g. eu-west-1), or run on EKS with spec.cluster.aws.region.",
+      }),
+    ]);
+  }
+  return { region, podIdentity: cluster.podIdentity };
 }
 
 /** The Secrets `bootstrap` creates for the unseal modes (never rendered: they hold key material). */

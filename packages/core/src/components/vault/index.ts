@@ -88,14 +88,8 @@ export const vault = defineComponent({
         }),
       ]);
     }
-    if (u.mode === "awskms" && awskmsSeal(u, ctx.platform).region === undefined) {
-      throw new InputError([
-        diag("SW_VAULT_AWSKMS_REGION", "the awskms seal needs the KMS key's region", {
-          path: ["spec", "components", "vault", "unseal"],
-          hint: "Set unseal.region (e.g. eu-west-1), or run on EKS with spec.cluster.aws.region.",
-        }),
-      ]);
-    }
+    // Refused here, where plan-time errors belong, rather than midway through contribute().
+    if (u.mode === "awskms") awskmsSeal(u, ctx.platform);
     // The raft data volume is the platform's most valuable state (PKI root, every secret); its pods
     // meet `restricted` through the security-context values below.
     ctx.plan.namespace({

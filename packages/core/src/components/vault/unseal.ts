@@ -34,8 +34,7 @@ export function sealStanza(c: UnsealConfig, platform: PlatformSpec): HclBlock | 
   if (c.mode === "awskms") {
     return block(
       {
-        // plan() refused an awskms seal without a region.
-        region: awskmsSeal(c, platform).region ?? "",
+        region: awskmsSeal(c, platform).region,
         kms_key_id: c.kmsKeyId,
         ...(c.endpoint ? { endpoint: c.endpoint } : {}),
         // No access_key/secret_key: credentials come from the environment (pod identity or the
