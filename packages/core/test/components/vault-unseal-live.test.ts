@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderComponents } from "../helpers/component-fixture.js";
 import { startKms, type TestKms } from "../helpers/localkms.js";
-import { freePort, sleep } from "../helpers/net.js";
+import { freePort, until } from "../helpers/net.js";
 import {
   localServerConfig,
   startVault,
@@ -37,15 +37,20 @@ async function sealStatus(addr: string): Promise<SealStatus> {
 
 /** Waits until the server reports `sealed: want` (auto-unseal runs just after the listener opens). */
 async function waitSealed(addr: string, want: boolean, ms = 30_000): Promise<SealStatus> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const s = await sealStatus(addr).catch(() => undefined);
-    if (s && s.sealed === want) return s;
-    if (Date.now() > deadline)
-      throw new Error(`Vault at ${addr}: sealed is not ${want}: ${JSON.stringify(s)}`);
-    await sleep(200);
-  }
+  await until(`sealed: ${want} at ${addr}`, async () => (await sealStatus(addr)).sealed === want, ms);
+  return sealStatus(addr);
 }
+
+/** Waits until the server is unsealed and the active node (raft elected itself): it takes writes. */
+const waitActive = (addr: string) =>
+  until(`active at ${addr}`, async () => (await fetch(`${addr}/v1/sys/health`)).status === 200);
+
+/** The error a restart ends in: Vault exits while starting. Undefined when it came up. */
+const restartFailure = (server: TestVaultServer): Promise<string | undefined> =>
+  server.restart().then(
+    () => undefined,
+    (e: Error) => e.message,
+  );
 
 /** Where a test Vault listens and keeps its data: kept across restarts and config changes. */
 interface VaultPlace {
@@ -67,36 +72,50 @@ async function vaultPlace(dir: string): Promise<VaultPlace> {
   return place;
 }
 
-/** The vault component's rendered server configuration for `unseal`, placed at `at`. */
-function renderedConfig(unseal: Record<string, unknown>, at: VaultPlace): string {
-  const values = renderComponents({ vault: { unseal } }).read<{
-    server: { ha: { raft: { config: string } } };
-  }>("k8s/helm/values/vault.yaml");
-  return localServerConfig(values.server.ha.raft.config, at);
-}
+/** The Secrets the pod's environment would come from, by name and key (bootstrap's steps create them). */
+type Secrets = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-/** Waits until the server is unsealed and the active node (raft elected itself): it takes writes. */
-async function waitActive(addr: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const status = await fetch(`${addr}/v1/sys/health`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`Vault at ${addr} not active: sys/health ${status}`);
-    await sleep(200);
+/** The Secret `vault-awskms-credentials` (Local KMS checks no signature: any access key signs). */
+const AWS_KEY: Secrets = {
+  "vault-awskms-credentials": {
+    AWS_ACCESS_KEY_ID: "AKIAEXAMPLEVAULTUNSEAL",
+    AWS_SECRET_ACCESS_KEY: "not-a-real-secret",
+  },
+};
+
+/**
+ * The vault component's rendered server configuration for `unseal`, placed at `at`, and the
+ * environment the chart's rendered `extraSecretEnvironmentVars` give the pod from `secrets` — so the
+ * variable names Vault reads are the rendered ones, not the test's.
+ */
+function rendered(
+  unseal: Record<string, unknown>,
+  at: VaultPlace,
+  secrets: Secrets = {},
+): { config: string; env: Record<string, string> } {
+  const { server } = renderComponents({ vault: { unseal } }).read<{
+    server: {
+      ha: { raft: { config: string } };
+      extraSecretEnvironmentVars?: { envName: string; secretName: string; secretKey: string }[];
+    };
+  }>("k8s/helm/values/vault.yaml");
+  const env: Record<string, string> = {};
+  for (const e of server.extraSecretEnvironmentVars ?? []) {
+    const value = secrets[e.secretName]?.[e.secretKey];
+    if (value === undefined) throw new Error(`the pod needs key ${e.secretKey} of Secret ${e.secretName}`);
+    env[e.envName] = value;
   }
+  return { config: localServerConfig(server.ha.raft.config, at), env };
 }
 
 /** Starts a Vault server from the vault component's rendered configuration for `unseal`. */
 async function renderedVault(
   dir: string,
   unseal: Record<string, unknown>,
-  env: Record<string, string>,
+  secrets: Secrets,
 ): Promise<{ server: TestVaultServer; config: string }> {
   const at = await vaultPlace(dir);
-  const config = renderedConfig(unseal, at);
+  const { config, env } = rendered(unseal, at, secrets);
   const server = await startVaultServer({ ...at, config, env });
   return { server, config };
 }
@@ -129,8 +148,7 @@ describe("Vault unseals itself through AWS KMS (awskms seal, Local KMS)", () => 
     vault = await renderedVault(
       join(dir, "vault"),
       { mode: "awskms", kmsKeyId: kms.alias, region: kms.region, endpoint: kms.endpoint },
-      // What the chart's extraSecretEnvironmentVars put in the pod from vault-awskms-credentials.
-      { AWS_ACCESS_KEY_ID: "AKIAEXAMPLEVAULTUNSEAL", AWS_SECRET_ACCESS_KEY: "not-a-real-secret" },
+      AWS_KEY,
     );
   }, 60_000);
   afterAll(async () => {
@@ -169,10 +187,7 @@ describe("Vault unseals itself through AWS KMS (awskms seal, Local KMS)", () => 
     await kms.stop();
     // Vault reads the key's metadata when it parses the seal: unreachable, it exits, so Kubernetes
     // restarts the container (CrashLoopBackOff) and nothing in it is ever served sealed-but-up.
-    const refused = await vault.server.restart().then(
-      () => undefined,
-      (e: Error) => e.message,
-    );
+    const refused = await restartFailure(vault.server);
     expect(refused).toContain("error fetching AWS KMS wrapping key information");
     await kms.start();
     await vault.server.restart();
@@ -202,8 +217,7 @@ describe("Vault unseals itself through another Vault's Transit engine (transit s
     vault = await renderedVault(
       join(dir, "vault"),
       { mode: "transit", address: transit.addr, keyName: "homelab" },
-      // What the chart's extraSecretEnvironmentVars put in the pod from vault-transit-token.
-      { VAULT_TOKEN: token },
+      { "vault-transit-token": { token } },
     );
   }, 60_000);
   afterAll(async () => {
@@ -222,10 +236,7 @@ describe("Vault unseals itself through another Vault's Transit engine (transit s
 
   it("with its token revoked on the other Vault, a restarted Vault does not start", async () => {
     expect((await transit.request("POST", "auth/token/revoke", { token })).status).toBe(204);
-    const refused = await vault.server.restart().then(
-      () => undefined,
-      (e: Error) => e.message,
-    );
+    const refused = await restartFailure(vault.server);
     // The transit seal looks its token up when it starts: revoked, Vault exits (permission denied).
     expect(refused).toMatch(/vault server exited while starting[\s\S]*(permission denied|403)/);
   }, 60_000);
@@ -246,13 +257,9 @@ describe("an initialised Shamir Vault migrates to awskms (what the EKS migration
     dir = mkdtempSync(join(tmpdir(), "slipway-migrate-"));
     kms = await startKms(join(dir, "kms"));
     const at = await vaultPlace(join(dir, "vault"));
-    const awsEnv = {
-      AWS_ACCESS_KEY_ID: "AKIAEXAMPLEVAULTUNSEAL",
-      AWS_SECRET_ACCESS_KEY: "not-a-real-secret",
-    };
 
     // Before: the default mode, Shamir keys (no seal stanza), as on K3s.
-    vault = await startVaultServer({ ...at, config: renderedConfig({ mode: "kubernetes-secret" }, at) });
+    vault = await startVaultServer({ ...at, ...rendered({ mode: "kubernetes-secret" }, at) });
     const init = await fetch(`${vault.addr}/v1/sys/init`, {
       method: "PUT",
       body: JSON.stringify({ secret_shares: 5, secret_threshold: 3 }),
@@ -273,16 +280,9 @@ describe("an initialised Shamir Vault migrates to awskms (what the EKS migration
     await vault.stop();
 
     // After: the same data with the awskms stanza as rendered; the pod restarts sealed.
-    const config = renderedConfig(
-      { mode: "awskms", kmsKeyId: kms.keyId, region: kms.region, endpoint: kms.endpoint },
-      at,
-    );
-    vault = await startVaultServer({ ...at, config, env: awsEnv });
-    const before = (await (await fetch(`${vault.addr}/v1/sys/seal-status`)).json()) as Record<
-      string,
-      unknown
-    >;
-    expect(before).toMatchObject({ sealed: true, migration: true });
+    const awskms = { mode: "awskms", kmsKeyId: kms.keyId, region: kms.region, endpoint: kms.endpoint };
+    vault = await startVaultServer({ ...at, ...rendered(awskms, at, AWS_KEY) });
+    expect(await sealStatus(vault.addr)).toMatchObject({ sealed: true, migration: true });
     // An unseal without -migrate is refused while a migration is pending.
     const plain = await fetch(`${vault.addr}/v1/sys/unseal`, {
       method: "PUT",
@@ -299,11 +299,10 @@ describe("an initialised Shamir Vault migrates to awskms (what the EKS migration
     expect(await waitSealed(vault.addr, false)).toMatchObject({ type: "awskms", recovery_seal: true });
     // The active node finishes the migration (writes the new seal configuration) after the
     // unseal: a restart before that comes back asking for the migration again.
-    const deadline = Date.now() + 30_000;
-    while ((await sealStatus(vault.addr)).migration !== false) {
-      if (Date.now() > deadline) throw new Error("the seal migration did not finish");
-      await sleep(200);
-    }
+    await until(
+      "migrated",
+      async () => (await sealStatus((vault as TestVaultServer).addr)).migration === false,
+    );
     await vault.restart();
     expect(await waitSealed(vault.addr, false)).toMatchObject({ type: "awskms" });
     expect((await api()("GET", "kv/data/proof")).body.data.data).toEqual({ value: "migrated" });

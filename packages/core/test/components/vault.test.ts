@@ -241,8 +241,8 @@ describe("vault component", () => {
   });
 });
 
-/** `helm template` of the real vault chart with these values: the rendered StatefulSet. */
-function statefulSet(values: unknown): any {
+/** `helm template` of the real vault chart with these values: every object it renders. */
+function chartObjects(values: unknown): any[] {
   const dir = mkdtempSync(join(tmpdir(), "slipway-vault-values-"));
   try {
     writeFileSync(join(dir, "values.yaml"), JSON.stringify(values));
@@ -255,10 +255,15 @@ function statefulSet(values: unknown): any {
     expect(r.status).toBe(0);
     return parseAllDocuments(r.stdout)
       .map((d) => d.toJS())
-      .find((o) => o?.kind === "StatefulSet");
+      .filter((o) => o);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The StatefulSet the real vault chart renders with these values. */
+function statefulSet(values: unknown): any {
+  return chartObjects(values).find((o) => o.kind === "StatefulSet");
 }
 
 describe("vault auto-unseal (ADR 0009)", () => {
@@ -325,8 +330,18 @@ describe("vault auto-unseal (ADR 0009)", () => {
     expect(v.server.ha.raft.config).not.toMatch(/access_key|secret_key/);
     expect(v.server.extraSecretEnvironmentVars).toBeUndefined();
     expect(v.server.postStart).toBeUndefined();
-    const sts = statefulSet(v);
-    expect(sts.spec.template.spec.serviceAccountName).toBe("vault");
+    // The real chart puts the role on the service account the server runs as.
+    const objs = chartObjects(v);
+    const sts = objs.find((o) => o.kind === "StatefulSet");
+    const sa = objs.find(
+      (o) => o.kind === "ServiceAccount" && o.metadata.name === sts.spec.template.spec.serviceAccountName,
+    );
+    expect(sa.metadata.annotations).toMatchObject({
+      "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/vault-unseal`,
+    });
+    expect(
+      sts.spec.template.spec.containers.find((c: any) => c.name === "vault").env ?? [],
+    ).not.toContainEqual(expect.objectContaining({ name: "AWS_ACCESS_KEY_ID" }));
   });
 
   it("awskms elsewhere: its own region and endpoint, the access key from a Secret the pod needs", () => {
@@ -358,17 +373,20 @@ describe("vault auto-unseal (ADR 0009)", () => {
         renderComponents({ vault: { unseal: { mode: "awskms", kmsKeyId: "alias/vault" } } }),
       ),
     ).toEqual([["SW_VAULT_AWSKMS_REGION", ["spec", "components", "vault", "unseal"]]]);
-    // EKS without vaultIam still knows the region (the Secret then holds the credentials).
-    expect(() =>
-      renderFile(
-        writePlatform({ vault: { unseal: { mode: "awskms", kmsKeyId: "alias/vault" } } }, {}, eks(undefined)),
-      ),
-    ).not.toThrow();
+    // EKS without vaultIam knows the region; with no pod identity the Secret holds the credentials.
+    const noIam = renderFile(
+      writePlatform({ vault: { unseal: { mode: "awskms", kmsKeyId: "alias/vault" } } }, {}, eks(undefined)),
+    ).read<any>("k8s/helm/values/vault.yaml");
+    expect(noIam.server.ha.raft.config).toContain('seal "awskms" {\n  region = "eu-west-1"');
+    expect(noIam.server.extraSecretEnvironmentVars.map((e: any) => e.secretName)).toEqual([
+      "vault-awskms-credentials",
+      "vault-awskms-credentials",
+    ]);
     for (const bad of ["vault-unseal", "arn:aws:iam::123456789012:role/x", "alias/"]) {
       const d = diagnosticsOf(() =>
         renderComponents({ vault: { unseal: { mode: "awskms", kmsKeyId: bad, region: "eu-west-1" } } }),
       );
-      expect(d[0]?.[1], bad).toEqual(["spec", "components", "vault", "unseal", "kmsKeyId"]);
+      expect(d, bad).toEqual([["SW_SPEC_FORMAT", ["spec", "components", "vault", "unseal", "kmsKeyId"]]]);
     }
   });
 

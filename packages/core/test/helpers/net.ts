@@ -15,3 +15,16 @@ export function freePort(): Promise<number> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls `ok` every 200 ms until it returns true (a throw counts as not yet: the server may not be
+ * listening), or throws `not <what> within <ms> ms`.
+ */
+export async function until(what: string, ok: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await ok().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`not ${what} within ${ms} ms`);
+    await sleep(200);
+  }
+}
