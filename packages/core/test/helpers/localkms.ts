@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, sleep } from "./net.js";
+import { freePort, until } from "./net.js";
 import { tool } from "./tools.js";
 
 /** A running Local KMS (tools/localkms): the AWS KMS API on loopback, one AES key seeded. */
@@ -12,9 +12,8 @@ export interface TestKms {
   readonly region: string;
   /** The seeded symmetric key's ID (a UUID, as AWS gives them). */
   readonly keyId: string;
-  /** The key's alias, `alias/<name>`. */
+  /** The key's alias, `alias/vault-unseal`. */
   readonly alias: string;
-  log(): string;
   /** Stops the server; its database in `home` stays, so `start()` brings the same key back. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -24,14 +23,11 @@ export interface TestKms {
  * Starts Local KMS with its database under `home` and one AES-256 key (random key material) with
  * an alias, and resolves once it answers. It checks no signature: any access key signs in.
  */
-export async function startKms(
-  home: string,
-  opts: { region?: string; alias?: string } = {},
-): Promise<TestKms> {
+export async function startKms(home: string): Promise<TestKms> {
   const port = await freePort();
-  const region = opts.region ?? "eu-west-1";
+  const region = "eu-west-1";
   const keyId = randomUUID();
-  const alias = `alias/${opts.alias ?? "vault-unseal"}`;
+  const alias = "alias/vault-unseal";
   const seed = join(home, "seed.yaml");
   mkdirSync(join(home, "data"), { recursive: true });
   writeFileSync(
@@ -73,22 +69,16 @@ export async function startKms(
     c.stdout?.on("data", keep);
     c.stderr?.on("data", keep);
     exited = new Promise((resolve) => c.on("exit", resolve));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (c.exitCode !== null) throw new Error(`local-kms exited while starting:\n${output}`);
-      try {
-        const res = await fetch(endpoint, {
-          method: "POST",
-          headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "TrentService.ListKeys" },
-          body: "{}",
-        });
-        if (res.ok) return;
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) throw new Error(`local-kms did not answer:\n${output}`);
-      await sleep(100);
-    }
+    const listKeys = () =>
+      fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "TrentService.ListKeys" },
+        body: "{}",
+      });
+    // A local-kms that exited never answers: the timeout's error carries its output.
+    await until("answering", async () => (await listKeys()).ok, 20_000).catch((e: Error) => {
+      throw new Error(`local-kms: ${e.message}\n${output}`);
+    });
   };
   const stop = async () => {
     if (!child || child.exitCode !== null) return;
@@ -96,5 +86,5 @@ export async function startKms(
     await exited;
   };
   await start();
-  return { endpoint, region, keyId, alias, log: () => output, stop, start };
+  return { endpoint, region, keyId, alias, stop, start };
 }
